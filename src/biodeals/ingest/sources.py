@@ -1,0 +1,200 @@
+"""Where inputs come from: files, folders, gzip files and http(s) URLs.
+
+``read_inputs`` is the one entry point the CLI uses: it takes what the user typed and yields
+Documents and, for inputs or records that cannot be read, ``IngestError``s, so one bad input
+never stops a run.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from biodeals.errors import (
+    FetchFailed,
+    IngestError,
+    InputTooLarge,
+    UnsupportedInput,
+)
+from biodeals.ingest.formats import READERS, ReadResult, read_json_lines
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+"""Size limit of one document (a file, a fetched URL, or one record of a collection)."""
+
+SUFFIX_FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How inputs are read: the per-document size limit (bytes), the URL timeout (seconds) and
+    an optional httpx client (tests inject one with a mock transport)."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = 20.0
+    client: httpx.Client | None = None
+
+
+def read_inputs(inputs: Iterable[str | Path], options: ReadOptions | None = None) -> Iterator[ReadResult]:
+    """Documents from files, folders (recursively) and http(s) URLs, in the order given.
+
+    Yields an ``IngestError`` for every input or record that cannot be read, then goes on.
+    """
+    options = options or ReadOptions()
+    for item in inputs:
+        text = str(item)
+        try:
+            if re.match(r"https?://", text, re.IGNORECASE):
+                yield from read_url(text, options)
+            else:
+                yield from read_path(Path(text), options)
+        except IngestError as error:
+            yield error
+
+
+def read_path(path: Path, options: ReadOptions) -> Iterator[ReadResult]:
+    """Documents from one file or a folder tree. Raises IngestError if it cannot be read."""
+    source = str(path)
+    if path.is_dir():
+        found = False
+        for child in sorted(path.rglob("*")):
+            if child.is_file() and not _hidden(child, path) and _format_of(child) is not None:
+                found = True
+                try:
+                    yield from read_path(child, options)
+                except IngestError as error:
+                    yield error
+        if not found:
+            raise UnsupportedInput(source, f"no readable files in this folder ({', '.join(sorted(SUFFIX_FORMATS))})")
+        return
+    if not path.exists():
+        raise IngestError(source, "no such file or folder")
+    fmt = _format_of(path)
+    name = _stem(path)
+    compressed = path.suffix.lower() == ".gz"
+    if fmt == "jsonl":
+        # collections are streamed, so only each record is held to the size limit
+        opener = gzip.open if compressed else open
+        try:
+            with opener(path, "rb") as handle:
+                yield from read_json_lines(handle, source, name, options.max_bytes)
+        except (OSError, EOFError) as error:
+            raise IngestError(source, f"could not be read ({error})") from error
+        return
+    data = _read_bytes(path, options.max_bytes, compressed)
+    yield from READERS[fmt or _sniff(data)](data, source, name)
+
+
+def read_url(url: str, options: ReadOptions) -> Iterator[ReadResult]:
+    """Documents from an http(s) URL: a page, a feed, JSON or plain text, by content type."""
+    client = options.client or httpx.Client(follow_redirects=True, timeout=options.timeout)
+    try:
+        with client.stream("GET", url, headers={"User-Agent": "biodeals/0.1"}) as response:
+            if response.status_code >= 400:
+                raise FetchFailed(url, f"HTTP {response.status_code} {response.reason_phrase}")
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > options.max_bytes:
+                    raise InputTooLarge(url, f"response exceeds the {options.max_bytes}-byte limit")
+                chunks.append(chunk)
+            content_type = response.headers.get("content-type", "").lower()
+    except httpx.TimeoutException as error:
+        raise FetchFailed(url, f"timed out after {options.timeout:g} s") from error
+    except httpx.HTTPError as error:
+        raise FetchFailed(url, f"could not be fetched ({error})") from error
+    finally:
+        if options.client is None:
+            client.close()
+    data = b"".join(chunks)
+    fmt = _format_of_content_type(content_type) or _sniff(data)
+    name = url.rstrip("/").rsplit("/", 1)[-1] or url
+    for result in READERS[fmt](data, url, name):
+        if not isinstance(result, IngestError) and result.url is None:
+            result.url = url
+        yield result
+
+
+def _read_bytes(path: Path, max_bytes: int, compressed: bool) -> bytes:
+    source = str(path)
+    try:
+        if compressed:
+            with gzip.open(path, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+        else:
+            if path.stat().st_size > max_bytes:
+                raise InputTooLarge(source, f"file of {path.stat().st_size} bytes exceeds the {max_bytes}-byte limit")
+            data = path.read_bytes()
+    except (OSError, EOFError) as error:
+        raise IngestError(source, f"could not be read ({error})") from error
+    if len(data) > max_bytes:
+        raise InputTooLarge(source, f"content exceeds the {max_bytes}-byte limit")
+    return data
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def _format_of(path: Path) -> str | None:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return SUFFIX_FORMATS.get(suffixes[-1]) if suffixes else None
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _format_of_content_type(content_type: str) -> str | None:
+    for marker, fmt in (
+        ("html", "html"),
+        ("rss", "feed"),
+        ("atom", "feed"),
+        ("xml", "feed"),
+        ("ndjson", "jsonl"),
+        ("jsonl", "jsonl"),
+        ("json", "json"),
+        ("csv", "csv"),
+        ("markdown", "markdown"),
+        ("text/plain", "text"),
+    ):
+        if marker in content_type:
+            return fmt
+    return None
+
+
+def _sniff(data: bytes) -> str:
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")) and (b"<rss" in head or b"<feed" in head or b"<rdf" in head):
+        return "feed"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+        return "html"
+    if head.startswith((b"{", b"[")):
+        return "json"
+    return "text"
