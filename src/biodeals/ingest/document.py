@@ -36,7 +36,7 @@ class OffsetMap:
     stretch that was replaced.
     """
 
-    __slots__ = ("_clean_starts", "_clean_ends", "_edits")
+    __slots__ = ("_clean_ends", "_clean_starts", "_edits")
 
     def __init__(self, edits: list[Edit]) -> None:
         self._edits = edits

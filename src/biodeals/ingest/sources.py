@@ -191,7 +191,9 @@ def _format_of_content_type(content_type: str) -> str | None:
 
 def _sniff(data: bytes) -> str:
     head = data[:2048].lstrip().lower()
-    if head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")) and (b"<rss" in head or b"<feed" in head or b"<rdf" in head):
+    if head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")) and (
+        b"<rss" in head or b"<feed" in head or b"<rdf" in head
+    ):
         return "feed"
     if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
         return "html"

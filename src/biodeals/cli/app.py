@@ -1,0 +1,140 @@
+"""``biodeals`` commands. Errors are printed as ``Error: <message>`` and exit with status 1."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from biodeals import __version__
+from biodeals.errors import BiodealsError, IngestError
+from biodeals.ingest import DEFAULT_MAX_BYTES, ReadOptions, read_inputs
+from biodeals.nlp import extract_record
+
+app = typer.Typer(
+    name="biodeals",
+    help="Turn biopharma news and press releases into structured deals, readouts and entities, "
+    "each tied to the text that states it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"biodeals {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """biodeals: a structured, evidence-backed database of biopharma deals and readouts."""
+
+
+def _records(inputs: list[str], max_bytes: int) -> tuple[list[dict[str, Any]], int]:
+    """Extract every readable input; report unreadable ones on stderr. Returns (records, failures)."""
+    records, failures = [], 0
+    for result in read_inputs(inputs, ReadOptions(max_bytes=max_bytes)):
+        if isinstance(result, IngestError):
+            failures += 1
+            stderr.print(f"Error: {result}", markup=False)
+            continue
+        records.append(extract_record(result))
+    return records, failures
+
+
+@app.command("extract")
+def extract_command(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs to read.", metavar="INPUT...")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="json: one JSON document; jsonl: one record per line.")
+    ] = OutputFormat.json,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", min=1, help="Size limit of one document, in bytes.")
+    ] = DEFAULT_MAX_BYTES,
+) -> None:
+    """Print the extraction record (../shared/eval/SCHEMA.md shape plus an `entities` section)
+    of every document in INPUT... to stdout.
+
+    Unreadable inputs are reported on stderr, one line each, and the others still processed;
+    the exit status is 1 when no document could be read.
+    """
+    try:
+        if output_format is OutputFormat.jsonl:
+            count = 0
+            for result in read_inputs(inputs, ReadOptions(max_bytes=max_bytes)):
+                if isinstance(result, IngestError):
+                    stderr.print(f"Error: {result}", markup=False)
+                    continue
+                sys.stdout.write(json.dumps(extract_record(result), ensure_ascii=False) + "\n")
+                count += 1
+        else:
+            records, _ = _records(inputs, max_bytes)
+            count = len(records)
+            payload: Any = records[0] if len(records) == 1 else records
+            if records:
+                sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    except BiodealsError as error:
+        stderr.print(f"Error: {error}", markup=False)
+        raise typer.Exit(1) from error
+    if count == 0:
+        raise typer.Exit(1)
+
+
+def sample_paths() -> list[str]:
+    """The sample articles bundled with biodeals (written for the project)."""
+    folder = resources.files("biodeals.data") / "samples"
+    return sorted(str(p) for p in Path(str(folder)).glob("*.txt"))
+
+
+@app.command("demo")
+def demo_command() -> None:
+    """Extract the bundled sample articles and show what was found in each."""
+    records, _ = _records(sample_paths(), DEFAULT_MAX_BYTES)
+    console = Console()
+    table = Table(title=f"biodeals {__version__}: {len(records)} sample articles")
+    for column in ("document", "published", "companies", "assets", "targets", "indications", "money"):
+        table.add_column(column, overflow="fold")
+    for record in records:
+        ents = record["entities"]
+
+        def names(group: str, ents: dict[str, Any] = ents) -> str:
+            return ", ".join(e["name"] for e in ents[group]) or "-"
+
+        money = ", ".join(m["text"] for m in ents["money"] if not m["per_share"]) or "-"
+        table.add_row(
+            record["id"],
+            record["published"] or "-",
+            names("companies"),
+            names("assets"),
+            names("targets"),
+            names("indications"),
+            money,
+        )
+    console.print(table)
+    console.print(
+        "Full records: biodeals extract --format json " + " ".join(Path(p).name for p in sample_paths()[:1]) + " ..."
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

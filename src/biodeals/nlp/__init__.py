@@ -1,0 +1,34 @@
+"""Pure functions from a ``Document`` to entities and the SCHEMA.md record (no I/O)."""
+
+from biodeals.nlp.dates import DateMention, dateline, find_dates
+from biodeals.nlp.gazetteer import longest_first, match_gazetteer
+from biodeals.nlp.money import Money, find_money, parse_money
+from biodeals.nlp.pipeline import PIPELINE_STEPS, Analysis, recognize
+from biodeals.nlp.record import build_record, extract_record
+from biodeals.nlp.resolve import normalise_name, resolve_entities
+from biodeals.nlp.sentences import split_sentences
+from biodeals.nlp.spans import Entity, Mention
+from biodeals.nlp.vocab import Vocabulary, load_vocabulary
+
+__all__ = [
+    "PIPELINE_STEPS",
+    "Analysis",
+    "DateMention",
+    "Entity",
+    "Mention",
+    "Money",
+    "Vocabulary",
+    "build_record",
+    "dateline",
+    "extract_record",
+    "find_dates",
+    "find_money",
+    "load_vocabulary",
+    "longest_first",
+    "match_gazetteer",
+    "normalise_name",
+    "parse_money",
+    "recognize",
+    "resolve_entities",
+    "split_sentences",
+]

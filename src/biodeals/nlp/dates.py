@@ -1,0 +1,85 @@
+"""Dates in text: "July 14, 2023", "Dec. 20, 2024", "14 July 2023", "2023-07-14", "January 2021"
+and bare years ("In 2016, ...")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH = (
+    r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?"
+    r"|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+)
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_PATTERNS = [
+    ("day", re.compile(rf"\b{_MONTH}\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s*{_YEAR}\b")),
+    ("day", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s*{_YEAR}\b")),
+    ("day", re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")),
+    ("month", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
+    ("year", re.compile(r"(?<![\w$€£.,-])(?P<year>(?:19[5-9]|20[0-4])\d)(?![\w%,.]\d|\d)")),
+]
+
+Precision = Literal["day", "month", "year"]
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date stated by ``text`` at ``[start, end)``; ``value`` is day-precise when
+    ``precision == "day"``, else the first day of the month or year."""
+
+    value: date
+    precision: Precision
+    start: int
+    end: int
+    text: str
+
+    @property
+    def year(self) -> int:
+        return self.value.year
+
+
+def _month_number(token: str) -> int:
+    return int(token) if token.isdigit() else MONTHS[token.rstrip(".").lower()[:3]]
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every date in ``text``, most precise reading first where readings overlap; text order."""
+    found: list[DateMention] = []
+    for precision, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if any(match.start() < d.end and d.start < match.end() for d in found):
+                continue
+            groups = match.groupdict()
+            try:
+                month = _month_number(groups["month"]) if groups.get("month") else 1
+                day = int(groups["day"]) if groups.get("day") else 1
+                value = date(int(groups["year"]), month, day)
+            except (ValueError, KeyError):
+                continue
+            found.append(DateMention(value, precision, match.start(), match.end(), match.group()))  # type: ignore[arg-type]
+    return sorted(found, key=lambda d: d.start)
+
+
+def dateline(text: str, window: int = 400) -> date | None:
+    """The day-precise date near the top of a press release ("INDIANAPOLIS, July 14, 2023")."""
+    for mention in find_dates(text[:window]):
+        if mention.precision == "day":
+            return mention.value
+    return None

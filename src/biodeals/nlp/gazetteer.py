@@ -1,0 +1,57 @@
+"""Vocabulary matching: every whole-word occurrence of a vocabulary term in the text.
+
+Finding candidates (``match_gazetteer``) is kept apart from choosing between overlapping ones
+(``longest_first``), so the overlap rule can be swapped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from biodeals.nlp.spans import Mention
+from biodeals.nlp.vocab import Vocabulary, fold
+
+LABEL_PRIORITY = {"company": 0, "drug": 1, "target": 2, "disease": 3, "trial": 4, "modality": 5}
+
+OverlapRule = Callable[[Iterable[Mention]], list[Mention]]
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """Whole-word match: the characters around the match are not letters or digits (a hyphen
+    after a word-like term is allowed: "obesity-related" still mentions obesity)."""
+    if start > 0 and (_is_word_char(text[start - 1]) or (text[start - 1] == "-" and _is_word_char(text[start]))):
+        return False
+    return not (end < len(text) and _is_word_char(text[end]) and _is_word_char(text[end - 1]))
+
+
+def match_gazetteer(text: str, vocab: Vocabulary) -> list[Mention]:
+    """All whole-word vocabulary matches in ``text``, overlapping ones included."""
+    found: list[Mention] = []
+    for haystack, automaton in ((text, vocab.exact), (fold(text), vocab.folded)):
+        if not len(automaton):
+            continue
+        for end_index, (entry_index, length) in automaton.iter(haystack):
+            end = end_index + 1
+            start = end - length
+            if _bounded(text, start, end):
+                entry = vocab.entries[entry_index]
+                found.append(Mention(entry.label, start, end, text[start:end], f"v:{entry_index}", "gazetteer"))
+    return found
+
+
+def longest_first(mentions: Iterable[Mention]) -> list[Mention]:
+    """Keep non-overlapping mentions, preferring longer ones, then by label priority, then
+    earlier ones; returned in text order."""
+    ranked = sorted(mentions, key=lambda m: (-m.length, LABEL_PRIORITY[m.label], m.start))
+    taken: list[Mention] = []
+    occupied: list[tuple[int, int]] = []
+    for mention in ranked:
+        if any(mention.start < end and start < mention.end for start, end in occupied):
+            continue
+        taken.append(mention)
+        occupied.append((mention.start, mention.end))
+    return sorted(taken, key=lambda m: m.start)

@@ -1,0 +1,281 @@
+"""Pattern recognisers for names no vocabulary can list: new companies, code names, trials.
+
+Each function takes the cleaned text and returns candidate mentions; overlap with vocabulary
+matches is settled later by the overlap rule.
+"""
+
+from __future__ import annotations
+
+import re
+
+from biodeals.nlp.spans import Mention
+
+# Words that end a biopharma company name ("Versanis Bio", "Innate Pharma").
+DESIGNATORS = (
+    "Therapeutics|Pharmaceuticals?|Pharma|Biopharma|Biopharmaceuticals?|Biotherapeutics|Biosciences?"
+    "|Bioscience|Biotech|Biotechnology|Biologics|Bio|Biomedical|Medicines|Medical|Oncology|Genetics"
+    "|Genomics|Sciences|Science|Labs|Laboratories|Health|Healthcare|Diagnostics|Vaccines|Immunotherapeutics"
+    "|Capital|Ventures|Manufacturing|Biomanufacturing|Venture\\s+Fund|Partners|Fund|Foundation|Holdings|Group|Technologies|Animal\\s+Health"
+)
+LEGAL = (
+    r"Inc\.?|Incorporated|Ltd\.?|Limited|LLC|L\.L\.C\.|LP|L\.P\.|plc|PLC|AG|S\.A\.|SA|SE|GmbH|N\.V\.|NV"
+    r"|B\.V\.|BV|Corp\.?|Corporation|Co\.,?\s+Ltd\.?|Co\.|A/S|AB|ASA|K\.K\.|S\.p\.A\.|Oyj"
+)
+_LEADING_STOP = {
+    "About",
+    "The",
+    "For",
+    "By",
+    "Under",
+    "With",
+    "From",
+    "Today",
+    "Both",
+    "And",
+    "As",
+    "Contact",
+    "Media",
+    "At",
+    "In",
+    "On",
+    "Of",
+    "To",
+    "If",
+    "When",
+    "While",
+    "Through",
+    "Also",
+    "Between",
+    "According",
+    "Since",
+    "After",
+    "Before",
+    "Following",
+    "Per",
+    "Via",
+    "Our",
+    "Their",
+    "Its",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "A",
+    "An",
+    "Each",
+    "Additionally",
+    "Meanwhile",
+    "However",
+    "Including",
+    "Led",
+    "Backed",
+    "New",
+    "Global",
+    "Chief",
+    "President",
+    "Executive",
+    "Senior",
+    "Vice",
+    "Head",
+    "Director",
+    "Dr",
+    "Mr",
+    "Ms",
+    "Mrs",
+    "Prof",
+    "CEO",
+    "Officer",
+    "SOURCE",
+    "NEWS",
+    "Read",
+}
+_NAME_TOKEN = r"(?:[A-Z][\w'’.-]*|[a-z]+[A-Z][\w'’-]*|\d+[A-Za-z][\w-]*)"
+_SP = r"[ \t]+"  # names never span lines
+_COMPANY_BY_DESIGNATOR = re.compile(
+    rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,4}}{_SP}(?:{DESIGNATORS})\b"
+    rf"(?:,?\s+(?:{LEGAL})(?![\w]))?)(?!\s+[A-Z][a-z])"
+)
+_COMPANY_BY_LEGAL = re.compile(
+    rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}(?:(?:&|and){_SP})?{_NAME_TOKEN}){{0,4}},?{_SP}(?:{LEGAL}))(?![\w])"
+)
+_COMPANY_BY_TICKER = re.compile(
+    rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,5}})[ \t]*,?[ \t]*\(\s*(?:NYSE|NASDAQ|Nasdaq|ASX"
+    r"|LSE|AIM|TSX|TSXV|HKEX|HKSE|SEHK|SSE|SZSE|Euronext|SIX|OTC|OTCQB|OTCQX|TYO|TSE|KRX|KOSDAQ|KOSPI"
+    r"|NSE|BSE|Xetra|FWB|STAR)\b"
+)
+_COMPANY_BY_APPOSITION = re.compile(
+    rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}{_NAME_TOKEN}){{0,3}}),\s+(?:a|an)\s+(?:[\w-]+,?\s+){{0,6}}?"
+    r"(?:company|biotech|biotechnology\s+company|firm|developer|startup|start-up|manufacturer|CDMO|leader)\b"
+)
+
+
+def _trim_leading(text: str, start: int) -> tuple[str, int]:
+    words = text.split(" ")
+    while len(words) > 1 and words[0].rstrip(".,") in _LEADING_STOP:
+        start += len(words[0]) + 1
+        words = words[1:]
+    return " ".join(words), start
+
+
+def find_companies(text: str) -> list[Mention]:
+    """Company names recognised by shape: "<Name> Therapeutics", "<Name>, Inc.",
+    "<Name> (NASDAQ: ABC)", "<Name>, a clinical-stage biotech company"."""
+    found: dict[tuple[int, int], Mention] = {}
+    for pattern, source in (
+        (_COMPANY_BY_DESIGNATOR, "designator"),
+        (_COMPANY_BY_LEGAL, "legal"),
+        (_COMPANY_BY_TICKER, "ticker"),
+        (_COMPANY_BY_APPOSITION, "apposition"),
+    ):
+        for match in pattern.finditer(text):
+            name, start = _trim_leading(match.group("name"), match.start("name"))
+            name = name.rstrip(" ,")
+            if len(name) < 3 or name.split(" ")[0] in _LEADING_STOP:
+                continue
+            end = start + len(name)
+            key = (start, end)
+            if key not in found:
+                found[key] = Mention("company", start, end, name, f"p:{name.lower()}", source)
+    return list(found.values())
+
+
+_CODE_EXCLUDE = re.compile(
+    r"^(?:NCT|FY|CY|ISO|COVID|SARS|ICD|CIK|ISIN|ZIP|EU|US|UK|NASDAQ|NYSE|PO|GMT|UTC|Q[1-4]|H[12])", re.I
+)
+_CODE_NAME = re.compile(r"(?<![\w-])(?P<code>[A-Z][A-Za-z]{0,3}-?\d{3,8}[A-Za-z]?\d?(?:-[A-Z0-9]{1,4})?)(?![\w-])")
+
+
+def find_code_names(text: str) -> list[Mention]:
+    """Drug code names such as SAR443579, LY3437943, MK-0616, AK1780, IMP-321, PF-07220060."""
+    found = []
+    for match in _CODE_NAME.finditer(text):
+        code = match.group("code")
+        if _CODE_EXCLUDE.match(code) or re.fullmatch(r"[A-Z][a-z]+-?\d{4}", code):  # "June2023"
+            continue
+        found.append(Mention("drug", match.start(), match.end(), code, f"p:{_squash(code)}", "code"))
+    return found
+
+
+# International nonproprietary name stems (WHO): pembrolizumab, sotorasib, tirzepatide, ...
+_INN_STEM = re.compile(
+    r"(?<![\w-])(?P<name>[a-z][a-z]{3,}(?:mab|tinib|ciclib|rafenib|parib|lisib|rasib|tide|glutide|tirsen|siran"
+    r"|rsen|cel|gene|vec|deruxtecan|vedotin|govitecan|mafodotin|tansine|stat|vir|previr|buvir|gliflozin|gliptin"
+    r"|sartan|cept|kinra|leukin|plermin|ase|degib|lukast|tegravir|zomib|lutamide|trozole|parin|oxaban|gatran"
+    r"|sertib|metinib|fenib|zolamide|bart|bulin|dotin|mig|tamab|tug)(?:[ ](?:alfa|alpha|beta|pegol|vedotin|deruxtecan|govitecan))?)"
+    r"(?![\w-])"
+)
+# Brand names are marked: "Zepbound®", "KEYTRUDA®", "Mounjaro™"
+_MARKED_BRAND = re.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9-]{2,}(?:[ ][A-Z][A-Za-z0-9-]+)?)[ ]?(?:®|™|\(R\))")
+_INN_FALSE = {
+    "database",
+    "release",
+    "increase",
+    "decrease",
+    "purchase",
+    "phase",
+    "case",
+    "base",
+    "disease",
+    "cease",
+    "lease",
+    "erase",
+    "ease",
+    "showcase",
+    "please",
+    "chase",
+    "crease",
+    "vase",
+    "excel",
+    "travel",
+    "parcel",
+    "model",
+    "level",
+    "label",
+    "novel",
+    "hotel",
+    "panel",
+    "channel",
+    "cancel",
+    "barrel",
+    "vessel",
+    "tunnel",
+    "fuel",
+    "personnel",
+    "statement",
+    "state",
+    "upstate",
+    "thermostat",
+    "gene",
+    "scene",
+    "hygiene",
+    "kerosene",
+    "benzene",
+    "vir",
+    "outside",
+    "wide",
+    "provide",
+    "peptide",
+    "nucleotide",
+    "polypeptide",
+    "oligonucleotide",
+    "dipeptide",
+    "tide",
+    "riptide",
+    "eventide",
+}
+
+
+def find_drug_names(text: str) -> list[Mention]:
+    """Drug names by shape: INN stems ("velarutide", "sotorasib") and marked brands ("Zepbound®")."""
+    found = []
+    for match in _INN_STEM.finditer(text):
+        name = match.group("name")
+        if name.split()[0] in _INN_FALSE or (name.endswith("ase") and not name.endswith(("plase", "kinase"))):
+            continue
+        found.append(Mention("drug", match.start(), match.end(), name, f"p:{_squash(name)}", "inn-stem"))
+    for match in _MARKED_BRAND.finditer(text):
+        name = match.group("name")
+        found.append(Mention("drug", match.start("name"), match.end("name"), name, f"p:{_squash(name)}", "brand"))
+    return found
+
+
+_TRIAL_WORDS = r"(?:trial|study|studies|program|programme)"
+_NAMED_TRIAL = re.compile(
+    r"(?<![\w-])(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[- ]?[A-Z][a-z]+)?-?\s?\d{1,4}[A-Za-z]?(?:-\d+)?"
+    r"|NCT\d{8})(?![\w-])"
+)
+_CAPS_TRIAL = re.compile(
+    r"(?<![\w-])(?P<name>[A-Z]{4,}(?:-[A-Z0-9]+)*)\s+(?:\(?Phase\s+[0-9IV/abAB]+\)?\s+)?" + _TRIAL_WORDS + r"\b"
+)
+_TRIAL_CONTEXT = re.compile(r"\b(?:trial|study|studies|Phase|phase|data|results|endpoint|enrolled|NCT\d+)\b")
+
+
+def find_trials(text: str, exclude: set[str] = frozenset()) -> list[Mention]:
+    """Trial names: registry numbers (NCT01234567), hyphen-numbered names near trial words
+    (KEYNOTE-189, TACTI-002, SURMOUNT-1, DESTINY-Breast03) and capitalised names directly
+    before "trial"/"study" (the BELIEVE Phase 2b study). ``exclude`` holds names known to be
+    something else (drug codes, gene symbols)."""
+    found: dict[tuple[int, int], Mention] = {}
+    for match in _NAMED_TRIAL.finditer(text):
+        name = match.group("name")
+        if name in exclude or _CODE_EXCLUDE.match(name):
+            continue
+        is_registry = name.startswith("NCT")
+        shaped = re.match(r"[A-Z]{5,}|[A-Z][A-Za-z]*[a-z][A-Z]", name)
+        window = text[max(0, match.start() - 80) : match.end() + 80]
+        if is_registry or (shaped and "-" in name and _TRIAL_CONTEXT.search(window)):
+            found[(match.start(), match.end())] = Mention(
+                "trial", match.start(), match.end(), name, f"p:{_squash(name)}", "trial"
+            )
+    for match in _CAPS_TRIAL.finditer(text):
+        name = match.group("name")
+        if name in exclude or (match.start(), match.end("name")) in found:
+            continue
+        found[(match.start(), match.end("name"))] = Mention(
+            "trial", match.start(), match.end("name"), name, f"p:{_squash(name)}", "trial"
+        )
+    return list(found.values())
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())

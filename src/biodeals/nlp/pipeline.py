@@ -1,0 +1,72 @@
+"""The entity-recognition pipeline: a Document in, its entities, money and dates out.
+
+Steps, each a pure function of the text: vocabulary matching, pattern recognisers (companies,
+code names, trials), overlap resolution, within-document alias resolution, money and dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from biodeals.ingest.document import Document
+from biodeals.nlp.dates import DateMention, find_dates
+from biodeals.nlp.gazetteer import OverlapRule, longest_first, match_gazetteer
+from biodeals.nlp.money import Money, find_money
+from biodeals.nlp.patterns import find_code_names, find_companies, find_drug_names, find_trials
+from biodeals.nlp.resolve import resolve_entities
+from biodeals.nlp.spans import Entity, Label, Mention
+from biodeals.nlp.vocab import Vocabulary, load_vocabulary
+
+PIPELINE_STEPS = (
+    "biodeals.gazetteer.v1",
+    "biodeals.company_patterns.v1",
+    "biodeals.code_names.v1",
+    "biodeals.drug_names.v1",
+    "biodeals.trials.v1",
+    "biodeals.longest_first.v1",
+    "biodeals.resolve.v1",
+    "biodeals.money.v1",
+    "biodeals.dates.v1",
+)
+"""Registered steps, in order; ``tests/nlp/test_pipeline.py`` keeps this list honest."""
+
+
+@dataclass(slots=True)
+class Analysis:
+    """What recognition found in one document (offsets index ``Document.text``)."""
+
+    entities: list[Entity] = field(default_factory=list)
+    money: list[Money] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+
+    def of(self, label: Label) -> list[Entity]:
+        return [e for e in self.entities if e.label == label]
+
+
+def _trim_to_known(candidates: list[Mention], known: list[Mention]) -> list[Mention]:
+    """Cut pattern companies that swallowed words before a known company
+    ("Jennifer Brennan Daiichi Sankyo, Inc." -> "Daiichi Sankyo, Inc.")."""
+    out = []
+    for c in candidates:
+        inner = [k for k in known if k.label == "company" and c.start < k.start < c.end and k.end <= c.end]
+        if inner:
+            start = min(k.start for k in inner)
+            c = Mention(c.label, start, c.end, c.text[start - c.start :], c.key, c.source)
+        out.append(c)
+    return out
+
+
+def recognize(document: Document, vocab: Vocabulary | None = None, overlap: OverlapRule = longest_first) -> Analysis:
+    """Entities (companies, drugs, targets, diseases, trials, modalities), money and dates in
+    ``document.text``."""
+    vocab = vocab or load_vocabulary()
+    text = document.text
+    known = match_gazetteer(text, vocab)
+    companies = _trim_to_known(find_companies(text), known)
+    codes = find_code_names(text)
+    drugs = find_drug_names(text)
+    exclude = {m.text for m in known if m.label in ("target", "company")} | {c.text for c in codes if len(c.text) < 8}
+    trials = find_trials(text, exclude)
+    mentions = overlap([*known, *companies, *codes, *drugs, *trials])
+    entities = resolve_entities(text, mentions, vocab, document.sections)
+    return Analysis(entities, find_money(text), find_dates(text))

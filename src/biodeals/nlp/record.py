@@ -1,0 +1,63 @@
+"""Serialisation of an analysis as the SCHEMA.md record, with offsets into the original text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from biodeals.ingest.document import Document
+from biodeals.nlp.dates import dateline
+from biodeals.nlp.pipeline import Analysis, recognize
+from biodeals.nlp.spans import Entity
+from biodeals.nlp.vocab import Vocabulary
+
+ENTITY_GROUPS = {
+    "companies": "company",
+    "assets": "drug",
+    "targets": "target",
+    "indications": "disease",
+    "trials": "trial",
+}
+
+
+def _span(document: Document, start: int, end: int) -> dict[str, Any]:
+    ostart, oend = document.to_original(start, end)
+    return {"start": ostart, "end": oend, "text": document.original[ostart:oend]}
+
+
+def entity_record(document: Document, entity: Entity) -> dict[str, Any]:
+    """One entity: canonical name, aliases, standard id and mention spans (original offsets)."""
+    return {
+        "name": entity.name,
+        "aliases": entity.aliases,
+        "id": entity.standard_id,
+        "mentions": [_span(document, m.start, m.end) for m in entity.mentions],
+    }
+
+
+def build_record(document: Document, analysis: Analysis) -> dict[str, Any]:
+    """The SCHEMA.md record for ``document`` (deals and readouts filled by the extraction
+    steps) plus an ``entities`` section."""
+    published = document.published or dateline(document.text)
+    entities: dict[str, Any] = {
+        group: [entity_record(document, e) for e in analysis.of(label)] for group, label in ENTITY_GROUPS.items()
+    }
+    entities["modalities"] = sorted({e.name for e in analysis.of("modality")})
+    entities["money"] = [
+        {"amount": m.amount, "currency": m.currency, "per_share": m.per_share, **_span(document, m.start, m.end)}
+        for m in analysis.money
+    ]
+    return {
+        "id": document.name,
+        "document_id": document.id,
+        "title": document.title,
+        "published": published.isoformat() if published else None,
+        "language": document.language,
+        "deals": [],
+        "readouts": [],
+        "entities": entities,
+    }
+
+
+def extract_record(document: Document, vocab: Vocabulary | None = None) -> dict[str, Any]:
+    """Document in, SCHEMA.md record out: the nlp layer's single entry point."""
+    return build_record(document, recognize(document, vocab))

@@ -1,0 +1,265 @@
+"""Within-document resolution: group mentions that name the same thing into one ``Entity``.
+
+Links come from the vocabulary (same concept id: "Keytruda" = "pembrolizumab" = "MK-3475"),
+from parentheses ("eftilagimod alpha (“efti” or “IMP321”)", "Eli Lilly and Company (“Lilly”)"),
+from "About <Company>" headings, and from short forms of company names found in the same text
+("Innate" for "Innate Pharma").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
+from biodeals.ingest.document import Section
+from biodeals.nlp.spans import Entity, Label, Mention
+from biodeals.nlp.vocab import VocabEntry, Vocabulary
+
+_LEGAL_WORDS = {
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "plc",
+    "ag",
+    "sa",
+    "se",
+    "corporation",
+    "corp",
+    "co",
+    "company",
+    "llc",
+    "lp",
+    "gmbh",
+    "nv",
+    "bv",
+    "kk",
+    "spa",
+    "ab",
+    "as",
+    "asa",
+    "oyj",
+    "and",
+}
+_GENERIC_FIRST_WORDS = {
+    "united",
+    "general",
+    "national",
+    "international",
+    "american",
+    "global",
+    "first",
+    "new",
+    "royal",
+    "world",
+    "european",
+    "china",
+    "japan",
+    "north",
+    "south",
+    "east",
+    "west",
+    "bio",
+    "pharma",
+    "medical",
+    "health",
+    "life",
+    "royalty",
+    "the",
+    "partners",
+    "capital",
+}
+
+
+def normalise_name(name: str) -> str:
+    """Lowercase alphanumeric tokens without trailing legal suffixes ("Merck & Co., Inc." ->
+    "merck"), the key under which company spellings are compared."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    tokens = re.findall(r"[a-z0-9]+", text.replace("&", " and "))
+    while len(tokens) > 1 and tokens[-1] in _LEGAL_WORDS:
+        tokens.pop()
+    return " ".join(tokens)
+
+
+class _Groups:
+    """Union-find over mention keys."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+_PAREN_ALIAS = re.compile(r"\s*\(\s*(?:the\s+)?[\"“'‘]?(?P<inner>[^()]{1,80}?)[\"”'’]?\s*\)")
+_NOT_ALIAS = re.compile(
+    r"^(?:NYSE|NASDAQ|Nasdaq|ASX|LSE|TSX|HKEX|SIX|OTC|Euronext|TYO|KRX|KOSDAQ|NSE)\b|^\d|%|\$|\bthe\b"
+)
+
+
+def parenthetical_aliases(text: str, mention: Mention) -> list[tuple[int, int]]:
+    """``[start, end)`` ranges of alternative names given in parentheses right after
+    ``mention``: "bimagrumab (BYM338)", "Innate Pharma (“Innate”)", "efti (IMP321 or IMP-321)"."""
+    match = _PAREN_ALIAS.match(text, mention.end)
+    if not match or _NOT_ALIAS.search(match.group("inner")):
+        return []
+    ranges = []
+    inner_start = match.start("inner")
+    for part in re.finditer(r"[^,;/]+", match.group("inner")):
+        for piece in re.split(r"\s+or\s+|\s+also known as\s+|\s+formerly\s+", part.group()):
+            stripped = piece.strip(" \"“”'‘’")
+            if not stripped or len(stripped) < 2 or len(stripped.split()) > 5:
+                continue
+            offset = text.find(stripped, inner_start + part.start())
+            if offset >= 0:
+                ranges.append((offset, offset + len(stripped)))
+    return ranges
+
+
+def _whole_word_occurrences(text: str, needle: str) -> Iterable[tuple[int, int]]:
+    for match in re.finditer(rf"(?<![\w-]){re.escape(needle)}(?![\w-])", text):
+        yield match.start(), match.end()
+
+
+def resolve_entities(
+    text: str,
+    mentions: list[Mention],
+    vocab: Vocabulary,
+    sections: Iterable[Section] = (),
+) -> list[Entity]:
+    """Group ``mentions`` (non-overlapping, in text order) into entities, adding mentions of
+    aliases and short names found in the same text. Returns entities in order of first mention."""
+    groups = _Groups()
+    occupied = [(m.start, m.end) for m in mentions]
+    mentions = list(mentions)
+    label_of: dict[str, Label] = {}
+
+    def free(start: int, end: int) -> bool:
+        return not any(start < e and s < end for s, e in occupied)
+
+    def add(label: Label, start: int, end: int, key: str, source: str) -> None:
+        mentions.append(Mention(label, start, end, text[start:end], key, source))
+        occupied.append((start, end))
+
+    for m in mentions:
+        groups.find(m.key)
+        label_of[m.key] = m.label
+
+    # "About <Company>" headings name companies
+    for section in sections:
+        title = section.title.removeprefix("the ").strip()
+        if section.kind != "about" or not title:
+            continue
+        body = text[section.start : section.start + 400].lower()
+        if not re.search(r"\b(?:company|corporation|biotech|firm|leader|organization|inc\b|founded)", body):
+            continue
+        key = f"p:{normalise_name(title)}"
+        if any(m.label != "company" and m.text == title for m in mentions):
+            continue
+        label_of[key] = "company"
+        for start, end in _whole_word_occurrences(text, title):
+            if free(start, end):
+                add("company", start, end, key, "about")
+
+    # parenthetical aliases
+    for m in list(mentions):
+        for start, end in parenthetical_aliases(text, m):
+            alias = text[start:end]
+            if alias[0].islower() and m.label == "company":
+                continue
+            alias_key = f"a:{m.key}:{alias}"
+            groups.union(m.key, alias_key)
+            label_of[alias_key] = m.label
+            for s, e in _whole_word_occurrences(text, alias):
+                if free(s, e):
+                    add(m.label, s, e, alias_key, "alias")
+
+    # drugs and trials: the same code however it is hyphenated ("IMP321" = "IMP-321")
+    by_squash: dict[tuple[str, str], str] = {}
+    for m in mentions:
+        if m.label in ("drug", "trial"):
+            squashed = re.sub(r"[^a-z0-9]", "", m.text.lower())
+            groups.union(by_squash.setdefault((m.label, squashed), m.key), m.key)
+
+    # companies: same normalised name, or a short form (first word) of a longer name
+    by_norm: dict[str, str] = {}
+    company_surfaces: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.label == "company":
+            norm = normalise_name(m.text)
+            if norm in by_norm:
+                groups.union(by_norm[norm], m.key)
+            else:
+                by_norm[norm] = m.key
+            company_surfaces[groups.find(m.key)].add(m.text)
+    for norm, key in list(by_norm.items()):
+        words = norm.split()
+        if len(words) < 2:
+            continue
+        first = words[0]
+        if first in _GENERIC_FIRST_WORDS or first in vocab.common_words or len(first) < 3:
+            continue
+        if first in by_norm:
+            if by_norm[first].startswith("v:") and key.startswith("v:"):
+                continue  # two distinct known companies ("Merck" and "Merck KGaA")
+            groups.union(key, by_norm[first])
+            continue
+        surface = next((s for s in company_surfaces[groups.find(key)] if normalise_name(s) == norm), None)
+        short = surface.split()[0] if surface else ""
+        if short and short[0].isupper():
+            for s, e in _whole_word_occurrences(text, short):
+                if free(s, e):
+                    add("company", s, e, key, "short-name")
+
+    return _build_entities(mentions, groups, label_of, vocab)
+
+
+def _build_entities(
+    mentions: list[Mention], groups: _Groups, label_of: dict[str, Label], vocab: Vocabulary
+) -> list[Entity]:
+    # vocabulary mentions of the same concept share its id
+    by_concept: dict[str, str] = {}
+    for m in mentions:
+        if m.key.startswith("v:"):
+            entry = vocab.entries[int(m.key[2:])]
+            concept = f"{entry.label}:{entry.id or entry.name}"
+            groups.union(by_concept.setdefault(concept, m.key), m.key)
+    clusters: dict[str, list[Mention]] = defaultdict(list)
+    for m in sorted(mentions, key=lambda m: m.start):
+        clusters[groups.find(m.key)].append(m)
+    entities = []
+    for members in clusters.values():
+        label = members[0].label
+        vocab_entries = [vocab.entries[int(m.key[2:])] for m in members if m.key.startswith("v:")]
+        standard_id = next(
+            (e.id for e in vocab_entries if e.id and ":" in e.id and not e.id.startswith("biodeals")), None
+        )
+        surfaces: dict[str, str] = {}
+        for m in members:
+            surfaces.setdefault(m.text.lower(), m.text)
+        name = _preferred_name(label, list(surfaces.values()), vocab_entries)
+        aliases = [s for s in surfaces.values() if s.lower() != name.lower()]
+        entities.append(Entity(label, name, aliases, standard_id, members))
+    entities.sort(key=lambda e: e.first_offset)
+    return entities
+
+
+def _preferred_name(label: Label, surfaces: list[str], entries: list[VocabEntry]) -> str:
+    """The most complete name: for drugs the INN when the text uses it, else the longest form."""
+    if label == "drug":
+        inns = {e.name for e in entries}
+        used = [s for s in surfaces if s.lower() in inns and not s.isupper()]
+        if used:
+            return max(used, key=len)
+    return max(surfaces, key=lambda s: (len(normalise_name(s).split()), len(s)))

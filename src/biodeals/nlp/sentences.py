@@ -1,0 +1,74 @@
+"""Sentence boundaries for press-release text, which is often flattened onto one line."""
+
+from __future__ import annotations
+
+import re
+
+_ABBREVIATIONS = {
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "dr",
+    "mr",
+    "ms",
+    "mrs",
+    "prof",
+    "st",
+    "no",
+    "vs",
+    "approx",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "e.g",
+    "i.e",
+    "u.s",
+    "u.k",
+    "ph.d",
+    "m.d",
+    "s.a",
+    "n.v",
+    "b.v",
+    "l.p",
+    "fig",
+    "ref",
+    "est",
+    "al",
+    "jr",
+    "sr",
+    "dept",
+}
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“'‘(\[]?[A-Z0-9])|\n\s*\n|\s\*\s\*\s|\s{3,}")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` ranges of the sentences of ``text`` (whitespace trimmed)."""
+    spans = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        before = text[start : match.start()]
+        token = before.rsplit(None, 1)[-1].rstrip(".!?\"'”’)]").lower() if before.strip() else ""
+        if (match.group().strip() == "" and token in _ABBREVIATIONS) or re.fullmatch(r"[a-z]", token):
+            continue
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out

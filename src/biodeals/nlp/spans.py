@@ -1,0 +1,59 @@
+"""Span types shared by the nlp steps.
+
+A ``Mention`` is a half-open ``[start, end)`` range of character offsets into the cleaned
+document text (``Document.text``); ``text`` is always ``document_text[start:end]``. Offsets are
+mapped to the original text only when a record is serialised (``record.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Label = Literal["company", "drug", "target", "disease", "trial", "modality"]
+
+LABELS: tuple[Label, ...] = ("company", "drug", "target", "disease", "trial", "modality")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One occurrence of an entity in the text.
+
+    ``key`` identifies what the mention refers to before resolution: a vocabulary entry index
+    (``"v:123"``) or the normalised surface form for pattern matches (``"p:innate pharma"``).
+    ``source`` names the step that found it (``"gazetteer"``, ``"pattern"``, ...).
+    """
+
+    label: Label
+    start: int
+    end: int
+    text: str
+    key: str
+    source: str = "pattern"
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(slots=True)
+class Entity:
+    """One thing the document talks about, with every name it uses for it.
+
+    ``name`` is the most complete name the text uses; ``aliases`` the others; ``standard_id``
+    an HGNC / MONDO / UNII identifier when the vocabulary knows one.
+    """
+
+    label: Label
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    standard_id: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+    @property
+    def first_offset(self) -> int:
+        return min(m.start for m in self.mentions) if self.mentions else 0

@@ -1,0 +1,101 @@
+"""The bundled vocabulary (built by ``scripts/build_vocab.py``) and its Aho-Corasick automata.
+
+Symbol-like terms (``PD-1``, ``MK-3475``, ``NSCLC``) are matched case-sensitively against the
+text; word-like terms (``non-small cell lung cancer``, ``pembrolizumab``) against its lowercase.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import ahocorasick
+
+from biodeals.errors import VocabularyError
+from biodeals.nlp.spans import Label
+
+ARTIFACT = "vocab.json.gz"
+_LABELS = {"company", "drug", "target", "disease", "modality"}
+
+
+@dataclass(frozen=True, slots=True)
+class VocabEntry:
+    """A vocabulary concept: its label, standard id (``HGNC:...``), preferred name and terms."""
+
+    label: Label
+    id: str
+    name: str
+    terms: tuple[str, ...]
+
+
+def is_symbol_like(term: str) -> bool:
+    """Terms matched case-sensitively: single tokens with a capital or digit after the first
+    character (``HER2``, ``mAb``, ``MK-3475``) and all-uppercase abbreviations."""
+    if " " in term:
+        return term.upper() == term and any(c.isalpha() for c in term)
+    return bool(re.search(r".[A-Z0-9]", term)) or (term.isupper() and len(term) <= 6)
+
+
+class Vocabulary:
+    """Entries plus two automata mapping each term to ``(entry index, term length)``."""
+
+    def __init__(self, entries: list[VocabEntry], common_words: frozenset[str] = frozenset()) -> None:
+        self.entries = entries
+        self.common_words = common_words
+        self.exact = ahocorasick.Automaton()
+        self.folded = ahocorasick.Automaton()
+        for index, entry in enumerate(entries):
+            for term in entry.terms:
+                if is_symbol_like(term):
+                    _add(self.exact, term, index)
+                else:
+                    _add(self.folded, fold(term), index)
+        for automaton in (self.exact, self.folded):
+            if len(automaton):
+                automaton.make_automaton()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _add(automaton: ahocorasick.Automaton, term: str, index: int) -> None:
+    # the first entry to claim a term keeps it: curated entries come first in the artifact
+    if term not in automaton:
+        automaton.add_word(term, (index, len(term)))
+
+
+def fold(text: str) -> str:
+    """Lowercase ``text`` without changing its length (so offsets stay valid)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
+def parse_entries(payload: dict) -> list[VocabEntry]:
+    """Validate the artifact's entries, reporting every bad one in a single error."""
+    problems, entries = [], []
+    for i, raw in enumerate(payload.get("entries", [])):
+        label, terms = raw.get("l"), raw.get("t")
+        if label not in _LABELS or not isinstance(terms, list) or not terms:
+            problems.append(f"entry {i}: label {label!r}, terms {terms!r}")
+            continue
+        entries.append(VocabEntry(label, raw.get("id") or "", raw.get("n") or terms[0], tuple(terms)))
+    if problems:
+        raise VocabularyError(f"{len(problems)} invalid vocabulary entries: " + "; ".join(problems[:10]))
+    return entries
+
+
+@lru_cache(maxsize=1)
+def load_vocabulary() -> Vocabulary:
+    """The bundled vocabulary, loaded once per process. Raises VocabularyError if missing."""
+    try:
+        blob = resources.files("biodeals.data").joinpath(ARTIFACT).read_bytes()
+        payload = json.loads(gzip.decompress(blob))
+    except (FileNotFoundError, OSError, ValueError) as error:
+        raise VocabularyError(f"cannot load the vocabulary artifact {ARTIFACT}: {error}") from error
+    return Vocabulary(parse_entries(payload), frozenset(payload.get("common_words", ())))
