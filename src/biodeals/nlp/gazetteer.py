@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from biodeals.nlp.spans import Mention
-from biodeals.nlp.vocab import Vocabulary, fold
+from biodeals.nlp.vocab import Vocabulary, fold, latinise
 
 LABEL_PRIORITY = {"company": 0, "drug": 1, "target": 2, "disease": 3, "trial": 4, "modality": 5}
 
@@ -31,7 +31,7 @@ def _bounded(text: str, start: int, end: int) -> bool:
 def match_gazetteer(text: str, vocab: Vocabulary) -> list[Mention]:
     """All whole-word vocabulary matches in ``text``, overlapping ones included."""
     found: list[Mention] = []
-    for haystack, automaton in ((text, vocab.exact), (fold(text), vocab.folded)):
+    for haystack, automaton in ((latinise(text), vocab.exact), (fold(text), vocab.folded)):
         if not len(automaton):
             continue
         for end_index, (entry_index, length) in automaton.iter(haystack):

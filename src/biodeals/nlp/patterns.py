@@ -142,7 +142,10 @@ def find_companies(text: str) -> list[Mention]:
 _CODE_EXCLUDE = re.compile(
     r"^(?:NCT|FY|CY|ISO|COVID|SARS|ICD|CIK|ISIN|ZIP|EU|US|UK|NASDAQ|NYSE|PO|GMT|UTC|Q[1-4]|H[12])", re.I
 )
-_CODE_NAME = re.compile(r"(?<![\w-])(?P<code>[A-Z][A-Za-z]{0,3}-?\d{3,8}[A-Za-z]?\d?(?:-[A-Z0-9]{1,4})?)(?![\w-])")
+_CODE_NAME = re.compile(
+    r"(?<![\w-])(?P<code>[A-Z][A-Za-z]{0,3}-?\d{3,8}[A-Za-z]?\d?(?:-[A-Z0-9]{1,4})?"
+    r"|[A-Z]{2,4}-[a-z]\d{1,3}|[A-Z]{2,4}-[A-Z]{3,6}\d?)(?![\w-])"
+)
 
 
 def find_code_names(text: str) -> list[Mention]:
@@ -223,6 +226,26 @@ _INN_FALSE = {
     "riptide",
     "eventide",
 }
+
+
+# "the ANKET platform", "B7H3 ANKET program", "oRNA technology", "GDF15 program"
+_PROGRAM = re.compile(
+    r"(?<![\w-])(?P<name>(?:(?=[\w-]*[A-Z0-9])(?![A-Z][a-z]+\b)[\w-]+[ ]){0,2}(?=[\w-]*[A-Z0-9])(?![A-Z][a-z]+\b)[\w-]*[A-Z][\w-]*)"
+    r"[ ](?P<head>program|programme|platform|technology)\b"
+)
+
+
+def find_programs(text: str) -> list[Mention]:
+    """Named programs and platforms: a name with a capital or digit before "program",
+    "platform" or "technology" ("B7H3 ANKET program", "MEPS platform", "oRNA technology")."""
+    found = []
+    for match in _PROGRAM.finditer(text):
+        name = match.group("name")
+        if name.isupper() and len(name) <= 3 or _CODE_EXCLUDE.match(name):
+            continue
+        full = match.group()
+        found.append(Mention("drug", match.start("name"), match.end(), full, f"p:{_squash(full)}", "program"))
+    return found
 
 
 def find_drug_names(text: str) -> list[Mention]:

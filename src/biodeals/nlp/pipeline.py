@@ -12,7 +12,7 @@ from biodeals.ingest.document import Document
 from biodeals.nlp.dates import DateMention, find_dates
 from biodeals.nlp.gazetteer import OverlapRule, longest_first, match_gazetteer
 from biodeals.nlp.money import Money, find_money
-from biodeals.nlp.patterns import find_code_names, find_companies, find_drug_names, find_trials
+from biodeals.nlp.patterns import find_code_names, find_companies, find_drug_names, find_programs, find_trials
 from biodeals.nlp.resolve import resolve_entities
 from biodeals.nlp.spans import Entity, Label, Mention
 from biodeals.nlp.vocab import Vocabulary, load_vocabulary
@@ -22,6 +22,7 @@ PIPELINE_STEPS = (
     "biodeals.company_patterns.v1",
     "biodeals.code_names.v1",
     "biodeals.drug_names.v1",
+    "biodeals.programs.v1",
     "biodeals.trials.v1",
     "biodeals.longest_first.v1",
     "biodeals.resolve.v1",
@@ -64,7 +65,7 @@ def recognize(document: Document, vocab: Vocabulary | None = None, overlap: Over
     known = match_gazetteer(text, vocab)
     companies = _trim_to_known(find_companies(text), known)
     codes = find_code_names(text)
-    drugs = find_drug_names(text)
+    drugs = find_drug_names(text) + find_programs(text)
     exclude = {m.text for m in known if m.label in ("target", "company")} | {c.text for c in codes if len(c.text) < 8}
     trials = find_trials(text, exclude)
     mentions = overlap([*known, *companies, *codes, *drugs, *trials])

@@ -68,8 +68,18 @@ def _add(automaton: ahocorasick.Automaton, term: str, index: int) -> None:
         automaton.add_word(term, (index, len(term)))
 
 
+_GREEK_UPPER = str.maketrans("αβγδκΑΒΓΔΚ", "ABGDKABGDK")
+
+
+def latinise(text: str) -> str:
+    """Greek letters used in target names as Latin capitals ("TGFβ" -> "TGFB", "HIF-2α" ->
+    "HIF-2A"), one character for one, so offsets stay valid."""
+    return text.translate(_GREEK_UPPER)
+
+
 def fold(text: str) -> str:
-    """Lowercase ``text`` without changing its length (so offsets stay valid)."""
+    """Lowercase, Greek letters latinised, without changing the length (offsets stay valid)."""
+    text = latinise(text)
     lowered = text.lower()
     if len(lowered) == len(text):
         return lowered
