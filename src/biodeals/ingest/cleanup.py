@@ -13,53 +13,51 @@ import re
 
 from biodeals.ingest.document import Edit, OffsetMap, Section
 
-# Each alternative is one kind of repair; a zero-width match inserts a space.
-_REPAIRS = re.compile(
-    "|".join(
-        [
-            r"(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)",
-            r"(?P<space>[\u00a0\u2007\u2009\u202f])",
-            r"(?P<invisible>[\u200b\u200c\u200d\u2060\ufeff\u00ad])",
-            # "of$20", "to$1.9"
-            r"(?<=[a-z])(?=(?:US|C|A|AU)?\$[0-9])",
-            # "millionand", "billionin"
-            r"(?<=illion)(?=(?:and|in|of|to|for|upon|with|the|plus|as|from|at|or|is|was"
-            r"|which|that|per|upfront|each|over|under|payable)\b)",
-            # "INDIANAPOLISandTOKYO"
-            r"(?<=[A-Z]{2})(?=and[A-Z]{2})",
-            r"(?<=[A-Z]{2}and)(?=[A-Z]{2})",
-            # "saidRuth", "ofAmerica" (a function word glued to a capitalised word)
-            r"(?:(?<=\bsaid)|(?<=\bsays)|(?<=\bwith)|(?<=\bfrom))(?=[A-Z][a-z])",
-            r"(?:(?<=\band)|(?<=\bthe)|(?<=\bfor))(?=[A-Z][a-z])",
-            r"(?:(?<=\bof)|(?<=\bto)|(?<=\bby)|(?<=\bat)|(?<=\bon))(?=[A-Z][a-z])",
-            # "Phase2bstudy" -> "Phase 2b study"
-            r"(?<=Phase)(?=[0-9])",
-            r"(?<=[0-9])(?=(?:study|trial|studies|trials)\b)",
-            r"(?<=[0-9][ab])(?=(?:study|trial|studies|trials)\b)",
-            # "INDIANAPOLIS,July 14" and "rates.The"
-            r"(?<=[A-Z]{2},)(?=[A-Z][a-z])",
-            r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]{2})",
-        ]
-    )
-)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ODD_SPACE = re.compile("[\u00a0\u2007\u2009\u202f]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Glue repairs: a space goes where the empty group ``at`` (and ``at2``) matched. Each pattern
+# starts with something concrete, so the regex engine can skip quickly to candidates.
+_GLUE = [
+    re.compile(r"[a-z](?P<at>)(?:US|C|A|AU)?\$[0-9]"),  # "of$20"
+    re.compile(
+        r"illion(?P<at>)(?:and|in|of|to|for|upon|with|the|plus|as|from|at|or|is|was|which|that|per|upfront"
+        r"|each|over|under|payable)\b"
+    ),  # "millionand", "billionin"
+    re.compile(r"[A-Z]{2}(?P<at>)and(?P<at2>)[A-Z]{2}"),  # "INDIANAPOLISandTOKYO"
+    re.compile(r"\b(?:said|says|with|from|and|the|for|of|to|by|at|on)(?P<at>)[A-Z][a-z]"),  # "saidRuth"
+    re.compile(r"Phase(?P<at>)[0-9]"),  # "Phase2b"
+    re.compile(r"[0-9][ab]?(?P<at>)(?:study|trial|studies|trials)\b"),  # "2bstudy"
+    re.compile(r"[A-Z]{2},(?P<at>)[A-Z][a-z]"),  # "INDIANAPOLIS,July"
+    re.compile(r"[a-z]{2}[.!?](?P<at>)[A-Z][a-z]{2}"),  # "rates.The"
+]
+
+
+def _repairs(original: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for match in _ENTITY.finditer(original):
+        replacement = html.unescape(match.group()).replace("\u00a0", " ")
+        if replacement != match.group():
+            edits.append(Edit(match.start(), match.end(), replacement))
+    edits += [Edit(m.start(), m.end(), " ") for m in _ODD_SPACE.finditer(original)]
+    edits += [Edit(m.start(), m.end(), "") for m in _INVISIBLE.finditer(original)]
+    for pattern in _GLUE:
+        for match in pattern.finditer(original):
+            for group in ("at", "at2"):
+                if group in pattern.groupindex:
+                    edits.append(Edit(match.start(group), match.start(group), " "))
+    edits.sort(key=lambda e: (e.start, e.end))
+    kept: list[Edit] = []
+    for edit in edits:  # one edit per place; never inside a replaced stretch
+        if kept and (edit.start < kept[-1].end or (edit.start == kept[-1].start and edit.end == kept[-1].end)):
+            continue
+        kept.append(edit)
+    return kept
 
 
 def clean_text(original: str) -> tuple[str, OffsetMap]:
     """Return the cleaned text and the map from its offsets back to ``original``."""
-    edits: list[Edit] = []
-    for match in _REPAIRS.finditer(original):
-        kind = match.lastgroup
-        if kind == "entity":
-            replacement = html.unescape(match.group()).replace("\u00a0", " ")
-            if replacement == match.group():
-                continue
-        elif kind == "space":
-            replacement = " "
-        elif kind == "invisible":
-            replacement = ""
-        else:
-            replacement = " "
-        edits.append(Edit(match.start(), match.end(), replacement))
+    edits = _repairs(original)
     if not edits:
         return original, OffsetMap([])
     pieces: list[str] = []
@@ -76,28 +74,33 @@ _NAME_WORD = r"[A-Z][\w&.'’()-]*"
 _CONNECTOR = r"(?:and|of|de|&|for)"
 _ORG = rf"{_NAME_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD}){{0,5}}"
 
-_SECTION_MARKERS = re.compile(
-    rf"""
-    (?P<about>(?:^|(?<=[\n*#>])|(?<=\s))About\s+(?P<title>(?:the\s+)?{_ORG})
-        (?=\s*(?:\*\*|\n|:)|\s+(?P=title)\b))
-    |(?P<forward_looking>
-        (?i:forward[-\s]looking\s+statements?|cautionary\s+(?:note|statement)s?
-           |safe\s+harbou?r\s+statement|this\s+press\s+release\s+contains\s+forward))
-    |(?P<contact>(?:Media|Investor|Press)\s+(?:Contacts?|Relations|Inquiries)\b
-        |\bContacts?\s*:|\bSOURCE\s+{_ORG}\s*$)
-    """,
-    re.VERBOSE | re.MULTILINE,
-)
+_SECTION_MARKERS = {
+    "about": re.compile(
+        rf"(?<![\w-])About\s+(?P<title>(?:the\s+)?{_ORG})(?=\s*(?:\*\*|\n|:)|\s+(?P=title)\b)"
+    ),
+    "forward_looking": re.compile(
+        r"(?i:forward[-\s]looking\s+statements?|cautionary\s+(?:note|statement)s?"
+        r"|safe\s+harbou?r\s+statement|this\s+press\s+release\s+contains\s+forward)"
+    ),
+    "contact": re.compile(
+        rf"(?:Media|Investor|Press)\s+(?:Contacts?|Relations|Inquiries)\b|\bContacts?\s*:|\bSOURCE\s+{_ORG}\s*$",
+        re.MULTILINE,
+    ),
+}
 
 
 def find_sections(text: str) -> list[Section]:
     """Boilerplate sections of cleaned ``text``: each runs from its heading to the next one."""
+    found = sorted(
+        (match.start(), kind, match.groupdict().get("title") or "")
+        for kind, pattern in _SECTION_MARKERS.items()
+        for match in pattern.finditer(text)
+    )
     markers: list[tuple[int, str, str]] = []
-    for match in _SECTION_MARKERS.finditer(text):
-        kind = "about" if match.group("about") else match.lastgroup or "contact"
+    for start, kind, title in found:
         if markers and markers[-1][1] == kind == "forward_looking":
             continue  # the phrase recurs within its own section
-        markers.append((match.start(), kind, (match.group("title") or "").strip()))
+        markers.append((start, kind, title.strip()))
     if not markers:
         return []
     ends = [start for start, _, _ in markers[1:]] + [len(text)]

@@ -48,10 +48,10 @@ def longest_first(mentions: Iterable[Mention]) -> list[Mention]:
     earlier ones; returned in text order."""
     ranked = sorted(mentions, key=lambda m: (-m.length, LABEL_PRIORITY[m.label], m.start))
     taken: list[Mention] = []
-    occupied: list[tuple[int, int]] = []
+    occupied = bytearray(max((m.end for m in ranked), default=0))
     for mention in ranked:
-        if any(mention.start < end and start < mention.end for start, end in occupied):
+        if any(occupied[mention.start : mention.end]):
             continue
         taken.append(mention)
-        occupied.append((mention.start, mention.end))
+        occupied[mention.start : mention.end] = b"\x01" * mention.length
     return sorted(taken, key=lambda m: m.start)

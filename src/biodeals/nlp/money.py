@@ -95,9 +95,8 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"thousand|millions?|billions?|trillion|crore|lakh|mn|mm|mio|bn|tn|[kmb](?![a-z])"
 
 _LEADING = re.compile(
-    rf"(?P<symbol>{_SYMBOL})\s?(?P<number>{_NUMBER})(?:\s?(?P<scale>{_SCALE}))?(?![\w])"
-    rf"(?:\s+(?P<trail>{_WORD})\b)?",
-    re.IGNORECASE,
+    rf"(?P<symbol>{_SYMBOL})\s?(?P<number>{_NUMBER})(?:\s?(?P<scale>(?i:{_SCALE})))?(?![\w])"
+    rf"(?:\s+(?P<trail>(?i:{_WORD}))\b)?"
 )
 _TRAILING = re.compile(
     rf"(?<![\w$€£¥.,])(?P<number>{_NUMBER})(?:\s?(?P<scale>{_SCALE}))?\s+(?P<word>{_WORD}|USD|EUR|GBP|JPY|CHF|CNY|RMB)\b",

@@ -7,6 +7,7 @@ matches is settled later by the overlap rule.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from biodeals.nlp.spans import Mention
 
@@ -117,25 +118,48 @@ def _trim_leading(text: str, start: int) -> tuple[str, int]:
     return " ".join(words), start
 
 
+_TRIGGERS = {
+    "designator": re.compile(rf"\b(?:{DESIGNATORS})\b"),
+    "legal": re.compile(rf"(?<![\w])(?:{LEGAL})(?![\w])"),
+    "ticker": re.compile(r"\(\s*(?:NYSE|NASDAQ|Nasdaq|ASX|LSE|AIM|TSX|TSXV|HKEX|HKSE|SEHK|SSE|SZSE|Euronext|SIX|OTC"
+                         r"|OTCQB|OTCQX|TYO|TSE|KRX|KOSDAQ|KOSPI|NSE|BSE|Xetra|FWB|STAR)\b"),
+    "apposition": re.compile(r",\s+(?:a|an)\s"),
+}
+_NAME_PATTERNS = {
+    "designator": _COMPANY_BY_DESIGNATOR,
+    "legal": _COMPANY_BY_LEGAL,
+    "ticker": _COMPANY_BY_TICKER,
+    "apposition": _COMPANY_BY_APPOSITION,
+}
+_WINDOW = 160  # characters before a trigger in which the name is looked for
+
+
+def _near_triggers(text: str, trigger: re.Pattern[str], pattern: re.Pattern[str], after: int) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` in windows around each ``trigger`` match: far cheaper than
+    scanning the whole text with a pattern that starts at every capitalised word."""
+    seen: set[tuple[int, int]] = set()
+    for hit in trigger.finditer(text):
+        lo = max(0, hit.start() - _WINDOW)
+        for match in pattern.finditer(text, lo, min(len(text), hit.end() + after)):
+            if match.start() <= hit.start() < match.end() + 2 and match.span() not in seen:
+                seen.add(match.span())
+                yield match
+
+
 def find_companies(text: str) -> list[Mention]:
     """Company names recognised by shape: "<Name> Therapeutics", "<Name>, Inc.",
     "<Name> (NASDAQ: ABC)", "<Name>, a clinical-stage biotech company"."""
     found: dict[tuple[int, int], Mention] = {}
-    for pattern, source in (
-        (_COMPANY_BY_DESIGNATOR, "designator"),
-        (_COMPANY_BY_LEGAL, "legal"),
-        (_COMPANY_BY_TICKER, "ticker"),
-        (_COMPANY_BY_APPOSITION, "apposition"),
-    ):
-        for match in pattern.finditer(text):
+    for source, pattern in _NAME_PATTERNS.items():
+        after = 120 if source == "apposition" else 40
+        for match in _near_triggers(text, _TRIGGERS[source], pattern, after):
             name, start = _trim_leading(match.group("name"), match.start("name"))
             name = name.rstrip(" ,")
             if len(name) < 3 or name.split(" ")[0] in _LEADING_STOP:
                 continue
             end = start + len(name)
-            key = (start, end)
-            if key not in found:
-                found[key] = Mention("company", start, end, name, f"p:{name.lower()}", source)
+            if (start, end) not in found:
+                found[(start, end)] = Mention("company", start, end, name, f"p:{name.lower()}", source)
     return list(found.values())
 
 
@@ -160,13 +184,15 @@ def find_code_names(text: str) -> list[Mention]:
 
 
 # International nonproprietary name stems (WHO): pembrolizumab, sotorasib, tirzepatide, ...
-_INN_STEM = re.compile(
-    r"(?<![\w-])(?P<name>[a-z][a-z]{3,}(?:mab|tinib|ciclib|rafenib|parib|lisib|rasib|tide|glutide|tirsen|siran"
-    r"|rsen|cel|gene|vec|deruxtecan|vedotin|govitecan|mafodotin|tansine|stat|vir|previr|buvir|gliflozin|gliptin"
-    r"|sartan|cept|kinra|leukin|plermin|ase|degib|lukast|tegravir|zomib|lutamide|trozole|parin|oxaban|gatran"
-    r"|sertib|metinib|fenib|zolamide|bart|bulin|dotin|mig|tamab|tug)(?:[ ](?:alfa|alpha|beta|pegol|vedotin|deruxtecan|govitecan))?)"
-    r"(?![\w-])"
+INN_STEMS = (
+    "mab", "tinib", "ciclib", "rafenib", "parib", "lisib", "rasib", "tide", "glutide", "tirsen", "siran", "rsen",
+    "cel", "gene", "vec", "deruxtecan", "vedotin", "govitecan", "mafodotin", "tansine", "stat", "vir", "previr",
+    "buvir", "gliflozin", "gliptin", "sartan", "cept", "kinra", "leukin", "plermin", "degib", "lukast",
+    "tegravir", "zomib", "lutamide", "trozole", "parin", "oxaban", "gatran", "sertib", "metinib", "fenib",
+    "zolamide", "bart", "bulin", "dotin", "mig", "tamab", "tug", "plase",
 )
+_INN_SECOND_WORDS = ("alfa", "alpha", "beta", "pegol", "vedotin", "deruxtecan", "govitecan")
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-z]{5,}(?![\w-])")
 # Brand names are marked: "Zepbound®", "KEYTRUDA®", "Mounjaro™"
 _MARKED_BRAND = re.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9-]{2,}(?:[ ][A-Z][A-Za-z0-9-]+)?)[ ]?(?:®|™|\(R\))")
 _INN_FALSE = {
@@ -235,13 +261,16 @@ _PROGRAM = re.compile(
 )
 
 
+_PROGRAM_HEAD = re.compile(r"\b(?:program|programme|platform|technology)\b")
+
+
 def find_programs(text: str) -> list[Mention]:
     """Named programs and platforms: a name with a capital or digit before "program",
     "platform" or "technology" ("B7H3 ANKET program", "MEPS platform", "oRNA technology")."""
     found = []
-    for match in _PROGRAM.finditer(text):
+    for match in _near_triggers(text, _PROGRAM_HEAD, _PROGRAM, after=12):
         name = match.group("name")
-        if name.isupper() and len(name) <= 3 or _CODE_EXCLUDE.match(name):
+        if (name.isupper() and len(name) <= 3) or _CODE_EXCLUDE.match(name):
             continue
         full = match.group()
         found.append(Mention("drug", match.start("name"), match.end(), full, f"p:{_squash(full)}", "program"))
@@ -251,11 +280,16 @@ def find_programs(text: str) -> list[Mention]:
 def find_drug_names(text: str) -> list[Mention]:
     """Drug names by shape: INN stems ("velarutide", "sotorasib") and marked brands ("Zepbound®")."""
     found = []
-    for match in _INN_STEM.finditer(text):
-        name = match.group("name")
-        if name.split()[0] in _INN_FALSE or (name.endswith("ase") and not name.endswith(("plase", "kinase"))):
+    for match in _LOWER_WORD.finditer(text):
+        word = match.group()
+        if not word.endswith(INN_STEMS) or word in _INN_FALSE:
             continue
-        found.append(Mention("drug", match.start(), match.end(), name, f"p:{_squash(name)}", "inn-stem"))
+        end = match.end()
+        second = text[end + 1 : end + 12].split(" ", 1)[0].rstrip(".,;:)")
+        if text[end : end + 1] == " " and second in _INN_SECOND_WORDS:
+            end += 1 + len(second)
+        name = text[match.start() : end]
+        found.append(Mention("drug", match.start(), end, name, f"p:{_squash(name)}", "inn-stem"))
     for match in _MARKED_BRAND.finditer(text):
         name = match.group("name")
         found.append(Mention("drug", match.start("name"), match.end("name"), name, f"p:{_squash(name)}", "brand"))

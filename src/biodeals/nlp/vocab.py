@@ -69,12 +69,13 @@ def _add(automaton: ahocorasick.Automaton, term: str, index: int) -> None:
 
 
 _GREEK_UPPER = str.maketrans("αβγδκΑΒΓΔΚ", "ABGDKABGDK")
+_GREEK = re.compile("[αβγδκΑΒΓΔΚ]")
 
 
 def latinise(text: str) -> str:
     """Greek letters used in target names as Latin capitals ("TGFβ" -> "TGFB", "HIF-2α" ->
     "HIF-2A"), one character for one, so offsets stay valid."""
-    return text.translate(_GREEK_UPPER)
+    return text.translate(_GREEK_UPPER) if _GREEK.search(text) else text
 
 
 def fold(text: str) -> str:
