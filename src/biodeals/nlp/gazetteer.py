@@ -20,24 +20,26 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def _bounded(text: str, start: int, end: int) -> bool:
-    """Whole-word match: the characters around the match are not letters or digits (a hyphen
-    after a word-like term is allowed: "obesity-related" still mentions obesity)."""
-    if start > 0 and (_is_word_char(text[start - 1]) or (text[start - 1] == "-" and _is_word_char(text[start]))):
-        return False
+def _bounded(text: str, start: int, end: int, symbol: bool) -> bool:
+    """Whole-word match: no letter or digit right before or after. A hyphen may follow any
+    term ("obesity-related") and precede a symbol ("anti-PD-1"), but not a word-like term."""
+    if start > 0:
+        before = text[start - 1]
+        if _is_word_char(before) or (before == "-" and not symbol and _is_word_char(text[start])):
+            return False
     return not (end < len(text) and _is_word_char(text[end]) and _is_word_char(text[end - 1]))
 
 
 def match_gazetteer(text: str, vocab: Vocabulary) -> list[Mention]:
     """All whole-word vocabulary matches in ``text``, overlapping ones included."""
     found: list[Mention] = []
-    for haystack, automaton in ((latinise(text), vocab.exact), (fold(text), vocab.folded)):
+    for haystack, automaton, symbol in ((latinise(text), vocab.exact, True), (fold(text), vocab.folded, False)):
         if not len(automaton):
             continue
         for end_index, (entry_index, length) in automaton.iter(haystack):
             end = end_index + 1
             start = end - length
-            if _bounded(text, start, end):
+            if _bounded(text, start, end, symbol):
                 entry = vocab.entries[entry_index]
                 found.append(Mention(entry.label, start, end, text[start:end], f"v:{entry_index}", "gazetteer"))
     return found

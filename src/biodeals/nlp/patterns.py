@@ -280,15 +280,17 @@ def find_programs(text: str) -> list[Mention]:
 def find_drug_names(text: str) -> list[Mention]:
     """Drug names by shape: INN stems ("velarutide", "sotorasib") and marked brands ("Zepbound®")."""
     found = []
+    covered = 0
     for match in _LOWER_WORD.finditer(text):
         word = match.group()
-        if not word.endswith(INN_STEMS) or word in _INN_FALSE:
+        if match.start() < covered or not word.endswith(INN_STEMS) or word in _INN_FALSE:
             continue
         end = match.end()
         second = text[end + 1 : end + 12].split(" ", 1)[0].rstrip(".,;:)")
         if text[end : end + 1] == " " and second in _INN_SECOND_WORDS:
             end += 1 + len(second)
         name = text[match.start() : end]
+        covered = end
         found.append(Mention("drug", match.start(), end, name, f"p:{_squash(name)}", "inn-stem"))
     for match in _MARKED_BRAND.finditer(text):
         name = match.group("name")
@@ -315,7 +317,7 @@ def find_trials(text: str, exclude: set[str] = frozenset()) -> list[Mention]:
     found: dict[tuple[int, int], Mention] = {}
     for match in _NAMED_TRIAL.finditer(text):
         name = match.group("name")
-        if name in exclude or _CODE_EXCLUDE.match(name):
+        if name in exclude or (_CODE_EXCLUDE.match(name) and not re.fullmatch(r"NCT\d{8}", name)):
             continue
         is_registry = name.startswith("NCT")
         shaped = re.match(r"[A-Z]{5,}|[A-Z][A-Za-z]*[a-z][A-Z]", name)

@@ -77,7 +77,7 @@ def normalise_name(name: str) -> str:
     """Lowercase alphanumeric tokens without trailing legal suffixes ("Merck & Co., Inc." ->
     "merck"), the key under which company spellings are compared."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    tokens = re.findall(r"[a-z0-9]+", text.replace("&", " and "))
+    tokens = re.findall(r"[a-z0-9]+", text.replace(".", "").replace("&", " and "))
     while len(tokens) > 1 and tokens[-1] in _LEGAL_WORDS:
         tokens.pop()
     return " ".join(tokens)

@@ -1,0 +1,91 @@
+"""The `biodeals` command: output shapes, error lines and exit codes."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from biodeals.cli import app
+from biodeals.cli.app import sample_paths
+
+runner = CliRunner()
+ARTICLE = "Sanofi will license Innate Pharma's program for $26.6 million up front. Innate may get $1.44 billion."
+
+
+@pytest.fixture
+def article(tmp_path):
+    path = tmp_path / "seed.txt"
+    path.write_text(ARTICLE)
+    return path
+
+
+def test_cli_extract_json_one_record(article):
+    result = runner.invoke(app, ["extract", str(article)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["id"] == "seed" and record["deals"] == [] and record["readouts"] == []
+    companies = {c["name"]: c for c in record["entities"]["companies"]}
+    assert companies["Innate Pharma"]["aliases"] == ["Innate"]
+    assert [m["amount"] for m in record["entities"]["money"]] == [26_600_000, 1_440_000_000]
+
+
+def test_cli_extract_jsonl_one_line_per_document(tmp_path, article):
+    other = tmp_path / "other.md"
+    other.write_text("Pfizer and BioNTech expanded their vaccine collaboration.")
+    result = runner.invoke(app, ["extract", "--format", "jsonl", str(article), str(other)])
+    assert result.exit_code == 0
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["seed", "other"]
+
+
+def test_cli_extract_reports_bad_inputs_and_goes_on(tmp_path, article):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    result = runner.invoke(app, ["extract", "--format", "jsonl", str(empty), str(article), str(tmp_path / "nope.txt")])
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {empty}: the input is empty",
+        f"Error: {tmp_path / 'nope.txt'}: no such file or folder",
+    ]
+
+
+def test_cli_extract_exits_1_when_nothing_could_be_read(tmp_path):
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    result = runner.invoke(app, ["extract", str(binary)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == f"Error: {binary}: looks like binary data (NUL bytes), not text\n"
+
+
+def test_cli_extract_size_limit_option(article):
+    result = runner.invoke(app, ["extract", "--max-bytes", "10", str(article)])
+    assert result.exit_code == 1
+    assert "exceeds the 10-byte limit" in result.stderr
+
+
+def test_cli_extract_rejects_unknown_format(article):
+    result = runner.invoke(app, ["extract", "--format", "xml", str(article)])
+    assert result.exit_code == 2
+    assert "xml" in result.stderr
+
+
+def test_cli_help_for_every_command():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("extract", "demo"):
+        assert command in result.stdout
+        sub = runner.invoke(app, [command, "--help"])
+        assert sub.exit_code == 0 and "Usage" in sub.stdout
+
+
+def test_cli_demo_shows_the_bundled_samples():
+    assert len(sample_paths()) >= 3
+    result = runner.invoke(app, ["demo"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "Halcyon Therapeutics" in result.stdout and "velarutide" in result.stdout
+
+
+def test_cli_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("biodeals ")

@@ -1,0 +1,85 @@
+import pytest
+
+from biodeals.nlp.dates import dateline, find_dates
+from biodeals.nlp.patterns import find_code_names, find_companies, find_drug_names, find_programs, find_trials
+from biodeals.nlp.sentences import split_sentences
+
+
+@pytest.mark.parametrize(
+    "code", ["SAR443579", "LY3437943", "MK-0616", "AK1780", "IMP-321", "PF-07220060", "ABBV-400", "DS-8201a", "ZN-c3"]
+)
+def test_patterns_code_names(code):
+    text = f"The company will advance {code} into the clinic."
+    assert [m.text for m in find_code_names(text)] == [code]
+
+
+@pytest.mark.parametrize("text", ["FY2023 revenue", "COVID-19 vaccines", "NCT01234567", "ISO9001 certified"])
+def test_patterns_code_names_exclusions(text):
+    assert find_code_names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "trial"),
+    [
+        ("results from the Phase III KEYNOTE-189 trial showed", "KEYNOTE-189"),
+        ("in the Phase II TACTI-002 trial", "TACTI-002"),
+        ("the BELIEVE Phase 2b study enrolled adults", "BELIEVE"),
+        ("data from SURMOUNT-1 were presented", "SURMOUNT-1"),
+        ("registered as NCT05551234.", "NCT05551234"),
+        ("DESTINY-Breast03 trial results", "DESTINY-Breast03"),
+    ],
+)
+def test_patterns_trials(text, trial):
+    assert trial in [m.text for m in find_trials(text)]
+
+
+def test_patterns_trials_not_codes_or_targets():
+    assert find_trials("LAG-3 binding and COVID-19 vaccine data", exclude={"LAG-3"}) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("Sanofi will license Innate Pharma's program", "Innate Pharma"),
+        ("Eli Lilly and Company and Versanis Bio today announced", "Versanis Bio"),
+        ("shares of Dermira, Inc. rose", "Dermira, Inc."),
+        ("Immutep Limited (ASX: IMM; NASDAQ: IMMP) announced", "Immutep Limited"),
+        ("to acquire Lumiera, a private clinical-stage biotechnology company", "Lumiera"),
+        ("Merck & Co., Inc. said", "Merck & Co., Inc."),
+        ("Boehringer Ingelheim Venture Fund led the round", "Boehringer Ingelheim Venture Fund"),
+    ],
+)
+def test_patterns_companies(text, company):
+    assert company in [m.text for m in find_companies(text)]
+
+
+def test_patterns_companies_do_not_span_lines_or_start_with_stop_words():
+    names = [m.text for m in find_companies("About Halcyon Therapeutics\nHalcyon Therapeutics is a company.")]
+    assert names and all("\n" not in n and not n.startswith("About") for n in names)
+
+
+def test_patterns_drug_names_by_stem_and_brand():
+    text = "velarutide and pembrolizumab, sold as Keytruda®, with trastuzumab deruxtecan; the database phase"
+    assert [m.text for m in find_drug_names(text)] == ["velarutide", "pembrolizumab", "trastuzumab deruxtecan", "Keytruda"]
+
+
+def test_patterns_programs():
+    text = "license the B7H3 ANKET program and the MEPS platform; the Company platform is new"
+    assert [m.text for m in find_programs(text)] == ["B7H3 ANKET program", "MEPS platform"]
+
+
+def test_dates_and_dateline():
+    text = "INDIANAPOLIS, July 14, 2023 -- In 2016, the companies met; on 14 July 2023 and Dec. 20, 2024."
+    found = [(d.text, d.precision) for d in find_dates(text)]
+    assert found == [("July 14, 2023", "day"), ("2016", "year"), ("14 July 2023", "day"), ("Dec. 20, 2024", "day")]
+    assert dateline(text).isoformat() == "2023-07-14"
+
+
+def test_sentences_respect_abbreviations():
+    text = "Acme Inc. and Beta Co. signed. The deal, worth $5 million, closed in the U.S. market. Next one"
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Acme Inc. and Beta Co. signed.",
+        "The deal, worth $5 million, closed in the U.S. market.",
+        "Next one",
+    ]

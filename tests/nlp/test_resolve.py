@@ -1,0 +1,58 @@
+"""Short-name and alias resolution within one document (texts written for these tests)."""
+
+from biodeals.nlp import normalise_name, recognize
+from tests.conftest import doc
+
+
+def entity(analysis, label, name):
+    matches = [e for e in analysis.of(label) if e.name == name]
+    assert matches, f"no {label} named {name!r}; have {[e.name for e in analysis.of(label)]}"
+    return matches[0]
+
+
+def test_resolve_short_company_name_to_full_name():
+    analysis = recognize(doc("Sanofi will license Innate Pharma's engager program. Innate may receive milestones from Sanofi."))
+    innate = entity(analysis, "company", "Innate Pharma")
+    assert innate.aliases == ["Innate"]
+    assert len(innate.mentions) == 2
+
+
+def test_resolve_known_short_names_from_vocabulary():
+    analysis = recognize(doc("Eli Lilly and Company today announced a deal. Lilly will pay $20 million."))
+    lilly = entity(analysis, "company", "Eli Lilly and Company")
+    assert "Lilly" in lilly.aliases
+
+
+def test_resolve_parenthetical_drug_aliases():
+    text = (
+        "Immutep reported data for eftilagimod alpha (“efti” or “IMP321”) with pembrolizumab. "
+        "Efti was well tolerated; efti plus pembrolizumab gave a 47% response rate. IMP-321 is a LAG-3 protein."
+    )
+    efti = entity(recognize(doc(text)), "drug", "eftilagimod alpha")
+    assert {"efti", "IMP321", "IMP-321"} <= {a for a in efti.aliases}
+    assert efti.standard_id and efti.standard_id.startswith("UNII:")
+
+
+def test_resolve_brand_inn_and_code_share_one_entity():
+    analysis = recognize(doc("Keytruda (pembrolizumab), also studied as MK-3475, is an anti-PD-1 antibody."))
+    drug = entity(analysis, "drug", "pembrolizumab")
+    assert {"Keytruda", "MK-3475"} <= set(drug.aliases)
+    target = entity(analysis, "target", "PD-1")
+    assert target.standard_id == "HGNC:8760"
+
+
+def test_resolve_about_heading_names_a_company():
+    text = "Corvexa will acquire Lumiera for $10 million.\n\nAbout Lumiera\nLumiera is a privately held biotech company."
+    lumiera = entity(recognize(doc(text)), "company", "Lumiera")
+    assert len(lumiera.mentions) == 3
+
+
+def test_resolve_keeps_distinct_known_companies_apart():
+    analysis = recognize(doc("Merck KGaA and Merck & Co., Inc. are different companies; Merck KGaA is in Darmstadt."))
+    names = {e.name for e in analysis.of("company")}
+    assert "Merck KGaA" in names and "Merck & Co., Inc." in names
+
+
+def test_resolve_normalise_name():
+    assert normalise_name("Merck & Co., Inc.") == normalise_name("Merck") == "merck"
+    assert normalise_name("Innate Pharma S.A.") == normalise_name("Innate Pharma SA") == "innate pharma"
