@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 
 from biodeals.ingest.document import Edit, OffsetMap, Section
 
@@ -79,8 +80,10 @@ _SECTION_MARKERS = {
         rf"(?<![\w-])About\s+(?P<title>(?:the\s+)?{_ORG})(?=\s*(?:\*\*|\n|:)|\s+(?P=title)\b)"
     ),
     "forward_looking": re.compile(
-        r"(?i:forward[-\s]looking\s+statements?|cautionary\s+(?:note|statement)s?"
-        r"|safe\s+harbou?r\s+statement|this\s+press\s+release\s+contains\s+forward)"
+        r"(?:[Ff]orward|FORWARD)[-\s](?:[Ll]ooking|LOOKING)\s+(?:[Ss]tatement|STATEMENT)"
+        r"|(?:[Cc]autionary|CAUTIONARY)\s+(?:[Nn]ote|[Ss]tatement|NOTE|STATEMENT)"
+        r"|(?:[Ss]afe|SAFE)\s+(?:[Hh]arbou?r|HARBOU?R)\s+(?:[Ss]tatement|STATEMENT)"
+        r"|This\s+press\s+release\s+contains\s+forward"
     ),
     "contact": re.compile(
         rf"(?:Media|Investor|Press)\s+(?:Contacts?|Relations|Inquiries)\b|\bContacts?\s*:|\bSOURCE\s+{_ORG}\s*$",
@@ -125,10 +128,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 def guess_language(text: str, sample: int = 4000) -> str:
     """ISO 639-1 code of the most likely language among a few, by stop-word counts; "und" if
     the text has too few words or none of them is a stop word of a known language."""
-    words = [w.lower() for w in _WORD.findall(text[:sample])]
-    if len(words) < 5:
+    words = Counter(w.lower() for w in _WORD.findall(text[:sample]))
+    if words.total() < 5:
         return "und"
-    counts = {lang: sum(w in stops for w in words) for lang, stops in _STOPWORDS.items()}
+    counts = {lang: sum(words[w] for w in stops) for lang, stops in _STOPWORDS.items()}
     best = max(counts, key=counts.__getitem__)
     if counts[best] == 0:
         return "und"

@@ -9,39 +9,32 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from biodeals.nlp.spans import Mention
-from biodeals.nlp.vocab import Vocabulary, fold, latinise
+from biodeals.nlp.vocab import Vocabulary, fold, latinise, match_key
 
 LABEL_PRIORITY = {"company": 0, "drug": 1, "target": 2, "disease": 3, "trial": 4, "modality": 5}
 
 OverlapRule = Callable[[Iterable[Mention]], list[Mention]]
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
-def _bounded(text: str, start: int, end: int, symbol: bool) -> bool:
-    """Whole-word match: no letter or digit right before or after. A hyphen may follow any
-    term ("obesity-related") and precede a symbol ("anti-PD-1"), but not a word-like term."""
-    if start > 0:
-        before = text[start - 1]
-        if _is_word_char(before) or (before == "-" and not symbol and _is_word_char(text[start])):
-            return False
-    return not (end < len(text) and _is_word_char(text[end]) and _is_word_char(text[end - 1]))
-
-
 def match_gazetteer(text: str, vocab: Vocabulary) -> list[Mention]:
-    """All whole-word vocabulary matches in ``text``, overlapping ones included."""
+    """All whole-word vocabulary matches in ``text``, overlapping ones included.
+
+    Terms and text are compared in ``match_key`` form, so punctuation inside a name matches any
+    punctuation or space ("non-small cell" = "non-small-cell"); terms start at a word start by
+    construction and must end at a word end.
+    """
     found: list[Mention] = []
-    for haystack, automaton, symbol in ((latinise(text), vocab.exact, True), (fold(text), vocab.folded, False)):
+    for haystack, automaton in ((latinise(text), vocab.exact), (fold(text), vocab.folded)):
         if not len(automaton):
             continue
-        for end_index, (entry_index, length) in automaton.iter(haystack):
-            end = end_index + 1
-            start = end - length
-            if _bounded(text, start, end, symbol):
-                entry = vocab.entries[entry_index]
-                found.append(Mention(entry.label, start, end, text[start:end], f"v:{entry_index}", "gazetteer"))
+        keyed = " " + match_key(haystack) + " "
+        for last, (entry_index, length) in automaton.iter(keyed):
+            if keyed[last + 1] != " ":
+                continue  # the term ends inside a word
+            end = last  # keyed[i] is text[i - 1]
+            start = end - length + 1
+            entry = vocab.entries[entry_index]
+            found.append(Mention(entry.label, start, end, text[start:end], f"v:{entry_index}", "gazetteer"))
     return found
 
 

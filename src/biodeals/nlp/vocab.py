@@ -51,7 +51,7 @@ class Vocabulary:
         for index, entry in enumerate(entries):
             for term in entry.terms:
                 if is_symbol_like(term):
-                    _add(self.exact, term, index)
+                    _add(self.exact, latinise(term), index)
                 else:
                     _add(self.folded, fold(term), index)
         for automaton in (self.exact, self.folded):
@@ -62,10 +62,21 @@ class Vocabulary:
         return len(self.entries)
 
 
+_NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
+
+
+def match_key(text: str) -> str:
+    """The form in which terms and texts are compared: every character that is not an ASCII
+    letter or digit becomes a space, keeping the length ("PD-1" -> "PD 1")."""
+    return _NON_ALNUM.sub(" ", text)
+
+
 def _add(automaton: ahocorasick.Automaton, term: str, index: int) -> None:
-    # the first entry to claim a term keeps it: curated entries come first in the artifact
-    if term not in automaton:
-        automaton.add_word(term, (index, len(term)))
+    # A leading space anchors the term at a word start. The first entry to claim a key keeps
+    # it: curated entries come first in the artifact.
+    key = " " + match_key(term)
+    if key not in automaton:
+        automaton.add_word(key, (index, len(key)))
 
 
 _GREEK_UPPER = str.maketrans("αβγδκΑΒΓΔΚ", "ABGDKABGDK")
