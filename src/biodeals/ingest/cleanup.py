@@ -26,7 +26,7 @@ _GLUE = [
         r"|each|over|under|payable)\b"
     ),  # "millionand", "billionin"
     re.compile(r"[A-Z]{2}(?P<at>)and(?P<at2>)[A-Z]{2}"),  # "INDIANAPOLISandTOKYO"
-    re.compile(r"\b(?:said|says|with|from|and|the|for|of|to|by|at|on)(?P<at>)[A-Z][a-z]"),  # "saidRuth"
+    re.compile(r"(?:said|says|with|from|and|the|for|of|to|by|at|on)(?P<at>)[A-Z][a-z]"),  # "saidRuth"
     re.compile(r"Phase(?P<at>)[0-9]"),  # "Phase2b"
     re.compile(r"[0-9][ab]?(?P<at>)(?:study|trial|studies|trials)\b"),  # "2bstudy"
     re.compile(r"[A-Z]{2},(?P<at>)[A-Z][a-z]"),  # "INDIANAPOLIS,July"
@@ -44,6 +44,8 @@ def _repairs(original: str) -> list[Edit]:
     edits += [Edit(m.start(), m.end(), "") for m in _INVISIBLE.finditer(original)]
     for pattern in _GLUE:
         for match in pattern.finditer(original):
+            if match.start() and original[match.start() - 1].isalpha() and pattern is _GLUE[3]:
+                continue  # the function word must be a whole word: not "plaid" + "Ruth"
             for group in ("at", "at2"):
                 if group in pattern.groupindex:
                     edits.append(Edit(match.start(group), match.start(group), " "))
@@ -77,7 +79,7 @@ _ORG = rf"{_NAME_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD}){{0,5}}"
 
 _SECTION_MARKERS = {
     "about": re.compile(
-        rf"(?<![\w-])About\s+(?P<title>(?:the\s+)?{_ORG})(?=\s*(?:\*\*|\n|:)|\s+(?P=title)\b)"
+        rf"About\s+(?P<title>(?:the\s+)?{_ORG})(?=\s*(?:\*\*|\n|:)|\s+(?P=title)\b)"
     ),
     "forward_looking": re.compile(
         r"(?:[Ff]orward|FORWARD)[-\s](?:[Ll]ooking|LOOKING)\s+(?:[Ss]tatement|STATEMENT)"
@@ -86,7 +88,7 @@ _SECTION_MARKERS = {
         r"|This\s+press\s+release\s+contains\s+forward"
     ),
     "contact": re.compile(
-        rf"(?:Media|Investor|Press)\s+(?:Contacts?|Relations|Inquiries)\b|\bContacts?\s*:|\bSOURCE\s+{_ORG}\s*$",
+        rf"(?:Media|Investor|Press)\s+(?:Contacts?|Relations|Inquiries)\b|Contacts?\s*:|SOURCE\s+{_ORG}\s*$",
         re.MULTILINE,
     ),
 }
@@ -98,6 +100,7 @@ def find_sections(text: str) -> list[Section]:
         (match.start(), kind, match.groupdict().get("title") or "")
         for kind, pattern in _SECTION_MARKERS.items()
         for match in pattern.finditer(text)
+        if not match.start() or not text[match.start() - 1].isalnum()
     )
     markers: list[tuple[int, str, str]] = []
     for start, kind, title in found:

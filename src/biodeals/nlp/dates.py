@@ -29,12 +29,13 @@ _MONTH = (
 )
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _PATTERNS = [
-    ("day", re.compile(rf"\b{_MONTH}\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s*{_YEAR}\b")),
-    ("day", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s*{_YEAR}\b")),
-    ("day", re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")),
-    ("month", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
-    ("year", re.compile(r"(?<![\w$€£.,-])(?P<year>(?:19[5-9]|20[0-4])\d)(?![\w%,.]\d|\d)")),
+    ("day", re.compile(rf"{_MONTH}\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s*{_YEAR}\b")),
+    ("day", re.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s*{_YEAR}\b")),
+    ("day", re.compile(r"(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")),
+    ("month", re.compile(rf"{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
+    ("year", re.compile(r"(?P<year>(?:19[5-9]|20[0-4])\d)(?![\w%,.]\d|\d)")),
 ]
+_NOT_BEFORE = {"day": "", "month": "", "year": "$€£.,-"}
 
 Precision = Literal["day", "month", "year"]
 
@@ -64,6 +65,9 @@ def find_dates(text: str) -> list[DateMention]:
     found: list[DateMention] = []
     for precision, pattern in _PATTERNS:
         for match in pattern.finditer(text):
+            before = text[match.start() - 1] if match.start() else " "
+            if before.isalnum() or before == "_" or before in _NOT_BEFORE[precision]:
+                continue  # not at a word start
             if any(match.start() < d.end and d.start < match.end() for d in found):
                 continue
             groups = match.groupdict()

@@ -192,7 +192,7 @@ INN_STEMS = (
     "zolamide", "bart", "bulin", "dotin", "mig", "tamab", "tug", "plase",
 )
 _INN_SECOND_WORDS = ("alfa", "alpha", "beta", "pegol", "vedotin", "deruxtecan", "govitecan")
-_LOWER_WORD = re.compile(r"(?<![\w-])[a-z]{5,}(?![\w-])")
+_LOWER_WORD = re.compile(r"[a-z]{5,}")
 # Brand names are marked: "Zepbound®", "KEYTRUDA®", "Mounjaro™"
 _MARKED_BRAND = re.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9-]{2,}(?:[ ][A-Z][A-Za-z0-9-]+)?)[ ]?(?:®|™|\(R\))")
 _INN_FALSE = {
@@ -285,6 +285,10 @@ def find_drug_names(text: str) -> list[Mention]:
         word = match.group()
         if match.start() < covered or not word.endswith(INN_STEMS) or word in _INN_FALSE:
             continue
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end() : match.end() + 1]
+        if before.isalnum() or before in "_-" or (after and (after.isalnum() or after in "_-")):
+            continue  # part of a longer word
         end = match.end()
         second = text[end + 1 : end + 12].split(" ", 1)[0].rstrip(".,;:)")
         if text[end : end + 1] == " " and second in _INN_SECOND_WORDS:

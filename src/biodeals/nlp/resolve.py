@@ -128,8 +128,17 @@ def parenthetical_aliases(text: str, mention: Mention) -> list[tuple[int, int]]:
 
 
 def _whole_word_occurrences(text: str, needle: str) -> Iterable[tuple[int, int]]:
-    for match in re.finditer(rf"(?<![\w-]){re.escape(needle)}(?![\w-])", text):
-        yield match.start(), match.end()
+    """Occurrences of ``needle`` not preceded or followed by a letter, digit, _ or hyphen."""
+    start = text.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if (start == 0 or not _joins(text[start - 1])) and (end == len(text) or not _joins(text[end])):
+            yield start, end
+        start = text.find(needle, start + 1)
+
+
+def _joins(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-"
 
 
 def resolve_entities(
