@@ -134,6 +134,10 @@ def hgnc_entries(wheel: Path) -> list[dict]:
             terms.add(name)
             if name.endswith(" 1"):  # "estrogen receptor 1" is written "estrogen receptor"
                 terms.add(name[:-2])
+            greek = re.fullmatch(r"(\w+) (alpha|beta|gamma)", name)
+            if greek:  # "klotho beta" is written "β-Klotho"
+                letter = {"alpha": "α", "beta": "β", "gamma": "γ"}[greek.group(2)]
+                terms |= {f"{letter}-{greek.group(1)}", f"{greek.group(2)}-{greek.group(1)}"}
         terms = {t for t in terms if keep_term(t)}
         if terms:
             entries.append({"l": "target", "id": r["HGNC ID"], "n": symbol, "t": sorted(terms)})
@@ -213,6 +217,8 @@ def unii_entries(wheel: Path) -> list[dict]:
         terms = {name}
         if "alfa" in name:
             terms.add(name.replace("alfa", "alpha"))
+        if name.endswith(" human") and name.count(" ") == 1:  # "insulin human" is "human insulin", "insulin"
+            terms |= {"human " + name[:-6], name[:-6]}
         terms |= {
             c
             for c in codes[unii]

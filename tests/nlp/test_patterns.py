@@ -83,3 +83,10 @@ def test_sentences_respect_abbreviations():
         "The deal, worth $5 million, closed in the U.S. market.",
         "Next one",
     ]
+
+
+def test_patterns_mechanism_named_assets():
+    from biodeals.nlp.patterns import find_mechanism_assets
+
+    text = "a program of SARM1 inhibitors and anti-LAP antibodies; The inhibitors were potent"
+    assert [m.text for m in find_mechanism_assets(text)] == ["SARM1 inhibitors", "anti-LAP antibodies"]

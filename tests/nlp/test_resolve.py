@@ -56,3 +56,9 @@ def test_resolve_keeps_distinct_known_companies_apart():
 def test_resolve_normalise_name():
     assert normalise_name("Merck & Co., Inc.") == normalise_name("Merck") == "merck"
     assert normalise_name("Innate Pharma S.A.") == normalise_name("Innate Pharma SA") == "innate pharma"
+
+
+def test_resolve_greek_letter_target_names():
+    analysis = recognize(doc("The antibody binds TGFβ and HIF-2α, and an agonist of β-Klotho was licensed."))
+    ids = {e.standard_id for e in analysis.of("target")}
+    assert {"HGNC:11766", "HGNC:3374", "HGNC:15527"} <= ids

@@ -256,9 +256,11 @@ _INN_FALSE = {
 
 # "the ANKET platform", "B7H3 ANKET program", "oRNA technology", "GDF15 program"
 _PROGRAM = re.compile(
-    r"(?<![\w-])(?P<name>(?:(?=[\w-]*[A-Z0-9])(?![A-Z][a-z]+\b)[\w-]+[ ]){0,2}(?=[\w-]*[A-Z0-9])(?![A-Z][a-z]+\b)[\w-]*[A-Z][\w-]*)"
-    r"[ ](?P<head>program|programme|platform|technology)\b"
+    r"(?<![\w-])(?P<name>(?:(?=[\w-]*[A-Z0-9])(?![A-Z][a-z]+\b)[\w-]+[ ]){0,2}(?=[\w-]*[A-Z0-9])(?![A-Z][a-z]+\b)[\w-]*[A-Z][\w-]*"
+    r"|(?:[A-Z][a-z]+[ ]){2,4}[A-Z][a-z]+)"  # or three to five capitalised words
+    r",?[ ](?P<head>program|programme|platform|technology)\b"
 )
+_PROGRAM_STOP = {"The", "Our", "Its", "This", "That", "Their", "Company", "Phase", "New", "Global"}
 
 
 _PROGRAM_HEAD = re.compile(r"\b(?:program|programme|platform|technology)\b")
@@ -270,10 +272,32 @@ def find_programs(text: str) -> list[Mention]:
     found = []
     for match in _near_triggers(text, _PROGRAM_HEAD, _PROGRAM, after=12):
         name = match.group("name")
-        if (name.isupper() and len(name) <= 3) or _CODE_EXCLUDE.match(name):
+        if (name.isupper() and len(name) <= 3) or _CODE_EXCLUDE.match(name) or name.split()[0] in _PROGRAM_STOP:
             continue
-        full = match.group()
+        full = match.group().replace(",", "")
+        if full != match.group():  # "GDF15, program": keep the span, name it without the comma
+            full = name + " " + match.group("head")
         found.append(Mention("drug", match.start("name"), match.end(), full, f"p:{_squash(full)}", "program"))
+    return found
+
+
+_MECHANISM = re.compile(
+    r"(?P<name>(?:anti-)?(?=[\w-]*[A-Z])(?=[\w-]*[0-9A-Z]{2})[A-Za-z0-9-]{2,15}[ ]"
+    r"(?:inhibitors?|antagonists?|agonists?|degraders?|antibod(?:y|ies)|modulators?|activators?))\b"
+)
+
+
+def find_mechanism_assets(text: str) -> list[Mention]:
+    """Assets named by target and mechanism: "SARM1 inhibitors", "anti-LAP antibodies",
+    "GLP-1 receptor agonist" is left to the vocabulary. These nest around target mentions."""
+    found = []
+    for match in _MECHANISM.finditer(text):
+        if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "-"):
+            continue
+        name = match.group("name")
+        if name.split()[0] in _PROGRAM_STOP:
+            continue
+        found.append(Mention("drug", match.start(), match.end(), name, f"p:{_squash(name)}", "mechanism"))
     return found
 
 

@@ -12,7 +12,14 @@ from biodeals.ingest.document import Document
 from biodeals.nlp.dates import DateMention, find_dates
 from biodeals.nlp.gazetteer import OverlapRule, longest_first, match_gazetteer
 from biodeals.nlp.money import Money, find_money
-from biodeals.nlp.patterns import find_code_names, find_companies, find_drug_names, find_programs, find_trials
+from biodeals.nlp.patterns import (
+    find_code_names,
+    find_companies,
+    find_drug_names,
+    find_mechanism_assets,
+    find_programs,
+    find_trials,
+)
 from biodeals.nlp.resolve import resolve_entities
 from biodeals.nlp.spans import Entity, Label, Mention
 from biodeals.nlp.vocab import Vocabulary, load_vocabulary
@@ -25,6 +32,7 @@ PIPELINE_STEPS = (
     "biodeals.programs.v1",
     "biodeals.trials.v1",
     "biodeals.longest_first.v1",
+    "biodeals.mechanism_assets.v1",
     "biodeals.resolve.v1",
     "biodeals.money.v1",
     "biodeals.dates.v1",
@@ -69,5 +77,7 @@ def recognize(document: Document, vocab: Vocabulary | None = None, overlap: Over
     exclude = {m.text for m in known if m.label in ("target", "company")} | {c.text for c in codes if len(c.text) < 8}
     trials = find_trials(text, exclude)
     mentions = overlap([*known, *companies, *codes, *drugs, *trials])
+    # mechanism-named assets nest around the target they name, so both are kept
+    mentions = sorted(mentions + find_mechanism_assets(text), key=lambda m: m.start)
     entities = resolve_entities(text, mentions, vocab, document.sections)
     return Analysis(entities, find_money(text), find_dates(text))
