@@ -287,11 +287,14 @@ _MECHANISM = re.compile(
 )
 
 
+_MECHANISM_HEAD = re.compile(r"(?:inhibitor|antagonist|agonist|degrader|antibod|modulator|activator)")
+
+
 def find_mechanism_assets(text: str) -> list[Mention]:
     """Assets named by target and mechanism: "SARM1 inhibitors", "anti-LAP antibodies",
     "GLP-1 receptor agonist" is left to the vocabulary. These nest around target mentions."""
     found = []
-    for match in _MECHANISM.finditer(text):
+    for match in _near_triggers(text, _MECHANISM_HEAD, _MECHANISM, after=14):
         if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "-"):
             continue
         name = match.group("name")
