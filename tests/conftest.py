@@ -20,14 +20,6 @@ def dev_corpus() -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def bulk_corpus() -> Path:
-    folder = CORPUS / "bulk"
-    if not folder.is_dir():
-        pytest.skip(f"shared corpus not found at {folder}")
-    return folder
-
-
 def doc(text: str, name: str = "test") -> Document:
     """A Document from literal text, as the text reader would make it."""
     return make_document(text, name=name, source=f"<{name}>")
