@@ -23,7 +23,11 @@ def test_cli_extract_json_one_record(article):
     result = runner.invoke(app, ["extract", str(article)])
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
-    assert record["id"] == "seed" and record["deals"] == [] and record["readouts"] == []
+    assert record["id"] == "seed" and record["readouts"] == []
+    (deal,) = record["deals"]
+    assert deal["types"] == ["license"]
+    assert [(p["name"], p["role"]) for p in deal["parties"]] == [("Sanofi", "licensee"), ("Innate Pharma", "licensor")]
+    assert deal["upfront"] == {"amount": 26_600_000, "currency": "USD"}
     companies = {c["name"]: c for c in record["entities"]["companies"]}
     assert companies["Innate Pharma"]["aliases"] == ["Innate"]
     assert [m["amount"] for m in record["entities"]["money"]] == [26_600_000, 1_440_000_000]

@@ -6,7 +6,9 @@ from typing import Any
 
 from biodeals.ingest.document import Document
 from biodeals.nlp.dates import dateline
+from biodeals.nlp.deals import extract_deals
 from biodeals.nlp.pipeline import Analysis, recognize
+from biodeals.nlp.sentences import split_sentences
 from biodeals.nlp.spans import Entity
 from biodeals.nlp.vocab import Vocabulary
 
@@ -38,6 +40,11 @@ def build_record(document: Document, analysis: Analysis) -> dict[str, Any]:
     """The SCHEMA.md record for ``document`` (deals and readouts filled by the extraction
     steps) plus an ``entities`` section."""
     published = document.published or dateline(document.text)
+    spans = split_sentences(document.text)
+    deals = extract_deals(document, analysis, spans, published)
+    for deal in deals:
+        deal.pop("_span", None)
+        deal["evidence"] = [{"field": ev["field"], **_span(document, ev["start"], ev["end"])} for ev in deal["evidence"]]
     entities: dict[str, Any] = {
         group: [entity_record(document, e) for e in analysis.of(label)] for group, label in ENTITY_GROUPS.items()
     }
@@ -52,7 +59,7 @@ def build_record(document: Document, analysis: Analysis) -> dict[str, Any]:
         "title": document.title,
         "published": published.isoformat() if published else None,
         "language": document.language,
-        "deals": [],
+        "deals": deals,
         "readouts": [],
         "entities": entities,
     }

@@ -1,0 +1,267 @@
+"""Deal extraction: from recognised entities, money and sentences to SCHEMA.md deal records.
+
+Steps, each replaceable: find deal sentences (a deal verb or noun plus at least one company),
+group them by the pair of companies they name, then fill types, status, year, roles, money,
+royalties, assets, targets, indications and modalities from the group's sentences, each value
+with the evidence span (cleaned-text offsets) it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from biodeals.ingest.document import Document
+from biodeals.nlp.money import Money
+from biodeals.nlp.pipeline import Analysis
+from biodeals.nlp.spans import Entity
+
+DEAL_TYPES: dict[str, re.Pattern[str]] = {
+    "acquisition": re.compile(
+        r"\b(?:acquir(?:e|es|ed|ing)|acquisition|merger|merge[sd]?|buy(?:s|out)?|bought|takeover|tender offer)\b", re.I
+    ),
+    "license": re.compile(r"\b(?:licen[cs](?:e|es|ed|ing|or|ee)|sublicen[cs]e|in-licen[cs]\w*|exclusive rights?)\b", re.I),
+    "option": re.compile(r"\boptions?\s+(?:to|for)\s+(?:license|licence|acquire|exclusive)|\bexercis\w+\s+(?:its|an|the)\s+option", re.I),
+    "collaboration": re.compile(
+        r"\b(?:collaborat\w*|partnership|partner(?:ed|ing)? with|alliance|joint venture|co-develop\w*"
+        r"|research agreement|memorandum of understanding|MOU)\b",
+        re.I,
+    ),
+    "equity": re.compile(
+        r"\b(?:equity investment|equity stake|invest(?:s|ed|ing|ment)? (?:of|in)\b|stake in|Series [A-F]\b|financing round"
+        r"|private placement|led the (?:round|financing)|participat\w+ in the (?:round|financing)|purchase of (?:common )?shares)",
+        re.I,
+    ),
+    "manufacturing": re.compile(
+        r"\b(?:manufactur\w+ (?:agreement|partnership|collaboration|services|capacity)|contract (?:development and )?manufactur\w+"
+        r"|CDMO|CMO agreement|to manufacture)\b",
+        re.I,
+    ),
+    "supply": re.compile(r"\b(?:supply agreement|supply (?:of|up to)|to supply|procurement|purchase agreement|doses? to)\b", re.I),
+}
+_NOT_A_DEAL = re.compile(
+    r"\b(?:approv\w+|launch\w*|tender offer for (?:its|the company's) (?:own )?(?:notes|bonds)|notes due|senior notes"
+    r"|dividend|share repurchase|price cut)\b",
+    re.I,
+)
+_COMPLETED = re.compile(r"\b(?:complet(?:ed|es|ion of)|closed|closes|closing of|has acquired|finalized)\b", re.I)
+_TERMINATED = re.compile(r"\bterminat\w+\b", re.I)
+_AMENDED = re.compile(r"\b(?:expand\w*|extend\w*|extension|amend\w*|renew\w*)\b", re.I)
+_ROYALTY = re.compile(r"\broyalt(?:y|ies)\b", re.I)
+_NO_ROYALTY = re.compile(r"\b(?:no|without|royalty-free)\b[^.]{0,30}\broyalt", re.I)
+
+_UPFRONT = re.compile(r"up[- ]?front|initial payment|license fee|signing|at closing|near-term payment", re.I)
+_MILESTONE = re.compile(r"milestone|contingent|development|regulatory|commercial|sales[- ]based|success-based", re.I)
+_EQUITY_MONEY = re.compile(r"equity|invest|stake|shares|financing|Series [A-F]|round", re.I)
+_TOTAL = re.compile(r"total|worth|valued|value of|aggregate|deal value|transaction value|for (?:approximately |about )?$|up to$", re.I)
+
+_PASSIVE = re.compile(r"\b(?:acquired by|licensed (?:from|by)|by\s*$)", re.I)
+BUYER_ROLE = {"acquisition": "acquirer", "license": "licensee", "option": "licensee", "equity": "investor",
+              "manufacturing": "client", "supply": "client", "collaboration": "partner"}
+SELLER_ROLE = {"acquisition": "target", "license": "licensor", "option": "licensor", "equity": "investee",
+               "manufacturing": "provider", "supply": "provider", "collaboration": "partner"}
+TYPE_PRIORITY = ("acquisition", "license", "option", "equity", "manufacturing", "supply", "collaboration")
+_YEAR_IN = re.compile(r"\b(?:[Ii]n|[Ss]ince|[Dd]uring)\s+((?:19|20)\d{2})\b")
+
+
+@dataclass(slots=True)
+class _Sentence:
+    start: int
+    end: int
+    text: str
+    companies: list[Entity]
+    types: set[str]
+
+
+@dataclass(slots=True)
+class DealDraft:
+    """A deal being assembled; offsets index ``Document.text``."""
+
+    companies: list[Entity]
+    sentences: list[_Sentence] = field(default_factory=list)
+    year: int | None = None
+
+    @property
+    def types(self) -> set[str]:
+        return set().union(*(s.types for s in self.sentences)) if self.sentences else set()
+
+
+def _entities_in(analysis: Analysis, label: str, start: int, end: int) -> list[Entity]:
+    return [e for e in analysis.entities if e.label == label and any(start <= m.start < end for m in e.mentions)]
+
+
+def _first_index(entity: Entity, start: int, end: int) -> int:
+    return min((m.start for m in entity.mentions if start <= m.start < end), default=end)
+
+
+def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[_Sentence]:
+    """Sentences that state a deal: a deal word and at least one company, outside boilerplate
+    (an "About" section still counts when it names two companies and a deal word)."""
+    found = []
+    for start, end in spans:
+        section = document.section_at(start)
+        if section and section.kind in ("forward_looking", "contact"):
+            continue
+        text = document.text[start:end]
+        types = {kind for kind, pattern in DEAL_TYPES.items() if pattern.search(text)}
+        if not types:
+            continue
+        companies = _entities_in(analysis, "company", start, end)
+        if not companies or (section and len(companies) < 2):
+            continue
+        if _NOT_A_DEAL.search(text) and len(types) == 1 and "acquisition" not in types:
+            continue
+        companies.sort(key=lambda e: _first_index(e, start, end))
+        found.append(_Sentence(start, end, text, companies, types))
+    return found
+
+
+def group_deals(sentences: list[_Sentence], published_year: int | None) -> list[DealDraft]:
+    """One draft per pair of companies (or lone company); a sentence that names a past year
+    ("In 2016, ...") starts a separate draft for that year."""
+    drafts: dict[tuple[frozenset[str], int | None], DealDraft] = {}
+    lone: list[_Sentence] = []
+    for sentence in sentences:
+        year_match = _YEAR_IN.search(sentence.text)
+        year = int(year_match.group(1)) if year_match else None
+        if year is not None and published_year is not None and year >= published_year:
+            year = None
+        if len(sentence.companies) < 2:
+            lone.append(sentence)
+            continue
+        pair = frozenset(e.name for e in sentence.companies[:2])
+        key = (pair, year)
+        draft = drafts.get(key)
+        if draft is None:
+            draft = drafts[key] = DealDraft(sentence.companies[:2], year=year)
+        draft.sentences.append(sentence)
+    # a sentence with one company joins the current-year deal that includes it
+    for sentence in lone:
+        for (pair, year), draft in drafts.items():
+            if year is None and sentence.companies[0].name in pair:
+                draft.sentences.append(sentence)
+                break
+    return list(drafts.values())
+
+
+def _classify_money(sentence: str, money: Money, relative_start: int) -> str | None:
+    before = sentence[max(0, relative_start - 80) : relative_start]
+    after = sentence[relative_start + len(money.text) : relative_start + len(money.text) + 80]
+    near = before[-45:] + " " + after[:60]
+    if money.per_share:
+        return None
+    if _UPFRONT.search(near):
+        return "upfront"
+    if _MILESTONE.search(after[:60]) or re.search(r"milestone", before[-60:], re.I):
+        return "milestones"
+    if _EQUITY_MONEY.search(near):
+        return "equity"
+    if _TOTAL.search(before[-30:]) or re.search(r"acqui|deal|transaction|agreement|collaboration", near, re.I):
+        return "total_value"
+    return None
+
+
+def _money_terms(draft: DealDraft, analysis: Analysis, text: str) -> dict[str, Any]:
+    terms: dict[str, Any] = {}
+    milestones: list[Money] = []
+    for sentence in draft.sentences:
+        for money in analysis.money:
+            if not sentence.start <= money.start < sentence.end:
+                continue
+            kind = _classify_money(sentence.text, money, money.start - sentence.start)
+            if kind == "milestones":
+                milestones.append(money)
+            elif kind and kind not in terms:
+                terms[kind] = money
+    if milestones:
+        total = sum(m.amount for m in milestones)
+        terms["milestones"] = Money(total, milestones[0].currency, milestones[0].start, milestones[-1].end,
+                                    text[milestones[0].start : milestones[-1].end])
+    return terms
+
+
+def _roles(draft: DealDraft, primary: str, text: str) -> list[tuple[Entity, str]]:
+    first, second = draft.companies[0], draft.companies[1] if len(draft.companies) > 1 else None
+    if second is None:
+        return [(first, BUYER_ROLE[primary])]
+    if primary == "collaboration":
+        return [(first, "partner"), (second, "partner")]
+    # the company named before the deal word acts (acquires, licenses in, invests) unless passive
+    sentence = next((s for s in draft.sentences if primary in s.types and len(s.companies) > 1), draft.sentences[0])
+    pattern = DEAL_TYPES[primary]
+    hit = pattern.search(sentence.text)
+    pivot = sentence.start + (hit.start() if hit else 0)
+    a, b = sentence.companies[0], sentence.companies[1]
+    a_pos, b_pos = _first_index(a, sentence.start, sentence.end), _first_index(b, sentence.start, sentence.end)
+    buyer, seller = (a, b) if a_pos <= b_pos else (b, a)
+    if primary in ("manufacturing", "supply") or _PASSIVE.search(text[pivot - 40 : pivot + 30]):
+        if not re.search(r"\bfor\b|\bwith\b", text[min(a_pos, b_pos) : max(a_pos, b_pos)]):
+            buyer, seller = seller, buyer
+    possessive = re.search(rf"{re.escape(seller.mentions[0].text)}[’']s", sentence.text)
+    if not possessive and re.search(rf"{re.escape(buyer.mentions[0].text)}[’']s", sentence.text) and primary == "license":
+        buyer, seller = seller, buyer
+    return [(buyer, BUYER_ROLE[primary]), (seller, SELLER_ROLE[primary])]
+
+
+def _named(entity: Entity) -> dict[str, Any]:
+    return {"name": entity.name, "aliases": entity.aliases}
+
+
+def _status(draft: DealDraft) -> str | None:
+    words = " ".join(s.text for s in draft.sentences)
+    if draft.year is not None:
+        return None
+    if _TERMINATED.search(words):
+        return "terminated"
+    if _COMPLETED.search(words):
+        return "completed"
+    if _AMENDED.search(words) and not re.search(r"\bnew\b", words):
+        return "amended"
+    return "announced"
+
+
+def extract_deals(document: Document, analysis: Analysis, spans: list[tuple[int, int]], published: date | None) -> list[dict[str, Any]]:
+    """SCHEMA.md deal records, each with ``evidence`` spans in cleaned-text offsets (mapped to
+    the original text by ``record.py``)."""
+    published_year = published.year if published else None
+    drafts = group_deals(find_deal_sentences(document, analysis, spans), published_year)
+    deals = []
+    for draft in drafts:
+        types = draft.types
+        primary = next(t for t in TYPE_PRIORITY if t in types)
+        text_of = " ".join(s.text for s in draft.sentences)
+        money = _money_terms(draft, analysis, document.text)
+        lo, hi = draft.sentences[0].start, draft.sentences[-1].end
+        evidence = [{"field": "deal", "start": s.start, "end": s.end} for s in draft.sentences]
+        evidence += [{"field": k, "start": m.start, "end": m.end} for k, m in money.items()]
+
+        def inside(label: str, draft: DealDraft = draft) -> list[Entity]:
+            seen: dict[str, Entity] = {}
+            for s in draft.sentences:
+                for e in _entities_in(analysis, label, s.start, s.end):
+                    seen.setdefault(e.name, e)
+            return list(seen.values())
+
+        royalties = None
+        if _ROYALTY.search(text_of):
+            royalties = not _NO_ROYALTY.search(text_of)
+        deals.append({
+            "types": sorted(types, key=TYPE_PRIORITY.index),
+            "status": _status(draft),
+            "year": draft.year or published_year,
+            "parties": [{**_named(e), "role": role} for e, role in _roles(draft, primary, document.text)],
+            "upfront": money["upfront"].as_record() if "upfront" in money else None,
+            "equity": money["equity"].as_record() if "equity" in money else None,
+            "milestones": money["milestones"].as_record() if "milestones" in money else None,
+            "total_value": money["total_value"].as_record() if "total_value" in money else None,
+            "royalties": royalties,
+            "assets": [_named(e) for e in inside("drug")],
+            "targets": [_named(e) for e in inside("target")],
+            "indications": [_named(e) for e in inside("disease")],
+            "modalities": sorted({e.name for e in inside("modality")}),
+            "evidence": evidence,
+            "_span": (lo, hi),
+        })
+    return deals
