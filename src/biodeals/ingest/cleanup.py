@@ -78,9 +78,7 @@ _CONNECTOR = r"(?:and|of|de|&|for)"
 _ORG = rf"{_NAME_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD}){{0,5}}"
 
 _SECTION_MARKERS = {
-    "about": re.compile(
-        rf"About\s+(?P<title>(?:the\s+)?{_ORG})(?=\s*(?:\*\*|\n|:)|\s+(?P=title)\b)"
-    ),
+    "about": re.compile(rf"About\s+(?P<title>(?:the\s+)?{_ORG})(?=\s*(?:\*\*|\n|:)|\s+(?P=title)\b)"),
     "forward_looking": re.compile(
         r"(?:[Ff]orward|FORWARD)[-\s](?:[Ll]ooking|LOOKING)\s+(?:[Ss]tatement|STATEMENT)"
         r"|(?:[Cc]autionary|CAUTIONARY)\s+(?:[Nn]ote|[Ss]tatement|NOTE|STATEMENT)"

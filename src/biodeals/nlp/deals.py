@@ -22,15 +22,20 @@ DEAL_TYPES: dict[str, re.Pattern[str]] = {
     "acquisition": re.compile(
         r"\b(?:acquir(?:e|es|ed|ing)|acquisition|merger|merge[sd]?|buy(?:s|out)?|bought|takeover|tender offer)\b", re.I
     ),
-    "license": re.compile(r"\b(?:licen[cs](?:e|es|ed|ing|or|ee)|sublicen[cs]e|in-licen[cs]\w*|exclusive rights?)\b", re.I),
-    "option": re.compile(r"\boptions?\s+(?:to|for)\s+(?:license|licence|acquire|exclusive)|\bexercis\w+\s+(?:its|an|the)\s+option", re.I),
+    "license": re.compile(
+        r"\b(?:licen[cs](?:e|es|ed|ing|or|ee)|sublicen[cs]e|in-licen[cs]\w*|exclusive rights?)\b", re.I
+    ),
+    "option": re.compile(
+        r"\boptions?\s+(?:to|for)\s+(?:license|licence|acquire|exclusive)|\bexercis\w+\s+(?:its|an|the)\s+option", re.I
+    ),
     "collaboration": re.compile(
-        r"\b(?:collaborat\w*|partnership|partner(?:ed|ing)? with|alliance|joint venture|co-develop\w*"
+        r"\b(?:collaborat\w*|partnership|partner(?:ed|ing)? with|(?:strategic|key|development|manufacturing) partners?"
+        r"|alliance|joint venture|co-develop\w*"
         r"|research agreement|memorandum of understanding|MOU)\b",
         re.I,
     ),
     "equity": re.compile(
-        r"\b(?:equity investment|equity stake|invest(?:s|ed|ing|ment)? (?:of|in)\b|stake in|Series [A-F]\b|financing round"
+        r"\b(?:equity investment|equity stake|invest(?:s|ed|ing|ment)? (?:of )?(?:US)?\$|stake in|Series [A-F]\b|financing round"
         r"|private placement|led the (?:round|financing)|participat\w+ in the (?:round|financing)|purchase of (?:common )?shares)",
         re.I,
     ),
@@ -39,29 +44,52 @@ DEAL_TYPES: dict[str, re.Pattern[str]] = {
         r"|CDMO|CMO agreement|to manufacture)\b",
         re.I,
     ),
-    "supply": re.compile(r"\b(?:supply agreement|supply (?:of|up to)|to supply|procurement|purchase agreement|doses? to)\b", re.I),
+    "supply": re.compile(
+        r"\b(?:supply agreement|supply (?:of|up to)|to supply|procurement|purchase agreement|doses? to)\b", re.I
+    ),
 }
 _NOT_A_DEAL = re.compile(
     r"\b(?:approv\w+|launch\w*|tender offer for (?:its|the company's) (?:own )?(?:notes|bonds)|notes due|senior notes"
     r"|dividend|share repurchase|price cut)\b",
     re.I,
 )
-_COMPLETED = re.compile(r"\b(?:complet(?:ed|es|ion of)|closed|closes|closing of|has acquired|finalized)\b", re.I)
+_COMPLETED = re.compile(r"\b(?:completed|completes|completion of the|closed|closes|has acquired|finalized)\b", re.I)
+_PROSPECTIVE = re.compile(r"\b(?:expect\w*|anticipat\w*|subject to|upon|will|would|to be)\b", re.I)
 _TERMINATED = re.compile(r"\bterminat\w+\b", re.I)
-_AMENDED = re.compile(r"\b(?:expand\w*|extend\w*|extension|amend\w*|renew\w*)\b", re.I)
+_AMENDED = re.compile(
+    r"\b(?:expand\w*|extend\w*|extension of|amend\w*|renew\w*)\s+(?:\w+\s+){0,4}?"
+    r"(?:agreement|collaboration|partnership|license|licence|alliance|deal)",
+    re.I,
+)
 _ROYALTY = re.compile(r"\broyalt(?:y|ies)\b", re.I)
 _NO_ROYALTY = re.compile(r"\b(?:no|without|royalty-free)\b[^.]{0,30}\broyalt", re.I)
 
 _UPFRONT = re.compile(r"up[- ]?front|initial payment|license fee|signing|at closing|near-term payment", re.I)
 _MILESTONE = re.compile(r"milestone|contingent|development|regulatory|commercial|sales[- ]based|success-based", re.I)
 _EQUITY_MONEY = re.compile(r"equity|invest|stake|shares|financing|Series [A-F]|round", re.I)
-_TOTAL = re.compile(r"total|worth|valued|value of|aggregate|deal value|transaction value|for (?:approximately |about )?$|up to$", re.I)
+_TOTAL = re.compile(
+    r"total|worth|valued|value of|aggregate|deal value|transaction value|for (?:approximately |about )?$|up to$", re.I
+)
 
 _PASSIVE = re.compile(r"\b(?:acquired by|licensed (?:from|by)|by\s*$)", re.I)
-BUYER_ROLE = {"acquisition": "acquirer", "license": "licensee", "option": "licensee", "equity": "investor",
-              "manufacturing": "client", "supply": "client", "collaboration": "partner"}
-SELLER_ROLE = {"acquisition": "target", "license": "licensor", "option": "licensor", "equity": "investee",
-               "manufacturing": "provider", "supply": "provider", "collaboration": "partner"}
+BUYER_ROLE = {
+    "acquisition": "acquirer",
+    "license": "licensee",
+    "option": "licensee",
+    "equity": "investor",
+    "manufacturing": "client",
+    "supply": "client",
+    "collaboration": "partner",
+}
+SELLER_ROLE = {
+    "acquisition": "target",
+    "license": "licensor",
+    "option": "licensor",
+    "equity": "investee",
+    "manufacturing": "provider",
+    "supply": "provider",
+    "collaboration": "partner",
+}
 TYPE_PRIORITY = ("acquisition", "license", "option", "equity", "manufacturing", "supply", "collaboration")
 _YEAR_IN = re.compile(r"\b(?:[Ii]n|[Ss]ince|[Dd]uring)\s+((?:19|20)\d{2})\b")
 
@@ -146,12 +174,48 @@ def group_deals(sentences: list[_Sentence], published_year: int | None) -> list[
     return list(drafts.values())
 
 
+_MONEY_CONTEXT = re.compile(
+    r"up[- ]?front|milestone|royalt|payment|deal|agreement|transaction|acqui|equity|invest|consideration|receive|pay",
+    re.I,
+)
+
+
+def attach_money_sentences(
+    drafts: list[DealDraft], analysis: Analysis, text: str, spans: list[tuple[int, int]], document: Document
+) -> None:
+    """Sentences that state deal money without a deal word ("Innate may receive up to $1.44
+    billion in milestones") join the current deal that names one of their companies, else the
+    first current deal."""
+    current = [d for d in drafts if d.year is None]
+    if not current:
+        return
+    taken = {(s.start, s.end) for d in drafts for s in d.sentences}
+    for start, end in spans:
+        if (start, end) in taken or not any(start <= m.start < end and not m.per_share for m in analysis.money):
+            continue
+        section = document.section_at(start)
+        if section:
+            continue
+        sentence_text = text[start:end]
+        if not _MONEY_CONTEXT.search(sentence_text):
+            continue
+        companies = _entities_in(analysis, "company", start, end)
+        names = {c.name for c in companies}
+        target = next((d for d in current if names & {c.name for c in d.companies}), current[0])
+        target.sentences.append(_Sentence(start, end, sentence_text, companies, set()))
+        target.sentences.sort(key=lambda s: s.start)
+
+
 def _classify_money(sentence: str, money: Money, relative_start: int) -> str | None:
     before = sentence[max(0, relative_start - 80) : relative_start]
     after = sentence[relative_start + len(money.text) : relative_start + len(money.text) + 80]
     near = before[-45:] + " " + after[:60]
     if money.per_share:
         return None
+    if re.match(r"\s*(?:in cash\s*)?,?\s*(?:inclusive of|including|comprising|consisting of)", after) or re.search(
+        r"(?:total|aggregate|deal|transaction|equity) value of\s*(?:approximately |about |up to )?$", before
+    ):
+        return "total_value"
     if _UPFRONT.search(near):
         return "upfront"
     if _MILESTONE.search(after[:60]) or re.search(r"milestone", before[-60:], re.I):
@@ -177,8 +241,13 @@ def _money_terms(draft: DealDraft, analysis: Analysis, text: str) -> dict[str, A
                 terms[kind] = money
     if milestones:
         total = sum(m.amount for m in milestones)
-        terms["milestones"] = Money(total, milestones[0].currency, milestones[0].start, milestones[-1].end,
-                                    text[milestones[0].start : milestones[-1].end])
+        terms["milestones"] = Money(
+            total,
+            milestones[0].currency,
+            milestones[0].start,
+            milestones[-1].end,
+            text[milestones[0].start : milestones[-1].end],
+        )
     return terms
 
 
@@ -196,13 +265,25 @@ def _roles(draft: DealDraft, primary: str, text: str) -> list[tuple[Entity, str]
     a, b = sentence.companies[0], sentence.companies[1]
     a_pos, b_pos = _first_index(a, sentence.start, sentence.end), _first_index(b, sentence.start, sentence.end)
     buyer, seller = (a, b) if a_pos <= b_pos else (b, a)
-    if primary in ("manufacturing", "supply") or _PASSIVE.search(text[pivot - 40 : pivot + 30]):
-        if not re.search(r"\bfor\b|\bwith\b", text[min(a_pos, b_pos) : max(a_pos, b_pos)]):
-            buyer, seller = seller, buyer
+    between = text[min(a_pos, b_pos) : max(a_pos, b_pos)]
+    if (primary in ("manufacturing", "supply") or _PASSIVE.search(text[pivot - 40 : pivot + 30])) and not re.search(
+        r"\bfor\b|\bwith\b", between
+    ):
+        buyer, seller = seller, buyer
     possessive = re.search(rf"{re.escape(seller.mentions[0].text)}[’']s", sentence.text)
-    if not possessive and re.search(rf"{re.escape(buyer.mentions[0].text)}[’']s", sentence.text) and primary == "license":
+    if (
+        not possessive
+        and re.search(rf"{re.escape(buyer.mentions[0].text)}[’']s", sentence.text)
+        and primary == "license"
+    ):
         buyer, seller = seller, buyer
     return [(buyer, BUYER_ROLE[primary]), (seller, SELLER_ROLE[primary])]
+
+
+def _most_specific(entities: list[Entity]) -> list[Entity]:
+    """Drop an indication whose every name is contained in another's ("tumor" in "solid tumors")."""
+    names = [e.name.lower() for e in entities]
+    return [e for e, n in zip(entities, names, strict=True) if not any(n != o and n.rstrip("s") in o for o in names)]
 
 
 def _named(entity: Entity) -> dict[str, Any]:
@@ -215,21 +296,26 @@ def _status(draft: DealDraft) -> str | None:
         return None
     if _TERMINATED.search(words):
         return "terminated"
-    if _COMPLETED.search(words):
+    if any(_COMPLETED.search(s.text) and not _PROSPECTIVE.search(s.text) for s in draft.sentences):
         return "completed"
-    if _AMENDED.search(words) and not re.search(r"\bnew\b", words):
+    if _AMENDED.search(words):
         return "amended"
     return "announced"
 
 
-def extract_deals(document: Document, analysis: Analysis, spans: list[tuple[int, int]], published: date | None) -> list[dict[str, Any]]:
+def extract_deals(
+    document: Document, analysis: Analysis, spans: list[tuple[int, int]], published: date | None
+) -> list[dict[str, Any]]:
     """SCHEMA.md deal records, each with ``evidence`` spans in cleaned-text offsets (mapped to
     the original text by ``record.py``)."""
     published_year = published.year if published else None
     drafts = group_deals(find_deal_sentences(document, analysis, spans), published_year)
+    attach_money_sentences(drafts, analysis, document.text, spans, document)
     deals = []
     for draft in drafts:
         types = draft.types
+        if not types:
+            continue
         primary = next(t for t in TYPE_PRIORITY if t in types)
         text_of = " ".join(s.text for s in draft.sentences)
         money = _money_terms(draft, analysis, document.text)
@@ -247,21 +333,23 @@ def extract_deals(document: Document, analysis: Analysis, spans: list[tuple[int,
         royalties = None
         if _ROYALTY.search(text_of):
             royalties = not _NO_ROYALTY.search(text_of)
-        deals.append({
-            "types": sorted(types, key=TYPE_PRIORITY.index),
-            "status": _status(draft),
-            "year": draft.year or published_year,
-            "parties": [{**_named(e), "role": role} for e, role in _roles(draft, primary, document.text)],
-            "upfront": money["upfront"].as_record() if "upfront" in money else None,
-            "equity": money["equity"].as_record() if "equity" in money else None,
-            "milestones": money["milestones"].as_record() if "milestones" in money else None,
-            "total_value": money["total_value"].as_record() if "total_value" in money else None,
-            "royalties": royalties,
-            "assets": [_named(e) for e in inside("drug")],
-            "targets": [_named(e) for e in inside("target")],
-            "indications": [_named(e) for e in inside("disease")],
-            "modalities": sorted({e.name for e in inside("modality")}),
-            "evidence": evidence,
-            "_span": (lo, hi),
-        })
+        deals.append(
+            {
+                "types": sorted(types, key=TYPE_PRIORITY.index),
+                "status": _status(draft),
+                "year": draft.year or published_year,
+                "parties": [{**_named(e), "role": role} for e, role in _roles(draft, primary, document.text)],
+                "upfront": money["upfront"].as_record() if "upfront" in money else None,
+                "equity": money["equity"].as_record() if "equity" in money else None,
+                "milestones": money["milestones"].as_record() if "milestones" in money else None,
+                "total_value": money["total_value"].as_record() if "total_value" in money else None,
+                "royalties": royalties,
+                "assets": [_named(e) for e in inside("drug")],
+                "targets": [_named(e) for e in inside("target")],
+                "indications": [_named(e) for e in _most_specific(inside("disease"))],
+                "modalities": sorted({e.name for e in inside("modality")}),
+                "evidence": evidence,
+                "_span": (lo, hi),
+            }
+        )
     return deals

@@ -89,6 +89,23 @@ _LEADING_STOP = {
     "SOURCE",
     "NEWS",
     "Read",
+    "Acquire",
+    "Acquires",
+    "Acquired",
+    "Completes",
+    "Complete",
+    "Announces",
+    "Announce",
+    "Enters",
+    "Signs",
+    "License",
+    "Licenses",
+    "Invests",
+    "Expands",
+    "Extends",
+    "Closes",
+    "Buy",
+    "Buys",
 }
 _NAME_TOKEN = r"(?:[A-Z][\w'’.-]*|[a-z]+[A-Z][\w'’-]*|\d+[A-Za-z][\w-]*)"
 _SP = r"[ \t]+"  # names never span lines
@@ -121,8 +138,10 @@ def _trim_leading(text: str, start: int) -> tuple[str, int]:
 _TRIGGERS = {
     "designator": re.compile(rf"\b(?:{DESIGNATORS})\b"),
     "legal": re.compile(rf"(?<![\w])(?:{LEGAL})(?![\w])"),
-    "ticker": re.compile(r"\(\s*(?:NYSE|NASDAQ|Nasdaq|ASX|LSE|AIM|TSX|TSXV|HKEX|HKSE|SEHK|SSE|SZSE|Euronext|SIX|OTC"
-                         r"|OTCQB|OTCQX|TYO|TSE|KRX|KOSDAQ|KOSPI|NSE|BSE|Xetra|FWB|STAR)\b"),
+    "ticker": re.compile(
+        r"\(\s*(?:NYSE|NASDAQ|Nasdaq|ASX|LSE|AIM|TSX|TSXV|HKEX|HKSE|SEHK|SSE|SZSE|Euronext|SIX|OTC"
+        r"|OTCQB|OTCQX|TYO|TSE|KRX|KOSDAQ|KOSPI|NSE|BSE|Xetra|FWB|STAR)\b"
+    ),
     "apposition": re.compile(r",\s+(?:a|an)\s"),
 }
 _NAME_PATTERNS = {
@@ -134,7 +153,9 @@ _NAME_PATTERNS = {
 _WINDOW = 160  # characters before a trigger in which the name is looked for
 
 
-def _near_triggers(text: str, trigger: re.Pattern[str], pattern: re.Pattern[str], after: int) -> Iterator[re.Match[str]]:
+def _near_triggers(
+    text: str, trigger: re.Pattern[str], pattern: re.Pattern[str], after: int
+) -> Iterator[re.Match[str]]:
     """Matches of ``pattern`` in windows around each ``trigger`` match: far cheaper than
     scanning the whole text with a pattern that starts at every capitalised word."""
     seen: set[tuple[int, int]] = set()
@@ -155,7 +176,11 @@ def find_companies(text: str) -> list[Mention]:
         for match in _near_triggers(text, _TRIGGERS[source], pattern, after):
             name, start = _trim_leading(match.group("name"), match.start("name"))
             name = name.rstrip(" ,")
-            if len(name) < 3 or name.split(" ")[0] in _LEADING_STOP:
+            if (
+                len(name) < 3
+                or name.split(" ")[0] in _LEADING_STOP
+                or re.search(r"\b(?:Merger|Acquisition) Sub\b", name)
+            ):
                 continue
             end = start + len(name)
             if (start, end) not in found:
@@ -185,11 +210,57 @@ def find_code_names(text: str) -> list[Mention]:
 
 # International nonproprietary name stems (WHO): pembrolizumab, sotorasib, tirzepatide, ...
 INN_STEMS = (
-    "mab", "tinib", "ciclib", "rafenib", "parib", "lisib", "rasib", "tide", "glutide", "tirsen", "siran", "rsen",
-    "cel", "gene", "vec", "deruxtecan", "vedotin", "govitecan", "mafodotin", "tansine", "stat", "vir", "previr",
-    "buvir", "gliflozin", "gliptin", "sartan", "cept", "kinra", "leukin", "plermin", "degib", "lukast",
-    "tegravir", "zomib", "lutamide", "trozole", "parin", "oxaban", "gatran", "sertib", "metinib", "fenib",
-    "zolamide", "bart", "bulin", "dotin", "mig", "tamab", "tug", "plase",
+    "mab",
+    "tinib",
+    "ciclib",
+    "rafenib",
+    "parib",
+    "lisib",
+    "rasib",
+    "tide",
+    "glutide",
+    "tirsen",
+    "siran",
+    "rsen",
+    "cel",
+    "gene",
+    "vec",
+    "deruxtecan",
+    "vedotin",
+    "govitecan",
+    "mafodotin",
+    "tansine",
+    "stat",
+    "vir",
+    "previr",
+    "buvir",
+    "gliflozin",
+    "gliptin",
+    "sartan",
+    "cept",
+    "kinra",
+    "leukin",
+    "plermin",
+    "degib",
+    "lukast",
+    "tegravir",
+    "zomib",
+    "lutamide",
+    "trozole",
+    "parin",
+    "oxaban",
+    "gatran",
+    "sertib",
+    "metinib",
+    "fenib",
+    "zolamide",
+    "bart",
+    "bulin",
+    "dotin",
+    "mig",
+    "tamab",
+    "tug",
+    "plase",
 )
 _INN_SECOND_WORDS = ("alfa", "alpha", "beta", "pegol", "vedotin", "deruxtecan", "govitecan")
 _LOWER_WORD = re.compile(r"[a-z]{5,}")

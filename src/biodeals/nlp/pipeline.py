@@ -20,7 +20,7 @@ from biodeals.nlp.patterns import (
     find_programs,
     find_trials,
 )
-from biodeals.nlp.resolve import resolve_entities
+from biodeals.nlp.resolve import normalise_name, resolve_entities
 from biodeals.nlp.spans import Entity, Label, Mention
 from biodeals.nlp.vocab import Vocabulary, load_vocabulary
 
@@ -57,10 +57,15 @@ def _trim_to_known(candidates: list[Mention], known: list[Mention]) -> list[Ment
     ("Jennifer Brennan Daiichi Sankyo, Inc." -> "Daiichi Sankyo, Inc.")."""
     out = []
     for c in candidates:
-        inner = [k for k in known if k.label == "company" and c.start < k.start < c.end and k.end <= c.end]
+        inner = longest_first(k for k in known if k.label == "company" and c.start <= k.start < c.end and k.end <= c.end)
+        if len(inner) > 1:
+            continue  # "Merck KGaA and Merck & Co., Inc." names two known companies
         if inner:
-            start = min(k.start for k in inner)
-            c = Mention(c.label, start, c.end, c.text[start - c.start :], c.key, c.source)
+            k = inner[0]
+            text = c.text[k.start - c.start :]
+            # "Merck Sharp & Dohme LLC" is the known company plus a legal suffix: keep its identity
+            key = k.key if normalise_name(text) == normalise_name(k.text) else c.key
+            c = Mention(c.label, k.start, c.end, text, key, c.source)
         out.append(c)
     return out
 

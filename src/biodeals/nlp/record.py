@@ -44,7 +44,9 @@ def build_record(document: Document, analysis: Analysis) -> dict[str, Any]:
     deals = extract_deals(document, analysis, spans, published)
     for deal in deals:
         deal.pop("_span", None)
-        deal["evidence"] = [{"field": ev["field"], **_span(document, ev["start"], ev["end"])} for ev in deal["evidence"]]
+        deal["evidence"] = [
+            {"field": ev["field"], **_span(document, ev["start"], ev["end"])} for ev in deal["evidence"]
+        ]
     entities: dict[str, Any] = {
         group: [entity_record(document, e) for e in analysis.of(label)] for group, label in ENTITY_GROUPS.items()
     }

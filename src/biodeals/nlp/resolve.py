@@ -257,8 +257,11 @@ def _build_entities(
         surfaces: dict[str, str] = {}
         for m in members:
             surfaces.setdefault(m.text.lower(), m.text)
-        name = _preferred_name(label, list(surfaces.values()), vocab_entries)
-        aliases = [s for s in surfaces.values() if s.lower() != name.lower()]
+        if label == "modality" and vocab_entries:
+            name = vocab_entries[0].name  # the SCHEMA.md modality value, not the surface form
+        else:
+            name = _preferred_name(label, list(surfaces.values()), vocab_entries)
+        aliases = [s for s in surfaces.values() if s.lower() != name.lower()] if label != "modality" else []
         entities.append(Entity(label, name, aliases, standard_id, members))
     entities.sort(key=lambda e: e.first_offset)
     return entities
