@@ -402,7 +402,7 @@ def find_drug_names(text: str) -> list[Mention]:
 
 _TRIAL_WORDS = r"(?:trial|study|studies|program|programme)"
 _NAMED_TRIAL = re.compile(
-    r"(?<![\w-])(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[- ]?[A-Z][a-z]+)?-?\s?\d{1,4}[A-Za-z]?(?:-\d+)?"
+    r"(?<![\w-])(?P<name>[A-Z]{2,}(?:-[A-Z]{2,})+-\d{2,4}|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[- ]?[A-Z][a-z]+)?-?\s?\d{1,4}[A-Za-z]?(?:-\d+)?"
     r"|NCT\d{8})(?![\w-])"
 )
 _CAPS_TRIAL = re.compile(
@@ -422,7 +422,7 @@ def find_trials(text: str, exclude: set[str] = frozenset()) -> list[Mention]:
         if name in exclude or (_CODE_EXCLUDE.match(name) and not re.fullmatch(r"NCT\d{8}", name)):
             continue
         is_registry = name.startswith("NCT")
-        shaped = re.match(r"[A-Z]{5,}|[A-Z][A-Za-z]*[a-z][A-Z]", name)
+        shaped = re.match(r"[A-Z]{5,}|[A-Z][A-Za-z]*[a-z][A-Z]", name) or re.search(r"\d-\d{3}$", name)
         window = text[max(0, match.start() - 80) : match.end() + 80]
         if is_registry or (shaped and "-" in name and _TRIAL_CONTEXT.search(window)):
             found[(match.start(), match.end())] = Mention(

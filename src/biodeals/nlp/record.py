@@ -8,6 +8,7 @@ from biodeals.ingest.document import Document
 from biodeals.nlp.dates import dateline
 from biodeals.nlp.deals import extract_deals
 from biodeals.nlp.pipeline import Analysis, recognize
+from biodeals.nlp.readouts import extract_readouts
 from biodeals.nlp.sentences import split_sentences
 from biodeals.nlp.spans import Entity
 from biodeals.nlp.vocab import Vocabulary
@@ -42,10 +43,11 @@ def build_record(document: Document, analysis: Analysis) -> dict[str, Any]:
     published = document.published or dateline(document.text)
     spans = split_sentences(document.text)
     deals = extract_deals(document, analysis, spans, published)
-    for deal in deals:
-        deal.pop("_span", None)
-        deal["evidence"] = [
-            {"field": ev["field"], **_span(document, ev["start"], ev["end"])} for ev in deal["evidence"]
+    readouts = extract_readouts(document, analysis, spans)
+    for item in [*deals, *readouts]:
+        item.pop("_span", None)
+        item["evidence"] = [
+            {"field": ev["field"], **_span(document, ev["start"], ev["end"])} for ev in item["evidence"]
         ]
     entities: dict[str, Any] = {
         group: [entity_record(document, e) for e in analysis.of(label)] for group, label in ENTITY_GROUPS.items()
@@ -62,7 +64,7 @@ def build_record(document: Document, analysis: Analysis) -> dict[str, Any]:
         "published": published.isoformat() if published else None,
         "language": document.language,
         "deals": deals,
-        "readouts": [],
+        "readouts": readouts,
         "entities": entities,
     }
 
