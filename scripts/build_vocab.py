@@ -184,8 +184,10 @@ def mesh_entries(wheel: Path) -> list[dict]:
     entries = []
     for line in data.splitlines():
         parts = line.split("\t")
-        if len(parts) < 4 or not re.search(r"(^|\|)(C\d|F03)", parts[3]):
-            continue
+        trees = parts[3].split("|") if len(parts) >= 4 else []
+        diseases = [t for t in trees if t.startswith(("C", "F03"))]
+        if not diseases or all(t.startswith("C23") for t in diseases):
+            continue  # not a disease heading, or only a sign/symptom (C23: "Emergencies", "Weight Loss")
         mesh_id, name = parts[0], parts[1]
         terms = disease_terms([name, *parts[2].split("|")])
         if terms:

@@ -204,6 +204,8 @@ def find_code_names(text: str) -> list[Mention]:
         code = match.group("code")
         if _CODE_EXCLUDE.match(code) or re.fullmatch(r"[A-Z][a-z]+-?\d{4}", code):  # "June2023"
             continue
+        if re.search(r"\d[A-Z]?-\d{3}$", code):  # a protocol number ("MK-8591A-051") names a trial
+            continue
         found.append(Mention("drug", match.start(), match.end(), code, f"p:{_squash(code)}", "code"))
     return found
 
@@ -374,6 +376,8 @@ def find_mechanism_assets(text: str) -> list[Mention]:
         found.append(Mention("drug", match.start(), match.end(), name, f"p:{_squash(name)}", "mechanism"))
     return found
 
+_INN_FALSE |= {"except", "concept", "accept", "intercept", "percept", "precept", "receptor"}
+
 
 def find_drug_names(text: str) -> list[Mention]:
     """Drug names by shape: INN stems ("velarutide", "sotorasib") and marked brands ("Zepbound®")."""
@@ -406,7 +410,7 @@ _NAMED_TRIAL = re.compile(
     r"|NCT\d{8})(?![\w-])"
 )
 _CAPS_TRIAL = re.compile(
-    r"(?<![\w-])(?P<name>[A-Z]{4,}(?:-[A-Z0-9]+)*)\s+(?:\(?Phase\s+[0-9IV/abAB]+\)?\s+)?" + _TRIAL_WORDS + r"\b"
+    r"(?<![\w-])(?P<name>[A-Z]{4,}(?:-[A-Z0-9]+)*|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+)\s+(?:\(?Phase\s+[0-9IV/abAB]+\)?\s+)?" + _TRIAL_WORDS + r"\b"
 )
 _TRIAL_CONTEXT = re.compile(r"\b(?:trial|study|studies|Phase|phase|data|results|endpoint|enrolled|NCT\d+)\b")
 
@@ -422,7 +426,7 @@ def find_trials(text: str, exclude: set[str] = frozenset()) -> list[Mention]:
         if name in exclude or (_CODE_EXCLUDE.match(name) and not re.fullmatch(r"NCT\d{8}", name)):
             continue
         is_registry = name.startswith("NCT")
-        shaped = re.match(r"[A-Z]{5,}|[A-Z][A-Za-z]*[a-z][A-Z]", name) or re.search(r"\d-\d{3}$", name)
+        shaped = re.match(r"[A-Z]{5,}|[A-Z][A-Za-z]*[a-z][A-Z]", name) or re.search(r"\d[A-Z]?-\d{3}$", name)
         window = text[max(0, match.start() - 80) : match.end() + 80]
         if is_registry or (shaped and "-" in name and _TRIAL_CONTEXT.search(window)):
             found[(match.start(), match.end())] = Mention(

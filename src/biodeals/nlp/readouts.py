@@ -22,7 +22,7 @@ _RESULT = re.compile(
 )
 _PLAN = re.compile(
     r"\b(?:will (?:evaluate|assess|enroll|begin|initiate|start)|plans? to|initiat\w+|first patient|enrollment|"
-    r"designed to evaluate|is evaluating|are evaluating|ongoing|expected to (?:read out|report))\b",
+    r"designed to evaluate|is evaluating|are evaluating|expected to (?:read out|report))\b",
     re.I,
 )
 _PHASE = re.compile(r"\bPhase\s*(?P<a>[1-4]|I{1,3}V?|IV)(?:[ab])?(?:\s*/\s*(?P<b>[1-4]|I{1,3}|IV)(?:[ab])?)?\b", re.I)
@@ -95,6 +95,7 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
     """SCHEMA.md readout records with ``evidence`` spans (cleaned-text offsets)."""
     text = document.text
     groups: dict[str, _Group] = {}
+    last: _Group | None = None  # the trial group most recently extended
     for start, end in spans:
         if document.section_at(start):
             continue
@@ -104,11 +105,16 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
             continue
         trials = _in(analysis, "trial", start, end)
         drugs = _in(analysis, "drug", start, end)
+        if not trials and last is not None and start - last.sentences[-1][1] < 600:
+            last.sentences.append((start, end))  # results that continue the trial just named
+            continue
         if not trials and not (drugs and has_values):
             continue
-        key = trials[0].name if trials else drugs[0].name
-        group = groups.setdefault(key, _Group(key, trials[0] if trials else None))
-        group.sentences.append((start, end))
+        for trial in trials or [None]:
+            key = trial.name if trial else drugs[0].name
+            group = groups.setdefault(key, _Group(key, trial))
+            group.sentences.append((start, end))
+            last = group if trial else last
     readouts = []
     for group in groups.values():
         joined = " ".join(text[s:e] for s, e in group.sentences)
@@ -120,7 +126,9 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
             first = group.trial.mentions[0].start
             phase = _phase(text[max(0, first - 60) : first + 80])
         assets = {e.name: e for s, e in group.sentences for e in _in(analysis, "drug", s, e)}
-        indications = {e.name: e for s, e in group.sentences for e in _in(analysis, "disease", s, e)}
+        # indications come from the sentences that name the trial (later ones list adverse events)
+        named = [(s, e) for s, e in group.sentences if group.trial is None or _in(analysis, "trial", s, e)]
+        indications = {e.name: e for s, e in named for e in _most_specific(_in(analysis, "disease", s, e))}
         readouts.append({
             "trial": {"name": group.trial.name, "aliases": group.trial.aliases} if group.trial else None,
             "phase": phase,
@@ -130,6 +138,11 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
             "evidence": [{"field": "readout", "start": s, "end": e} for s, e in group.sentences],
         })
     return readouts
+
+
+def _most_specific(entities: list[Entity]) -> list[Entity]:
+    names = [e.name.lower() for e in entities]
+    return [e for e, n in zip(entities, names, strict=True) if not any(n != o and n.rstrip("s") in o for o in names)]
 
 
 def _dedupe(endpoints: list[dict[str, Any]]) -> list[dict[str, Any]]:
