@@ -20,7 +20,9 @@ from biodeals.nlp.spans import Entity
 
 DEAL_TYPES: dict[str, re.Pattern[str]] = {
     "acquisition": re.compile(
-        r"\b(?:acquir(?:e|es|ed|ing)|acquisition|merger|merge[sd]?|buy(?:s|out)?|bought|takeover|tender offer)\b", re.I
+        r"\b(?:acquir(?:e|es|ed|ing)|acquisition|merger|merge[sd]?|buy(?:s|out)?|bought|takeover|tender offer)\b"
+        r"(?!\s+(?:\S+\s+){0,3}?(?:shares|stake|equity|rights|an? (?:option|license|licence)))",
+        re.I,
     ),
     "license": re.compile(
         r"\b(?:licen[cs](?:e|es|ed|ing|or|ee)|sublicen[cs]e|in-licen[cs]\w*|exclusive rights?)\b", re.I
@@ -71,7 +73,6 @@ _TOTAL = re.compile(
     r"total|worth|valued|value of|aggregate|deal value|transaction value|for (?:approximately |about )?$|up to$", re.I
 )
 
-_PASSIVE = re.compile(r"\b(?:acquired by|licensed (?:from|by)|by\s*$)", re.I)
 BUYER_ROLE = {
     "acquisition": "acquirer",
     "license": "licensee",
@@ -251,32 +252,60 @@ def _money_terms(draft: DealDraft, analysis: Analysis, text: str) -> dict[str, A
     return terms
 
 
+# Cues that a company is on the buyer side (acquirer, licensee, investor, client, payer) or the
+# seller side (target, licensor, investee, provider, payee), read right after or right before
+# one of its mentions in a deal sentence.
+_BUYER_AFTER = re.compile(
+    r"^[’']?s?\W{0,3}(?:\w+\W+){0,3}?(?:will |has |have |had |agreed to |to |is to |would )?"
+    r"(?:acquir(?!ed by)|buy|bought|purchas|licens(?:e|es|ed|ing)\b(?! to| its| their)|in-licens|invest|pay|paid"
+    r"|make (?:an? )?(?:upfront |equity |one-time )?(?:payment|investment)|led |lead |participat|obtain|gain"
+    r"|receives? (?:an? )?(?:exclusive |worldwide |global )*(?:rights|license|licence|option)|exercis)",
+    re.I,
+)
+_SELLER_AFTER = re.compile(
+    r"^[’']?s?\W{0,3}(?:\w+\W+){0,3}?(?:will |to |may |is eligible to |could |would |has |shareholders (?:will|could|would) )?"
+    r"(?:receive (?:up to |an? |the )?(?:upfront|\$|US\$|€|£|payments?|milestones?|royalt|cash|consideration)"
+    r"|be (?:eligible|entitled) to receive|grant|out-licens|sell|sold|be acquired|was acquired|has been acquired"
+    r"|raised|rais|clos\w+ (?:a|an|its) .{0,30}financing|supply|manufactur|provide)",
+    re.I,
+)
+_BUYER_BEFORE = re.compile(
+    r"(?:acquired by|be acquired by|led by|paid by|licen[cs]ed to|licen[cs]e to|rights to|granted|grants?"
+    r"|investment (?:from|by)|participation (?:from|of)|investors? (?:including|such as)|on behalf of|client|customer)"
+    r"\W+(?:the\s+)?$",
+    re.I,
+)
+_SELLER_BEFORE = re.compile(
+    r"(?:acquisition of|acquire|acquires|acquiring|to buy|purchase of|licen[cs]e from|licen[cs]ed from|rights from"
+    r"|invest(?:ment|s|ed)? (?:of \S+ )?in|stake in|shares of|option to acquire|manufactured by|supplied by|from)"
+    r"\W+(?:the\s+)?$",
+    re.I,
+)
+
+
+def _side_score(entity: Entity, sentences: list[_Sentence], text: str) -> int:
+    """Positive when the text casts ``entity`` as the buyer side, negative as the seller side."""
+    score = 0
+    for sentence in sentences:
+        for mention in entity.mentions:
+            if not sentence.start <= mention.start < sentence.end:
+                continue
+            after = text[mention.end : min(sentence.end, mention.end + 90)]
+            before = text[max(sentence.start, mention.start - 50) : mention.start]
+            score += bool(_BUYER_AFTER.search(after)) + bool(_BUYER_BEFORE.search(before))
+            score -= bool(_SELLER_AFTER.search(after)) + bool(_SELLER_BEFORE.search(before))
+    return score
+
+
 def _roles(draft: DealDraft, primary: str, text: str) -> list[tuple[Entity, str]]:
     first, second = draft.companies[0], draft.companies[1] if len(draft.companies) > 1 else None
     if second is None:
         return [(first, BUYER_ROLE[primary])]
     if primary == "collaboration":
         return [(first, "partner"), (second, "partner")]
-    # the company named before the deal word acts (acquires, licenses in, invests) unless passive
-    sentence = next((s for s in draft.sentences if primary in s.types and len(s.companies) > 1), draft.sentences[0])
-    pattern = DEAL_TYPES[primary]
-    hit = pattern.search(sentence.text)
-    pivot = sentence.start + (hit.start() if hit else 0)
-    a, b = sentence.companies[0], sentence.companies[1]
-    a_pos, b_pos = _first_index(a, sentence.start, sentence.end), _first_index(b, sentence.start, sentence.end)
-    buyer, seller = (a, b) if a_pos <= b_pos else (b, a)
-    between = text[min(a_pos, b_pos) : max(a_pos, b_pos)]
-    if (primary in ("manufacturing", "supply") or _PASSIVE.search(text[pivot - 40 : pivot + 30])) and not re.search(
-        r"\bfor\b|\bwith\b", between
-    ):
-        buyer, seller = seller, buyer
-    possessive = re.search(rf"{re.escape(seller.mentions[0].text)}[’']s", sentence.text)
-    if (
-        not possessive
-        and re.search(rf"{re.escape(buyer.mentions[0].text)}[’']s", sentence.text)
-        and primary == "license"
-    ):
-        buyer, seller = seller, buyer
+    first_score = _side_score(first, draft.sentences, text)
+    second_score = _side_score(second, draft.sentences, text)
+    buyer, seller = (second, first) if second_score > first_score else (first, second)
     return [(buyer, BUYER_ROLE[primary]), (seller, SELLER_ROLE[primary])]
 
 
