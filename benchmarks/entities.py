@@ -77,7 +77,9 @@ def main(argv: list[str]) -> None:
     for group in GROUPS:
         hit, total = found[group]
         print(f"{group:12} {hit:6} {total:6} {hit / total if total else 0:7.3f}")
-    print(f"entities per document (companies+assets+targets+indications): {sum(entity_counts) / len(entity_counts):.1f}")
+    print(
+        f"entities per document (companies+assets+targets+indications): {sum(entity_counts) / len(entity_counts):.1f}"
+    )
     if "--misses" in argv:
         for group in GROUPS:
             for miss in misses[group]:

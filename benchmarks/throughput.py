@@ -52,9 +52,11 @@ def main(argv: list[str]) -> None:
                 break
         elapsed = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{Path(name).name}: {docs} documents in {elapsed:.1f} s = {docs / elapsed:.0f} documents/s, "
-              f"{chars / elapsed / 1e6:.2f} M chars/s; read errors {read_errors}; extraction failures {failures}; "
-              f"peak memory {peak_mb:.0f} MB")
+        print(
+            f"{Path(name).name}: {docs} documents in {elapsed:.1f} s = {docs / elapsed:.0f} documents/s, "
+            f"{chars / elapsed / 1e6:.2f} M chars/s; read errors {read_errors}; extraction failures {failures}; "
+            f"peak memory {peak_mb:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

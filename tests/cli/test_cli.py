@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from biodeals.cli import app
-from biodeals.cli.app import sample_paths
+from biodeals.cli.commands import sample_paths
 
 runner = CliRunner()
 ARTICLE = "Sanofi will license Innate Pharma's program for $26.6 million up front. Innate may get $1.44 billion."
@@ -93,3 +93,22 @@ def test_cli_demo_shows_the_bundled_samples():
 def test_cli_version():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("biodeals ")
+
+
+def test_cli_extract_reports_an_extraction_bug_and_goes_on(tmp_path, article, monkeypatch):
+    import biodeals.cli.commands as cli_app
+
+    real = cli_app.extract_record
+
+    def flaky(document):
+        if document.name == "boom":
+            raise ValueError("simulated bug")
+        return real(document)
+
+    monkeypatch.setattr(cli_app, "extract_record", flaky)
+    boom = tmp_path / "boom.txt"
+    boom.write_text("Acme and Beta signed a deal.")
+    result = runner.invoke(app, ["extract", "--format", "jsonl", str(boom), str(article)])
+    assert result.exit_code == 0
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["seed"]
+    assert result.stderr == f"Error: {boom}: extraction failed (ValueError: simulated bug)\n"

@@ -1,5 +1,5 @@
 """The ``biodeals`` command line (Typer): parses arguments, calls the core, formats results."""
 
-from biodeals.cli.app import app, main
+from biodeals.cli.commands import app, main
 
 __all__ = ["app", "main"]

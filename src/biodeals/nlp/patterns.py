@@ -376,6 +376,7 @@ def find_mechanism_assets(text: str) -> list[Mention]:
         found.append(Mention("drug", match.start(), match.end(), name, f"p:{_squash(name)}", "mechanism"))
     return found
 
+
 _INN_FALSE |= {"except", "concept", "accept", "intercept", "percept", "precept", "receptor"}
 
 
@@ -410,7 +411,9 @@ _NAMED_TRIAL = re.compile(
     r"|NCT\d{8})(?![\w-])"
 )
 _CAPS_TRIAL = re.compile(
-    r"(?<![\w-])(?P<name>[A-Z]{4,}(?:-[A-Z0-9]+)*|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+)\s+(?:\(?Phase\s+[0-9IV/abAB]+\)?\s+)?" + _TRIAL_WORDS + r"\b"
+    r"(?<![\w-])(?P<name>[A-Z]{4,}(?:-[A-Z0-9]+)*|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+)\s+(?:\(?Phase\s+[0-9IV/abAB]+\)?\s+)?"
+    + _TRIAL_WORDS
+    + r"\b"
 )
 _TRIAL_CONTEXT = re.compile(r"\b(?:trial|study|studies|Phase|phase|data|results|endpoint|enrolled|NCT\d+)\b")
 

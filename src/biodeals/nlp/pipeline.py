@@ -57,7 +57,9 @@ def _trim_to_known(candidates: list[Mention], known: list[Mention]) -> list[Ment
     ("Jennifer Brennan Daiichi Sankyo, Inc." -> "Daiichi Sankyo, Inc.")."""
     out = []
     for c in candidates:
-        inner = longest_first(k for k in known if k.label == "company" and c.start <= k.start < c.end and k.end <= c.end)
+        inner = longest_first(
+            k for k in known if k.label == "company" and c.start <= k.start < c.end and k.end <= c.end
+        )
         if len(inner) > 1:
             continue  # "Merck KGaA and Merck & Co., Inc." names two known companies
         if inner:

@@ -129,14 +129,16 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
         # indications come from the sentences that name the trial (later ones list adverse events)
         named = [(s, e) for s, e in group.sentences if group.trial is None or _in(analysis, "trial", s, e)]
         indications = {e.name: e for s, e in named for e in _most_specific(_in(analysis, "disease", s, e))}
-        readouts.append({
-            "trial": {"name": group.trial.name, "aliases": group.trial.aliases} if group.trial else None,
-            "phase": phase,
-            "assets": [{"name": a.name, "aliases": a.aliases} for a in assets.values()],
-            "indications": [{"name": i.name, "aliases": i.aliases} for i in indications.values()],
-            "endpoints": _dedupe(endpoints),
-            "evidence": [{"field": "readout", "start": s, "end": e} for s, e in group.sentences],
-        })
+        readouts.append(
+            {
+                "trial": {"name": group.trial.name, "aliases": group.trial.aliases} if group.trial else None,
+                "phase": phase,
+                "assets": [{"name": a.name, "aliases": a.aliases} for a in assets.values()],
+                "indications": [{"name": i.name, "aliases": i.aliases} for i in indications.values()],
+                "endpoints": _dedupe(endpoints),
+                "evidence": [{"field": "readout", "start": s, "end": e} for s, e in group.sentences],
+            }
+        )
     return readouts
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from biodeals import __version__
-from biodeals.errors import BiodealsError, IngestError
+from biodeals.errors import BiodealsError, IngestError, InternalError
 from biodeals.ingest import DEFAULT_MAX_BYTES, ReadOptions, read_inputs
 from biodeals.nlp import extract_record
 
@@ -49,16 +50,18 @@ def _root(
     """biodeals: a structured, evidence-backed database of biopharma deals and readouts."""
 
 
-def _records(inputs: list[str], max_bytes: int) -> tuple[list[dict[str, Any]], int]:
-    """Extract every readable input; report unreadable ones on stderr. Returns (records, failures)."""
-    records, failures = [], 0
+def _extracted(inputs: list[str], max_bytes: int) -> Iterator[dict[str, Any]]:
+    """Records of every readable input; unreadable inputs, and documents on which extraction
+    hits a bug, are reported on stderr and skipped."""
     for result in read_inputs(inputs, ReadOptions(max_bytes=max_bytes)):
         if isinstance(result, IngestError):
-            failures += 1
             stderr.print(f"Error: {result}", markup=False)
             continue
-        records.append(extract_record(result))
-    return records, failures
+        try:
+            yield extract_record(result)
+        except Exception as error:  # a bug of ours must not cost the rest of the run
+            problem = InternalError(f"{result.source}: extraction failed ({type(error).__name__}: {error})")
+            stderr.print(f"Error: {problem}", markup=False)
 
 
 @app.command("extract")
@@ -78,19 +81,16 @@ def extract_command(
     the exit status is 1 when no document could be read.
     """
     try:
+        count = 0
         if output_format is OutputFormat.jsonl:
-            count = 0
-            for result in read_inputs(inputs, ReadOptions(max_bytes=max_bytes)):
-                if isinstance(result, IngestError):
-                    stderr.print(f"Error: {result}", markup=False)
-                    continue
-                sys.stdout.write(json.dumps(extract_record(result), ensure_ascii=False) + "\n")
+            for record in _extracted(inputs, max_bytes):
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
                 count += 1
         else:
-            records, _ = _records(inputs, max_bytes)
+            records = list(_extracted(inputs, max_bytes))
             count = len(records)
-            payload: Any = records[0] if len(records) == 1 else records
             if records:
+                payload: Any = records[0] if len(records) == 1 else records
                 sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     except BiodealsError as error:
         stderr.print(f"Error: {error}", markup=False)
@@ -108,7 +108,7 @@ def sample_paths() -> list[str]:
 @app.command("demo")
 def demo_command() -> None:
     """Extract the bundled sample articles and show what was found in each."""
-    records, _ = _records(sample_paths(), DEFAULT_MAX_BYTES)
+    records = list(_extracted(sample_paths(), DEFAULT_MAX_BYTES))
     console = Console()
     table = Table(title=f"biodeals {__version__}: {len(records)} sample articles")
     for column in ("document", "published", "companies", "assets", "targets", "indications", "money"):
