@@ -332,6 +332,23 @@ def _status(draft: DealDraft) -> str | None:
     return "announced"
 
 
+_BIOPHARMA_NAME = re.compile(
+    r"\b(?:Therapeutics|Pharma\w*|Bio\w*|Medicines|Oncology|Genetics|Genomics|Vaccines?|Biologics|Immuno\w*"
+    r"|Life Sciences|Health(?:care)?|Medical|Diagnostics|Animal Health|Labs?)\b"
+)
+
+
+def is_biopharma(draft: DealDraft, analysis: Analysis) -> bool:
+    """Whether a deal belongs in a biopharma database: a party known to the vocabulary or named
+    like a life-science company, or a document that talks about drugs, targets or diseases."""
+    for company in draft.companies:
+        if any(m.key.startswith("v:") for m in company.mentions) or _BIOPHARMA_NAME.search(company.name):
+            return True
+    science = sum(len(e.mentions) for e in analysis.entities if e.label in ("drug", "target"))
+    diseases = sum(len(e.mentions) for e in analysis.entities if e.label == "disease")
+    return science >= 2 or diseases >= 4
+
+
 def extract_deals(
     document: Document, analysis: Analysis, spans: list[tuple[int, int]], published: date | None
 ) -> list[dict[str, Any]]:
@@ -343,7 +360,7 @@ def extract_deals(
     deals = []
     for draft in drafts:
         types = draft.types
-        if not types:
+        if not types or not is_biopharma(draft, analysis):
             continue
         primary = next(t for t in TYPE_PRIORITY if t in types)
         text_of = " ".join(s.text for s in draft.sentences)
