@@ -338,15 +338,24 @@ _BIOPHARMA_NAME = re.compile(
 )
 
 
-def is_biopharma(draft: DealDraft, analysis: Analysis) -> bool:
-    """Whether a deal belongs in a biopharma database: a party known to the vocabulary or named
-    like a life-science company, or a document that talks about drugs, targets or diseases."""
-    for company in draft.companies:
-        if any(m.key.startswith("v:") for m in company.mentions) or _BIOPHARMA_NAME.search(company.name):
-            return True
-    science = sum(len(e.mentions) for e in analysis.entities if e.label in ("drug", "target"))
-    diseases = sum(len(e.mentions) for e in analysis.entities if e.label == "disease")
-    return science >= 2 or diseases >= 4
+_BIOPHARMA_WORDS = re.compile(
+    r"\b(?:clinical|trials?|FDA|EMA|preclinical|Phase [1-3I]|patients|therap(?:y|ies|eutics?)|drugs?|biotech\w*"
+    r"|pharmaceutical|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|candidates?|indications?|IND|NDA|BLA)\b"
+)
+_SHAREHOLDER_ALERT = re.compile(r"\b(?:class action|securities (?:fraud|litigation)|investors who (?:purchased|acquired))\b", re.I)
+
+
+def is_biopharma(draft: DealDraft, analysis: Analysis, text: str) -> bool:
+    """Whether a deal belongs in a biopharma database: the document talks like a life-science
+    release (clinical, FDA, patients, therapy ...), the more so when no party is a known or
+    life-science-named company; law-firm shareholder alerts never are."""
+    if _SHAREHOLDER_ALERT.search(text[:600]):  # the lede; forward-looking sections mention litigation
+        return False
+    if any(_BIOPHARMA_NAME.search(c.name) for c in draft.companies):
+        return True
+    words = len(_BIOPHARMA_WORDS.findall(text))
+    known = any(m.key.startswith("v:") for c in draft.companies for m in c.mentions)
+    return words >= (3 if known else 8)
 
 
 def extract_deals(
@@ -360,7 +369,7 @@ def extract_deals(
     deals = []
     for draft in drafts:
         types = draft.types
-        if not types or not is_biopharma(draft, analysis):
+        if not types or not is_biopharma(draft, analysis, document.text):
             continue
         primary = next(t for t in TYPE_PRIORITY if t in types)
         text_of = " ".join(s.text for s in draft.sentences)
