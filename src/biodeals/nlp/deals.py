@@ -333,8 +333,8 @@ def _status(draft: DealDraft) -> str | None:
 
 
 _BIOPHARMA_NAME = re.compile(
-    r"\b(?:Therapeutics|Pharma\w*|Bio\w*|Medicines|Oncology|Genetics|Genomics|Vaccines?|Biologics|Immuno\w*"
-    r"|Life Sciences|Health(?:care)?|Medical|Diagnostics|Animal Health|Labs?)\b"
+    r"\b(?:Therapeutics|Pharma\w*|Bio(?:sciences?|tech\w*|pharma\w*|logics|therapeutics|medical)?|Medicines"
+    r"|Oncology|Genetics|Genomics|Vaccines?|Immuno\w*|Animal Health)\b"
 )
 
 
