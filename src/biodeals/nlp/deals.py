@@ -16,7 +16,7 @@ from typing import Any
 from biodeals.ingest.document import Document
 from biodeals.nlp.money import Money
 from biodeals.nlp.pipeline import Analysis
-from biodeals.nlp.spans import Entity
+from biodeals.nlp.spans import Entity, Label, most_specific
 
 DEAL_TYPES: dict[str, re.Pattern[str]] = {
     "acquisition": re.compile(
@@ -117,10 +117,6 @@ class DealDraft:
         return set().union(*(s.types for s in self.sentences)) if self.sentences else set()
 
 
-def _entities_in(analysis: Analysis, label: str, start: int, end: int) -> list[Entity]:
-    return [e for e in analysis.entities if e.label == label and any(start <= m.start < end for m in e.mentions)]
-
-
 def _first_index(entity: Entity, start: int, end: int) -> int:
     return min((m.start for m in entity.mentions if start <= m.start < end), default=end)
 
@@ -137,7 +133,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         types = {kind for kind, pattern in DEAL_TYPES.items() if pattern.search(text)}
         if not types:
             continue
-        companies = _entities_in(analysis, "company", start, end)
+        companies = analysis.within("company", start, end)
         if not companies or (section and len(companies) < 2):
             continue
         if _NOT_A_DEAL.search(text) and len(types) == 1 and "acquisition" not in types:
@@ -200,7 +196,7 @@ def attach_money_sentences(
         sentence_text = text[start:end]
         if not _MONEY_CONTEXT.search(sentence_text):
             continue
-        companies = _entities_in(analysis, "company", start, end)
+        companies = analysis.within("company", start, end)
         names = {c.name for c in companies}
         target = next((d for d in current if names & {c.name for c in d.companies}), current[0])
         target.sentences.append(_Sentence(start, end, sentence_text, companies, set()))
@@ -309,12 +305,6 @@ def _roles(draft: DealDraft, primary: str, text: str) -> list[tuple[Entity, str]
     return [(buyer, BUYER_ROLE[primary]), (seller, SELLER_ROLE[primary])]
 
 
-def _most_specific(entities: list[Entity]) -> list[Entity]:
-    """Drop an indication whose every name is contained in another's ("tumor" in "solid tumors")."""
-    names = [e.name.lower() for e in entities]
-    return [e for e, n in zip(entities, names, strict=True) if not any(n != o and n.rstrip("s") in o for o in names)]
-
-
 def _named(entity: Entity) -> dict[str, Any]:
     return {"name": entity.name, "aliases": entity.aliases}
 
@@ -342,7 +332,9 @@ _BIOPHARMA_WORDS = re.compile(
     r"\b(?:clinical|trials?|FDA|EMA|preclinical|Phase [1-3I]|patients|therap(?:y|ies|eutics?)|drugs?|biotech\w*"
     r"|pharmaceutical|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|candidates?|indications?|IND|NDA|BLA)\b"
 )
-_SHAREHOLDER_ALERT = re.compile(r"\b(?:class action|securities (?:fraud|litigation)|investors who (?:purchased|acquired))\b", re.I)
+_SHAREHOLDER_ALERT = re.compile(
+    r"\b(?:class action|securities (?:fraud|litigation)|investors who (?:purchased|acquired))\b", re.I
+)
 
 
 def is_biopharma(draft: DealDraft, analysis: Analysis, text: str) -> bool:
@@ -374,14 +366,13 @@ def extract_deals(
         primary = next(t for t in TYPE_PRIORITY if t in types)
         text_of = " ".join(s.text for s in draft.sentences)
         money = _money_terms(draft, analysis, document.text)
-        lo, hi = draft.sentences[0].start, draft.sentences[-1].end
         evidence = [{"field": "deal", "start": s.start, "end": s.end} for s in draft.sentences]
         evidence += [{"field": k, "start": m.start, "end": m.end} for k, m in money.items()]
 
-        def inside(label: str, draft: DealDraft = draft) -> list[Entity]:
+        def inside(label: Label, draft: DealDraft = draft) -> list[Entity]:
             seen: dict[str, Entity] = {}
             for s in draft.sentences:
-                for e in _entities_in(analysis, label, s.start, s.end):
+                for e in analysis.within(label, s.start, s.end):
                     seen.setdefault(e.name, e)
             return list(seen.values())
 
@@ -401,10 +392,9 @@ def extract_deals(
                 "royalties": royalties,
                 "assets": [_named(e) for e in inside("drug")],
                 "targets": [_named(e) for e in inside("target")],
-                "indications": [_named(e) for e in _most_specific(inside("disease"))],
+                "indications": [_named(e) for e in most_specific(inside("disease"))],
                 "modalities": sorted({e.name for e in inside("modality")}),
                 "evidence": evidence,
-                "_span": (lo, hi),
             }
         )
     return deals

@@ -206,7 +206,7 @@ def find_code_names(text: str) -> list[Mention]:
             continue
         if re.search(r"\d[A-Z]?-\d{3}$", code):  # a protocol number ("MK-8591A-051") names a trial
             continue
-        found.append(Mention("drug", match.start(), match.end(), code, f"p:{_squash(code)}", "code"))
+        found.append(Mention("drug", match.start(), match.end(), code, f"p:{squash(code)}", "code"))
     return found
 
 
@@ -350,7 +350,7 @@ def find_programs(text: str) -> list[Mention]:
         full = match.group().replace(",", "")
         if full != match.group():  # "GDF15, program": keep the span, name it without the comma
             full = name + " " + match.group("head")
-        found.append(Mention("drug", match.start("name"), match.end(), full, f"p:{_squash(full)}", "program"))
+        found.append(Mention("drug", match.start("name"), match.end(), full, f"p:{squash(full)}", "program"))
     return found
 
 
@@ -373,7 +373,7 @@ def find_mechanism_assets(text: str) -> list[Mention]:
         name = match.group("name")
         if name.split()[0] in _PROGRAM_STOP:
             continue
-        found.append(Mention("drug", match.start(), match.end(), name, f"p:{_squash(name)}", "mechanism"))
+        found.append(Mention("drug", match.start(), match.end(), name, f"p:{squash(name)}", "mechanism"))
     return found
 
 
@@ -398,10 +398,10 @@ def find_drug_names(text: str) -> list[Mention]:
             end += 1 + len(second)
         name = text[match.start() : end]
         covered = end
-        found.append(Mention("drug", match.start(), end, name, f"p:{_squash(name)}", "inn-stem"))
+        found.append(Mention("drug", match.start(), end, name, f"p:{squash(name)}", "inn-stem"))
     for match in _MARKED_BRAND.finditer(text):
         name = match.group("name")
-        found.append(Mention("drug", match.start("name"), match.end("name"), name, f"p:{_squash(name)}", "brand"))
+        found.append(Mention("drug", match.start("name"), match.end("name"), name, f"p:{squash(name)}", "brand"))
     return found
 
 
@@ -433,17 +433,18 @@ def find_trials(text: str, exclude: set[str] = frozenset()) -> list[Mention]:
         window = text[max(0, match.start() - 80) : match.end() + 80]
         if is_registry or (shaped and "-" in name and _TRIAL_CONTEXT.search(window)):
             found[(match.start(), match.end())] = Mention(
-                "trial", match.start(), match.end(), name, f"p:{_squash(name)}", "trial"
+                "trial", match.start(), match.end(), name, f"p:{squash(name)}", "trial"
             )
     for match in _CAPS_TRIAL.finditer(text):
         name = match.group("name")
         if name in exclude or (match.start(), match.end("name")) in found:
             continue
         found[(match.start(), match.end("name"))] = Mention(
-            "trial", match.start(), match.end("name"), name, f"p:{_squash(name)}", "trial"
+            "trial", match.start(), match.end("name"), name, f"p:{squash(name)}", "trial"
         )
     return list(found.values())
 
 
-def _squash(name: str) -> str:
+def squash(name: str) -> str:
+    """Lowercase letters and digits only: the key under which code names are compared."""
     return re.sub(r"[^a-z0-9]", "", name.lower())

@@ -51,6 +51,10 @@ class Analysis:
     def of(self, label: Label) -> list[Entity]:
         return [e for e in self.entities if e.label == label]
 
+    def within(self, label: Label, start: int, end: int) -> list[Entity]:
+        """Entities of ``label`` mentioned in the cleaned-text range ``[start, end)``."""
+        return [e for e in self.of(label) if any(start <= m.start < end for m in e.mentions)]
+
 
 def _trim_to_known(candidates: list[Mention], known: list[Mention]) -> list[Mention]:
     """Cut pattern companies that swallowed words before a known company

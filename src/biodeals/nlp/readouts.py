@@ -13,7 +13,7 @@ from typing import Any
 
 from biodeals.ingest.document import Document
 from biodeals.nlp.pipeline import Analysis
-from biodeals.nlp.spans import Entity
+from biodeals.nlp.spans import Entity, most_specific
 
 _RESULT = re.compile(
     r"\b(?:met (?:its|the|both)?\s*(?:primary|secondary|co-primary)|achiev\w+|show(?:ed|s|n)|demonstrat\w+|results?"
@@ -58,10 +58,6 @@ class _Group:
     sentences: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _in(analysis: Analysis, label: str, start: int, end: int) -> list[Entity]:
-    return [e for e in analysis.entities if e.label == label and any(start <= m.start < end for m in e.mentions)]
-
-
 def _phase(text: str) -> str | None:
     match = _PHASE.search(text)
     if not match:
@@ -103,8 +99,8 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
         has_values = bool(endpoints_in(sentence))
         if not (has_values or _RESULT.search(sentence)) or (_PLAN.search(sentence) and not has_values):
             continue
-        trials = _in(analysis, "trial", start, end)
-        drugs = _in(analysis, "drug", start, end)
+        trials = analysis.within("trial", start, end)
+        drugs = analysis.within("drug", start, end)
         if not trials and last is not None and start - last.sentences[-1][1] < 600:
             last.sentences.append((start, end))  # results that continue the trial just named
             continue
@@ -125,10 +121,10 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
         if phase is None and group.trial:
             first = group.trial.mentions[0].start
             phase = _phase(text[max(0, first - 60) : first + 80])
-        assets = {e.name: e for s, e in group.sentences for e in _in(analysis, "drug", s, e)}
+        assets = {e.name: e for s, e in group.sentences for e in analysis.within("drug", s, e)}
         # indications come from the sentences that name the trial (later ones list adverse events)
-        named = [(s, e) for s, e in group.sentences if group.trial is None or _in(analysis, "trial", s, e)]
-        indications = {e.name: e for s, e in named for e in _most_specific(_in(analysis, "disease", s, e))}
+        named = [(s, e) for s, e in group.sentences if group.trial is None or analysis.within("trial", s, e)]
+        indications = {e.name: e for s, e in named for e in most_specific(analysis.within("disease", s, e))}
         readouts.append(
             {
                 "trial": {"name": group.trial.name, "aliases": group.trial.aliases} if group.trial else None,
@@ -140,11 +136,6 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
             }
         )
     return readouts
-
-
-def _most_specific(entities: list[Entity]) -> list[Entity]:
-    names = [e.name.lower() for e in entities]
-    return [e for e, n in zip(entities, names, strict=True) if not any(n != o and n.rstrip("s") in o for o in names)]
 
 
 def _dedupe(endpoints: list[dict[str, Any]]) -> list[dict[str, Any]]:

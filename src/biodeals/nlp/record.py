@@ -45,7 +45,6 @@ def build_record(document: Document, analysis: Analysis) -> dict[str, Any]:
     deals = extract_deals(document, analysis, spans, published)
     readouts = extract_readouts(document, analysis, spans)
     for item in [*deals, *readouts]:
-        item.pop("_span", None)
         item["evidence"] = [
             {"field": ev["field"], **_span(document, ev["start"], ev["end"])} for ev in item["evidence"]
         ]

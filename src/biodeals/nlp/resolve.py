@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from biodeals.ingest.document import Section
+from biodeals.nlp.patterns import squash
 from biodeals.nlp.spans import Entity, Label, Mention
 from biodeals.nlp.vocab import VocabEntry, Vocabulary
 
@@ -152,7 +153,6 @@ def resolve_entities(
     groups = _Groups()
     occupied = [(m.start, m.end) for m in mentions]
     mentions = list(mentions)
-    label_of: dict[str, Label] = {}
 
     def free(start: int, end: int) -> bool:
         return not any(start < e and s < end for s, e in occupied)
@@ -163,7 +163,6 @@ def resolve_entities(
 
     for m in mentions:
         groups.find(m.key)
-        label_of[m.key] = m.label
 
     # "About <Company>" headings name companies
     for section in sections:
@@ -176,7 +175,6 @@ def resolve_entities(
         key = f"p:{normalise_name(title)}"
         if any(m.label != "company" and m.text == title for m in mentions):
             continue
-        label_of[key] = "company"
         for start, end in _whole_word_occurrences(text, title):
             if free(start, end):
                 add("company", start, end, key, "about")
@@ -189,7 +187,6 @@ def resolve_entities(
                 continue
             alias_key = f"a:{m.key}:{alias}"
             groups.union(m.key, alias_key)
-            label_of[alias_key] = m.label
             for s, e in _whole_word_occurrences(text, alias):
                 if free(s, e):
                     add(m.label, s, e, alias_key, "alias")
@@ -198,7 +195,7 @@ def resolve_entities(
     by_squash: dict[tuple[str, str], str] = {}
     for m in mentions:
         if m.label in ("drug", "trial"):
-            squashed = re.sub(r"[^a-z0-9]", "", m.text.lower())
+            squashed = squash(m.text)
             groups.union(by_squash.setdefault((m.label, squashed), m.key), m.key)
 
     # companies: same normalised name, or a short form (first word) of a longer name
@@ -231,12 +228,10 @@ def resolve_entities(
                 if free(s, e):
                     add("company", s, e, key, "short-name")
 
-    return _build_entities(mentions, groups, label_of, vocab)
+    return _build_entities(mentions, groups, vocab)
 
 
-def _build_entities(
-    mentions: list[Mention], groups: _Groups, label_of: dict[str, Label], vocab: Vocabulary
-) -> list[Entity]:
+def _build_entities(mentions: list[Mention], groups: _Groups, vocab: Vocabulary) -> list[Entity]:
     # vocabulary mentions of the same concept share its id
     by_concept: dict[str, str] = {}
     for m in mentions:

@@ -57,3 +57,9 @@ class Entity:
     @property
     def first_offset(self) -> int:
         return min(m.start for m in self.mentions) if self.mentions else 0
+
+
+def most_specific(entities: list[Entity]) -> list[Entity]:
+    """Drop an entity whose name is contained in another's ("tumor" in "solid tumors")."""
+    names = [e.name.lower() for e in entities]
+    return [e for e, n in zip(entities, names, strict=True) if not any(n != o and n.rstrip("s") in o for o in names)]
