@@ -167,10 +167,35 @@ def _near_triggers(
                 yield match
 
 
+# A partner named right after a deal phrase: "a collaboration with OpenAI", "partners with Acme".
+_PARTNER_CUE = re.compile(
+    r"\b(?:collaborat(?:es|ed|ing|ion)|partner(?:s|ed|ing|ship)?|agreements?|alliance|team(?:s|ed)? up"
+    r"|co-invest(?:s|ed|ing)?|jointly \w+(?: and \w+)?) with (?:the )?"
+)
+_PARTNER_NAME = re.compile(rf"(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,3}})(?![\w-])")
+_NOT_A_NAME = re.compile(r"^(?:[A-Z]\w*\s)*(?:Phase|Part|Cohort|Section|Article|Regulation|FDA|U\.S\.|US|EU)\b|\d")
+
+
+def find_partners(text: str) -> list[Mention]:
+    """Names right after "collaboration with", "partners with", "agreement with": the other
+    party of a deal is often a company the text gives no suffix ("a collaboration with OpenAI")."""
+    found = []
+    for cue in _PARTNER_CUE.finditer(text):
+        match = _PARTNER_NAME.match(text, cue.end())
+        if match is None:
+            continue
+        name, start = _trim_leading(match.group("name"), match.start("name"))
+        name = name.rstrip(".,")
+        if len(name) < 2 or name.split(" ")[0] in _LEADING_STOP or _NOT_A_NAME.search(name):
+            continue
+        found.append(Mention("company", start, start + len(name), name, f"p:{name.lower()}", "partner"))
+    return found
+
+
 def find_companies(text: str) -> list[Mention]:
     """Company names recognised by shape: "<Name> Therapeutics", "<Name>, Inc.",
-    "<Name> (NASDAQ: ABC)", "<Name>, a clinical-stage biotech company"."""
-    found: dict[tuple[int, int], Mention] = {}
+    "<Name> (NASDAQ: ABC)", "<Name>, a clinical-stage biotech company", "a collaboration with <Name>"."""
+    found: dict[tuple[int, int], Mention] = {(m.start, m.end): m for m in find_partners(text)}
     for source, pattern in _NAME_PATTERNS.items():
         after = 120 if source == "apposition" else 40
         for match in _near_triggers(text, _TRIGGERS[source], pattern, after):
@@ -411,7 +436,8 @@ _NAMED_TRIAL = re.compile(
     r"|NCT\d{8})(?![\w-])"
 )
 _CAPS_TRIAL = re.compile(
-    r"(?<![\w-])(?P<name>[A-Z]{4,}(?:-[A-Z0-9]+)*|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+)\s+(?:\(?Phase\s+[0-9IV/abAB]+\)?\s+)?"
+    r"(?<![\w-])(?P<name>[A-Z]{4,}(?:-[A-Z0-9]+)*|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+"
+    r"|[A-Z][a-z]{3,}-\d{1,3}[a-z]?)\s+(?:\(?Phase\s+[0-9IV/abAB]+\)?\s+)?"
     + _TRIAL_WORDS
     + r"\b"
 )

@@ -6,6 +6,7 @@ code names, trials), overlap resolution, within-document alias resolution, money
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from biodeals.ingest.document import Document
@@ -56,6 +57,9 @@ class Analysis:
         return [e for e in self.of(label) if any(start <= m.start < end for m in e.mentions)]
 
 
+_AND_ANOTHER = re.compile(r",?\s+(?:and|&)\s+([A-Z].+)")
+
+
 def _trim_to_known(candidates: list[Mention], known: list[Mention]) -> list[Mention]:
     """Cut pattern companies that swallowed words before a known company
     ("Jennifer Brennan Daiichi Sankyo, Inc." -> "Daiichi Sankyo, Inc.")."""
@@ -68,6 +72,11 @@ def _trim_to_known(candidates: list[Mention], known: list[Mention]) -> list[Ment
             continue  # "Merck KGaA and Merck & Co., Inc." names two known companies
         if inner:
             k = inner[0]
+            rest = _AND_ANOTHER.match(c.text, k.end - c.start)
+            if rest:  # "Eli Lilly and Company and Biolojic Design Ltd." names two companies
+                start = c.start + rest.start(1)
+                out.append(Mention(c.label, start, c.end, rest.group(1), f"p:{rest.group(1).lower()}", c.source))
+                continue
             text = c.text[k.start - c.start :]
             # "Merck Sharp & Dohme LLC" is the known company plus a legal suffix: keep its identity
             key = k.key if normalise_name(text) == normalise_name(k.text) else c.key

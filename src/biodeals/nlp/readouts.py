@@ -41,7 +41,7 @@ ENDPOINTS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"\b(?:HbA1c|A1C)\b", re.I), "HbA1c", "%"),
     (re.compile(r"\b(?:body )?weight (?:loss|reduction)\b|\bweight\b", re.I), "weight reduction", "%"),
     (re.compile(r"\b6MWD\b|\bsix-minute walk distance\b", re.I), "6MWD", "m"),
-    (re.compile(r"\brisk reduction\b|\breduc\w+ (?:the )?risk\b", re.I), "risk reduction", "%"),
+    (re.compile(r"\brisk reduction\b|\breduc\w+ (?:\w+[’'] )?(?:the )?risk\b", re.I), "risk reduction", "%"),
 ]
 _VALUE_UNITS = {
     "%": re.compile(_NUMBER + r"\s?(?:%|percent)"),
@@ -87,55 +87,102 @@ def endpoints_in(sentence: str) -> list[dict[str, Any]]:
     return found
 
 
+_STRONG_RESULT = re.compile(
+    r"\b(?:met (?:its|the|both|all)?\s*(?:\w+ )?(?:primary|secondary|co-primary)|statistically significant|top-?line"
+    r"|positive (?:results|data|findings)|(?:results|data|findings) (?:from|of|showed|demonstrated|indicated)"
+    r"|non-inferior|demonstrated|showed)\b",
+    re.I,
+)
+_STUDY_WORD = re.compile(r"\b(?:stud(?:y|ies)|trials?)\b", re.I)
+_PLURAL_STUDIES = re.compile(r"\b(?:both|two|three|all)\b[^.]{0,40}\b(?:studies|trials)\b|\b(?:studies|trials)\b", re.I)
+_CONTINUATION = 600  # characters after a trial's last result sentence in which results still belong to it
+
+
+def _trials_referred(
+    sentence: str, start: int, trials: list[Entity], last: _Group | None
+) -> list[Entity | None]:
+    """Trials that a result sentence naming none refers to: the trial just reported on, else
+    the document's trials ("both Phase 3 studies" -> every trial it names)."""
+    if last is not None and last.trial is not None and start - last.sentences[-1][1] < _CONTINUATION:
+        return [last.trial]
+    if not trials or not _STUDY_WORD.search(sentence):
+        return []
+    if _PLURAL_STUDIES.search(sentence) and len(trials) <= 3:
+        return list(trials)
+    before = [t for t in trials if t.mentions[0].start < start]
+    return [before[-1] if before else trials[0]]
+
+
+def _may_report(document: Document, analysis: Analysis, start: int) -> bool:
+    """Results are reported in the body and in "About <drug or trial>" paragraphs, not in
+    company boilerplate, forward-looking statements or contacts."""
+    section = document.section_at(start)
+    if section is None:
+        return True
+    if section.kind != "about":
+        return False
+    heading = (section.start, section.start + len(section.title) + 12)
+    return not analysis.within("company", *heading) and bool(
+        analysis.within("drug", *heading) or analysis.within("trial", *heading)
+    )
+
+
 def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
     """SCHEMA.md readout records with ``evidence`` spans (cleaned-text offsets)."""
     text = document.text
+    doc_trials = sorted(analysis.of("trial"), key=lambda t: t.mentions[0].start)
     groups: dict[str, _Group] = {}
     last: _Group | None = None  # the trial group most recently extended
     for start, end in spans:
-        if document.section_at(start):
+        if not _may_report(document, analysis, start):
             continue
         sentence = text[start:end]
         has_values = bool(endpoints_in(sentence))
-        if not (has_values or _RESULT.search(sentence)) or (_PLAN.search(sentence) and not has_values):
+        strong = bool(_STRONG_RESULT.search(sentence))
+        trials: list[Entity | None] = list(analysis.within("trial", start, end))
+        if not trials:
+            trials = _trials_referred(sentence, start, doc_trials, last)
+        # a new readout needs a strong result cue; the sentences after it may just say "data"
+        continues = bool(trials) and trials == [last.trial if last else None]
+        if not (has_values or strong or (continues and _RESULT.search(sentence))):
             continue
-        trials = analysis.within("trial", start, end)
+        if _PLAN.search(sentence) and not has_values:
+            continue
         drugs = analysis.within("drug", start, end)
-        if not trials and last is not None and start - last.sentences[-1][1] < 600:
-            last.sentences.append((start, end))  # results that continue the trial just named
-            continue
-        if not trials and not (drugs and has_values):
-            continue
-        for trial in trials or [None]:
+        if not trials:
+            if not drugs or not (has_values or _PHASE.search(sentence)):
+                continue
+            trials = [None]
+        for trial in trials:
             key = trial.name if trial else drugs[0].name
             group = groups.setdefault(key, _Group(key, trial))
-            group.sentences.append((start, end))
+            if (start, end) not in group.sentences:
+                group.sentences.append((start, end))
             last = group if trial else last
-    readouts = []
-    for group in groups.values():
-        joined = " ".join(text[s:e] for s, e in group.sentences)
-        endpoints = [ep for s, e in group.sentences for ep in endpoints_in(text[s:e])]
-        if not endpoints and not re.search(r"\b(?:met|positive|topline|top-line|results|data)\b", joined, re.I):
-            continue
-        phase = _phase(joined)
-        if phase is None and group.trial:
-            first = group.trial.mentions[0].start
-            phase = _phase(text[max(0, first - 60) : first + 80])
-        assets = {e.name: e for s, e in group.sentences for e in analysis.within("drug", s, e)}
-        # indications come from the sentences that name the trial (later ones list adverse events)
-        named = [(s, e) for s, e in group.sentences if group.trial is None or analysis.within("trial", s, e)]
-        indications = {e.name: e for s, e in named for e in most_specific(analysis.within("disease", s, e))}
-        readouts.append(
-            {
-                "trial": {"name": group.trial.name, "aliases": group.trial.aliases} if group.trial else None,
-                "phase": phase,
-                "assets": [{"name": a.name, "aliases": a.aliases} for a in assets.values()],
-                "indications": [{"name": i.name, "aliases": i.aliases} for i in indications.values()],
-                "endpoints": _dedupe(endpoints),
-                "evidence": [{"field": "readout", "start": s, "end": e} for s, e in group.sentences],
-            }
-        )
-    return readouts
+    return [_readout(group, analysis, text) for group in groups.values()]
+
+
+def _readout(group: _Group, analysis: Analysis, text: str) -> dict[str, Any]:
+    joined = " ".join(text[s:e] for s, e in group.sentences)
+    endpoints = [ep for s, e in group.sentences for ep in endpoints_in(text[s:e])]
+    # the trial's first mention (often its "About" paragraph) says its phase and indication
+    context: list[tuple[int, int]] = []
+    if group.trial:
+        first = group.trial.mentions[0].start
+        context = [(max(0, first - 60), first + 160)]
+    phase = _phase(joined) or next((_phase(text[s:e]) for s, e in context if _phase(text[s:e])), None)
+    assets = {e.name: e for s, e in group.sentences for e in analysis.within("drug", s, e)}
+    # indications come from the sentences that name the trial (later ones list adverse events)
+    named = [(s, e) for s, e in group.sentences if group.trial is None or analysis.within("trial", s, e)]
+    indications = {e.name: e for s, e in named + context for e in most_specific(analysis.within("disease", s, e))}
+    return {
+        "trial": {"name": group.trial.name, "aliases": group.trial.aliases} if group.trial else None,
+        "phase": phase,
+        "assets": [{"name": a.name, "aliases": a.aliases} for a in assets.values()],
+        "indications": [{"name": i.name, "aliases": i.aliases} for i in indications.values()],
+        "endpoints": _dedupe(endpoints),
+        "evidence": [{"field": "readout", "start": s, "end": e} for s, e in group.sentences],
+    }
 
 
 def _dedupe(endpoints: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -48,7 +48,7 @@ _ABBREVIATIONS = {
     "sr",
     "dept",
 }
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“'‘(\[]?[A-Z0-9])|\n\s*\n|\s\*\s\*\s|\s{3,}")
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“'‘(\[]?[A-Z0-9])|\n\s*\n|\s\*\s\*\s|\s{3,}|\s+(?=\*\*\s*[A-Z])|\s+(?=#{1,6}\s)")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -1,0 +1,59 @@
+"""Deal and readout extraction on short texts written for these tests (one mechanism each)."""
+
+from __future__ import annotations
+
+from biodeals.nlp import extract_record
+from biodeals.nlp.patterns import find_partners
+from tests.conftest import doc
+
+
+def _record(text: str) -> dict:
+    return extract_record(doc(text))
+
+
+def test_partner_named_after_collaboration_phrase_without_a_suffix():
+    text = "Borealis Therapeutics announced a collaboration with Quillmate to design antibodies."
+    assert [m.text for m in find_partners(text)] == ["Quillmate"]
+
+
+def test_partner_phrase_ignores_phase_and_regulators():
+    text = "The agreement with FDA covers the Phase 3 program; it is in partnership with Phase 2 sites."
+    assert find_partners(text) == []
+
+
+def test_two_companies_joined_by_and_are_two_parties():
+    record = _record(
+        "BOSTON, May 2, 2025 -- Eli Lilly and Company and Kestrel Biodesign Ltd. today announced a research "
+        "collaboration and license agreement to discover antibody drug candidates for diabetes. Kestrel is eligible to receive up to "
+        "$90 million in development and commercial milestones."
+    )
+    (deal,) = record["deals"]
+    assert {p["name"] for p in deal["parties"]} == {"Eli Lilly and Company", "Kestrel Biodesign Ltd."}
+    assert deal["milestones"]["amount"] == 90_000_000
+
+
+def test_readout_without_trial_name_is_keyed_by_drug_and_phase():
+    record = _record(
+        "Orrin Bio today reported that results from a Phase 1/2 study of ORB-4471 demonstrated an objective "
+        "response rate of 38% in patients with advanced renal cell carcinoma."
+    )
+    (readout,) = record["readouts"]
+    assert readout["trial"] is None
+    assert readout["phase"] == "1/2"
+    assert [a["name"] for a in readout["assets"]] == ["ORB-4471"]
+    assert {"name": "ORR", "value": 38.0, "unit": "%"} in readout["endpoints"]
+
+
+def test_results_of_both_studies_go_to_each_named_trial():
+    record = _record(
+        "Halden Pharma announced that zelbatinib met the primary endpoint in both Phase 3 studies. "
+        "The safety profile was consistent with earlier data. "
+        "About BRAVO-1 and BRAVO-2 BRAVO-1 and BRAVO-2 are randomized Phase 3 trials of zelbatinib in chronic cough."
+    )
+    assert sorted(r["trial"]["name"] for r in record["readouts"]) == ["BRAVO-1", "BRAVO-2"]
+    assert all(r["phase"] == "3" for r in record["readouts"])
+
+
+def test_trial_plans_are_not_readouts():
+    record = _record("Halden Pharma plans to initiate the Phase 3 BRAVO-3 study of zelbatinib in 2026.")
+    assert record["readouts"] == []
