@@ -28,7 +28,9 @@ DEAL_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:licen[cs](?:e|es|ed|ing|or|ee)|sublicen[cs]e|in-licen[cs]\w*|exclusive rights?)\b", re.I
     ),
     "option": re.compile(
-        r"\boptions?\s+(?:to|for)\s+(?:license|licence|acquire|exclusive)|\bexercis\w+\s+(?:its|an|the)\s+option", re.I
+        r"\boptions?\s+(?:to|for)\s+(?:\w+\s+){0,2}?(?:license|licence|in-license|acquire|exclusive|extend|expand|obtain)"
+        r"|\bexercis\w+\s+(?:its|an|the)\s+option|\b(?:able|right|rights)\s+to\s+license\s+(?:\w+\s+)?(?:additional|further|more)",
+        re.I,
     ),
     "collaboration": re.compile(
         r"\b(?:collaborat\w*|partnership|partner(?:ed|ing)? with|(?:strategic|key|development|manufacturing) partners?"
@@ -37,7 +39,9 @@ DEAL_TYPES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "equity": re.compile(
-        r"\b(?:equity investment|equity stake|invest(?:s|ed|ing|ment)? (?:of )?(?:US)?\$|stake in|Series [A-F]\b|financing round"
+        r"\b(?:equity (?:investment|stake|purchase)|(?:minority|strategic) investment|invest(?:s|ed|ing|ment)? (?:of )?(?:US)?\$"
+        r"|(?:invest(?:s|ed|ing|ment)?|stake) (?:of \S+ )?in (?:the (?:common )?shares of )?(?=[A-Z])|investment (?:from|by) (?=[A-Z])"
+        r"|purchase of \w+ equity|co-invest\w*|founded (?:in \d{4} )?by|Series [A-F]\b|financing round"
         r"|private placement|led the (?:round|financing)|participat\w+ in the (?:round|financing)|purchase of (?:common )?shares)",
         re.I,
     ),
@@ -92,6 +96,8 @@ SELLER_ROLE = {
     "collaboration": "partner",
 }
 TYPE_PRIORITY = ("acquisition", "license", "option", "equity", "manufacturing", "supply", "collaboration")
+_MAX_PARTIES = 6
+_INVESTOR_NAME = re.compile(r"\b(?:Ventures?|Capital|Fund|Investments?|Partners|Equity)\b")
 _YEAR_IN = re.compile(r"\b(?:[Ii]n|[Ss]ince|[Dd]uring)\s+((?:19|20)\d{2})\b")
 
 
@@ -161,6 +167,9 @@ def group_deals(sentences: list[_Sentence], published_year: int | None) -> list[
         draft = drafts.get(key)
         if draft is None:
             draft = drafts[key] = DealDraft(sentence.companies[:2], year=year)
+        if "equity" in sentence.types:  # a financing round has many investors
+            known = {c.name for c in draft.companies}
+            draft.companies += [c for c in sentence.companies[2:_MAX_PARTIES] if c.name not in known]
         draft.sentences.append(sentence)
     # a sentence with one company joins the current-year deal that includes it
     for sentence in lone:
@@ -199,7 +208,8 @@ def attach_money_sentences(
         companies = analysis.within("company", start, end)
         names = {c.name for c in companies}
         target = next((d for d in current if names & {c.name for c in d.companies}), current[0])
-        target.sentences.append(_Sentence(start, end, sentence_text, companies, set()))
+        types = {kind for kind, pattern in DEAL_TYPES.items() if pattern.search(sentence_text)}
+        target.sentences.append(_Sentence(start, end, sentence_text, companies, types & {"equity", "option"}))
         target.sentences.sort(key=lambda s: s.start)
 
 
@@ -255,19 +265,22 @@ _BUYER_AFTER = re.compile(
     r"^[’']?s?\W{0,3}(?:\w+\W+){0,3}?(?:will |has |have |had |agreed to |to |is to |would )?"
     r"(?:acquir(?!ed by)|buy|bought|purchas|licens(?:e|es|ed|ing)\b(?! to| its| their)|in-licens|invest|pay|paid"
     r"|make (?:an? )?(?:upfront |equity |one-time )?(?:payment|investment)|led |lead |participat|obtain|gain"
-    r"|receives? (?:an? )?(?:exclusive |worldwide |global )*(?:rights|license|licence|option)|exercis)",
+    r"|receives? (?:an? )?(?:exclusive |worldwide |global )*(?:rights|license|licence|option)|exercis"
+    r"|(?:be|been|was|were|is) granted|co-invest)",
     re.I,
 )
 _SELLER_AFTER = re.compile(
     r"^[’']?s?\W{0,3}(?:\w+\W+){0,3}?(?:will |to |may |is eligible to |could |would |has |shareholders (?:will|could|would) )?"
     r"(?:receive (?:up to |an? |the )?(?:upfront|\$|US\$|€|£|payments?|milestones?|royalt|cash|consideration)"
-    r"|be (?:eligible|entitled) to receive|grant|out-licens|sell|sold|be acquired|was acquired|has been acquired"
+    r"|be (?:eligible|entitled) to receive|(?<!be )(?<!been )(?<!was )(?<!is )grant|out-licens|sell|sold|be acquired"
+    r"|was acquired|has been acquired|(?:was|were|is) (?:co-)?founded"
     r"|raised|rais|clos\w+ (?:a|an|its) .{0,30}financing|supply|manufactur|provide)",
     re.I,
 )
 _BUYER_BEFORE = re.compile(
     r"(?:acquired by|be acquired by|led by|paid by|licen[cs]ed to|licen[cs]e to|rights to|granted|grants?"
-    r"|investment (?:from|by)|participation (?:from|of)|investors? (?:including|such as)|on behalf of|client|customer)"
+    r"|investment (?:from|by)|participation (?:from|of)|investors? (?:including|such as)|on behalf of|client|customer"
+    r"|(?:co-)?founded (?:in \d{4} )?by|provided by|enabl\w+|allow\w+)"
     r"\W+(?:the\s+)?$",
     re.I,
 )
@@ -299,6 +312,13 @@ def _roles(draft: DealDraft, primary: str, text: str) -> list[tuple[Entity, str]
         return [(first, BUYER_ROLE[primary])]
     if primary == "collaboration":
         return [(first, "partner"), (second, "partner")]
+    if primary == "equity":
+        # the investee is the one company cast as the seller side, never a fund-shaped name
+        ranked = sorted(
+            draft.companies,
+            key=lambda c: (not _INVESTOR_NAME.search(c.name), -_side_score(c, draft.sentences, text)),
+        )
+        return [(c, "investor") for c in ranked[:-1]] + [(ranked[-1], "investee")]
     first_score = _side_score(first, draft.sentences, text)
     second_score = _side_score(second, draft.sentences, text)
     buyer, seller = (second, first) if second_score > first_score else (first, second)
