@@ -41,7 +41,6 @@ def test_seed_000_past_collaboration(seeds):
     assert {p["name"] for p in deal["parties"]} == {"Sanofi", "Innate Pharma"}
 
 
-@pytest.mark.xfail(strict=True, reason="option on two more targets, B7H3 target and solid tumors not yet tied to the deal")
 def test_seed_000_license_option_target_indication(seeds):
     deal = next(d for d in seeds["seed-000"]["deals"] if "license" in d["types"])
     assert "option" in deal["types"]

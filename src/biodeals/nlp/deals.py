@@ -98,7 +98,18 @@ SELLER_ROLE = {
 TYPE_PRIORITY = ("acquisition", "license", "option", "equity", "manufacturing", "supply", "collaboration")
 _MAX_PARTIES = 6
 _INVESTOR_NAME = re.compile(r"\b(?:Ventures?|Capital|Fund|Investments?|Partners|Equity)\b")
-_YEAR_IN = re.compile(r"\b(?:[Ii]n|[Ss]ince|[Dd]uring)\s+((?:19|20)\d{2})\b")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_YEAR_IN = re.compile(
+    rf"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Oo]n)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?((?:19|20)\d{{2}})\b"
+)
+# A deal the document reports as news, rather than one it mentions as background.
+_FRESH = re.compile(
+    r"\b(?:today|announc\w+|enter(?:s|ed)? into|sign(?:s|ed)?|agree[sd]?|complet\w+|clos(?:es|ed)|to acquire"
+    r"|will (?:acquire|receive|pay|make|invest|have)|definitive)\b",
+    re.I,
+)
+# "the two companies", "the parties": a deal sentence about the pair just named
+_PAIR_ANAPHOR = re.compile(r"\b(?:the|both) (?:two )?(?:companies|parties|partners)\b", re.I)
 
 
 @dataclass(slots=True)
@@ -140,6 +151,8 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         if not types:
             continue
         companies = analysis.within("company", start, end)
+        if not companies and _PAIR_ANAPHOR.search(text):
+            companies = next((f.companies[:2] for f in reversed(found) if len(f.companies) > 1), [])
         if not companies or (section and len(companies) < 2):
             continue
         if _NOT_A_DEAL.search(text) and len(types) == 1 and "acquisition" not in types:
@@ -171,6 +184,12 @@ def group_deals(sentences: list[_Sentence], published_year: int | None) -> list[
             known = {c.name for c in draft.companies}
             draft.companies += [c for c in sentence.companies[2:_MAX_PARTIES] if c.name not in known]
         draft.sentences.append(sentence)
+    # a partnership the document only refers to ("its strategic partner") is the past deal it dates
+    for (pair, year), draft in list(drafts.items()):
+        past = [d for (p, y), d in drafts.items() if p == pair and y is not None]
+        if year is None and past and not any(_FRESH.search(s.text) for s in draft.sentences):
+            past[0].sentences = sorted(past[0].sentences + draft.sentences, key=lambda s: s.start)
+            del drafts[(pair, year)]
     # a sentence with one company joins the current-year deal that includes it
     for sentence in lone:
         for (pair, year), draft in drafts.items():
@@ -403,6 +422,7 @@ def extract_deals(
         if not types or not is_biopharma(draft, analysis, document.text):
             continue
         primary = next(t for t in TYPE_PRIORITY if t in types)
+        news = draft.year is None and any(_FRESH.search(s.text) for s in draft.sentences if s.types)
         text_of = " ".join(s.text for s in draft.sentences)
         money = _money_terms(draft, analysis, document.text)
         evidence = [{"field": "deal", "start": s.start, "end": s.end} for s in draft.sentences]
@@ -423,8 +443,8 @@ def extract_deals(
         deals.append(
             {
                 "types": sorted(types, key=TYPE_PRIORITY.index),
-                "status": _status(draft),
-                "year": draft.year or published_year,
+                "status": _status(draft) if news else None,
+                "year": draft.year or (published_year if news else None),
                 "parties": [{**_named(e), "role": role} for e, role in _roles(draft, primary, document.text)],
                 "upfront": money["upfront"].as_record() if "upfront" in money else None,
                 "equity": money["equity"].as_record() if "equity" in money else None,
