@@ -8,10 +8,13 @@ with the evidence span (cleaned-text offsets) it came from.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+import ahocorasick
 
 from biodeals.ingest.document import Document
 from biodeals.nlp.money import Money
@@ -54,6 +57,61 @@ DEAL_TYPES: dict[str, re.Pattern[str]] = {
         r"\b(?:supply agreement|supply (?:of|up to)|to supply|procurement|purchase agreement|doses? to)\b", re.I
     ),
 }
+# Word stems every deal cue contains; one Aho-Corasick pass finds the few sentences worth the
+# seven deal-type patterns (most sentences of a release have none).
+_CUE_STEMS = (
+    "acqui",
+    "merge",
+    "buy",
+    "bought",
+    "takeover",
+    "tender",
+    "licen",
+    "exclusive",
+    "option",
+    "collaborat",
+    "partner",
+    "allian",
+    "joint",
+    "co-develop",
+    "agreement",
+    "memorandum",
+    "mou",
+    "invest",
+    "stake",
+    "series",
+    "financ",
+    "placement",
+    "round",
+    "shares",
+    "equity",
+    "founded",
+    "manufactur",
+    "cdmo",
+    "cmo",
+    "suppl",
+    "procure",
+    "purchase",
+    "dose",
+    "exercis",
+    "right",
+)
+_CUE_AUTOMATON = ahocorasick.Automaton()
+for _stem in _CUE_STEMS:
+    _CUE_AUTOMATON.add_word(_stem, _stem)
+_CUE_AUTOMATON.make_automaton()
+
+
+def cue_positions(text: str) -> list[int]:
+    """Sorted offsets of deal-cue stems in ``text`` (case-insensitive)."""
+    return [end for end, _ in _CUE_AUTOMATON.iter(text.lower())]
+
+
+def _has_cue(cues: list[int], start: int, end: int) -> bool:
+    index = bisect.bisect_left(cues, start)
+    return index < len(cues) and cues[index] < end
+
+
 _NOT_A_DEAL = re.compile(
     r"\b(?:approv\w+|launch\w*|tender offer for (?:its|the company's) (?:own )?(?:notes|bonds)|notes due|senior notes"
     r"|dividend|share repurchase|price cut)\b",
@@ -141,8 +199,11 @@ def _first_index(entity: Entity, start: int, end: int) -> int:
 def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[_Sentence]:
     """Sentences that state a deal: a deal word and at least one company, outside boilerplate
     (an "About" section still counts when it names two companies and a deal word)."""
-    found = []
+    found: list[_Sentence] = []
+    cues = cue_positions(document.text)
     for start, end in spans:
+        if not _has_cue(cues, start, end):
+            continue
         section = document.section_at(start)
         if section and section.kind in ("forward_looking", "contact"):
             continue

@@ -43,6 +43,7 @@ ENDPOINTS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"\b6MWD\b|\bsix-minute walk distance\b", re.I), "6MWD", "m"),
     (re.compile(r"\brisk reduction\b|\breduc\w+ (?:\w+[’'] )?(?:the )?risk\b", re.I), "risk reduction", "%"),
 ]
+_ANY_ENDPOINT = re.compile("|".join(f"(?:{p.pattern})" for p, _, _ in ENDPOINTS), re.I)
 _VALUE_UNITS = {
     "%": re.compile(_NUMBER + r"\s?(?:%|percent)"),
     "months": re.compile(_NUMBER + r"\s?months?"),
@@ -70,6 +71,8 @@ def endpoints_in(sentence: str) -> list[dict[str, Any]]:
     """Endpoint values stated in one sentence: the nearest value after (or just before) each
     endpoint name, in the endpoint's usual unit."""
     found: list[dict[str, Any]] = []
+    if not _ANY_ENDPOINT.search(sentence) or not any(c.isdigit() for c in sentence):
+        return found
     used: set[int] = set()
     for pattern, name, unit in ENDPOINTS:
         for hit in pattern.finditer(sentence):
