@@ -63,7 +63,6 @@ def test_seed_002_wuxi_immutep_partnership_and_tacti_002(seeds):
     assert "eftilagimod alpha" in [a["name"] for a in readout["assets"]]
 
 
-@pytest.mark.xfail(strict=True, reason="manufacturing type and provider/client roles not yet recognised")
 def test_seed_002_manufacturing_roles(seeds):
     deal = _deal(seeds["seed-002"], "WuXi Biologics", "Immutep")
     assert "manufacturing" in deal["types"]

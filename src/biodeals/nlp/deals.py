@@ -341,8 +341,10 @@ def _money_terms(draft: DealDraft, analysis: Analysis, text: str) -> dict[str, A
 # Cues that a company is on the buyer side (acquirer, licensee, investor, client, payer) or the
 # seller side (target, licensor, investee, provider, payee), read right after or right before
 # one of its mentions in a deal sentence.
+_NEW_CLAUSE = r"(?![’']?s?\W{0,3}(?:as|while|when|because|since|if|but|who|which|that)\b)"
 _BUYER_AFTER = re.compile(
-    r"^[’']?s?\W{0,3}(?:\w+\W+){0,3}?(?:will |has |have |had |agreed to |to |is to |would )?"
+    rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
+    r"(?:will |has |have |had |agreed to |to |is to |would )?"
     r"(?:acquir(?!ed by)|buy|bought|purchas|licens(?:e|es|ed|ing)\b(?! to| its| their)|in-licens|invest|pay|paid"
     r"|make (?:an? )?(?:upfront |equity |one-time )?(?:payment|investment)|led |lead |participat|obtain|gain"
     r"|receives? (?:an? )?(?:exclusive |worldwide |global )*(?:rights|license|licence|option)|exercis"
@@ -350,7 +352,8 @@ _BUYER_AFTER = re.compile(
     re.I,
 )
 _SELLER_AFTER = re.compile(
-    r"^[’']?s?\W{0,3}(?:\w+\W+){0,3}?(?:will |to |may |is eligible to |could |would |has |shareholders (?:will|could|would) )?"
+    rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
+    r"(?:will |to |may |is eligible to |could |would |has |shareholders (?:will|could|would) )?"
     r"(?:receive (?:up to |an? |the )?(?:upfront|\$|US\$|€|£|payments?|milestones?|royalt|cash|consideration)"
     r"|be (?:eligible|entitled) to receive|(?<!be )(?<!been )(?<!was )(?<!is )grant|out-licens|sell|sold|be acquired"
     r"|was acquired|has been acquired|(?:was|were|is) (?:co-)?founded"
@@ -372,6 +375,12 @@ _SELLER_BEFORE = re.compile(
 )
 
 
+# "WuXi Biologics, a company offering ... manufacturing," is cast as the provider
+_PROVIDER_APPOSITION = re.compile(
+    r",\s+(?:a|an)\s+[^.;]{0,220}?\b(?:CDMO|CMO|contract (?:development|research|manufacturing)|manufacturing)\b"
+)
+
+
 def _side_score(entity: Entity, sentences: list[_Sentence], text: str) -> int:
     """Positive when the text casts ``entity`` as the buyer side, negative as the seller side."""
     score = 0
@@ -383,6 +392,7 @@ def _side_score(entity: Entity, sentences: list[_Sentence], text: str) -> int:
             before = text[max(sentence.start, mention.start - 50) : mention.start]
             score += bool(_BUYER_AFTER.search(after)) + bool(_BUYER_BEFORE.search(before))
             score -= bool(_SELLER_AFTER.search(after)) + bool(_SELLER_BEFORE.search(before))
+            score -= bool(_PROVIDER_APPOSITION.match(text, mention.end, min(sentence.end, mention.end + 260)))
     return score
 
 
