@@ -106,6 +106,17 @@ _LEADING_STOP = {
     "Closes",
     "Buy",
     "Buys",
+    # headline verbs that glue onto the name after them ("Collaborates With Makana Therapeutics")
+    "Collaborates",
+    "Advancing",
+    "Lands",
+    "Taps",
+    "Highlights",
+    "Secures",
+    "Receives",
+    "Reports",
+    "Joins",
+    "Join",
 }
 _NAME_TOKEN = r"(?:[A-Z][\w'’.-]*|[a-z]+[A-Z][\w'’-]*|\d+[A-Za-z][\w-]*)"
 _SP = r"[ \t]+"  # names never span lines
@@ -129,7 +140,7 @@ _COMPANY_BY_APPOSITION = re.compile(
 
 def _trim_leading(text: str, start: int) -> tuple[str, int]:
     words = text.split(" ")
-    while len(words) > 1 and words[0].rstrip(".,") in _LEADING_STOP:
+    while len(words) > 1 and (words[0].rstrip(".,") in _LEADING_STOP or words[0].endswith("-based")):
         start += len(words[0]) + 1
         words = words[1:]
     return " ".join(words), start
