@@ -433,7 +433,8 @@ def _status(draft: DealDraft) -> str | None:
 
 
 _BIOPHARMA_NAME = re.compile(
-    r"\b(?:Therapeutics|Pharma\w*|Bio(?:sciences?|tech\w*|pharma\w*|logics|therapeutics|medical)?|Medicines"
+    r"\bBio(?=(?:,?\s+(?:Inc|Ltd|LLC|Corp|AG|SA|plc|GmbH)\.?)?$)"  # "Versanis Bio", not "Eco Bio Plastics"
+    r"|\b(?:Therapeutics|Pharma\w*|Bio(?:sciences?|tech\w*|pharma\w*|logics|therapeutics|medical)|Medicines"
     r"|Oncology|Genetics|Genomics|Vaccines?|Immuno\w*|Animal Health)\b"
 )
 
