@@ -191,6 +191,12 @@ class DealDraft:
     def types(self) -> set[str]:
         return set().union(*(s.types for s in self.sentences)) if self.sentences else set()
 
+    @property
+    def is_news(self) -> bool:
+        """Whether a deal sentence reports it as news ("today announced", "signed", "will pay")
+        rather than mentioning it as background."""
+        return any(_FRESH.search(s.text) for s in self.sentences if s.types)
+
 
 def _first_index(entity: Entity, start: int, end: int) -> int:
     return min((m.start for m in entity.mentions if start <= m.start < end), default=end)
@@ -248,7 +254,7 @@ def group_deals(sentences: list[_Sentence], published_year: int | None) -> list[
     # a partnership the document only refers to ("its strategic partner") is the past deal it dates
     for (pair, year), draft in list(drafts.items()):
         past = [d for (p, y), d in drafts.items() if p == pair and y is not None]
-        if year is None and past and not any(_FRESH.search(s.text) for s in draft.sentences):
+        if year is None and past and not draft.is_news:
             past[0].sentences = sorted(past[0].sentences + draft.sentences, key=lambda s: s.start)
             del drafts[(pair, year)]
     # a sentence with one company joins the current-year deal that includes it
@@ -494,7 +500,7 @@ def extract_deals(
         if not types or not is_biopharma(draft, analysis, document.text):
             continue
         primary = next(t for t in TYPE_PRIORITY if t in types)
-        news = draft.year is None and any(_FRESH.search(s.text) for s in draft.sentences if s.types)
+        news = draft.year is None and draft.is_news
         text_of = " ".join(s.text for s in draft.sentences)
         money = _money_terms(draft, analysis, document.text)
         evidence = [{"field": "deal", "start": s.start, "end": s.end} for s in draft.sentences]

@@ -173,7 +173,7 @@ def _readout(group: _Group, analysis: Analysis, text: str) -> dict[str, Any]:
     if group.trial:
         first = group.trial.mentions[0].start
         context = [(max(0, first - 60), first + 160)]
-    phase = _phase(joined) or next((_phase(text[s:e]) for s, e in context if _phase(text[s:e])), None)
+    phase = _phase(joined) or (_phase(text[slice(*context[0])]) if context else None)
     assets = {e.name: e for s, e in group.sentences for e in analysis.within("drug", s, e)}
     # indications come from the sentences that name the trial (later ones list adverse events)
     named = [(s, e) for s, e in group.sentences if group.trial is None or analysis.within("trial", s, e)]
