@@ -15,6 +15,8 @@ translate only these into user messages, so anything else reaching them is a bug
     ├── ExtractError         the nlp layer was given something it cannot work on
     ├── VocabularyError      the bundled vocabulary artifact is missing or invalid
     ├── ConfigError          a setting or option has an invalid value
+    ├── StoreError           the knowledge base cannot be opened or written
+    ├── NotFound             a deal, company ... asked for by id or name does not exist
     └── InternalError        a bug in biodeals itself
 """
 
@@ -72,6 +74,14 @@ class VocabularyError(BiodealsError):
 
 class ConfigError(BiodealsError):
     """A setting or option has an invalid value."""
+
+
+class StoreError(BiodealsError):
+    """The database cannot be opened, migrated or written."""
+
+
+class NotFound(BiodealsError):
+    """A record asked for by id or name does not exist."""
 
 
 class InternalError(BiodealsError):

@@ -299,12 +299,15 @@ def attach_money_sentences(
         target.sentences.sort(key=lambda s: s.start)
 
 
+_SMALLEST_DEAL_TERM = 100_000
+
+
 def _classify_money(sentence: str, money: Money, relative_start: int) -> str | None:
     before = sentence[max(0, relative_start - 80) : relative_start]
     after = sentence[relative_start + len(money.text) : relative_start + len(money.text) + 80]
     near = before[-45:] + " " + after[:60]
-    if money.per_share:
-        return None
+    if money.per_share or money.amount < _SMALLEST_DEAL_TERM:
+        return None  # share prices and per-share earnings ("EPS of $6.28") are not deal terms
     if re.match(r"\s*(?:in cash\s*)?,?\s*(?:inclusive of|including|comprising|consisting of)", after) or re.search(
         r"(?:total|aggregate|deal|transaction|equity) value of\s*(?:approximately |about |up to )?$", before
     ):

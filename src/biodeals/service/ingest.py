@@ -1,0 +1,139 @@
+"""Ingest: read inputs, extract in one or more processes, store in batches.
+
+Reading and writing happen in the calling process (one writer keeps the database consistent);
+extraction, the slow part, is spread over ``workers`` processes. Documents already stored (same
+content hash) are skipped before extraction, so a re-run after a crash only does the rest.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from biodeals.errors import IngestError
+from biodeals.ingest import Document, ReadOptions, read_inputs
+from biodeals.nlp import extract_record
+from biodeals.nlp.vocab import load_vocabulary
+from biodeals.store import Extracted, WriteCounts, Writer
+
+DEFAULT_BATCH = 200
+_IN_FLIGHT_PER_WORKER = 64  # documents handed to worker processes ahead of the writer
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What an ingest did: documents read / new / skipped / failed, and what they added."""
+
+    read: int = 0
+    skipped: int = 0
+    unreadable: list[str] = field(default_factory=list)
+    stored: WriteCounts = field(default_factory=WriteCounts)
+
+    @property
+    def new(self) -> int:
+        return self.stored.documents
+
+    @property
+    def failed(self) -> int:
+        return len(self.unreadable) + self.stored.failed
+
+    @property
+    def failures(self) -> list[str]:
+        return self.unreadable + self.stored.failures
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "new": self.new,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "deals_added": self.stored.deals_added,
+            "deals_merged": self.stored.deals_merged,
+            "readouts_added": self.stored.readouts_added,
+            "failures": self.failures,
+        }
+
+
+def extract_compact(document: Document) -> tuple[dict[str, Any] | None, str | None]:
+    """(record, None) or (None, why extraction failed). The record loses its mention lists: the
+    store keeps entities' names and ids, and the evidence spans of field values."""
+    try:
+        record = extract_record(document)
+    except Exception as error:  # a bug of ours must not cost the document or the run
+        return None, f"extraction failed ({type(error).__name__}: {error})"
+    for group in record.get("entities", {}).values():
+        for entity in group:
+            if isinstance(entity, dict):
+                entity.pop("mentions", None)
+    return record, None
+
+
+def ingest(
+    inputs: Iterable[str],
+    engine: Engine,
+    *,
+    workers: int = 1,
+    batch_size: int = DEFAULT_BATCH,
+    options: ReadOptions | None = None,
+    on_progress: Callable[[IngestSummary], None] | None = None,
+) -> IngestSummary:
+    """Read, extract and store ``inputs``; ``on_progress`` is called after every document."""
+    writer = Writer(engine)
+    summary = IngestSummary()
+    seen = writer.stored_hashes()
+
+    def new_documents() -> Iterator[Document]:
+        for result in read_inputs(inputs, options):
+            summary.read += 1
+            if isinstance(result, IngestError):
+                summary.unreadable.append(str(result))
+            elif result.id in seen:
+                summary.skipped += 1
+            else:
+                seen.add(result.id)
+                yield result
+            if on_progress:
+                on_progress(summary)
+
+    batch: list[Extracted] = []
+    for extracted in _extract_all(new_documents(), workers):
+        batch.append(extracted)
+        if len(batch) >= batch_size:
+            summary.stored.add(writer.write_batch(batch))
+            batch.clear()
+    if batch:
+        summary.stored.add(writer.write_batch(batch))
+    if on_progress:
+        on_progress(summary)
+    return summary
+
+
+def _extract_all(documents: Iterator[Document], workers: int) -> Iterator[Extracted]:
+    """``extract_compact`` over ``documents``, in order, in ``workers`` processes. A bounded
+    number of documents is in flight, so memory stays flat however long the input."""
+    if workers <= 1:
+        for document in documents:
+            yield Extracted(document, *extract_compact(document))
+        return
+    load_vocabulary()  # loaded once here, shared with the forked workers
+    slots = threading.BoundedSemaphore(workers * _IN_FLIGHT_PER_WORKER)
+    pending: deque[Document] = deque()
+
+    def fed() -> Iterator[Document]:
+        for document in documents:
+            slots.acquire()
+            pending.append(document)
+            yield document
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        for record, error in pool.imap(extract_compact, fed(), chunksize=4):
+            document = pending.popleft()
+            slots.release()
+            yield Extracted(document, record, error)

@@ -1,0 +1,184 @@
+"""The knowledge base's tables (SQLAlchemy Core). Alembic migrations create them; this module is
+the description queries and writers are built from.
+
+Deals are cross-document: one ``deals`` row per real deal, with one ``deal_sources`` row per
+document that reports it (its status in that document is the status history) and money terms
+kept per source, so conflicting figures stay visible instead of being overwritten. The money
+columns on ``deals`` are the current figures (latest source that states them), there to filter
+and sort on.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+MONEY_KINDS = ("upfront", "equity", "milestones", "total_value")
+ENTITY_KINDS = ("company", "asset", "target", "indication", "trial")
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("url", Text),
+    Column("title", Text),
+    Column("published", Date),
+    Column("language", String(16)),
+    Column("text", Text, nullable=False),  # the text exactly as read: evidence offsets index it
+    Column("error", Text),  # set when extraction failed; the document is kept regardless
+    Column("ingested_at", DateTime, nullable=False),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("standard_id", String(64)),
+    Index("ix_entities_kind_name", "kind", "name"),
+)
+
+# Every normalised name (and standard id) an entity is known by; one entity per key and kind.
+entity_aliases = Table(
+    "entity_aliases",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("entity_id", Integer, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("alias", Text, nullable=False),
+)
+
+deals = Table(
+    "deals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("status", String(16)),
+    Column("year", Integer),
+    Column("announced", Date),
+    Column("royalties", Boolean),
+    *(
+        column
+        for kind in MONEY_KINDS
+        for column in (Column(f"{kind}_amount", Float), Column(f"{kind}_currency", String(3)))
+    ),
+    Index("ix_deals_announced", "announced"),
+    Index("ix_deals_year", "year"),
+)
+
+deal_types = Table(
+    "deal_types",
+    metadata,
+    Column("deal_id", Integer, ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True),
+    Column("type", String(16), primary_key=True),
+    Index("ix_deal_types_type", "type"),
+)
+
+deal_parties = Table(
+    "deal_parties",
+    metadata,
+    Column("deal_id", Integer, ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True),
+    Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Index("ix_deal_parties_entity", "entity_id"),
+)
+
+# Assets, targets and indications of a deal (the entity's kind says which).
+deal_entities = Table(
+    "deal_entities",
+    metadata,
+    Column("deal_id", Integer, ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True),
+    Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
+    Index("ix_deal_entities_entity", "entity_id"),
+)
+
+deal_modalities = Table(
+    "deal_modalities",
+    metadata,
+    Column("deal_id", Integer, ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True),
+    Column("modality", String(32), primary_key=True),
+    Index("ix_deal_modalities_modality", "modality"),
+)
+
+# One row per document reporting a deal: together they are the deal's status history.
+deal_sources = Table(
+    "deal_sources",
+    metadata,
+    Column("deal_id", Integer, ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("status", String(16)),
+    Column("year", Integer),
+    Column("published", Date),
+    Index("ix_deal_sources_document", "document_id"),
+)
+
+money_terms = Table(
+    "money_terms",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("deal_id", Integer, ForeignKey("deals.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("amount", Float, nullable=False),
+    Column("currency", String(3), nullable=False),
+    UniqueConstraint("deal_id", "document_id", "kind"),
+)
+
+readouts = Table(
+    "readouts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("trial_id", Integer, ForeignKey("entities.id")),
+    Column("phase", String(8)),
+)
+
+readout_entities = Table(
+    "readout_entities",
+    metadata,
+    Column("readout_id", Integer, ForeignKey("readouts.id", ondelete="CASCADE"), primary_key=True),
+    Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
+    Index("ix_readout_entities_entity", "entity_id"),
+)
+
+endpoints = Table(
+    "endpoints",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("readout_id", Integer, ForeignKey("readouts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("unit", String(32)),
+)
+
+# Where every stored field value was read: a [start, end) range of documents.text.
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("deal_id", Integer, ForeignKey("deals.id", ondelete="CASCADE"), index=True),
+    Column("readout_id", Integer, ForeignKey("readouts.id", ondelete="CASCADE"), index=True),
+    Column("field", String(32), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+)

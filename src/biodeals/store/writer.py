@@ -1,0 +1,428 @@
+"""Writing extraction records into the knowledge base: entities resolved across documents, deals
+merged with the deals other documents already reported, every value stored with its evidence.
+
+One ``write_batch`` call is one transaction: a document is stored together with everything
+extracted from it or not at all, so a crash loses nothing already committed and a re-run (which
+skips stored content hashes) resumes without duplicates. The writer keeps the alias table in
+memory; it assumes it is the only writer while it runs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from biodeals.ingest.document import Document
+from biodeals.store import schema as t
+from biodeals.store.names import company_marker, entity_key
+
+# Figures of two reports that differ by more than this factor describe different deals.
+_MAX_TERM_RATIO = 2.0
+# How far a deal has gone; its status is the furthest one any source reports.
+_STATUS_RANK = {"announced": 0, "amended": 1, "completed": 2, "terminated": 3}
+_DEAL_ENTITY_GROUPS = {"assets": "asset", "targets": "target", "indications": "indication"}
+_RECORD_ENTITY_GROUPS = {"companies": "company", "assets": "asset", "targets": "target",
+                         "indications": "indication", "trials": "trial"}
+
+
+@dataclass(slots=True)
+class Extracted:
+    """A document and what extraction made of it: its record, or the error that stopped it."""
+
+    document: Document
+    record: dict[str, Any] | None
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class WriteCounts:
+    """What a batch (or a whole ingest) added to the knowledge base."""
+
+    documents: int = 0
+    failed: int = 0
+    deals_added: int = 0
+    deals_merged: int = 0
+    readouts_added: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def add(self, other: WriteCounts) -> None:
+        self.documents += other.documents
+        self.failed += other.failed
+        self.deals_added += other.deals_added
+        self.deals_merged += other.deals_merged
+        self.readouts_added += other.readouts_added
+        self.failures.extend(other.failures)
+
+
+class Writer:
+    """Stores ``Extracted`` documents in batches; see the module docstring."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._aliases: dict[tuple[str, str], int] = {}
+        self._markers: dict[int, str | None] = {}
+        self._load_aliases()
+
+    def _load_aliases(self) -> None:
+        with self.engine.connect() as conn:
+            self._aliases = {
+                (kind, key): entity_id
+                for kind, key, entity_id in conn.execute(
+                    select(t.entity_aliases.c.kind, t.entity_aliases.c.key, t.entity_aliases.c.entity_id)
+                )
+            }
+            self._markers = {
+                entity_id: company_marker(name)
+                for entity_id, name in conn.execute(
+                    select(t.entities.c.id, t.entities.c.name).where(t.entities.c.kind == "company")
+                )
+            }
+
+    def stored_hashes(self) -> set[str]:
+        """Content hashes of every stored document (the ingest skips these)."""
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(t.documents.c.content_hash)))
+
+    def write_batch(self, batch: Sequence[Extracted]) -> WriteCounts:
+        """Store ``batch`` in one transaction. Documents whose hash is already stored are left
+        alone, so writing the same batch twice changes nothing."""
+        try:
+            return self._write(batch)
+        except IntegrityError:
+            # Another writer got in between: re-read its aliases and try once more.
+            self._load_aliases()
+            return self._write(batch)
+
+    def _write(self, batch: Sequence[Extracted]) -> WriteCounts:
+        counts = WriteCounts()
+        aliases, markers = dict(self._aliases), dict(self._markers)
+        with self.engine.begin() as conn:
+            hashes = [item.document.id for item in batch]
+            stored = set(conn.scalars(select(t.documents.c.content_hash).where(t.documents.c.content_hash.in_(hashes))))
+            session = _BatchSession(conn, self._aliases, self._markers)
+            for item in batch:
+                if item.document.id in stored:
+                    continue
+                stored.add(item.document.id)
+                try:
+                    session.store(item, counts)
+                except Exception:
+                    self._aliases, self._markers = aliases, markers  # the transaction rolls back
+                    raise
+        return counts
+
+
+class _BatchSession:
+    """The work of one transaction; entity caches are the writer's, updated as it goes."""
+
+    def __init__(self, conn: Connection, aliases: dict[tuple[str, str], int], markers: dict[int, str | None]) -> None:
+        self.conn = conn
+        self.aliases = aliases
+        self.markers = markers
+
+    def store(self, item: Extracted, counts: WriteCounts) -> None:
+        doc, record = item.document, item.record
+        published = doc.published
+        if record and record.get("published"):
+            published = date.fromisoformat(record["published"])
+        document_id = self.conn.execute(
+            insert(t.documents).values(
+                content_hash=doc.id,
+                name=doc.name,
+                source=doc.source,
+                url=doc.url,
+                title=doc.title,
+                published=published,
+                language=doc.language,
+                text=doc.original,
+                error=item.error,
+                ingested_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+        ).inserted_primary_key[0]
+        counts.documents += 1
+        if record is None:
+            counts.failed += 1
+            counts.failures.append(f"{doc.source}: {item.error}")
+            return
+        ids = _standard_ids(record)
+        for deal in record.get("deals", []):
+            if self._store_deal(deal, document_id, published, ids):
+                counts.deals_merged += 1
+            else:
+                counts.deals_added += 1
+        for readout in record.get("readouts", []):
+            self._store_readout(readout, document_id, ids)
+            counts.readouts_added += 1
+
+    # -- entities ---------------------------------------------------------------------------
+
+    def resolve(self, kind: str, name: str, aliases: Iterable[str] = (), standard_id: str | None = None) -> int:
+        """The entity id for ``name`` (creating the entity if none matches), its aliases recorded."""
+        names = [name, *(a for a in aliases if a)]
+        keys = [entity_key(kind, n) for n in names]
+        if standard_id:
+            keys.append(standard_id.lower())
+            names.append(standard_id)
+        marker = company_marker(name) if kind == "company" else None
+        entity_id = None
+        for key in keys:
+            candidate = self.aliases.get((kind, key))
+            if candidate is not None and self._compatible(candidate, marker):
+                entity_id = candidate
+                break
+        if entity_id is None:
+            entity_id = self.conn.execute(
+                insert(t.entities).values(kind=kind, name=name, standard_id=standard_id)
+            ).inserted_primary_key[0]
+            if kind == "company":
+                self.markers[entity_id] = marker
+        else:
+            self._maybe_rename(entity_id, kind, name, standard_id)
+        new = [
+            {"kind": kind, "key": key, "entity_id": entity_id, "alias": alias}
+            for key, alias in dict(zip(keys, names, strict=True)).items()
+            if key and (kind, key) not in self.aliases
+        ]
+        if new:
+            self.conn.execute(insert(t.entity_aliases), new)
+            self.aliases.update({(kind, row["key"]): entity_id for row in new})
+        return entity_id
+
+    def _compatible(self, entity_id: int, marker: str | None) -> bool:
+        known = self.markers.get(entity_id)
+        return marker is None or known is None or known == marker
+
+    def _maybe_rename(self, entity_id: int, kind: str, name: str, standard_id: str | None) -> None:
+        """Keep the most complete name seen as the canonical one, and the first standard id."""
+        current, current_id = self.conn.execute(
+            select(t.entities.c.name, t.entities.c.standard_id).where(t.entities.c.id == entity_id)
+        ).one()
+        values: dict[str, Any] = {}
+        if len(name) > len(current) and entity_key(kind, name) == entity_key(kind, current):
+            values["name"] = name
+        if standard_id and not current_id:
+            values["standard_id"] = standard_id
+        if values:
+            self.conn.execute(update(t.entities).where(t.entities.c.id == entity_id).values(**values))
+            if kind == "company" and "name" in values:
+                self.markers[entity_id] = self.markers.get(entity_id) or company_marker(name)
+
+    def _resolve_all(self, kind: str, items: Iterable[dict[str, Any]], ids: dict[tuple[str, str], str]) -> list[int]:
+        resolved = []
+        for item in items:
+            name = item.get("name")
+            if name:
+                standard_id = ids.get((kind, name))
+                resolved.append(self.resolve(kind, name, item.get("aliases", []), standard_id))
+        return list(dict.fromkeys(resolved))
+
+    # -- deals ------------------------------------------------------------------------------
+
+    def _store_deal(
+        self, deal: dict[str, Any], document_id: int, published: date | None, ids: dict[tuple[str, str], str]
+    ) -> bool:
+        """Store one deal of a document; True when it merged into a deal already known."""
+        parties: dict[int, str] = {}
+        for party in deal.get("parties", []):
+            if not party.get("name"):
+                continue
+            entity_id = self.resolve("company", party["name"], party.get("aliases", []))
+            parties.setdefault(entity_id, party.get("role") or "partner")
+        types = set(deal.get("types") or [])
+        year = deal.get("year") or (published.year if published and deal.get("status") else None)
+        terms = {kind: deal[kind] for kind in t.MONEY_KINDS if deal.get(kind)}
+        deal_id = self._matching_deal(parties, types, year, terms, document_id)
+        merged = deal_id is not None
+        if deal_id is None:
+            deal_id = self.conn.execute(insert(t.deals).values(year=year)).inserted_primary_key[0]
+        if merged and not deal.get("status"):
+            types = set()  # a passing mention confirms a deal; it does not redefine what it is
+        self._add_links(deal_id, deal, parties, types, ids)
+        self.conn.execute(
+            insert(t.deal_sources).values(
+                deal_id=deal_id, document_id=document_id, status=deal.get("status"), year=year, published=published
+            )
+        )
+        if terms:
+            self.conn.execute(
+                insert(t.money_terms),
+                [
+                    {"deal_id": deal_id, "document_id": document_id, "kind": kind, "amount": float(term["amount"]),
+                     "currency": term["currency"]}
+                    for kind, term in terms.items()
+                ],
+            )
+        self._store_evidence(deal, document_id, deal_id=deal_id)
+        self._refresh_deal(deal_id, deal.get("royalties"))
+        return merged
+
+    def _matching_deal(
+        self, parties: dict[int, str], types: set[str], year: int | None, terms: dict[str, Any], document_id: int
+    ) -> int | None:
+        """An already stored deal that this report describes too: the same parties (at least two
+        shared, or the single one), a shared type, years at most one apart, and no figure of the
+        same kind and currency more than ``_MAX_TERM_RATIO`` apart."""
+        if not parties:
+            return None
+        shared: dict[int, int] = defaultdict(int)
+        rows = self.conn.execute(
+            select(t.deal_parties.c.deal_id, t.deal_parties.c.entity_id).where(
+                t.deal_parties.c.entity_id.in_(list(parties))
+            )
+        )
+        for deal_id, _entity in rows:
+            shared[deal_id] += 1
+        needed = min(2, len(parties))
+        candidates = sorted((n, d) for d, n in shared.items() if n >= needed)
+        for _n, deal_id in reversed(candidates):
+            if self._agrees(deal_id, types, year, terms, document_id, len(parties)):
+                return deal_id
+        return None
+
+    def _agrees(
+        self, deal_id: int, types: set[str], year: int | None, terms: dict[str, Any], document_id: int, n_parties: int
+    ) -> bool:
+        row = self.conn.execute(select(t.deals).where(t.deals.c.id == deal_id)).one()._mapping
+        if year and row["year"] and abs(year - row["year"]) > 1:
+            return False
+        if n_parties < 2 and not (year and row["year"] == year):
+            return False
+        known_types = set(self.conn.scalars(select(t.deal_types.c.type).where(t.deal_types.c.deal_id == deal_id)))
+        if not _types_agree(types, known_types):
+            return False
+        sources = set(self.conn.scalars(select(t.deal_sources.c.document_id).where(t.deal_sources.c.deal_id == deal_id)))
+        if document_id in sources:
+            return False  # the extractor already told this document's deals apart
+        for kind, term in terms.items():
+            amount, currency = row[f"{kind}_amount"], row[f"{kind}_currency"]
+            if amount and currency == term["currency"] and term["amount"]:
+                ratio = max(amount, term["amount"]) / min(amount, term["amount"])
+                if ratio > _MAX_TERM_RATIO:
+                    return False
+        return True
+
+    def _add_links(
+        self,
+        deal_id: int,
+        deal: dict[str, Any],
+        parties: dict[int, str],
+        types: set[str],
+        ids: dict[tuple[str, str], str],
+    ) -> None:
+        c = t.deal_parties.c
+        known_roles = dict(self.conn.execute(select(c.entity_id, c.role).where(c.deal_id == deal_id)).all())
+        for entity_id, role in parties.items():
+            if entity_id not in known_roles:
+                self.conn.execute(insert(t.deal_parties).values(deal_id=deal_id, entity_id=entity_id, role=role))
+            elif known_roles[entity_id] == "partner" and role != "partner":
+                self.conn.execute(
+                    update(t.deal_parties).where(c.deal_id == deal_id, c.entity_id == entity_id).values(role=role)
+                )
+        known_types = set(self.conn.scalars(select(t.deal_types.c.type).where(t.deal_types.c.deal_id == deal_id)))
+        self._insert_new(t.deal_types, "deal_id", deal_id, "type", types - known_types)
+        linked: list[int] = []
+        for group, kind in _DEAL_ENTITY_GROUPS.items():
+            linked += self._resolve_all(kind, deal.get(group) or [], ids)
+        known = set(
+            self.conn.scalars(select(t.deal_entities.c.entity_id).where(t.deal_entities.c.deal_id == deal_id))
+        )
+        self._insert_new(t.deal_entities, "deal_id", deal_id, "entity_id", set(linked) - known)
+        modalities = set(deal.get("modalities") or [])
+        known_modalities = set(
+            self.conn.scalars(select(t.deal_modalities.c.modality).where(t.deal_modalities.c.deal_id == deal_id))
+        )
+        self._insert_new(t.deal_modalities, "deal_id", deal_id, "modality", modalities - known_modalities)
+
+    def _insert_new(self, table: t.Table, owner: str, owner_id: int, column: str, values: set[Any]) -> None:
+        if values:
+            self.conn.execute(insert(table), [{owner: owner_id, column: value} for value in sorted(values)])
+
+    def _refresh_deal(self, deal_id: int, royalties: bool | None) -> None:
+        """Recompute the deal's current status, year, announcement date and figures from its sources."""
+        sources = self.conn.execute(
+            select(t.deal_sources.c.status, t.deal_sources.c.year, t.deal_sources.c.published).where(
+                t.deal_sources.c.deal_id == deal_id
+            )
+        ).all()
+        news = [s for s in sources if s.status]
+        # The furthest status reached: a later article recalling the "announced" deal does not undo its closing.
+        latest = max(news, key=lambda s: (_STATUS_RANK.get(s.status, 0), s.published or date.min), default=None)
+        years = [s.year for s in sources if s.year]
+        dates = [s.published for s in (news or sources) if s.published]
+        values: dict[str, Any] = {
+            "status": latest.status if latest else None,
+            "year": min(years) if years else None,
+            "announced": min(dates) if dates else None,
+        }
+        terms = self.conn.execute(
+            select(t.money_terms.c.kind, t.money_terms.c.amount, t.money_terms.c.currency, t.deal_sources.c.published)
+            .join(
+                t.deal_sources,
+                (t.deal_sources.c.deal_id == t.money_terms.c.deal_id)
+                & (t.deal_sources.c.document_id == t.money_terms.c.document_id),
+            )
+            .where(t.money_terms.c.deal_id == deal_id)
+        ).all()
+        for kind in t.MONEY_KINDS:
+            stated = [term for term in terms if term.kind == kind]
+            newest = max(stated, key=lambda term: term.published or date.min, default=None)
+            values[f"{kind}_amount"] = newest.amount if newest else None
+            values[f"{kind}_currency"] = newest.currency if newest else None
+        if royalties is not None:
+            current = self.conn.scalar(select(t.deals.c.royalties).where(t.deals.c.id == deal_id))
+            values["royalties"] = bool(current) or royalties
+        self.conn.execute(update(t.deals).where(t.deals.c.id == deal_id).values(**values))
+
+    # -- readouts ---------------------------------------------------------------------------
+
+    def _store_readout(self, readout: dict[str, Any], document_id: int, ids: dict[tuple[str, str], str]) -> None:
+        trial = readout.get("trial") or {}
+        trial_id = self.resolve("trial", trial["name"], trial.get("aliases", [])) if trial.get("name") else None
+        readout_id = self.conn.execute(
+            insert(t.readouts).values(document_id=document_id, trial_id=trial_id, phase=readout.get("phase"))
+        ).inserted_primary_key[0]
+        linked = self._resolve_all("asset", readout.get("assets") or [], ids)
+        linked += self._resolve_all("indication", readout.get("indications") or [], ids)
+        self._insert_new(t.readout_entities, "readout_id", readout_id, "entity_id", set(linked))
+        rows = [
+            {"readout_id": readout_id, "name": e["name"], "value": float(e["value"]), "unit": e.get("unit")}
+            for e in readout.get("endpoints", [])
+            if e.get("name") and e.get("value") is not None
+        ]
+        if rows:
+            self.conn.execute(insert(t.endpoints), rows)
+        self._store_evidence(readout, document_id, readout_id=readout_id)
+
+    def _store_evidence(self, item: dict[str, Any], document_id: int, **owner: int) -> None:
+        rows = [
+            {"document_id": document_id, **owner, "field": ev["field"], "start": ev["start"], "end": ev["end"],
+             "text": ev["text"]}
+            for ev in item.get("evidence", [])
+        ]
+        if rows:
+            self.conn.execute(insert(t.evidence), rows)
+
+
+def _types_agree(new: set[str], known: set[str]) -> bool:
+    """Two reports' deal types describe the same deal: one contains the other, or they share
+    at least half of their union."""
+    if not new or not known:
+        return True
+    return new <= known or known <= new or 2 * len(new & known) >= len(new | known)
+
+
+def _standard_ids(record: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """(kind, name or alias) -> standard id, from the record's entities section."""
+    ids: dict[tuple[str, str], str] = {}
+    for group, kind in _RECORD_ENTITY_GROUPS.items():
+        for entity in record.get("entities", {}).get(group, []):
+            if entity.get("id"):
+                for name in [entity["name"], *entity.get("aliases", [])]:
+                    ids.setdefault((kind, name), entity["id"])
+    return ids
