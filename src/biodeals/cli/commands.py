@@ -12,12 +12,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from biodeals import __version__
+from biodeals.cli import kb
 from biodeals.errors import BiodealsError, IngestError, InternalError
 from biodeals.ingest import DEFAULT_MAX_BYTES, ReadOptions, read_inputs
 from biodeals.nlp import extract_record
+from biodeals.service.ingest import ingest
+from biodeals.service.queries import list_deals
+from biodeals.store import connect
 
 app = typer.Typer(
     name="biodeals",
@@ -106,33 +109,21 @@ def sample_paths() -> list[str]:
 
 
 @app.command("demo")
-def demo_command() -> None:
-    """Extract the bundled sample articles and show what was found in each."""
-    records = list(_extracted(sample_paths(), DEFAULT_MAX_BYTES))
-    console = Console()
-    table = Table(title=f"biodeals {__version__}: {len(records)} sample articles")
-    for column in ("document", "published", "companies", "assets", "targets", "indications", "money"):
-        table.add_column(column, overflow="fold")
-    for record in records:
-        ents = record["entities"]
-
-        def names(group: str, ents: dict[str, Any] = ents) -> str:
-            return ", ".join(e["name"] for e in ents[group]) or "-"
-
-        money = ", ".join(m["text"] for m in ents["money"] if not m["per_share"]) or "-"
-        table.add_row(
-            record["id"],
-            record["published"] or "-",
-            names("companies"),
-            names("assets"),
-            names("targets"),
-            names("indications"),
-            money,
-        )
-    console.print(table)
-    console.print(
-        "Full records: biodeals extract --format json " + " ".join(Path(p).name for p in sample_paths()[:1]) + " ..."
+def demo_command(db: kb.DbOption = None) -> None:
+    """Ingest the bundled sample articles (written for the project) into the knowledge base
+    and list the deals found, merged across articles."""
+    with kb.reported_errors():
+        engine = connect(db)
+        summary = ingest(sample_paths(), engine)
+        rows = list_deals(engine)
+    kb.console.print(kb.deals_table(rows, f"biodeals {__version__}: {len(rows)} deals from {summary.read} sample articles"))
+    kb.console.print(
+        f"Database: {engine.url.render_as_string(hide_password=True)}. Try: biodeals show {rows[0]['id'] if rows else 1}, "
+        "biodeals readouts, biodeals stats, biodeals extract --format json FILE"
     )
+
+
+kb.register(app)
 
 
 def main() -> None:

@@ -27,8 +27,13 @@ _MAX_TERM_RATIO = 2.0
 # How far a deal has gone; its status is the furthest one any source reports.
 _STATUS_RANK = {"announced": 0, "amended": 1, "completed": 2, "terminated": 3}
 _DEAL_ENTITY_GROUPS = {"assets": "asset", "targets": "target", "indications": "indication"}
-_RECORD_ENTITY_GROUPS = {"companies": "company", "assets": "asset", "targets": "target",
-                         "indications": "indication", "trials": "trial"}
+_RECORD_ENTITY_GROUPS = {
+    "companies": "company",
+    "assets": "asset",
+    "targets": "target",
+    "indications": "indication",
+    "trials": "trial",
+}
 
 
 @dataclass(slots=True)
@@ -253,8 +258,13 @@ class _BatchSession:
             self.conn.execute(
                 insert(t.money_terms),
                 [
-                    {"deal_id": deal_id, "document_id": document_id, "kind": kind, "amount": float(term["amount"]),
-                     "currency": term["currency"]}
+                    {
+                        "deal_id": deal_id,
+                        "document_id": document_id,
+                        "kind": kind,
+                        "amount": float(term["amount"]),
+                        "currency": term["currency"],
+                    }
                     for kind, term in terms.items()
                 ],
             )
@@ -296,7 +306,9 @@ class _BatchSession:
         known_types = set(self.conn.scalars(select(t.deal_types.c.type).where(t.deal_types.c.deal_id == deal_id)))
         if not _types_agree(types, known_types):
             return False
-        sources = set(self.conn.scalars(select(t.deal_sources.c.document_id).where(t.deal_sources.c.deal_id == deal_id)))
+        sources = set(
+            self.conn.scalars(select(t.deal_sources.c.document_id).where(t.deal_sources.c.deal_id == deal_id))
+        )
         if document_id in sources:
             return False  # the extractor already told this document's deals apart
         for kind, term in terms.items():
@@ -329,9 +341,7 @@ class _BatchSession:
         linked: list[int] = []
         for group, kind in _DEAL_ENTITY_GROUPS.items():
             linked += self._resolve_all(kind, deal.get(group) or [], ids)
-        known = set(
-            self.conn.scalars(select(t.deal_entities.c.entity_id).where(t.deal_entities.c.deal_id == deal_id))
-        )
+        known = set(self.conn.scalars(select(t.deal_entities.c.entity_id).where(t.deal_entities.c.deal_id == deal_id)))
         self._insert_new(t.deal_entities, "deal_id", deal_id, "entity_id", set(linked) - known)
         modalities = set(deal.get("modalities") or [])
         known_modalities = set(
@@ -401,8 +411,14 @@ class _BatchSession:
 
     def _store_evidence(self, item: dict[str, Any], document_id: int, **owner: int) -> None:
         rows = [
-            {"document_id": document_id, **owner, "field": ev["field"], "start": ev["start"], "end": ev["end"],
-             "text": ev["text"]}
+            {
+                "document_id": document_id,
+                **owner,
+                "field": ev["field"],
+                "start": ev["start"],
+                "end": ev["end"],
+                "text": ev["text"],
+            }
             for ev in item.get("evidence", [])
         ]
         if rows:
