@@ -1,10 +1,14 @@
-"""Shared fixtures: the shared corpus (skipped when absent) and a document factory."""
+"""Shared fixtures: the shared corpus (skipped when absent), a document factory, and empty
+knowledge bases on SQLite and PostgreSQL (skipped when no server is reachable)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from biodeals.ingest import Document, make_document
 
@@ -23,3 +27,45 @@ def dev_corpus() -> Path:
 def doc(text: str, name: str = "test") -> Document:
     """A Document from literal text, as the text reader would make it."""
     return make_document(text, name=name, source=f"<{name}>")
+
+
+POSTGRES_ENV = "BIODEALS_TEST_POSTGRES"
+POSTGRES_DEFAULT = "postgresql://biodeals:biodeals@127.0.0.1:5432/biodeals_test"
+
+
+def _fresh_postgres() -> str:
+    """The test PostgreSQL database, emptied; skip when no server is reachable."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from biodeals.store import database_url
+
+    url = os.environ.get(POSTGRES_ENV, POSTGRES_DEFAULT)
+    engine = create_engine(database_url(url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    except OperationalError as error:
+        pytest.skip(f"no PostgreSQL server reachable at {url} (set {POSTGRES_ENV}; .ci/run starts one): {error.orig}")
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty knowledge base: a SQLite file, and the test PostgreSQL database (each test runs on both)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "kb.db")
+    return _fresh_postgres()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A migrated engine on ``db_url``."""
+    from biodeals.store import connect
+
+    engine = connect(db_url)
+    yield engine
+    engine.dispose()

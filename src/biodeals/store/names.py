@@ -24,15 +24,12 @@ def _ascii_lower(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
+_ABBREVIATION = re.compile(r"\b([a-z])[./](?=[a-z]\b)")
+
+
 def _company_words(name: str) -> list[str]:
-    """Lowercase words, "&" read as "and", runs of single letters joined ("S.A." -> "sa")."""
-    words: list[str] = []
-    for word in _WORD.findall(_ascii_lower(name.replace("&", " and "))):
-        if len(word) == 1 and words and len(words[-1]) < 3 and words[-1].isalpha() and word.isalpha():
-            words[-1] += word
-        else:
-            words.append(word)
-    return words
+    """Lowercase words, "&" read as "and", dotted or slashed letters joined ("S.A." -> "sa")."""
+    return _WORD.findall(_ABBREVIATION.sub(r"\1", _ascii_lower(name.replace("&", " and "))))
 
 
 def company_key(name: str) -> str:

@@ -1,0 +1,244 @@
+"""The store: migrations, name keys, entity resolution and deal merging across documents.
+
+Records are written by hand here (the nlp layer has its own tests), so each test states exactly
+what two articles reported and checks what the knowledge base makes of it. Every test runs on
+SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from biodeals.ingest import make_document
+from biodeals.service.queries import get_deal, list_companies, list_deals
+from biodeals.store import Extracted, Writer, company_key, company_marker, connect, plain_key
+from biodeals.store import schema as t
+
+
+def report(
+    name: str, published: str, deals: list[dict[str, Any]], readouts: list[dict[str, Any]] | None = None
+) -> Extracted:
+    text = f"{name}: a report published {published} about " + "; ".join(
+        " and ".join(p["name"] for p in d["parties"]) for d in deals
+    )
+    document = make_document(text, name=name, source=f"<{name}>", published=published)
+    record = {"published": published, "deals": deals, "readouts": readouts or [], "entities": {}}
+    return Extracted(document, record)
+
+
+def deal(
+    *parties: tuple[str, str] | tuple[str, str, list[str]],
+    types=("acquisition",),
+    status="announced",
+    year=None,
+    **money: float,
+) -> dict[str, Any]:
+    return {
+        "types": list(types),
+        "status": status,
+        "year": year,
+        "parties": [{"name": p[0], "role": p[1], "aliases": p[2] if len(p) > 2 else []} for p in parties],
+        **{kind: ({"amount": amount, "currency": "USD"}) for kind, amount in money.items()},
+        "evidence": [{"field": "deal", "start": 0, "end": 10, "text": "0123456789"}],
+    }
+
+
+def count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(table))
+
+
+def test_migrations_build_exactly_the_schema_module(engine):
+    with engine.connect() as conn:
+        # full-text search objects are created by the migration alone (dialect-specific SQL)
+        context = MigrationContext.configure(
+            conn, opts={"include_name": lambda name, *_: not (name or "").startswith(("documents_fts", "ix_documents_fulltext"))}
+        )
+        diffs = compare_metadata(context, t.metadata)
+    assert diffs == []
+
+
+def test_connect_twice_is_a_no_op(db_url):
+    connect(db_url).dispose()
+    engine = connect(db_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+    engine.dispose()
+
+
+def test_company_keys_ignore_case_punctuation_and_legal_forms():
+    assert (
+        company_key("Eli Lilly and Company")
+        == company_key("ELI LILLY & CO.")
+        == company_key("Eli Lilly")
+        == "eli lilly"
+    )
+    assert company_key("Sanofi S.A.") == company_key("Sanofi") == "sanofi"
+    assert company_key("Novo Nordisk A/S") == "novo nordisk"
+    assert company_key("Merck KGaA") != company_key("Merck & Co., Inc.")
+    assert company_marker("Merck & Co., Inc.") == "co" and company_marker("Merck KGaA") == "kgaa"
+    assert company_marker("Lilly") is None
+    assert plain_key("IMP-321") == plain_key("IMP321") == "imp321"
+
+
+_name_words = st.lists(
+    st.sampled_from(["Alpha", "Bio", "Gene", "x", "Nova", "Therapeutics", "Pharma", "Q"]), min_size=1, max_size=4
+)
+
+
+@given(
+    _name_words, st.sampled_from([", Inc.", " Ltd", " plc", " AG", " GmbH", " LLC", " N.V.", ", Inc", " Corporation"])
+)
+def test_company_key_property_legal_suffix_case_and_spacing_do_not_matter(words, suffix):
+    name = " ".join(words)
+    assert company_key(name + suffix) == company_key(name)
+    assert company_key(name.upper()) == company_key(name)
+    assert company_key("  " + name.replace(" ", "   ") + " ") == company_key(name)
+
+
+def test_acquisition_announced_then_completed_is_one_deal_with_a_status_history(engine):
+    writer = Writer(engine)
+    agreed = report(
+        "agree",
+        "2020-01-10",
+        [
+            deal(
+                ("Eli Lilly and Company", "acquirer", ["Lilly"]),
+                ("Dermira, Inc.", "target", ["Dermira"]),
+                total_value=1.1e9,
+            )
+        ],
+    )
+    closed = report(
+        "close",
+        "2020-02-21",
+        [deal(("Lilly", "acquirer"), ("Dermira", "target"), status="completed", total_value=1.1e9)],
+    )
+    first = writer.write_batch([agreed])
+    second = writer.write_batch([closed])
+    assert (first.deals_added, second.deals_merged, second.deals_added) == (1, 1, 0)
+    [only] = list_deals(engine)
+    shown = get_deal(engine, only["id"])
+    assert shown["status"] == "completed" and shown["announced"] == "2020-01-10"
+    assert [(h["status"], h["document"]["name"]) for h in shown["history"]] == [
+        ("announced", "agree"),
+        ("completed", "close"),
+    ]
+    assert {p["name"] for p in shown["parties"]} == {"Eli Lilly and Company", "Dermira, Inc."}
+    assert shown["conflicts"] == []
+    # a late article recalling the announcement does not undo the closing
+    writer.write_batch(
+        [report("recap", "2020-06-01", [deal(("Eli Lilly", "acquirer"), ("Dermira", "target"), total_value=1.1e9)])]
+    )
+    assert get_deal(engine, only["id"])["status"] == "completed"
+
+
+def test_conflicting_figures_are_kept_with_their_sources(engine):
+    writer = Writer(engine)
+    writer.write_batch(
+        [
+            report(
+                "a", "2021-03-01", [deal(("Acme Bio", "acquirer"), ("Zeta Therapeutics", "target"), total_value=1.0e9)]
+            )
+        ]
+    )
+    writer.write_batch(
+        [
+            report(
+                "b", "2021-03-02", [deal(("Acme Bio", "acquirer"), ("Zeta Therapeutics", "target"), total_value=1.2e9)]
+            )
+        ]
+    )
+    [only] = list_deals(engine)
+    shown = get_deal(engine, only["id"])
+    assert shown["conflicts"] == ["total_value"]
+    assert sorted(m["amount"] for m in shown["terms"]) == [1.0e9, 1.2e9]
+    assert shown["total_value"]["amount"] == 1.2e9  # the latest source's figure is the current one
+
+
+def test_reports_that_disagree_on_type_year_or_size_stay_separate_deals(engine):
+    writer = Writer(engine)
+    parties = (("Acme Bio", "licensee"), ("Zeta Therapeutics", "licensor"))
+    writer.write_batch([report("a", "2019-05-01", [deal(*parties, types=("license",), upfront=50e6)])])
+    writer.write_batch([report("b", "2023-05-01", [deal(*parties, types=("license",), upfront=50e6)])])  # years apart
+    writer.write_batch([report("c", "2019-06-01", [deal(*parties, types=("acquisition",))])])  # another kind of deal
+    writer.write_batch(
+        [report("d", "2019-07-01", [deal(*parties, types=("license",), upfront=900e6)])]
+    )  # 18x the upfront
+    writer.write_batch(
+        [report("e", "2019-08-01", [deal(*parties, types=("license",), upfront=55e6)])]
+    )  # the first one again
+    assert len(list_deals(engine)) == 4
+    assert sorted(d["sources"] for d in list_deals(engine)) == [1, 1, 1, 2]
+
+
+def test_company_spellings_resolve_to_one_company_and_merck_kgaa_stays_apart(engine):
+    writer = Writer(engine)
+    writer.write_batch(
+        [
+            report(
+                "a",
+                "2020-01-01",
+                [deal(("Eli Lilly and Company", "licensee", ["Lilly"]), ("Zeta", "licensor"), types=("license",))],
+            ),
+            report("b", "2021-01-01", [deal(("Lilly", "licensee"), ("Acme", "licensor"), types=("license",))]),
+            report("c", "2022-01-01", [deal(("Eli Lilly", "licensee"), ("Omega", "licensor"), types=("license",))]),
+            report(
+                "d",
+                "2020-01-01",
+                [deal(("Merck & Co., Inc.", "licensee", ["Merck"]), ("Zeta", "licensor"), types=("license",))],
+            ),
+            report(
+                "e",
+                "2021-01-01",
+                [deal(("Merck KGaA", "licensee", ["Merck"]), ("Acme", "licensor"), types=("license",))],
+            ),
+        ]
+    )
+    names = {c["name"]: c["deals"] for c in list_companies(engine)}
+    assert names["Eli Lilly and Company"] == 3
+    assert names["Merck & Co., Inc."] == 1 and names["Merck KGaA"] == 1
+    assert "Lilly" not in names and "Eli Lilly" not in names
+
+
+def test_assets_resolve_by_any_shared_name_or_standard_id(engine):
+    writer = Writer(engine)
+    readout = {
+        "trial": {"name": "TACTI-002", "aliases": []},
+        "phase": "2",
+        "assets": [{"name": "eftilagimod alpha", "aliases": ["IMP321"]}],
+        "indications": [],
+        "endpoints": [{"name": "ORR", "value": 47.0, "unit": "%"}],
+        "evidence": [],
+    }
+    later = {**readout, "trial": {"name": "TACTI 002", "aliases": []}, "assets": [{"name": "IMP-321", "aliases": []}]}
+    writer.write_batch([report("a", "2022-01-01", [], [readout]), report("b", "2023-01-01", [], [later])])
+    with engine.connect() as conn:
+        kinds = dict(conn.execute(select(t.entities.c.kind, func.count()).group_by(t.entities.c.kind)).all())
+    assert kinds == {"asset": 1, "trial": 1}
+
+
+def test_writing_the_same_batch_twice_changes_nothing(engine):
+    batch = [report("a", "2020-01-01", [deal(("Acme", "acquirer"), ("Zeta", "target"), total_value=3e8)])]
+    Writer(engine).write_batch(batch)
+    before = {table.name: count(engine, table) for table in t.metadata.sorted_tables}
+    again = Writer(engine).write_batch(batch)
+    assert again.documents == 0
+    assert {table.name: count(engine, table) for table in t.metadata.sorted_tables} == before
+
+
+def test_a_failed_extraction_keeps_the_document(engine):
+    document = make_document("Some text that broke the extractor.", name="broken", source="<broken>")
+    counts = Writer(engine).write_batch([Extracted(document, None, "extraction failed (ValueError: boom)")])
+    assert counts.failed == 1 and "boom" in counts.failures[0]
+    with engine.connect() as conn:
+        assert conn.execute(select(t.documents.c.name, t.documents.c.error)).one() == (
+            "broken",
+            "extraction failed (ValueError: boom)",
+        )
