@@ -83,9 +83,9 @@ def test_cli_help_for_every_command():
         assert sub.exit_code == 0 and "Usage" in sub.stdout
 
 
-def test_cli_demo_shows_the_bundled_samples():
+def test_cli_demo_shows_the_bundled_samples(tmp_path):
     assert len(sample_paths()) >= 3
-    result = runner.invoke(app, ["demo"], env={"COLUMNS": "200"})
+    result = runner.invoke(app, ["demo", "--db", str(tmp_path / "demo.db")], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "Halcyon Therapeutics" in result.stdout and "velarutide" in result.stdout
 

@@ -20,7 +20,6 @@ from biodeals.ingest import DEFAULT_MAX_BYTES, ReadOptions, read_inputs
 from biodeals.nlp import extract_record
 from biodeals.service.ingest import ingest
 from biodeals.service.queries import list_deals
-from biodeals.store import connect
 
 app = typer.Typer(
     name="biodeals",
@@ -112,8 +111,7 @@ def sample_paths() -> list[str]:
 def demo_command(db: kb.DbOption = None) -> None:
     """Ingest the bundled sample articles (written for the project) into the knowledge base
     and list the deals found, merged across articles."""
-    with kb.reported_errors():
-        engine = connect(db)
+    with kb.reported_errors(), kb.database(db) as engine:
         summary = ingest(sample_paths(), engine)
         rows = list_deals(engine)
     kb.console.print(kb.deals_table(rows, f"biodeals {__version__}: {len(rows)} deals from {summary.read} sample articles"))

@@ -66,6 +66,16 @@ def reported_errors() -> Iterator[None]:
         raise typer.Exit(1) from error
 
 
+@contextmanager
+def database(db: str | None) -> Iterator[Engine]:
+    """The knowledge base at ``db``, its connections closed on the way out."""
+    engine = connect(db)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
@@ -119,8 +129,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Read, extract and store INPUT... in the knowledge base. Documents already stored
         (same content hash) are skipped, so re-running, or resuming after a crash, adds nothing twice."""
-        with reported_errors():
-            engine = connect(db)
+        with reported_errors(), database(db) as engine:
             summary = _run_ingest(inputs, engine, workers, batch_size, max_bytes, quiet)
         _print_summary(summary)
         if summary.read and summary.failed == summary.read:
@@ -152,7 +161,7 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = QueryFormat.table,
     ) -> None:
         """List deals, filtered and sorted."""
-        with reported_errors():
+        with reported_errors(), database(db) as engine:
             f = DealFilter(
                 company=company,
                 role=role,
@@ -171,7 +180,7 @@ def register(app: typer.Typer) -> None:
                 descending=not ascending,
                 limit=limit,  # type: ignore[arg-type]
             )
-            rows = list_deals(connect(db), f)
+            rows = list_deals(engine, f)
         _emit(rows, output, lambda: deals_table(rows), flat_deal)
 
     @app.command("show")
@@ -181,8 +190,8 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = QueryFormat.table,
     ) -> None:
         """Every field of one deal, each with the sentences and documents it came from."""
-        with reported_errors():
-            deal = get_deal(connect(db), deal_id)
+        with reported_errors(), database(db) as engine:
+            deal = get_deal(engine, deal_id)
         if output is not QueryFormat.table:
             sys.stdout.write(json.dumps(deal, ensure_ascii=False, indent=2) + "\n")
             return
@@ -196,8 +205,8 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = QueryFormat.table,
     ) -> None:
         """Companies party to deals, most deals first."""
-        with reported_errors():
-            rows = list_companies(connect(db), name, limit)
+        with reported_errors(), database(db) as engine:
+            rows = list_companies(engine, name, limit)
 
         def table() -> Table:
             view = Table("id", "company", "deals", "also known as", title=f"{len(rows)} companies")
@@ -216,8 +225,8 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = QueryFormat.table,
     ) -> None:
         """One company: its deals, partners and the assets its deals are about."""
-        with reported_errors():
-            company = get_company(connect(db), name)
+        with reported_errors(), database(db) as engine:
+            company = get_company(engine, name)
         if output is not QueryFormat.table:
             sys.stdout.write(json.dumps(company, ensure_ascii=False, indent=2) + "\n")
             return
@@ -239,8 +248,8 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = QueryFormat.table,
     ) -> None:
         """Drugs and programs named in deals and readouts."""
-        with reported_errors():
-            rows = list_assets(connect(db), name, limit)
+        with reported_errors(), database(db) as engine:
+            rows = list_assets(engine, name, limit)
 
         def table() -> Table:
             view = Table(
@@ -266,8 +275,8 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = QueryFormat.table,
     ) -> None:
         """Clinical trial readouts with their endpoint values, newest first."""
-        with reported_errors():
-            rows = list_readouts(connect(db), asset=asset, trial=trial, indication=indication, phase=phase, limit=limit)
+        with reported_errors(), database(db) as engine:
+            rows = list_readouts(engine, asset=asset, trial=trial, indication=indication, phase=phase, limit=limit)
 
         def endpoints(r: dict[str, Any]) -> str:
             return "; ".join(
@@ -311,8 +320,8 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = QueryFormat.table,
     ) -> None:
         """Full-text search over the stored documents."""
-        with reported_errors():
-            rows = search_documents(connect(db), query, limit)
+        with reported_errors(), database(db) as engine:
+            rows = search_documents(engine, query, limit)
 
         def table() -> Table:
             view = Table("id", "published", "document", "deals", "snippet", title=f"{len(rows)} documents")
@@ -327,8 +336,8 @@ def register(app: typer.Typer) -> None:
     @app.command("stats")
     def stats_command(db: DbOption = None, output: FormatOption = QueryFormat.table) -> None:
         """Counts, and deal counts and total values by year, type and modality."""
-        with reported_errors():
-            figures = stats(connect(db))
+        with reported_errors(), database(db) as engine:
+            figures = stats(engine)
         if output is QueryFormat.json:
             sys.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
             return
@@ -372,7 +381,7 @@ def register(app: typer.Typer) -> None:
         text: Annotated[str | None, typer.Option("--text", help="Full-text query over the source articles.")] = None,
     ) -> None:
         """Export the deals (with the same filters as `deals`) to PATH."""
-        with reported_errors():
+        with reported_errors(), database(db) as engine:
             f = DealFilter(
                 company=company,
                 role=role,
@@ -388,7 +397,7 @@ def register(app: typer.Typer) -> None:
                 text=text,
                 limit=None,
             )
-            count = export_deals(connect(db), path, f)
+            count = export_deals(engine, path, f)
         stderr.print(f"{count} deals written to {path}", markup=False)
 
 

@@ -1,0 +1,94 @@
+"""The knowledge-base commands end to end: ingest the samples, query, show, export, and clear
+errors for bad input — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from biodeals.cli import app
+from biodeals.cli.commands import sample_paths
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "220"}
+
+
+def run(*args: str) -> object:
+    return runner.invoke(app, list(args), env=WIDE)
+
+
+@pytest.fixture
+def kb(db_url):
+    result = run("ingest", *sample_paths(), "--db", db_url, "--quiet")
+    assert result.exit_code == 0, result.output
+    return db_url
+
+
+def test_ingest_prints_a_summary_and_is_idempotent(kb):
+    again = run("ingest", *sample_paths(), "--db", kb)
+    assert again.exit_code == 0
+    assert f"{len(sample_paths())} read, 0 new, {len(sample_paths())} skipped" in " ".join(again.stderr.split())
+
+
+def test_deals_in_every_format(kb):
+    table = run("deals", "--db", kb)
+    assert table.exit_code == 0 and "Lumiera Bio" in table.stdout and "€640M" in table.stdout
+    deals = json.loads(run("deals", "--db", kb, "--format", "json", "--type", "acquisition").stdout)
+    assert len(deals) == 1 and deals[0]["status"] == "completed"
+    rows = list(csv.DictReader(io.StringIO(run("deals", "--db", kb, "--format", "csv", "--company", "Halcyon").stdout)))
+    assert len(rows) == 1 and rows[0]["upfront_amount"] == "75000000.0"
+
+
+def test_show_company_assets_readouts_search_stats(kb):
+    [acquisition] = json.loads(run("deals", "--db", kb, "-f", "json", "--type", "acquisition").stdout)
+    shown = run("show", str(acquisition["id"]), "--db", kb)
+    assert shown.exit_code == 0
+    assert "Status history" in shown.stdout and "04-corvexa-agreement" in shown.stdout and "completed" in shown.stdout
+    assert json.loads(run("show", str(acquisition["id"]), "--db", kb, "-f", "json").stdout)["evidence"]
+    company = run("company", "Halcyon", "--db", kb)
+    assert company.exit_code == 0 and "Norvale Pharma" in company.stdout and "HT-2041" in company.stdout
+    assert "HT-2041" in run("assets", "--db", kb).stdout
+    readouts = json.loads(run("readouts", "--db", kb, "-f", "json", "--asset", "velarutide").stdout)
+    assert readouts and readouts[0]["assets"] == ["velarutide"]
+    assert "Corvexa" in run("search", "KRAS", "--db", kb).stdout
+    figures = json.loads(run("stats", "--db", kb, "-f", "json").stdout)
+    assert figures["totals"]["documents"] == len(sample_paths())
+    assert "by_type" in run("stats", "--db", kb, "-f", "csv").stdout
+
+
+def test_export_writes_the_file(kb, tmp_path):
+    target = tmp_path / "deals.xlsx"
+    result = run("export", str(target), "--db", kb, "--type", "license")
+    assert result.exit_code == 0 and "1 deals written" in result.stderr
+    assert target.stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "9999"], "deal 9999: no such deal"),
+        (["company", "No Such Company"], "no such company"),
+        (["deals", "--type", "merger"], "type 'merger'"),
+        (["search", "!!"], "no words to search for"),
+        (["export", "out.docx"], "unknown export format"),
+    ],
+)
+def test_bad_requests_are_clear_errors(kb, args, message):
+    result = run(*args, "--db", kb)
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_a_database_in_a_missing_folder_is_a_clear_error(tmp_path):
+    result = run("deals", "--db", str(tmp_path / "nowhere" / "kb.db"))
+    assert result.exit_code == 1 and "does not exist" in result.stderr
+
+
+def test_demo_builds_a_database_from_the_samples(tmp_path):
+    result = run("demo", "--db", str(tmp_path / "demo.db"))
+    assert result.exit_code == 0, result.output
+    assert "Halcyon Therapeutics" in result.stdout and "Lumiera Bio" in result.stdout
