@@ -47,6 +47,8 @@ def _fresh_postgres() -> str:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
     except OperationalError as error:
+        if os.environ.get("BIODEALS_REQUIRE_POSTGRES"):
+            pytest.fail(f"no PostgreSQL server reachable at {url}: {error.orig}")
         pytest.skip(f"no PostgreSQL server reachable at {url} (set {POSTGRES_ENV}; .ci/run starts one): {error.orig}")
     finally:
         engine.dispose()

@@ -1,0 +1,5 @@
+"""``python -m biodeals.cli``."""
+
+from biodeals.cli import main
+
+main()
