@@ -1,32 +1,37 @@
-"""biodeals: biopharma deals and clinical readouts from news text, with exact evidence spans."""
+"""biodeals: biopharma deals and clinical readouts from news text, with exact evidence spans.
+
+The names below are imported on first use (PEP 562), so ``import biodeals`` stays cheap for
+commands that only query the knowledge base.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
 
-from biodeals.errors import (
-    BiodealsError,
-    ConfigError,
-    ExtractError,
-    IngestError,
-    InternalError,
-    VocabularyError,
-)
-from biodeals.ingest import Document, ReadOptions, read_inputs
-from biodeals.nlp import Entity, Mention, Money, extract_record, recognize
+_EXPORTS = {
+    "BiodealsError": "biodeals.errors",
+    "ConfigError": "biodeals.errors",
+    "ExtractError": "biodeals.errors",
+    "IngestError": "biodeals.errors",
+    "InternalError": "biodeals.errors",
+    "VocabularyError": "biodeals.errors",
+    "Document": "biodeals.ingest",
+    "ReadOptions": "biodeals.ingest",
+    "read_inputs": "biodeals.ingest",
+    "Entity": "biodeals.nlp",
+    "Mention": "biodeals.nlp",
+    "Money": "biodeals.nlp",
+    "extract_record": "biodeals.nlp",
+    "recognize": "biodeals.nlp",
+}
 
-__all__ = [
-    "BiodealsError",
-    "ConfigError",
-    "Document",
-    "Entity",
-    "ExtractError",
-    "IngestError",
-    "InternalError",
-    "Mention",
-    "Money",
-    "ReadOptions",
-    "VocabularyError",
-    "__version__",
-    "extract_record",
-    "read_inputs",
-    "recognize",
-]
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'biodeals' has no attribute {name!r}")

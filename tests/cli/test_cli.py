@@ -96,16 +96,16 @@ def test_cli_version():
 
 
 def test_cli_extract_reports_an_extraction_bug_and_goes_on(tmp_path, article, monkeypatch):
-    import biodeals.cli.commands as cli_app
+    import biodeals.nlp as nlp
 
-    real = cli_app.extract_record
+    real = nlp.extract_record
 
     def flaky(document):
         if document.name == "boom":
             raise ValueError("simulated bug")
         return real(document)
 
-    monkeypatch.setattr(cli_app, "extract_record", flaky)
+    monkeypatch.setattr(nlp, "extract_record", flaky)
     boom = tmp_path / "boom.txt"
     boom.write_text("Acme and Beta signed a deal.")
     result = runner.invoke(app, ["extract", "--format", "jsonl", str(boom), str(article)])

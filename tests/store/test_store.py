@@ -64,6 +64,14 @@ def test_migrations_build_exactly_the_schema_module(engine):
     assert diffs == []
 
 
+def test_the_known_schema_revision_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    from biodeals.store.db import SCHEMA_REVISION, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_REVISION
+
+
 def test_connect_twice_is_a_no_op(db_url):
     connect(db_url).dispose()
     engine = connect(db_url)

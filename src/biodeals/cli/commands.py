@@ -16,9 +16,7 @@ from rich.console import Console
 from biodeals import __version__
 from biodeals.cli import kb
 from biodeals.errors import BiodealsError, IngestError, InternalError
-from biodeals.ingest import DEFAULT_MAX_BYTES, ReadOptions, read_inputs
-from biodeals.nlp import extract_record
-from biodeals.service.ingest import ingest
+from biodeals.limits import DEFAULT_MAX_BYTES
 from biodeals.service.queries import list_deals
 
 app = typer.Typer(
@@ -55,6 +53,9 @@ def _root(
 def _extracted(inputs: list[str], max_bytes: int) -> Iterator[dict[str, Any]]:
     """Records of every readable input; unreadable inputs, and documents on which extraction
     hits a bug, are reported on stderr and skipped."""
+    from biodeals.ingest import ReadOptions, read_inputs
+    from biodeals.nlp import extract_record
+
     for result in read_inputs(inputs, ReadOptions(max_bytes=max_bytes)):
         if isinstance(result, IngestError):
             stderr.print(f"Error: {result}", markup=False)
@@ -112,6 +113,8 @@ def demo_command(db: kb.DbOption = None) -> None:
     """Ingest the bundled sample articles (written for the project) into the knowledge base
     and list the deals found, merged across articles."""
     with kb.reported_errors(), kb.database(db) as engine:
+        from biodeals.service.ingest import ingest
+
         summary = ingest(sample_paths(), engine)
         rows = list_deals(engine)
     kb.console.print(kb.deals_table(rows, f"biodeals {__version__}: {len(rows)} deals from {summary.read} sample articles"))

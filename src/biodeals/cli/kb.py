@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,9 +21,8 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from biodeals.errors import BiodealsError
-from biodeals.ingest import DEFAULT_MAX_BYTES, ReadOptions
+from biodeals.limits import DEFAULT_BATCH, DEFAULT_MAX_BYTES
 from biodeals.service.export import export_deals, flat_deal, write_csv
-from biodeals.service.ingest import DEFAULT_BATCH, IngestSummary, ingest
 from biodeals.service.queries import (
     DealFilter,
     get_company,
@@ -36,6 +35,9 @@ from biodeals.service.queries import (
     stats,
 )
 from biodeals.store import connect
+
+if TYPE_CHECKING:
+    from biodeals.service.ingest import IngestSummary
 
 console = Console()
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -408,6 +410,9 @@ def _day(value: datetime | None) -> date | None:
 def _run_ingest(
     inputs: list[str], engine: Engine, workers: int, batch_size: int, max_bytes: int, quiet: bool
 ) -> IngestSummary:
+    from biodeals.ingest import ReadOptions
+    from biodeals.service.ingest import ingest
+
     options = ReadOptions(max_bytes=max_bytes)
     if quiet:
         return ingest(inputs, engine, workers=workers, batch_size=batch_size, options=options)

@@ -22,8 +22,8 @@ from biodeals.errors import (
     UnsupportedInput,
 )
 from biodeals.ingest.formats import READERS, ReadResult, read_json_lines
+from biodeals.limits import DEFAULT_MAX_BYTES
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Size limit of one document (a file, a fetched URL, or one record of a collection)."""
 
 SUFFIX_FORMATS = {

@@ -18,11 +18,11 @@ from sqlalchemy import Engine
 
 from biodeals.errors import IngestError
 from biodeals.ingest import Document, ReadOptions, read_inputs
+from biodeals.limits import DEFAULT_BATCH
 from biodeals.nlp import extract_record
 from biodeals.nlp.vocab import load_vocabulary
 from biodeals.store import Extracted, WriteCounts, Writer
 
-DEFAULT_BATCH = 200
 _IN_FLIGHT_PER_WORKER = 64  # documents handed to worker processes ahead of the writer
 
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 import os
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from biodeals.errors import ConfigError, StoreError
 
+# The newest migration; a database already there is opened without loading Alembic at all
+# (a test checks this equals Alembic's head).
+SCHEMA_REVISION = "0001"
 DEFAULT_DB = "biodeals.db"
 DB_ENV = "BIODEALS_DB"
 
@@ -45,7 +45,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _alembic_config() -> Config:
+def alembic_config() -> Any:
+    """Alembic's configuration for biodeals' migrations (imported on demand: it is slow to load)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resources.files("biodeals.store") / "migrations"))
     return config
@@ -77,14 +80,21 @@ def connect(target: str | Path | None = None, *, migrate: bool = True) -> Engine
     return engine
 
 
+def _current_revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration (a no-op on an up-to-date database)."""
-    config = _alembic_config()
     try:
         with engine.begin() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
-            if current == ScriptDirectory.from_config(config).get_current_head():
+            if _current_revision(connection) == SCHEMA_REVISION:
                 return
+            from alembic import command
+
+            config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as error:

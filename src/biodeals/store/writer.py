@@ -13,14 +13,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from biodeals.ingest.document import Document
 from biodeals.store import schema as t
 from biodeals.store.names import company_marker, entity_key
+
+if TYPE_CHECKING:
+    from biodeals.ingest.document import Document
 
 # Figures of two reports that differ by more than this factor describe different deals.
 _MAX_TERM_RATIO = 2.0

@@ -1,0 +1,5 @@
+"""Defaults shared by the readers, the ingest and the command line (kept in a module that
+imports nothing, so the CLI starts fast)."""
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_BATCH = 200  # documents per ingest transaction
