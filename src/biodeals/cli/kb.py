@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -56,6 +56,28 @@ class QueryFormat(StrEnum):
 
 
 FormatOption = Annotated[QueryFormat, typer.Option("--format", "-f", help="table (Rich), json or csv.")]
+
+# The deal filters, shared by `deals` and `export`.
+CompanyOption = Annotated[str | None, typer.Option(help="A party's name or alias.")]
+RoleOption = Annotated[str | None, typer.Option(help="Role of --company (or of any party): licensee, acquirer ...")]
+TypeOption = Annotated[str | None, typer.Option("--type", help="license, acquisition, equity ...")]
+StatusOption = Annotated[str | None, typer.Option(help="announced, completed, terminated or amended.")]
+ModalityOption = Annotated[str | None, typer.Option(help="antibody, cell therapy ...")]
+TargetOption = Annotated[str | None, typer.Option(help="Molecular target (e.g. PD-1).")]
+IndicationOption = Annotated[str | None, typer.Option(help="Disease or condition.")]
+AssetOption = Annotated[str | None, typer.Option(help="Drug or program name.")]
+SinceOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Announced on or after.")]
+UntilOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Announced on or before.")]
+MinUpfrontOption = Annotated[float | None, typer.Option(help="Minimum upfront (units, e.g. 50e6).")]
+MinTotalOption = Annotated[float | None, typer.Option(help="Minimum total value (units).")]
+TextOption = Annotated[str | None, typer.Option("--text", help="Full-text query over the source articles.")]
+
+
+def deal_filter(*, deal_type: str | None, since: datetime | None, until: datetime | None, **criteria: Any) -> DealFilter:
+    """The DealFilter of the command-line options (``--type``, dates given as datetimes)."""
+    return DealFilter(
+        type=deal_type, since=since.date() if since else None, until=until.date() if until else None, **criteria
+    )
 
 
 @contextmanager
@@ -140,21 +162,19 @@ def register(app: typer.Typer) -> None:
     @app.command("deals")
     def deals_command(
         db: DbOption = None,
-        company: Annotated[str | None, typer.Option(help="A party's name or alias.")] = None,
-        role: Annotated[
-            str | None, typer.Option(help="Role of --company (or of any party): licensee, acquirer ...")
-        ] = None,
-        deal_type: Annotated[str | None, typer.Option("--type", help="license, acquisition, equity ...")] = None,
-        status: Annotated[str | None, typer.Option(help="announced, completed, terminated or amended.")] = None,
-        modality: Annotated[str | None, typer.Option(help="antibody, cell therapy ...")] = None,
-        target: Annotated[str | None, typer.Option(help="Molecular target (e.g. PD-1).")] = None,
-        indication: Annotated[str | None, typer.Option(help="Disease or condition.")] = None,
-        asset: Annotated[str | None, typer.Option(help="Drug or program name.")] = None,
-        since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Announced on or after.")] = None,
-        until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Announced on or before.")] = None,
-        min_upfront: Annotated[float | None, typer.Option(help="Minimum upfront (units, e.g. 50e6).")] = None,
-        min_total: Annotated[float | None, typer.Option(help="Minimum total value (units).")] = None,
-        text: Annotated[str | None, typer.Option("--text", help="Full-text query over the source articles.")] = None,
+        company: CompanyOption = None,
+        role: RoleOption = None,
+        deal_type: TypeOption = None,
+        status: StatusOption = None,
+        modality: ModalityOption = None,
+        target: TargetOption = None,
+        indication: IndicationOption = None,
+        asset: AssetOption = None,
+        since: SinceOption = None,
+        until: UntilOption = None,
+        min_upfront: MinUpfrontOption = None,
+        min_total: MinTotalOption = None,
+        text: TextOption = None,
         sort: Annotated[
             str, typer.Option(help="announced, year, upfront, milestones, total_value, sources, id.")
         ] = "announced",
@@ -164,24 +184,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List deals, filtered and sorted."""
         with reported_errors(), database(db) as engine:
-            f = DealFilter(
-                company=company,
-                role=role,
-                type=deal_type,
-                status=status,
-                modality=modality,
-                target=target,
-                indication=indication,
-                asset=asset,
-                since=_day(since),
-                until=_day(until),
-                min_upfront=min_upfront,
-                min_total=min_total,
-                text=text,
-                sort=sort,
-                descending=not ascending,
-                limit=limit,  # type: ignore[arg-type]
-            )
+            f = deal_filter(
+                company=company, role=role, deal_type=deal_type, status=status, modality=modality, target=target,
+                indication=indication, asset=asset, since=since, until=until, min_upfront=min_upfront,
+                min_total=min_total, text=text, sort=sort, descending=not ascending, limit=limit,
+            )  # fmt: skip
             rows = list_deals(engine, f)
         _emit(rows, output, lambda: deals_table(rows), flat_deal)
 
@@ -369,42 +376,29 @@ def register(app: typer.Typer) -> None:
     def export_command(
         path: Annotated[Path, typer.Argument(help="Output file: .csv, .json, .jsonl, .parquet or .xlsx.")],
         db: DbOption = None,
-        company: Annotated[str | None, typer.Option(help="A party's name or alias.")] = None,
-        role: Annotated[str | None, typer.Option(help="Role of --company (or any party).")] = None,
-        deal_type: Annotated[str | None, typer.Option("--type", help="Deal type.")] = None,
-        status: Annotated[str | None, typer.Option(help="Deal status.")] = None,
-        modality: Annotated[str | None, typer.Option(help="Modality.")] = None,
-        target: Annotated[str | None, typer.Option(help="Molecular target.")] = None,
-        indication: Annotated[str | None, typer.Option(help="Disease or condition.")] = None,
-        since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Announced on or after.")] = None,
-        until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Announced on or before.")] = None,
-        min_upfront: Annotated[float | None, typer.Option(help="Minimum upfront (units).")] = None,
-        min_total: Annotated[float | None, typer.Option(help="Minimum total value (units).")] = None,
-        text: Annotated[str | None, typer.Option("--text", help="Full-text query over the source articles.")] = None,
+        company: CompanyOption = None,
+        role: RoleOption = None,
+        deal_type: TypeOption = None,
+        status: StatusOption = None,
+        modality: ModalityOption = None,
+        target: TargetOption = None,
+        indication: IndicationOption = None,
+        asset: AssetOption = None,
+        since: SinceOption = None,
+        until: UntilOption = None,
+        min_upfront: MinUpfrontOption = None,
+        min_total: MinTotalOption = None,
+        text: TextOption = None,
     ) -> None:
         """Export the deals (with the same filters as `deals`) to PATH."""
         with reported_errors(), database(db) as engine:
-            f = DealFilter(
-                company=company,
-                role=role,
-                type=deal_type,
-                status=status,
-                modality=modality,
-                target=target,
-                indication=indication,
-                since=_day(since),
-                until=_day(until),
-                min_upfront=min_upfront,
-                min_total=min_total,
-                text=text,
-                limit=None,
-            )
+            f = deal_filter(
+                company=company, role=role, deal_type=deal_type, status=status, modality=modality, target=target,
+                indication=indication, asset=asset, since=since, until=until, min_upfront=min_upfront,
+                min_total=min_total, text=text, limit=None,
+            )  # fmt: skip
             count = export_deals(engine, path, f)
         stderr.print(f"{count} deals written to {path}", markup=False)
-
-
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value else None
 
 
 def _run_ingest(
