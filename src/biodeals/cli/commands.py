@@ -107,10 +107,54 @@ def sample_paths() -> list[str]:
     return sorted(str(p) for p in Path(str(folder)).glob("*.txt"))
 
 
+HostOption = Annotated[str, typer.Option("--host", help="Interface to listen on (loopback by default).")]
+PortOption = Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")]
+
+
+@app.command("serve")
+def serve_command(
+    db: kb.DbOption = None,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes.")] = 1,
+) -> None:
+    """Serve the web app at / and the JSON API at /api/ (docs at /docs) over the knowledge base.
+
+    Reads are open to whoever reaches HOST:PORT; writes (POST /api/documents) need the token in
+    $BIODEALS_API_TOKEN, sent as 'Authorization: Bearer <token>'.
+    """
+    import os
+
+    import uvicorn
+
+    from biodeals.store import database_url
+
+    with kb.reported_errors(), kb.database(db):  # create / upgrade the schema once, up front
+        url = database_url(db)
+    os.environ["BIODEALS_DB"] = url
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        kb.stderr.print(f"Note: listening on {host}: anyone who can reach it can read the knowledge base.")
+    writes = "enabled (token set)" if os.environ.get("BIODEALS_API_TOKEN") else "disabled (no BIODEALS_API_TOKEN)"
+    kb.stderr.print(f"biodeals on http://{host}:{port}/ (API docs: /docs; writes {writes}). Ctrl-C stops it.")
+    uvicorn.run(
+        "biodeals.api.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
 @app.command("demo")
-def demo_command(db: kb.DbOption = None) -> None:
+def demo_command(
+    db: kb.DbOption = None,
+    serve: Annotated[bool, typer.Option("--serve", help="Then serve the web app over it.")] = False,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+) -> None:
     """Ingest the bundled sample articles (written for the project) into the knowledge base
-    and list the deals found, merged across articles."""
+    and list the deals found, merged across articles; with --serve, open them in the web app."""
     with kb.reported_errors(), kb.database(db) as engine:
         from biodeals.service.ingest import ingest
 
@@ -119,8 +163,10 @@ def demo_command(db: kb.DbOption = None) -> None:
     kb.console.print(kb.deals_table(rows, f"biodeals {__version__}: {len(rows)} deals from {summary.read} sample articles"))
     kb.console.print(
         f"Database: {engine.url.render_as_string(hide_password=True)}. Try: biodeals show {rows[0]['id'] if rows else 1}, "
-        "biodeals readouts, biodeals stats, biodeals extract --format json FILE"
+        "biodeals readouts, biodeals stats, biodeals serve"
     )
+    if serve:
+        serve_command(db, host=host, port=port)
 
 
 kb.register(app)

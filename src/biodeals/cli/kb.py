@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from biodeals.errors import BiodealsError
 from biodeals.limits import DEFAULT_BATCH, DEFAULT_MAX_BYTES
+from biodeals.service.display import format_money
 from biodeals.service.export import export_deals, flat_deal, write_csv
 from biodeals.service.queries import (
     DealFilter,
@@ -98,24 +99,6 @@ def database(db: str | None) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
-
-
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-
-
-def format_money(money: dict[str, Any] | None) -> str:
-    """'$26.6M', '€1.2B', 'CHF 300K'; '-' for no figure."""
-    if not money:
-        return "-"
-    amount = money["amount"]
-    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(amount) >= scale:
-            number = f"{amount / scale:.2f}".rstrip("0").rstrip(".") + suffix
-            break
-    else:
-        number = f"{amount:,.0f}"
-    symbol = _SYMBOLS.get(money["currency"])
-    return f"{symbol}{number}" if symbol else f"{money['currency']} {number}"
 
 
 def _names(items: list[dict[str, Any]]) -> str:

@@ -489,6 +489,33 @@ def _subject_scope(draft: DealDraft, document: Document, spans: list[tuple[int, 
     return scope
 
 
+def _mention_evidence(field: str, entities: list[Entity], ranges: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """For each entity, its first mention inside ``ranges``: where the text names that value."""
+    evidence = []
+    for entity in entities:
+        mention = min(
+            (m for m in entity.mentions if any(start <= m.start and m.end <= end for start, end in ranges)),
+            key=lambda m: m.start,
+            default=None,
+        )
+        if mention is not None:
+            evidence.append({"field": field, "start": mention.start, "end": mention.end})
+    return evidence
+
+
+def _type_evidence(draft: DealDraft, types: set[str]) -> list[dict[str, Any]]:
+    """For each deal type, the first words of the deal's sentences that state it."""
+    evidence = []
+    for kind in sorted(types, key=TYPE_PRIORITY.index):
+        for sentence in draft.sentences:
+            match = DEAL_TYPES[kind].search(sentence.text)
+            if match:
+                start = sentence.start + match.start()
+                evidence.append({"field": "types", "start": start, "end": sentence.start + match.end()})
+                break
+    return evidence
+
+
 def extract_deals(
     document: Document, analysis: Analysis, spans: list[tuple[int, int]], published: date | None
 ) -> list[dict[str, Any]]:
@@ -518,6 +545,20 @@ def extract_deals(
                     seen.setdefault(e.name, e)
             return list(seen.values())
 
+        assets, targets = inside("drug"), inside("target")
+        indications, modalities = most_specific(inside("disease")), inside("modality")
+        parties = _roles(draft, primary, document.text)
+        sentence_spans = [(s.start, s.end) for s in draft.sentences]
+        evidence += _type_evidence(draft, types)
+        evidence += _mention_evidence("parties", [e for e, _ in parties], sentence_spans)
+        for name, entities in (
+            ("assets", assets),
+            ("targets", targets),
+            ("indications", indications),
+            ("modalities", modalities),
+        ):
+            evidence += _mention_evidence(name, entities, scope)
+
         royalties = None
         if _ROYALTY.search(text_of):
             royalties = not _NO_ROYALTY.search(text_of)
@@ -526,16 +567,16 @@ def extract_deals(
                 "types": sorted(types, key=TYPE_PRIORITY.index),
                 "status": _status(draft) if news else None,
                 "year": draft.year or (published_year if news else None),
-                "parties": [{**_named(e), "role": role} for e, role in _roles(draft, primary, document.text)],
+                "parties": [{**_named(e), "role": role} for e, role in parties],
                 "upfront": money["upfront"].as_record() if "upfront" in money else None,
                 "equity": money["equity"].as_record() if "equity" in money else None,
                 "milestones": money["milestones"].as_record() if "milestones" in money else None,
                 "total_value": money["total_value"].as_record() if "total_value" in money else None,
                 "royalties": royalties,
-                "assets": [_named(e) for e in inside("drug")],
-                "targets": [_named(e) for e in inside("target")],
-                "indications": [_named(e) for e in most_specific(inside("disease"))],
-                "modalities": sorted({e.name for e in inside("modality")}),
+                "assets": [_named(e) for e in assets],
+                "targets": [_named(e) for e in targets],
+                "indications": [_named(e) for e in indications],
+                "modalities": sorted({e.name for e in modalities}),
                 "evidence": evidence,
             }
         )

@@ -84,12 +84,26 @@ def ingest(
     on_progress: Callable[[IngestSummary], None] | None = None,
 ) -> IngestSummary:
     """Read, extract and store ``inputs``; ``on_progress`` is called after every document."""
+    return ingest_documents(
+        read_inputs(inputs, options), engine, workers=workers, batch_size=batch_size, on_progress=on_progress
+    )
+
+
+def ingest_documents(
+    results: Iterable[Document | IngestError],
+    engine: Engine,
+    *,
+    workers: int = 1,
+    batch_size: int = DEFAULT_BATCH,
+    on_progress: Callable[[IngestSummary], None] | None = None,
+) -> IngestSummary:
+    """Extract and store documents already read (read errors are counted as failures)."""
     writer = Writer(engine)
     summary = IngestSummary()
     seen = writer.stored_hashes()
 
     def new_documents() -> Iterator[Document]:
-        for result in read_inputs(inputs, options):
+        for result in results:
             summary.read += 1
             if isinstance(result, IngestError):
                 summary.unreadable.append(str(result))

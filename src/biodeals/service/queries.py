@@ -45,6 +45,7 @@ class DealFilter:
     target: str | None = None
     indication: str | None = None
     asset: str | None = None
+    year: int | None = None
     since: date | None = None
     until: date | None = None
     min_upfront: float | None = None
@@ -196,6 +197,8 @@ def _deal_conditions(engine: Engine, f: DealFilter) -> list[ColumnElement[bool]]
     for kind, name in (("target", f.target), ("indication", f.indication), ("asset", f.asset)):
         if name:
             conditions.append(_entity_ids_condition(engine, kind, name))
+    if f.year is not None:
+        conditions.append(d.year == f.year)
     if f.since:
         conditions.append(or_(d.announced >= f.since, and_(d.announced.is_(None), d.year >= f.since.year)))
     if f.until:
@@ -247,6 +250,39 @@ def list_deals(engine: Engine, f: DealFilter | None = None) -> list[dict[str, An
     with engine.connect() as conn:
         rows = conn.execute(query).all()
         return _deal_summaries(conn, rows)
+
+
+def deal_facets(engine: Engine, f: DealFilter, top: int = 12) -> dict[str, list[dict[str, Any]]]:
+    """For the deals ``f`` selects: how many have each type, status, modality, year and (the
+    ``top`` most frequent) company — the counts beside a deals table's filters."""
+    selected = select(t.deals.c.id).where(*_deal_conditions(engine, f))
+    count = func.count(func.distinct(t.deals.c.id)).label("deals")
+
+    def counted(key: Any, *joins: tuple[Any, Any], limit: int | None = None) -> list[dict[str, Any]]:
+        query = select(key.label("value"), count).select_from(t.deals)
+        for table, on in joins:
+            query = query.join(table, on)
+        query = query.where(t.deals.c.id.in_(selected), key.is_not(None)).group_by(key)
+        rows = conn.execute(query.order_by(count.desc(), key).limit(limit)).all()
+        return [{"value": r.value, "deals": r.deals} for r in rows]
+
+    with engine.connect() as conn:
+        facets = {
+            "type": counted(t.deal_types.c.type, (t.deal_types, t.deal_types.c.deal_id == t.deals.c.id)),
+            "status": counted(t.deals.c.status),
+            "modality": counted(
+                t.deal_modalities.c.modality, (t.deal_modalities, t.deal_modalities.c.deal_id == t.deals.c.id)
+            ),
+            "year": counted(t.deals.c.year),
+            "company": counted(
+                t.entities.c.name,
+                (t.deal_parties, t.deal_parties.c.deal_id == t.deals.c.id),
+                (t.entities, t.entities.c.id == t.deal_parties.c.entity_id),
+                limit=top,
+            ),
+        }
+    facets["year"].sort(key=lambda item: -item["value"])
+    return facets
 
 
 def _money(row: Any, kind: str) -> dict[str, Any] | None:
@@ -367,6 +403,7 @@ def _evidence(conn: Any, condition: ColumnElement[bool]) -> list[dict[str, Any]]
     the document it is in."""
     rows = conn.execute(
         select(
+            t.evidence.c.id,
             t.evidence.c.field,
             t.evidence.c.start,
             t.evidence.c.end,
@@ -387,6 +424,7 @@ def _evidence(conn: Any, condition: ColumnElement[bool]) -> list[dict[str, Any]]
         )
         items.append(
             {
+                "id": r.id,
                 "field": r.field,
                 "start": r.start,
                 "end": r.end,
@@ -397,6 +435,68 @@ def _evidence(conn: Any, condition: ColumnElement[bool]) -> list[dict[str, Any]]
             }
         )
     return items
+
+
+# -- documents -----------------------------------------------------------------------------
+
+
+def get_document(engine: Engine, document_id: int) -> dict[str, Any]:
+    """One stored document with its text, the deals it is a source of, its readouts and the
+    evidence spans (into ``text``) of both."""
+    with engine.connect() as conn:
+        row = conn.execute(select(t.documents).where(t.documents.c.id == document_id)).first()
+        if row is None:
+            raise NotFound(f"document {document_id}: no such document")
+        deal_ids = list(
+            conn.scalars(
+                select(t.deal_sources.c.deal_id)
+                .where(t.deal_sources.c.document_id == document_id)
+                .order_by(t.deal_sources.c.deal_id)
+            )
+        )
+        deals = _deal_summaries(conn, conn.execute(select(t.deals).where(t.deals.c.id.in_(deal_ids))).all())
+        evidence = _evidence(conn, t.evidence.c.document_id == document_id)
+    return {
+        "id": row.id,
+        "content_hash": row.content_hash,
+        "name": row.name,
+        "title": row.title,
+        "source": row.source,
+        "url": row.url,
+        "published": row.published.isoformat() if row.published else None,
+        "language": row.language,
+        "error": row.error,
+        "text": row.text,
+        "deals": deals,
+        "readouts": list_readouts(engine, document_id=document_id, limit=None),
+        "evidence": evidence,
+    }
+
+
+def document_texts(engine: Engine, document_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The stored text and labels of each of ``document_ids`` (missing ids are left out)."""
+    d = t.documents.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(d.id, d.name, d.title, d.url, d.source, d.published, d.text).where(d.id.in_(document_ids))
+        ).all()
+    return {
+        r.id: {
+            "id": r.id,
+            "name": r.name,
+            "title": r.title,
+            "url": r.url,
+            "source": r.source,
+            "published": r.published.isoformat() if r.published else None,
+            "text": r.text,
+        }
+        for r in rows
+    }
+
+
+def document_id_by_hash(engine: Engine, content_hash: str) -> int | None:
+    with engine.connect() as conn:
+        return conn.scalar(select(t.documents.c.id).where(t.documents.c.content_hash == content_hash))
 
 
 # -- companies, assets, readouts -------------------------------------------------------------
@@ -528,6 +628,7 @@ def list_readouts(
     trial: str | None = None,
     indication: str | None = None,
     phase: str | None = None,
+    document_id: int | None = None,
     limit: int | None = 50,
 ) -> list[dict[str, Any]]:
     """Clinical readouts, newest first, each with its trial, assets, indications and endpoints."""
@@ -550,6 +651,8 @@ def list_readouts(
         query = query.where(r.trial_id.in_(matching_entities(engine, "trial", trial)))
     if phase:
         query = query.where(r.phase == phase)
+    if document_id is not None:
+        query = query.where(r.document_id == document_id)
     query = query.order_by(t.documents.c.published.desc().nulls_last(), r.id.desc()).limit(limit)
     with engine.connect() as conn:
         rows = conn.execute(query).all()

@@ -1,0 +1,1 @@
+"""The JSON API (FastAPI) and the application that serves it together with the web pages."""

@@ -1,0 +1,1 @@
+"""The web app: server-rendered pages with vendored front-end libraries, served by the API's app."""

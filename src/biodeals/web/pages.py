@@ -1,0 +1,199 @@
+"""The web app: server-rendered pages over the service layer, enhanced with vendored htmx,
+Chart.js and Cytoscape.js (nothing is loaded from a CDN).
+
+Every page has a JSON twin under ``/api/``; pages read the same filters (``DealQuery``), and an
+empty form field means "no filter" rather than an error.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+
+from biodeals.api.models import DealQuery
+from biodeals.errors import ConfigError
+from biodeals.service import queries
+from biodeals.service.display import format_money
+from biodeals.web.highlight import highlight
+
+HERE = Path(__file__).parent
+MAX_SOURCE_TEXTS = 12  # a much-reported deal shows the text of its first sources, lists the rest
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.filters["money"] = format_money
+templates.env.globals["facet_names"] = ("type", "status", "modality", "year", "company")
+
+
+def static_files() -> StaticFiles:
+    return StaticFiles(directory=HERE / "static")
+
+
+def _page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    return _page(request, "error.html", status_code, status=status_code, message=message)
+
+
+def _filled(request: Request) -> dict[str, str]:
+    """The query parameters that hold something (an empty form field is no filter)."""
+    return {key: value.strip() for key, value in request.query_params.items() if value.strip()}
+
+
+def _problems(error: ValidationError) -> list[str]:
+    return [f"{'.'.join(str(p) for p in e['loc']) or 'filters'}: {e['msg']}" for e in error.errors()]
+
+
+class _Links:
+    """Builds this page's URL with some parameters changed; changing a filter resets paging."""
+
+    def __init__(self, path: str, params: dict[str, str]) -> None:
+        self.path = path
+        self.params = params
+
+    def __call__(self, **changes: Any) -> str:
+        params = dict(self.params)
+        if any(key not in ("offset", "sort", "order") for key in changes):
+            params.pop("offset", None)
+        for key, value in changes.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = str(value)
+        return f"{self.path}?{urlencode(params)}" if params else self.path
+
+    def download(self, extension: str) -> str:
+        params = {k: v for k, v in self.params.items() if k not in ("limit", "offset")}
+        return f"/api/deals.{extension}" + (f"?{urlencode(params)}" if params else "")
+
+
+@router.get("/", response_class=HTMLResponse)
+def deals_page(request: Request) -> HTMLResponse:
+    engine = request.app.state.engine
+    params = _filled(request)
+    problems: list[str] = []
+    try:
+        query = DealQuery.model_validate(params)
+    except ValidationError as error:
+        problems, query, params = _problems(error), DealQuery(), {}
+    try:
+        deal_filter = query.to_filter()
+        deals = queries.list_deals(engine, deal_filter)
+        total = queries.count_deals(engine, deal_filter)
+        facets = queries.deal_facets(engine, deal_filter)
+    except ConfigError as error:
+        problems.append(str(error))
+        params.pop("q", None)
+        query = DealQuery.model_validate(params)
+        deal_filter = query.to_filter()
+        deals, total = queries.list_deals(engine, deal_filter), queries.count_deals(engine, deal_filter)
+        facets = queries.deal_facets(engine, deal_filter)
+    return _page(
+        request,
+        "deals.html",
+        deals=deals,
+        total=total,
+        facets=facets,
+        query=query,
+        params=params,
+        link=_Links("/", params),
+        problems=problems,
+    )
+
+
+@router.get("/deals/{deal_id}", response_class=HTMLResponse)
+def deal_page(request: Request, deal_id: int) -> HTMLResponse:
+    engine = request.app.state.engine
+    deal = queries.get_deal(engine, deal_id)
+    document_ids = list(dict.fromkeys(h["document"]["id"] for h in deal["history"]))
+    texts = queries.document_texts(engine, document_ids[:MAX_SOURCE_TEXTS])
+    sources = [
+        {**texts[doc_id], "html": highlight(texts[doc_id]["text"], [e for e in deal["evidence"] if e["document_id"] == doc_id])}
+        for doc_id in document_ids[:MAX_SOURCE_TEXTS]
+    ]
+    by_field: dict[str, list[dict[str, Any]]] = {}
+    for item in deal["evidence"]:
+        by_field.setdefault(item["field"], []).append(item)
+    return _page(
+        request,
+        "deal.html",
+        deal=deal,
+        sources=sources,
+        more_sources=len(document_ids) - len(sources),
+        evidence=by_field,
+        several_sources=len(document_ids) > 1,
+    )
+
+
+@router.get("/companies", response_class=HTMLResponse)
+def companies_page(request: Request) -> HTMLResponse:
+    name = _filled(request).get("name")
+    companies = queries.list_companies(request.app.state.engine, name, limit=200)
+    return _page(request, "companies.html", companies=companies, name=name or "")
+
+
+@router.get("/companies/{company_id}", response_class=HTMLResponse)
+def company_page(request: Request, company_id: int) -> HTMLResponse:
+    company = queries.get_company(request.app.state.engine, str(company_id))
+    return _page(request, "company.html", company=company, graph=partner_graph(company))
+
+
+def partner_graph(company: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Cytoscape elements: the company, every co-party of its deals, and an edge for each pair of
+    companies in the same deal (weight = number of such deals)."""
+    names = {company["id"]: company["name"]}
+    pairs: Counter[tuple[int, int]] = Counter()
+    for deal in company["deals"]:
+        ids = sorted({party["id"] for party in deal["parties"]})
+        names.update({party["id"]: party["name"] for party in deal["parties"]})
+        pairs.update(combinations(ids, 2))
+    deal_counts = Counter(party_id for pair, count in pairs.items() for party_id in pair for _ in range(count))
+    nodes = [
+        {"data": {"id": str(i), "label": name, "deals": deal_counts.get(i, 0), "focus": i == company["id"]}}
+        for i, name in names.items()
+    ]
+    edges = [{"data": {"id": f"{a}-{b}", "source": str(a), "target": str(b), "weight": n}} for (a, b), n in pairs.items()]
+    return {"nodes": nodes, "edges": edges}
+
+
+@router.get("/readouts", response_class=HTMLResponse)
+def readouts_page(request: Request) -> HTMLResponse:
+    params = _filled(request)
+    chosen = {key: params.get(key) for key in ("asset", "trial", "indication", "phase")}
+    readouts = queries.list_readouts(request.app.state.engine, **chosen, limit=200)
+    return _page(request, "readouts.html", readouts=readouts, params=chosen)
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard_page(request: Request) -> HTMLResponse:
+    return _page(request, "dashboard.html", stats=queries.stats(request.app.state.engine))
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request) -> HTMLResponse:
+    text = _filled(request).get("q", "")
+    results: list[dict[str, Any]] = []
+    problems: list[str] = []
+    if text:
+        try:
+            results = queries.search_documents(request.app.state.engine, text, limit=50)
+        except ConfigError as error:
+            problems.append(str(error))
+    return _page(request, "search.html", q=text, results=results, problems=problems)
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+def document_page(request: Request, document_id: int) -> HTMLResponse:
+    document = queries.get_document(request.app.state.engine, document_id)
+    return _page(request, "document.html", document=document, html=highlight(document["text"], document["evidence"]))

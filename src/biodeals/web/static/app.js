@@ -1,0 +1,97 @@
+// biodeals web app: evidence links, the partnership graph and the dashboard charts.
+// Libraries (htmx, Chart.js, Cytoscape.js) are vendored under /static/vendor/.
+"use strict";
+
+function showEvidence(id) {
+  document.querySelectorAll(".active-evidence").forEach((el) => el.classList.remove("active-evidence"));
+  const pieces = document.querySelectorAll(`.doc-text [data-ev~="${id}"]`);
+  pieces.forEach((el) => el.classList.add("active-evidence"));
+  const anchor = document.getElementById(`ev-${id}`);
+  if (!anchor) return;
+  const details = anchor.closest("details");
+  if (details) details.open = true;
+  (pieces[0] || anchor).scrollIntoView({ behavior: "smooth", block: "center" });
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a.ev-link");
+  if (!link) return;
+  event.preventDefault();
+  history.replaceState(null, "", `#ev-${link.dataset.ev}`);
+  showEvidence(link.dataset.ev);
+});
+
+function drawGraph() {
+  const container = document.getElementById("graph");
+  const data = document.getElementById("graph-data");
+  if (!container || !data || !window.cytoscape) return;
+  const elements = JSON.parse(data.textContent);
+  const cy = window.cytoscape({
+    container,
+    elements: [...elements.nodes, ...elements.edges],
+    style: [
+      {
+        selector: "node",
+        style: {
+          label: "data(label)",
+          "font-size": 11,
+          "text-valign": "bottom",
+          "text-margin-y": 4,
+          "background-color": "#6b8fb5",
+          width: "mapData(deals, 0, 10, 14, 40)",
+          height: "mapData(deals, 0, 10, 14, 40)",
+        },
+      },
+      { selector: "node[?focus]", style: { "background-color": "#c0392b", "font-weight": "bold" } },
+      { selector: "edge", style: { width: "mapData(weight, 1, 5, 1, 6)", "line-color": "#b8c4d0", "curve-style": "bezier" } },
+    ],
+    layout: { name: elements.nodes.length > 2 ? "cose" : "grid", animate: false, padding: 20 },
+    wheelSensitivity: 0.2,
+  });
+  cy.on("tap", "node", (event) => {
+    window.location.href = `/companies/${event.target.id()}`;
+  });
+  container.dataset.nodes = String(cy.nodes().length);
+  container.dataset.edges = String(cy.edges().length);
+  window.biodealsGraph = cy;
+}
+
+function drawCharts() {
+  const data = document.getElementById("stats-data");
+  if (!data || !window.Chart) return;
+  const stats = JSON.parse(data.textContent);
+  const usd = (row) => (row.total_value && row.total_value.USD ? row.total_value.USD / 1e9 : 0);
+  const known = (rows) => rows.filter((row) => row.key !== null);
+  const bar = (id, rows, datasets, horizontal) =>
+    new window.Chart(document.getElementById(id), {
+      type: "bar",
+      data: { labels: rows.map((row) => row.key), datasets },
+      options: {
+        indexAxis: horizontal ? "y" : "x",
+        responsive: true,
+        animation: false,
+        plugins: { legend: { display: datasets.length > 1 } },
+        scales: datasets.length > 1 ? { value: { position: horizontal ? "top" : "right", grid: { drawOnChartArea: false } } } : {},
+      },
+    });
+  const years = known(stats.by_year);
+  bar("chart-year-count", years, [{ label: "Deals", data: years.map((r) => r.deals), backgroundColor: "#6b8fb5" }]);
+  bar("chart-year-value", years, [{ label: "Total value, USD bn", data: years.map(usd), backgroundColor: "#c0392b" }]);
+  for (const [id, rows] of [["chart-type", stats.by_type], ["chart-modality", stats.by_modality]]) {
+    const items = known(rows);
+    bar(id, items, [
+      { label: "Deals", data: items.map((r) => r.deals), backgroundColor: "#6b8fb5" },
+      { label: "Total value, USD bn", data: items.map(usd), backgroundColor: "#c0392b", xAxisID: "value" },
+    ], true);
+  }
+  document.body.dataset.charts = String(window.Chart.instances ? Object.keys(window.Chart.instances).length : 4);
+}
+
+function init() {
+  drawGraph();
+  drawCharts();
+  const hash = window.location.hash.match(/^#ev-(\d+)$/);
+  if (hash) showEvidence(hash[1]);
+}
+
+document.addEventListener("DOMContentLoaded", init);
