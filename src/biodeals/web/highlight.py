@@ -10,6 +10,7 @@ value can scroll to it and light up all its pieces.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -25,7 +26,7 @@ def highlight(text: str, evidence: Iterable[dict[str, Any]]) -> Markup:
     for item in spans:
         starting.setdefault(item["start"], []).append(item)
     parts: list[str] = []
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for start, end in pairwise(cuts):
         parts.extend(f'<span class="anchor" id="ev-{item["id"]}"></span>' for item in starting.get(start, []))
         covering = [e for e in spans if e["start"] <= start and end <= e["end"]]
         piece = str(escape(text[start:end]))
