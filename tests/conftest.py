@@ -24,6 +24,14 @@ def dev_corpus() -> Path:
     return folder
 
 
+def core_samples() -> list[str]:
+    """Bundled samples 01-04 (a licence, an acquisition announced then completed, a readout with a
+    past supply deal): the fixed input whose deals the knowledge-base tests spell out."""
+    from biodeals.cli.commands import sample_paths
+
+    return [path for path in sample_paths() if Path(path).name[:2] in ("01", "02", "03", "04")]
+
+
 def doc(text: str, name: str = "test") -> Document:
     """A Document from literal text, as the text reader would make it."""
     return make_document(text, name=name, source=f"<{name}>")

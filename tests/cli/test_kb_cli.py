@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from biodeals.cli import app
-from biodeals.cli.commands import sample_paths
+from tests.conftest import core_samples
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "220"}
@@ -23,15 +23,15 @@ def run(*args: str) -> object:
 
 @pytest.fixture
 def kb(db_url):
-    result = run("ingest", *sample_paths(), "--db", db_url, "--quiet")
+    result = run("ingest", *core_samples(), "--db", db_url, "--quiet")
     assert result.exit_code == 0, result.output
     return db_url
 
 
 def test_ingest_prints_a_summary_and_is_idempotent(kb):
-    again = run("ingest", *sample_paths(), "--db", kb)
+    again = run("ingest", *core_samples(), "--db", kb)
     assert again.exit_code == 0
-    assert f"{len(sample_paths())} read, 0 new, {len(sample_paths())} skipped" in " ".join(again.stderr.split())
+    assert f"{len(core_samples())} read, 0 new, {len(core_samples())} skipped" in " ".join(again.stderr.split())
 
 
 def test_deals_in_every_format(kb):
@@ -56,7 +56,7 @@ def test_show_company_assets_readouts_search_stats(kb):
     assert readouts and readouts[0]["assets"] == ["velarutide"]
     assert "Corvexa" in run("search", "KRAS", "--db", kb).stdout
     figures = json.loads(run("stats", "--db", kb, "-f", "json").stdout)
-    assert figures["totals"]["documents"] == len(sample_paths())
+    assert figures["totals"]["documents"] == len(core_samples())
     assert "by_type" in run("stats", "--db", kb, "-f", "csv").stdout
 
 

@@ -11,7 +11,6 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
-from biodeals.cli.commands import sample_paths
 from biodeals.errors import ConfigError, NotFound
 from biodeals.service.export import export_deals
 from biodeals.service.ingest import ingest
@@ -27,12 +26,13 @@ from biodeals.service.queries import (
     search_documents,
     stats,
 )
+from tests.conftest import core_samples
 
 
 @pytest.fixture
 def kb(engine):
-    summary = ingest(sample_paths(), engine)
-    assert summary.failed == 0 and summary.new == len(sample_paths())
+    summary = ingest(core_samples(), engine)
+    assert summary.failed == 0 and summary.new == len(core_samples())
     return engine
 
 
@@ -42,8 +42,8 @@ def parties(deal) -> set[str]:
 
 def test_ingesting_twice_adds_nothing(kb):
     before = stats(kb)["totals"]
-    again = ingest(sample_paths(), kb)
-    assert (again.new, again.skipped) == (0, len(sample_paths()))
+    again = ingest(core_samples(), kb)
+    assert (again.new, again.skipped) == (0, len(core_samples()))
     assert stats(kb)["totals"] == before
 
 
@@ -135,7 +135,7 @@ def test_companies_company_assets_readouts_search_stats(kb):
     with pytest.raises(ConfigError, match="no words"):
         search_documents(kb, "?!")
     figures = stats(kb)
-    assert figures["totals"]["documents"] == len(sample_paths())
+    assert figures["totals"]["documents"] == len(core_samples())
     assert figures["totals"]["deals"] == len(list_deals(kb))
     by_type = {e["key"]: e for e in figures["by_type"]}
     assert by_type["acquisition"]["deals"] == 1 and by_type["acquisition"]["total_value"] == {"EUR": 640e6}
