@@ -14,7 +14,8 @@ from pathlib import Path
 from threading import Lock
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from biodeals.errors import BiodealsError, ConfigError, IngestError, NotFound
@@ -99,6 +100,8 @@ def create_app(
         summary="Biopharma deals and clinical readouts extracted from news, each fact with its evidence.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below with the vendored Swagger UI, not from a CDN
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.api_token = api_token if api_token is not None else os.environ.get("BIODEALS_API_TOKEN") or None
@@ -112,6 +115,16 @@ def create_app(
         if not request.url.path.startswith("/api/"):
             return error_page(request, status, str(error))
         return JSONResponse({"detail": str(error)}, status_code=status)
+
+    @app.get("/docs", include_in_schema=False)
+    async def _docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="biodeals API",
+            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
 
     app.include_router(router)
     app.include_router(pages)
