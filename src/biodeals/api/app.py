@@ -45,26 +45,31 @@ class BodyLimit:
             await self._refuse(send, 413 if declared.isdigit() else 400)
             return
         received = 0
-        started = False
+        too_large = refused = False
 
         async def counted_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    too_large = True
                     raise _BodyTooLarge
             return message
 
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def checked_send(message: Message) -> None:
+            # the app may turn the aborted read into its own error answer: answer 413 instead
+            nonlocal refused
+            if not too_large:
+                await send(message)
+            elif not refused:
+                refused = True
+                await self._refuse(send, 413)
 
         try:
-            await self.app(scope, counted_receive, tracked_send)
+            await self.app(scope, counted_receive, checked_send)
         except _BodyTooLarge:
-            if not started:
+            if not refused:
                 await self._refuse(send, 413)
 
     async def _refuse(self, send: Send, status: int) -> None:

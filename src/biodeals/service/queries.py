@@ -221,7 +221,6 @@ _SOURCE_COUNT = (
 def _sort_column(sort: str) -> Any:
     d = t.deals.c
     return {
-        "announced": d.announced,
         "year": d.year,
         "upfront": d.upfront_amount,
         "milestones": d.milestones_amount,
@@ -240,9 +239,10 @@ def count_deals(engine: Engine, f: DealFilter) -> int:
 def list_deals(engine: Engine, f: DealFilter | None = None) -> list[dict[str, Any]]:
     """Deals selected by ``f``, sorted, as summary dicts (parties, types, money, linked names)."""
     f = f or DealFilter()
-    column = _sort_column(f.sort)
-    order = column.desc().nulls_last() if f.descending else column.asc().nulls_last()
-    query = select(t.deals).where(*_deal_conditions(engine, f)).order_by(order, t.deals.c.id.desc())
+    # by date: the year first, so deals known only by year sort among the dated ones
+    columns = [t.deals.c.year, t.deals.c.announced] if f.sort == "announced" else [_sort_column(f.sort)]
+    order = [c.desc().nulls_last() if f.descending else c.asc().nulls_last() for c in columns]
+    query = select(t.deals).where(*_deal_conditions(engine, f)).order_by(*order, t.deals.c.id.desc())
     if f.limit is not None:
         query = query.limit(f.limit)
     if f.offset:

@@ -366,7 +366,7 @@ class _BatchSession:
         # The furthest status reached: a later article recalling the "announced" deal does not undo its closing.
         latest = max(news, key=lambda s: (_STATUS_RANK.get(s.status, 0), s.published or date.min), default=None)
         years = [s.year for s in sources if s.year]
-        dates = [s.published for s in (news or sources) if s.published]
+        dates = [s.published for s in news if s.published]  # a background mention does not date the deal
         values: dict[str, Any] = {
             "status": latest.status if latest else None,
             "year": min(years) if years else None,
