@@ -1,0 +1,222 @@
+"""The web app in a real browser: Debian's Chromium, headless, driven by Playwright, against
+`biodeals serve` started on a free localhost port over the bundled samples (written for the
+project). Screenshots go to test-artifacts/screenshots/.
+
+Skipped when /usr/bin/chromium is absent, unless BIODEALS_REQUIRE_BROWSER is set (as in CI).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+from biodeals.cli.commands import sample_paths
+from biodeals.service.ingest import ingest
+from biodeals.store import connect
+
+CHROMIUM = os.environ.get("BIODEALS_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+TOKEN = "browser-test-token"
+INJECTION = """<script>window.__pwned = 1; alert('pwned')</script> Zentra Bio and Opaline Pharma Sign License
+
+BOSTON, May 5, 2026 -- Opaline Pharma, Inc. and Zentra Bio, Inc. today announced an exclusive license
+agreement for ZB-9 <img src=x onerror="window.__pwned = 1">, a small molecule inhibitor of JAK1 for
+atopic dermatitis. Zentra will receive an upfront payment of $20 million.
+"""
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("BIODEALS_REQUIRE_BROWSER"),
+    reason=f"no Chromium at {CHROMIUM} (Debian package chromium; .ci/run installs it)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`biodeals serve` on a knowledge base of the samples plus one document posted through the
+    API that carries HTML to inject."""
+    db = tmp_path_factory.mktemp("web") / "kb.db"
+    engine = connect(db)
+    ingest(sample_paths(), engine)
+    engine.dispose()
+    port = _free_port()
+    env = {**os.environ, "BIODEALS_API_TOKEN": TOKEN}
+    command = [sys.executable, "-m", "biodeals.cli", "serve", "--db", str(db), "--port", str(port)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/api/stats", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"biodeals serve did not start: {process.stdout.read().decode() if process.stdout else ''}")
+        posted = httpx.post(
+            f"{base}/api/documents",
+            json={"text": INJECTION, "title": "<b onmouseover=alert(1)>Zentra</b>"},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
+        assert posted.status_code == 201, posted.text
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"BIODEALS_REQUIRE_BROWSER is set but there is no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server, request):
+    """A fresh page that records every host it contacts and every dialog it opens."""
+    context = browser.new_context(viewport={"width": 1300, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.hosts = set()
+    page.dialogs = []
+    page.on("request", lambda r: page.hosts.add(urlparse(r.url).hostname))
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.set_default_timeout(10_000)
+    yield page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert page.hosts <= {"127.0.0.1"}, f"the page loaded from elsewhere: {page.hosts}"
+    assert not page.dialogs
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_deals_table_facet_deal_evidence_company_graph(page, server):
+    api = httpx.get(f"{server}/api/deals", params={"limit": 500}).json()
+    page.goto(server)
+    rows = page.locator("table.deals tbody tr")
+    assert rows.count() == api["total"] and page.locator("#deal-total").inner_text() == str(api["total"])
+    shot(page, "01-deals")
+
+    # a facet narrows the table in place (htmx) and the URL follows
+    acquisitions = [d for d in api["items"] if "acquisition" in d["types"]]
+    page.locator('.facet[data-facet="type"] a', has_text="acquisition").click()
+    page.wait_for_url("**type=acquisition**")
+    page.wait_for_function(f"document.querySelector('#deal-total').textContent === '{len(acquisitions)}'")
+    assert rows.count() == len(acquisitions)
+    assert page.locator('.facet[data-facet="type"] .chosen').inner_text().endswith("acquisition")
+    shot(page, "02-facet-acquisition")
+
+    # the deal page shows its fields and highlights the sentences and values they came from
+    orinda = next(d for d in acquisitions if any(p["name"].startswith("Orinda") for p in d["parties"]))
+    page.locator(f'a.deal-link:text-is("{orinda["id"]}")').click()
+    page.wait_for_url(f"**/deals/{orinda['id']}")
+    sentence = page.locator("details[open] .doc-text .sentence").first
+    assert sentence.is_visible() and sentence.inner_text().strip()
+    value = page.locator("table.fields tr", has_text="Total value").locator("a.ev-link").first
+    quoted = value.inner_text().strip("“”")
+    value.click()
+    active = page.locator(".doc-text .active-evidence").first
+    active.wait_for()
+    assert quoted in active.inner_text() or active.inner_text() in quoted
+    page.wait_for_function(
+        "(() => { const r = document.querySelector('.doc-text .active-evidence').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= window.innerHeight; })()"
+    )
+    shot(page, "03-deal-evidence")
+
+    # the company page draws the partnership network
+    page.locator("table.fields a", has_text="Corvexa").first.click()
+    page.wait_for_url("**/companies/*")
+    graph = page.locator("#graph[data-nodes]")
+    graph.wait_for()
+    corvexa = httpx.get(f"{server}/api/companies/Corvexa").json()
+    assert int(graph.get_attribute("data-nodes")) == len(corvexa["partners"]) + 1
+    assert page.locator("#graph canvas").count() >= 1
+    assert page.evaluate("window.biodealsGraph.nodes().length") == len(corvexa["partners"]) + 1
+    shot(page, "04-company-graph")
+
+
+def test_download_csv_of_the_filtered_view(page, server, tmp_path):
+    expected = httpx.get(f"{server}/api/deals", params={"type": "license", "limit": 500}).json()["total"]
+    page.goto(f"{server}/?type=license&limit=1")
+    with page.expect_download() as download:
+        page.locator("a.download", has_text="CSV").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == expected > 1 and all("license" in row["types"] for row in rows)
+
+
+def test_dashboard_charts_and_search(page, server):
+    page.goto(f"{server}/dashboard")
+    page.wait_for_function("document.body.dataset.charts !== undefined")
+    drawn = page.evaluate("[...document.querySelectorAll('.charts canvas')].filter(c => Chart.getChart(c)).length")
+    assert drawn == 4
+    shot(page, "05-dashboard")
+
+    page.fill("header input[name=q]", "cholangiocarcinoma")
+    page.press("header input[name=q]", "Enter")
+    page.wait_for_url("**/search?q=cholangiocarcinoma")
+    assert page.locator(".search-results li").count() == 2
+    shot(page, "06-search")
+
+
+def test_injected_html_stays_inert(page, server):
+    [hit] = httpx.get(f"{server}/api/search", params={"q": "Zentra Opaline"}).json()
+    page.goto(f"{server}/documents/{hit['id']}")
+    text = page.locator(".doc-text").inner_text()
+    assert "<script>window.__pwned = 1; alert('pwned')</script>" in text and "<img src=x" in text
+    assert page.locator("h1").inner_text() == "<b onmouseover=alert(1)>Zentra</b>"
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator(".doc-text script, .doc-text img, h1 b").count() == 0
+    [deal] = httpx.get(f"{server}/api/deals", params={"company": "Zentra"}).json()["items"]
+    page.goto(f"{server}/deals/{deal['id']}")
+    assert "<img src=x" in page.locator(".doc-text").first.inner_text()
+    assert page.evaluate("window.__pwned") is None
+    shot(page, "07-injection-inert")
+
+
+def test_unknown_deal_is_a_404_page(page, server):
+    response = page.goto(f"{server}/deals/99999")
+    assert response.status == 404 and "no such deal" in page.locator(".problem").inner_text()
+
