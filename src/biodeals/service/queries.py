@@ -298,21 +298,21 @@ def _deal_summaries(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
         .join(t.entities, t.entities.c.id == t.deal_parties.c.entity_id)
         .where(t.deal_parties.c.deal_id.in_(ids))
         .order_by(t.deal_parties.c.deal_id, t.entities.c.id)
-    ):
+    ).all():
         parties[deal_id].append({"id": entity_id, "name": name, "role": role})
     types: dict[int, list[str]] = defaultdict(list)
     for deal_id, kind in conn.execute(
         select(t.deal_types.c.deal_id, t.deal_types.c.type)
         .where(t.deal_types.c.deal_id.in_(ids))
         .order_by(t.deal_types.c.type)
-    ):
+    ).all():
         types[deal_id].append(kind)
     modalities: dict[int, list[str]] = defaultdict(list)
     for deal_id, modality in conn.execute(
         select(t.deal_modalities.c.deal_id, t.deal_modalities.c.modality)
         .where(t.deal_modalities.c.deal_id.in_(ids))
         .order_by(t.deal_modalities.c.modality)
-    ):
+    ).all():
         modalities[deal_id].append(modality)
     linked: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
     for deal_id, entity_id, kind, name, standard_id in conn.execute(
@@ -322,7 +322,7 @@ def _deal_summaries(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
         .join(t.entities, t.entities.c.id == t.deal_entities.c.entity_id)
         .where(t.deal_entities.c.deal_id.in_(ids))
         .order_by(t.entities.c.name)
-    ):
+    ).all():
         linked[deal_id, kind].append({"id": entity_id, "name": name, "standard_id": standard_id})
     sources = dict(
         conn.execute(
@@ -527,7 +527,7 @@ def _aliases(conn: Any, entity_ids: list[int]) -> dict[int, list[str]]:
         select(t.entity_aliases.c.entity_id, t.entity_aliases.c.alias)
         .where(t.entity_aliases.c.entity_id.in_(entity_ids))
         .order_by(t.entity_aliases.c.alias)
-    ):
+    ).all():
         if alias not in found[entity_id]:
             found[entity_id].append(alias)
     return found
@@ -669,14 +669,14 @@ def list_readouts(
             select(t.readout_entities.c.readout_id, t.entities.c.kind, t.entities.c.name)
             .join(t.entities, t.entities.c.id == t.readout_entities.c.entity_id)
             .where(t.readout_entities.c.readout_id.in_(ids))
-        ):
+        ).all():
             linked[readout_id, kind].append(name)
         endpoints: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for readout_id, name, value, unit in conn.execute(
             select(t.endpoints.c.readout_id, t.endpoints.c.name, t.endpoints.c.value, t.endpoints.c.unit)
             .where(t.endpoints.c.readout_id.in_(ids))
             .order_by(t.endpoints.c.id)
-        ):
+        ).all():
             endpoints[readout_id].append({"name": name, "value": value, "unit": unit})
     return [
         {
