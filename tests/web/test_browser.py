@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -23,6 +19,7 @@ import pytest
 from biodeals.cli.commands import sample_paths
 from biodeals.service.ingest import ingest
 from biodeals.store import connect
+from tests.web.serving import running
 
 CHROMIUM = os.environ.get("BIODEALS_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -40,12 +37,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`biodeals serve` on a knowledge base of the samples plus one document posted through the
@@ -54,20 +45,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine = connect(db)
     ingest(sample_paths(), engine)
     engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "BIODEALS_API_TOKEN": TOKEN}
-    command = [sys.executable, "-m", "biodeals.cli", "serve", "--db", str(db), "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/api/stats", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"biodeals serve did not start: {process.stdout.read().decode() if process.stdout else ''}")
+    with running("serve", "--db", str(db), env={"BIODEALS_API_TOKEN": TOKEN}) as base:
         posted = httpx.post(
             f"{base}/api/documents",
             json={"text": INJECTION, "title": "<b onmouseover=alert(1)>Zentra</b>"},
@@ -75,11 +53,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
         assert posted.status_code == 201, posted.text
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout:
-            process.stdout.close()
 
 
 @pytest.fixture(scope="module")
