@@ -54,6 +54,17 @@ def test_results_of_both_studies_go_to_each_named_trial():
     assert all(r["phase"] == "3" for r in record["readouts"])
 
 
+def test_trial_name_and_its_registry_number_are_one_readout():
+    for trial in ("KESTREL-2 (NCT04412345)", "NCT04412345 (KESTREL-2)"):
+        record = _record(
+            f"Orrin Bio reported positive topline results from {trial}, a Phase 3 trial of ORB-4471, which "
+            "showed an objective response rate of 41% in renal cell carcinoma."
+        )
+        (readout,) = record["readouts"]
+        assert readout["trial"] == {"name": "KESTREL-2", "aliases": ["NCT04412345"]}
+        assert {"name": "ORR", "value": 41.0, "unit": "%"} in readout["endpoints"]
+
+
 def test_trial_plans_are_not_readouts():
     record = _record("Halden Pharma plans to initiate the Phase 3 BRAVO-3 study of zelbatinib in 2026.")
     assert record["readouts"] == []

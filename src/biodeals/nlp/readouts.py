@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from biodeals.ingest.document import Document
@@ -130,10 +131,32 @@ def _may_report(document: Document, analysis: Analysis, start: int) -> bool:
     )
 
 
+_REGISTRY_ID = re.compile(r"^(?:NCT\d{8}|EudraCT|ISRCTN|CTR|jRCT|ACTRN|ChiCTR)", re.I)
+_APPOSITION = re.compile(r"^\s*[(,]\s*$")
+
+
+def registry_aliases(trials: list[Entity], text: str) -> dict[str, Entity]:
+    """Registry numbers that name a trial also named in words: "ORCHID-3 (NCT05551234)" or
+    "NCT05551234 (ORCHID-3)" -> {"NCT05551234": ORCHID-3}. One trial, not two readouts."""
+    mentions = sorted(((m.start, m.end, trial) for trial in trials for m in trial.mentions), key=lambda x: x[:2])
+    same: dict[str, Entity] = {}
+    for (_, first_end, first), (second_start, _, second) in pairwise(mentions):
+        if first is second or not _APPOSITION.match(text[first_end:second_start]):
+            continue
+        first_is_id, second_is_id = bool(_REGISTRY_ID.match(first.name)), bool(_REGISTRY_ID.match(second.name))
+        if first_is_id != second_is_id:
+            registry, named = (first, second) if first_is_id else (second, first)
+            same.setdefault(registry.name, named)
+    return same
+
+
 def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
     """SCHEMA.md readout records with ``evidence`` spans (cleaned-text offsets)."""
     text = document.text
-    doc_trials = sorted(analysis.of("trial"), key=lambda t: t.mentions[0].start)
+    registry = registry_aliases(analysis.of("trial"), text)
+    doc_trials = sorted(
+        (t for t in analysis.of("trial") if t.name not in registry), key=lambda t: t.mentions[0].start
+    )
     groups: dict[str, _Group] = {}
     last: _Group | None = None  # the trial group most recently extended
     for start, end in spans:
@@ -142,7 +165,8 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
         sentence = text[start:end]
         has_values = bool(endpoints_in(sentence))
         strong = bool(_STRONG_RESULT.search(sentence))
-        trials: list[Entity | None] = list(analysis.within("trial", start, end))
+        named = {(r := registry.get(t.name, t)).name: r for t in analysis.within("trial", start, end)}
+        trials: list[Entity | None] = list(named.values())
         if not trials:
             trials = _trials_referred(sentence, start, doc_trials, last)
         # a new readout needs a strong result cue; the sentences after it may just say "data"
@@ -162,7 +186,12 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
             if (start, end) not in group.sentences:
                 group.sentences.append((start, end))
             last = group if trial else last
-    return [_readout(group, analysis, text) for group in groups.values()]
+    records = [_readout(group, analysis, text) for group in groups.values()]
+    for record in records:
+        trial = record["trial"]
+        if trial:
+            trial["aliases"] += [code for code, named in registry.items() if named.name == trial["name"]]
+    return records
 
 
 def _readout(group: _Group, analysis: Analysis, text: str) -> dict[str, Any]:
