@@ -188,10 +188,11 @@ def test_writes_need_the_token(client):
 
 
 def test_a_server_without_token_is_read_only(db_url, monkeypatch):
-    monkeypatch.delenv("BIODEALS_API_TOKEN", raising=False)
+    monkeypatch.setenv("BIODEALS_API_TOKEN", "")
     with build_client(db_url) as client:
-        response = client.post("/api/documents", json={"text": LICENSE_TEXT}, headers=AUTH)
-        assert response.status_code == 403 and "BIODEALS_API_TOKEN" in response.json()["detail"]
+        for headers in (AUTH, {"Authorization": "Bearer "}):
+            response = client.post("/api/documents", json={"text": LICENSE_TEXT}, headers=headers)
+            assert response.status_code == 403 and "BIODEALS_API_TOKEN" in response.json()["detail"]
 
 
 def test_posting_text_ingests_it_once(client):

@@ -109,7 +109,8 @@ def create_app(
         redoc_url=None,
     )
     app.state.engine = engine
-    app.state.api_token = api_token if api_token is not None else os.environ.get("BIODEALS_API_TOKEN") or None
+    # an empty token is no token: it must never authorize an empty Bearer header
+    app.state.api_token = (api_token if api_token is not None else os.environ.get("BIODEALS_API_TOKEN")) or None
     app.state.write_lock = Lock()  # one writer at a time: the store's batches are not meant to interleave
     app.state.max_body_bytes = max_body_bytes
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)

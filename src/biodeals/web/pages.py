@@ -31,7 +31,8 @@ MAX_SOURCE_TEXTS = 12  # a much-reported deal shows the text of its first source
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters["money"] = format_money
-templates.env.globals["facet_names"] = ("type", "status", "modality", "year", "company")
+_FACETS = ("type", "status", "modality", "year", "company")
+templates.env.globals["facet_names"] = _FACETS
 
 
 def static_files() -> StaticFiles:
@@ -87,18 +88,15 @@ def deals_page(request: Request) -> HTMLResponse:
         query = DealQuery.model_validate(params)
     except ValidationError as error:
         problems, query, params = _problems(error), DealQuery(), {}
+    deals: list[dict[str, Any]] = []
+    total, facets = 0, {name: [] for name in _FACETS}
     try:
         deal_filter = query.to_filter()
         deals = queries.list_deals(engine, deal_filter)
         total = queries.count_deals(engine, deal_filter)
         facets = queries.deal_facets(engine, deal_filter)
-    except ConfigError as error:
+    except ConfigError as error:  # e.g. search text without a word in it: explained, nothing listed
         problems.append(str(error))
-        params.pop("q", None)
-        query = DealQuery.model_validate(params)
-        deal_filter = query.to_filter()
-        deals, total = queries.list_deals(engine, deal_filter), queries.count_deals(engine, deal_filter)
-        facets = queries.deal_facets(engine, deal_filter)
     return _page(
         request,
         "deals.html",
