@@ -11,12 +11,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-from biodeals.service.queries import DealFilter
+from biodeals.service.queries import DEAL_STATUSES, DEAL_TYPES, ROLES, DealFilter, DealSort
 
-DealType = Literal["acquisition", "asset_purchase", "license", "option", "collaboration", "equity", "manufacturing", "supply"]
-DealStatus = Literal["announced", "completed", "terminated", "amended"]
-Role = Literal["licensee", "licensor", "acquirer", "target", "investor", "investee", "client", "provider", "partner"]
-Sort = Literal["announced", "year", "upfront", "milestones", "total_value", "sources", "id"]
+# the service's vocabularies as validated choices (listed in the OpenAPI schema)
+DealType = Literal[DEAL_TYPES]  # type: ignore[valid-type]
+DealStatus = Literal[DEAL_STATUSES]  # type: ignore[valid-type]
+Role = Literal[ROLES]  # type: ignore[valid-type]
 
 MAX_PAGE = 500
 
@@ -40,7 +40,7 @@ class DealQuery(BaseModel):
     min_upfront: float | None = Field(None, ge=0)
     min_total: float | None = Field(None, ge=0)
     q: str | None = Field(None, max_length=500, description="Full text over the deals' source documents")
-    sort: Sort = "announced"
+    sort: DealSort = "announced"
     order: Literal["asc", "desc"] = "desc"
     limit: int = Field(50, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0)

@@ -177,6 +177,16 @@ class _Sentence:
     text: str
     companies: list[Entity]
     types: set[str]
+    type_spans: dict[str, tuple[int, int]]  # where the sentence first states each deal type (evidence)
+
+
+def _type_matches(text: str, offset: int) -> dict[str, tuple[int, int]]:
+    """The first words of ``text`` (which starts at ``offset``) stating each deal type."""
+    return {
+        kind: (offset + match.start(), offset + match.end())
+        for kind, pattern in DEAL_TYPES.items()
+        if (match := pattern.search(text))
+    }
 
 
 @dataclass(slots=True)
@@ -214,7 +224,8 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         if section and section.kind in ("forward_looking", "contact"):
             continue
         text = document.text[start:end]
-        types = {kind for kind, pattern in DEAL_TYPES.items() if pattern.search(text)}
+        type_spans = _type_matches(text, start)
+        types = set(type_spans)
         if not types:
             continue
         companies = analysis.within("company", start, end)
@@ -225,7 +236,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         if _NOT_A_DEAL.search(text) and len(types) == 1 and "acquisition" not in types:
             continue
         companies.sort(key=lambda e: _first_index(e, start, end))
-        found.append(_Sentence(start, end, text, companies, types))
+        found.append(_Sentence(start, end, text, companies, types, type_spans))
     return found
 
 
@@ -294,8 +305,9 @@ def attach_money_sentences(
         companies = analysis.within("company", start, end)
         names = {c.name for c in companies}
         target = next((d for d in current if names & {c.name for c in d.companies}), current[0])
-        types = {kind for kind, pattern in DEAL_TYPES.items() if pattern.search(sentence_text)}
-        target.sentences.append(_Sentence(start, end, sentence_text, companies, types & {"equity", "option"}))
+        type_spans = _type_matches(sentence_text, start)
+        stated = set(type_spans) & {"equity", "option"}
+        target.sentences.append(_Sentence(start, end, sentence_text, companies, stated, type_spans))
         target.sentences.sort(key=lambda s: s.start)
 
 
@@ -507,12 +519,9 @@ def _type_evidence(draft: DealDraft, types: set[str]) -> list[dict[str, Any]]:
     """For each deal type, the first words of the deal's sentences that state it."""
     evidence = []
     for kind in sorted(types, key=TYPE_PRIORITY.index):
-        for sentence in draft.sentences:
-            match = DEAL_TYPES[kind].search(sentence.text)
-            if match:
-                start = sentence.start + match.start()
-                evidence.append({"field": "types", "start": start, "end": sentence.start + match.end()})
-                break
+        span = next((s.type_spans[kind] for s in draft.sentences if kind in s.type_spans), None)
+        if span:
+            evidence.append({"field": "types", "start": span[0], "end": span[1]})
     return evidence
 
 

@@ -457,16 +457,10 @@ def get_document(engine: Engine, document_id: int) -> dict[str, Any]:
         deals = _deal_summaries(conn, conn.execute(select(t.deals).where(t.deals.c.id.in_(deal_ids))).all())
         evidence = _evidence(conn, t.evidence.c.document_id == document_id)
     return {
-        "id": row.id,
+        **_document_fields(row),
         "content_hash": row.content_hash,
-        "name": row.name,
-        "title": row.title,
-        "source": row.source,
-        "url": row.url,
-        "published": row.published.isoformat() if row.published else None,
         "language": row.language,
         "error": row.error,
-        "text": row.text,
         "deals": deals,
         "readouts": list_readouts(engine, document_id=document_id, limit=None),
         "evidence": evidence,
@@ -480,17 +474,18 @@ def document_texts(engine: Engine, document_ids: list[int]) -> dict[int, dict[st
         rows = conn.execute(
             select(d.id, d.name, d.title, d.url, d.source, d.published, d.text).where(d.id.in_(document_ids))
         ).all()
+    return {r.id: _document_fields(r) for r in rows}
+
+
+def _document_fields(row: Any) -> dict[str, Any]:
     return {
-        r.id: {
-            "id": r.id,
-            "name": r.name,
-            "title": r.title,
-            "url": r.url,
-            "source": r.source,
-            "published": r.published.isoformat() if r.published else None,
-            "text": r.text,
-        }
-        for r in rows
+        "id": row.id,
+        "name": row.name,
+        "title": row.title,
+        "url": row.url,
+        "source": row.source,
+        "published": row.published.isoformat() if row.published else None,
+        "text": row.text,
     }
 
 

@@ -84,7 +84,7 @@ function drawCharts() {
       { label: "Total value, USD bn", data: items.map(usd), backgroundColor: "#c0392b", xAxisID: "value" },
     ], true);
   }
-  document.body.dataset.charts = String(window.Chart.instances ? Object.keys(window.Chart.instances).length : 4);
+  document.body.dataset.charts = "drawn"; // a marker for the browser tests
 }
 
 function init() {
