@@ -73,6 +73,10 @@ def test_dates_and_dateline():
     found = [(d.text, d.precision) for d in find_dates(text)]
     assert found == [("July 14, 2023", "day"), ("2016", "year"), ("14 July 2023", "day"), ("Dec. 20, 2024", "day")]
     assert dateline(text).isoformat() == "2023-07-14"
+    # a long headline pushes the dateline down: the latest day-precise date is the release's own
+    headline = "Acme Announces Equity Investment " * 20
+    assert dateline(headline + "-- In 2016 and on March 1, 2021; NEW YORK, Nov. 18, 2021 --").isoformat() == "2021-11-18"
+    assert dateline("No date at all, only the year 2016.") is None
 
 
 def test_sentences_respect_abbreviations():

@@ -82,8 +82,14 @@ def find_dates(text: str) -> list[DateMention]:
 
 
 def dateline(text: str, window: int = 400) -> date | None:
-    """The day-precise date near the top of a press release ("INDIANAPOLIS, July 14, 2023")."""
-    for mention in find_dates(text[:window]):
-        if mention.precision == "day":
-            return mention.value
-    return None
+    """The date a press release is issued (see ``publication_date``)."""
+    return publication_date(find_dates(text), window)
+
+
+def publication_date(dates: list[DateMention], window: int = 400) -> date | None:
+    """The day-precise date near the top of a press release ("INDIANAPOLIS, July 14, 2023");
+    when a long headline pushes it further down, the latest day-precise date in the text (a
+    release rarely states a day after its own, while it often cites earlier ones)."""
+    days = [m for m in dates if m.precision == "day"]
+    head = next((m.value for m in days if m.start < window), None)
+    return head or max((m.value for m in days), default=None)

@@ -501,6 +501,68 @@ def _subject_scope(draft: DealDraft, document: Document, spans: list[tuple[int, 
     return scope
 
 
+# A modality named in a list of product classes ("medicines and vaccines", "pharmaceuticals,
+# vaccines and animal intelligence solutions") describes a company's portfolio, not the deal.
+_PRODUCT_CLASSES = (
+    r"(?:medicines|pharmaceuticals|therapeutics|therapies|treatments|drugs|devices|diagnostics|products"
+    r"|solutions|biologics|vaccines|animal health)"
+)
+_PORTFOLIO_BEFORE = re.compile(rf"\b{_PRODUCT_CLASSES},?\s+(?:and\s+|or\s+)?(?:\w+\s+)?$", re.I)
+_PORTFOLIO_AFTER = re.compile(rf"^,?\s+(?:and|or)\s+(?:\w+\s+)?{_PRODUCT_CLASSES}\b|^,\s+\w+(?:\s+\w+)?,", re.I)
+
+# The modality an international nonproprietary name's stem states (WHO stem book).
+_STEM_MODALITY = (
+    (("vedotin", "deruxtecan", "govitecan", "mafodotin", "tansine", "dotin", "tecan"), "antibody-drug conjugate"),
+    (("mab",), "antibody"),
+    (("tide", "glutide"), "peptide"),
+    (("siran", "rsen", "tirsen"), "rna"),
+    (("cel",), "cell therapy"),
+    (("gene", "vec"), "gene therapy"),
+    (("cept", "kinra", "leukin", "plermin", "ase"), "protein"),
+    (
+        (
+            "tinib", "ciclib", "rafenib", "parib", "lisib", "rasib", "stat", "vir", "gliflozin", "gliptin", "sartan",
+            "degib", "lukast", "zomib", "lutamide", "trozole", "oxaban", "gatran", "sertib", "fenib", "zolamide",
+            "gepant", "pirdine", "pride", "azepam", "olol", "prazole",
+        ),
+        "small molecule",
+    ),
+)
+
+
+def _stem_modality(asset: Entity) -> str | None:
+    for name in asset.names:
+        word = name.lower().rsplit(maxsplit=1)[-1] if name.strip() else ""
+        for stems, modality in _STEM_MODALITY:
+            if word.endswith(stems):
+                return modality
+    return None
+
+
+def _deal_modalities(
+    analysis: Analysis, text: str, scope: list[tuple[int, int]], assets: list[Entity]
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The deal's modalities with evidence: modality words in its scope (not those listing a
+    company's product classes) and the modality the INN stems of its assets state."""
+    found: dict[str, dict[str, Any]] = {}
+    for start, end in scope:
+        for entity in analysis.within("modality", start, end):
+            for m in entity.mentions:
+                if not start <= m.start < end or entity.name in found:
+                    continue
+                if _PORTFOLIO_BEFORE.search(text[max(0, m.start - 40) : m.start]) or _PORTFOLIO_AFTER.search(
+                    text[m.end : m.end + 40]
+                ):
+                    continue
+                found[entity.name] = {"field": "modalities", "start": m.start, "end": m.end}
+    for asset in assets:
+        modality = _stem_modality(asset)
+        if modality and modality not in found:
+            first = min(asset.mentions, key=lambda m: m.start)
+            found[modality] = {"field": "modalities", "start": first.start, "end": first.end}
+    return sorted(found), list(found.values())
+
+
 def _mention_evidence(field: str, entities: list[Entity], ranges: list[tuple[int, int]]) -> list[dict[str, Any]]:
     """For each entity, its first mention inside ``ranges``: where the text names that value."""
     evidence = []
@@ -555,7 +617,8 @@ def extract_deals(
             return list(seen.values())
 
         assets, targets = inside("drug"), inside("target")
-        indications, modalities = most_specific(inside("disease")), inside("modality")
+        indications = most_specific(inside("disease"))
+        modalities, modality_evidence = _deal_modalities(analysis, document.text, scope, assets)
         parties = _roles(draft, primary, document.text)
         sentence_spans = [(s.start, s.end) for s in draft.sentences]
         evidence += _type_evidence(draft, types)
@@ -564,9 +627,9 @@ def extract_deals(
             ("assets", assets),
             ("targets", targets),
             ("indications", indications),
-            ("modalities", modalities),
         ):
             evidence += _mention_evidence(name, entities, scope)
+        evidence += modality_evidence
 
         royalties = None
         if _ROYALTY.search(text_of):
@@ -585,7 +648,7 @@ def extract_deals(
                 "assets": [_named(e) for e in assets],
                 "targets": [_named(e) for e in targets],
                 "indications": [_named(e) for e in indications],
-                "modalities": sorted({e.name for e in modalities}),
+                "modalities": modalities,
                 "evidence": evidence,
             }
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from biodeals.ingest.document import Document
-from biodeals.nlp.dates import dateline
+from biodeals.nlp.dates import publication_date
 from biodeals.nlp.deals import extract_deals
 from biodeals.nlp.pipeline import Analysis, recognize
 from biodeals.nlp.readouts import extract_readouts
@@ -40,7 +40,7 @@ def entity_record(document: Document, entity: Entity) -> dict[str, Any]:
 def build_record(document: Document, analysis: Analysis) -> dict[str, Any]:
     """The SCHEMA.md record for ``document`` (deals and readouts filled by the extraction
     steps) plus an ``entities`` section."""
-    published = document.published or dateline(document.text)
+    published = document.published or publication_date(analysis.dates)
     spans = split_sentences(document.text)
     deals = extract_deals(document, analysis, spans, published)
     readouts = extract_readouts(document, analysis, spans)
