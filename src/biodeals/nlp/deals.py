@@ -43,7 +43,7 @@ DEAL_TYPES: dict[str, re.Pattern[str]] = {
     ),
     "equity": re.compile(
         r"\b(?:equity (?:investment|stake|purchase)|(?:minority|strategic) investment|invest(?:s|ed|ing|ment)? (?:of )?(?:US)?\$"
-        r"|(?:invest(?:s|ed|ing|ment)?|stake) (?:of \S+ )?in (?:the (?:common )?shares of )?(?=[A-Z])|investment (?:from|by) (?=[A-Z])"
+        r"|(?:invest(?:s|ed|ing|ment)?|stake) (?:of \S+ )?in (?:the (?:common )?shares of )?(?-i:(?=[A-Z]))|investment (?:from|by) (?-i:(?=[A-Z]))"
         r"|purchase of \w+ equity|co-invest\w*|founded (?:in \d{4} )?by|Series [A-F]\b|financing round"
         r"|private placement|led the (?:round|financing)|participat\w+ in the (?:round|financing)|purchase of (?:common )?shares)",
         re.I,
@@ -181,12 +181,17 @@ class _Sentence:
 
 
 def _type_matches(text: str, offset: int) -> dict[str, tuple[int, int]]:
-    """The first words of ``text`` (which starts at ``offset``) stating each deal type."""
-    return {
-        kind: (offset + match.start(), offset + match.end())
-        for kind, pattern in DEAL_TYPES.items()
-        if (match := pattern.search(text))
-    }
+    """The first words of ``text`` (which starts at ``offset``) stating each deal type; "license"
+    inside an option ("an option to license") states the option, not a licence."""
+    found = {}
+    options = [m.span() for m in DEAL_TYPES["option"].finditer(text)]
+    for kind, pattern in DEAL_TYPES.items():
+        for match in pattern.finditer(text):
+            if kind == "license" and any(start <= match.start() < end for start, end in options):
+                continue
+            found[kind] = (offset + match.start(), offset + match.end())
+            break
+    return found
 
 
 @dataclass(slots=True)
@@ -563,6 +568,18 @@ def _deal_modalities(
     return sorted(found), list(found.values())
 
 
+def _asset_sentences(assets: list[Entity], spans: list[tuple[int, int]], document: Document) -> list[tuple[int, int]]:
+    """Body sentences that name one of the deal's assets: where the text says what it targets
+    ("patritumab deruxtecan (HER3-DXd), a HER3 directed DXd ADC")."""
+    starts = sorted(m.start for a in assets for m in a.mentions if document.section_at(m.start) is None)
+    found = []
+    for start, end in spans:
+        index = bisect.bisect_left(starts, start)
+        if index < len(starts) and starts[index] < end:
+            found.append((start, end))
+    return found
+
+
 def _mention_evidence(field: str, entities: list[Entity], ranges: list[tuple[int, int]]) -> list[dict[str, Any]]:
     """For each entity, its first mention inside ``ranges``: where the text names that value."""
     evidence = []
@@ -616,19 +633,20 @@ def extract_deals(
                     seen.setdefault(e.name, e)
             return list(seen.values())
 
-        assets, targets = inside("drug"), inside("target")
+        assets = inside("drug")
+        asset_scope = scope + [
+            span for span in _asset_sentences(assets, spans, document) if span not in scope
+        ]
+        targets = inside("target", asset_scope)
         indications = most_specific(inside("disease"))
         modalities, modality_evidence = _deal_modalities(analysis, document.text, scope, assets)
         parties = _roles(draft, primary, document.text)
         sentence_spans = [(s.start, s.end) for s in draft.sentences]
         evidence += _type_evidence(draft, types)
         evidence += _mention_evidence("parties", [e for e, _ in parties], sentence_spans)
-        for name, entities in (
-            ("assets", assets),
-            ("targets", targets),
-            ("indications", indications),
-        ):
-            evidence += _mention_evidence(name, entities, scope)
+        evidence += _mention_evidence("assets", assets, scope)
+        evidence += _mention_evidence("targets", targets, asset_scope)
+        evidence += _mention_evidence("indications", indications, scope)
         evidence += modality_evidence
 
         royalties = None
