@@ -19,6 +19,7 @@ import ahocorasick
 from biodeals.ingest.document import Document
 from biodeals.nlp.money import Money
 from biodeals.nlp.pipeline import Analysis
+from biodeals.nlp.resolve import GENERIC_FIRST_WORDS, normalise_name
 from biodeals.nlp.spans import Entity, Label, most_specific
 
 DEAL_TYPES: dict[str, re.Pattern[str]] = {
@@ -119,7 +120,15 @@ _NOT_A_DEAL = re.compile(
 )
 _COMPLETED = re.compile(r"\b(?:completed|completes|completion of the|closed|closes|has acquired|finalized)\b", re.I)
 _PROSPECTIVE = re.compile(r"\b(?:expect\w*|anticipat\w*|subject to|upon|will|would|to be)\b", re.I)
-_TERMINATED = re.compile(r"\bterminat\w+\b", re.I)
+# "terminates the agreement", not "refundable in the event of early termination"
+_TERMINATED = re.compile(
+    r"(?<!event of )(?<!early )(?<!right to )(?<!may )(?<!can )(?<!could )\bterminat(?:es?|ed|ing|ion of (?:the|its|their))\b",
+    re.I,
+)
+# an investment reported in the present or past tense has happened
+_INVESTED = re.compile(
+    r"\b(?:invests|invested|has made|made an?|closed|closes|raised|raises|completed|led|co-led|participated)\b", re.I
+)
 _AMENDED = re.compile(
     r"\b(?:expand\w*|extend\w*|extension of|amend\w*|renew\w*)\s+(?:\w+\s+){0,4}?"
     r"(?:agreement|collaboration|partnership|license|licence|alliance|deal)",
@@ -217,6 +226,20 @@ def _first_index(entity: Entity, start: int, end: int) -> int:
     return min((m.start for m in entity.mentions if start <= m.start < end), default=end)
 
 
+def _distinct_companies(companies: list[Entity]) -> list[Entity]:
+    """Drop a company that shares its first name word with one named before it: "Merck Animal
+    Health" and "Merck & Co., Inc." are a subsidiary and its parent, not two sides of a deal."""
+    kept: list[Entity] = []
+    seen: set[str] = set()
+    for company in companies:
+        first = normalise_name(company.name).split(" ", 1)[0]
+        if len(first) >= 3 and first in seen and first not in GENERIC_FIRST_WORDS:
+            continue
+        seen.add(first)
+        kept.append(company)
+    return kept
+
+
 def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[_Sentence]:
     """Sentences that state a deal: a deal word and at least one company, outside boilerplate
     (an "About" section still counts when it names two companies and a deal word)."""
@@ -240,7 +263,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             continue
         if _NOT_A_DEAL.search(text) and len(types) == 1 and "acquisition" not in types:
             continue
-        companies.sort(key=lambda e: _first_index(e, start, end))
+        companies = _distinct_companies(sorted(companies, key=lambda e: _first_index(e, start, end)))
         found.append(_Sentence(start, end, text, companies, types, type_spans))
     return found
 
@@ -455,6 +478,10 @@ def _status(draft: DealDraft) -> str | None:
         return "completed"
     if _AMENDED.search(words):
         return "amended"
+    if draft.types == {"equity"} and any(
+        _INVESTED.search(s.text) and not _PROSPECTIVE.search(s.text) for s in draft.sentences
+    ):
+        return "completed"
     return "announced"
 
 

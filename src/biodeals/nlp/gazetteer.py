@@ -21,7 +21,8 @@ def match_gazetteer(text: str, vocab: Vocabulary) -> list[Mention]:
 
     Terms and text are compared in ``match_key`` form, so punctuation inside a name matches any
     punctuation or space ("non-small cell" = "non-small-cell"); terms start at a word start by
-    construction and must end at a word end.
+    construction and must end at a word end. A company spelt with a capital is not found in
+    lowercase words.
     """
     found: list[Mention] = []
     for haystack, automaton in ((latinise(text), vocab.exact), (fold(text), vocab.folded)):
@@ -34,6 +35,8 @@ def match_gazetteer(text: str, vocab: Vocabulary) -> list[Mention]:
             end = last  # keyed[i] is text[i - 1]
             start = end - length + 1
             entry = vocab.entries[entry_index]
+            if entry.label == "company" and text[start].islower() and entry.name[:1].isupper():
+                continue  # "de novo" does not name Novo Nordisk; "bluebird bio" is spelt lowercase
             found.append(Mention(entry.label, start, end, text[start:end], f"v:{entry_index}", "gazetteer"))
     return found
 

@@ -44,7 +44,7 @@ _LEGAL_WORDS = {
     "oyj",
     "and",
 }
-_GENERIC_FIRST_WORDS = {
+GENERIC_FIRST_WORDS = {
     "united",
     "general",
     "national",
@@ -214,7 +214,7 @@ def resolve_entities(
         if len(words) < 2:
             continue
         first = words[0]
-        if first in _GENERIC_FIRST_WORDS or first in vocab.common_words or len(first) < 3:
+        if first in GENERIC_FIRST_WORDS or first in vocab.common_words or len(first) < 3:
             continue
         if first in by_norm:
             if by_norm[first].startswith("v:") and key.startswith("v:"):
