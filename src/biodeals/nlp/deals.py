@@ -175,6 +175,11 @@ _FRESH = re.compile(
     r"|will (?:acquire|receive|pay|make|invest|have)|definitive)\b",
     re.I,
 )
+# A deal the text places before its news without dating it.
+_EARLIER = re.compile(
+    r"\b(?:previously|formerly|earlier|had (?:\w+ )?(?:led|entered|signed|made|invested|acquired|licensed|partnered))\b",
+    re.I,
+)
 # "the two companies", "the parties": a deal sentence about the pair just named
 _PAIR_ANAPHOR = re.compile(r"\b(?:the|both) (?:two )?(?:companies|parties|partners)\b", re.I)
 
@@ -210,6 +215,7 @@ class DealDraft:
     companies: list[Entity]
     sentences: list[_Sentence] = field(default_factory=list)
     year: int | None = None
+    past: bool = False  # a deal the text dates before its news ("previously led") without a year
 
     @property
     def types(self) -> set[str]:
@@ -219,7 +225,7 @@ class DealDraft:
     def is_news(self) -> bool:
         """Whether a deal sentence reports it as news ("today announced", "signed", "will pay")
         rather than mentioning it as background."""
-        return any(_FRESH.search(s.text) for s in self.sentences if s.types)
+        return not self.past and any(_FRESH.search(s.text) for s in self.sentences if s.types)
 
 
 def _first_index(entity: Entity, start: int, end: int) -> int:
@@ -271,30 +277,31 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
 def group_deals(sentences: list[_Sentence], published_year: int | None) -> list[DealDraft]:
     """One draft per pair of companies (or lone company); a sentence that names a past year
     ("In 2016, ...") starts a separate draft for that year."""
-    drafts: dict[tuple[frozenset[str], int | None], DealDraft] = {}
+    drafts: dict[tuple[frozenset[str], int | None], DealDraft] = {}  # year -1: undated past deal
     lone: list[_Sentence] = []
     for sentence in sentences:
         year_match = _YEAR_IN.search(sentence.text)
         year = int(year_match.group(1)) if year_match else None
         if year is not None and published_year is not None and year >= published_year:
             year = None
+        past = year is None and bool(_EARLIER.search(sentence.text))
         if len(sentence.companies) < 2:
             lone.append(sentence)
             continue
         pair = frozenset(e.name for e in sentence.companies[:2])
-        key = (pair, year)
+        key = (pair, -1 if past else year)
         draft = drafts.get(key)
         if draft is None:
-            draft = drafts[key] = DealDraft(sentence.companies[:2], year=year)
+            draft = drafts[key] = DealDraft(sentence.companies[:2], year=year, past=past)
         if "equity" in sentence.types:  # a financing round has many investors
             known = {c.name for c in draft.companies}
             draft.companies += [c for c in sentence.companies[2:_MAX_PARTIES] if c.name not in known]
         draft.sentences.append(sentence)
     # a partnership the document only refers to ("its strategic partner") is the past deal it dates
     for (pair, year), draft in list(drafts.items()):
-        past = [d for (p, y), d in drafts.items() if p == pair and y is not None]
-        if year is None and past and not draft.is_news:
-            past[0].sentences = sorted(past[0].sentences + draft.sentences, key=lambda s: s.start)
+        dated = [d for (p, y), d in drafts.items() if p == pair and y is not None]
+        if year is None and dated and not draft.is_news:
+            dated[0].sentences = sorted(dated[0].sentences + draft.sentences, key=lambda s: s.start)
             del drafts[(pair, year)]
     # a sentence with one company joins the current-year deal that includes it
     for sentence in lone:
@@ -317,7 +324,7 @@ def attach_money_sentences(
     """Sentences that state deal money without a deal word ("Innate may receive up to $1.44
     billion in milestones") join the current deal that names one of their companies, else the
     first current deal."""
-    current = [d for d in drafts if d.year is None]
+    current = [d for d in drafts if d.year is None and not d.past]
     if not current:
         return
     taken = {(s.start, s.end) for d in drafts for s in d.sentences}
@@ -349,7 +356,9 @@ def _classify_money(sentence: str, money: Money, relative_start: int) -> str | N
     if money.per_share or money.amount < _SMALLEST_DEAL_TERM:
         return None  # share prices and per-share earnings ("EPS of $6.28") are not deal terms
     if re.match(r"\s*(?:in cash\s*)?,?\s*(?:inclusive of|including|comprising|consisting of)", after) or re.search(
-        r"(?:total|aggregate|deal|transaction|equity) value of\s*(?:approximately |about |up to )?$", before
+        r"(?:total|aggregate|deal|transaction|equity) value of\s*(?:approximately |about |up to )?$"
+        r"|\bvalue of the (?:transaction|deal|acquisition|agreement) (?:is|was|will be|could be)\s*[\w ]{0,20}$",
+        before,
     ):
         return "total_value"
     if _UPFRONT.search(near):
