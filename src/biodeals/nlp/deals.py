@@ -29,7 +29,9 @@ DEAL_TYPES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "license": re.compile(
-        r"\b(?:licen[cs](?:e|es|ed|ing|or|ee)|sublicen[cs]e|in-licen[cs]\w*|exclusive rights?)\b", re.I
+        r"\b(?:licen[cs](?:e|es|ed|ing|or|ee)|sublicen[cs]e|in-licen[cs]\w*|exclusive (?:[\w-]+,? (?:and )?){0,3}?rights?"
+        r"|(?:acquire|gain|obtain|receive|grant)s? (?:[\w-]+,? (?:and )?){0,4}?rights to (?:develop|commerciali[sz]e|market))\b",
+        re.I,
     ),
     "option": re.compile(
         r"\boptions?\s+(?:to|for)\s+(?:\w+\s+){0,2}?(?:license|licence|in-license|acquire|exclusive|extend|expand|obtain)"
