@@ -237,8 +237,10 @@ def _build_entities(mentions: list[Mention], groups: _Groups, vocab: Vocabulary)
     for m in mentions:
         if m.key.startswith("v:"):
             entry = vocab.entries[int(m.key[2:])]
-            concept = f"{entry.label}:{entry.id or entry.name}"
-            groups.union(by_concept.setdefault(concept, m.key), m.key)
+            # one concept per id, and entries of different sources with the same preferred name
+            # ("COVID-19" in MONDO, MeSH and the curated list) are one concept too
+            for concept in (f"{entry.label}:{entry.id or entry.name}", f"{entry.label}={entry.name.lower()}"):
+                groups.union(by_concept.setdefault(concept, m.key), m.key)
     clusters: dict[str, list[Mention]] = defaultdict(list)
     for m in sorted(mentions, key=lambda m: m.start):
         clusters[groups.find(m.key)].append(m)
