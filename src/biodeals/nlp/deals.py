@@ -199,15 +199,16 @@ class _Sentence:
 def _type_matches(text: str, offset: int) -> dict[str, tuple[int, int]]:
     """The first words of ``text`` (which starts at ``offset``) stating each deal type; "license"
     inside an option ("an option to license") states the option, not a licence."""
-    found = {}
-    options = [m.span() for m in DEAL_TYPES["option"].finditer(text)]
-    for kind, pattern in DEAL_TYPES.items():
-        for match in pattern.finditer(text):
-            if kind == "license" and any(start <= match.start() < end for start, end in options):
-                continue
-            found[kind] = (offset + match.start(), offset + match.end())
-            break
-    return found
+    found = {kind: match.span() for kind, pattern in DEAL_TYPES.items() if (match := pattern.search(text))}
+    if "license" in found and "option" in found:
+        options = [m.span() for m in DEAL_TYPES["option"].finditer(text)]
+        licence = (m for m in DEAL_TYPES["license"].finditer(text) if not any(s <= m.start() < e for s, e in options))
+        match = next(licence, None)
+        if match:
+            found["license"] = match.span()
+        else:
+            del found["license"]
+    return {kind: (offset + start, offset + end) for kind, (start, end) in found.items()}
 
 
 @dataclass(slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from biodeals.nlp.spans import Mention
-from biodeals.nlp.vocab import Vocabulary, fold, latinise, match_key
+from biodeals.nlp.vocab import Vocabulary, latinise, match_key
 
 LABEL_PRIORITY = {"company": 0, "drug": 1, "target": 2, "disease": 3, "trial": 4, "modality": 5}
 
@@ -25,10 +25,11 @@ def match_gazetteer(text: str, vocab: Vocabulary) -> list[Mention]:
     lowercase words.
     """
     found: list[Mention] = []
-    for haystack, automaton in ((latinise(text), vocab.exact), (fold(text), vocab.folded)):
+    exact = " " + match_key(latinise(text)) + " "
+    # the key holds only ASCII letters, digits and spaces, so lowercasing it is folding the text
+    for keyed, automaton in ((exact, vocab.exact), (exact.lower(), vocab.folded)):
         if not len(automaton):
             continue
-        keyed = " " + match_key(haystack) + " "
         for last, (entry_index, length) in automaton.iter(keyed):
             if keyed[last + 1] != " ":
                 continue  # the term ends inside a word

@@ -6,6 +6,7 @@ code names, trials), overlap resolution, within-document alias resolution, money
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -48,13 +49,26 @@ class Analysis:
     entities: list[Entity] = field(default_factory=list)
     money: list[Money] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
+    # per label: its entities, and (mention start, entity index) pairs in text order
+    _index: dict[Label, tuple[list[Entity], list[tuple[int, int]]]] = field(default_factory=dict, repr=False)
+
+    def _indexed(self, label: Label) -> tuple[list[Entity], list[tuple[int, int]]]:
+        if label not in self._index:
+            entities = [e for e in self.entities if e.label == label]
+            starts = sorted((m.start, i) for i, e in enumerate(entities) for m in e.mentions)
+            self._index[label] = (entities, starts)
+        return self._index[label]
 
     def of(self, label: Label) -> list[Entity]:
-        return [e for e in self.entities if e.label == label]
+        return list(self._indexed(label)[0])
 
     def within(self, label: Label, start: int, end: int) -> list[Entity]:
-        """Entities of ``label`` mentioned in the cleaned-text range ``[start, end)``."""
-        return [e for e in self.of(label) if any(start <= m.start < end for m in e.mentions)]
+        """Entities of ``label`` mentioned in the cleaned-text range ``[start, end)``, in the
+        order of ``of(label)``."""
+        entities, starts = self._indexed(label)
+        first = bisect.bisect_left(starts, (start, -1))
+        last = bisect.bisect_left(starts, (end, -1), first)
+        return [entities[i] for i in sorted({i for _, i in starts[first:last]})]
 
 
 _AND_ANOTHER = re.compile(r",?\s+(?:and|&)\s+([A-Z].+)")

@@ -62,13 +62,14 @@ class Vocabulary:
         return len(self.entries)
 
 
-_NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
+_ALNUM_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
 
 
 def match_key(text: str) -> str:
     """The form in which terms and texts are compared: every character that is not an ASCII
     letter or digit becomes a space, keeping the length ("PD-1" -> "PD 1")."""
-    return _NON_ALNUM.sub(" ", text)
+    # each non-ASCII character encodes as one "?" byte, so offsets stay valid
+    return text.encode("ascii", "replace").translate(_ALNUM_BYTES).decode("ascii")
 
 
 def _add(automaton: ahocorasick.Automaton, term: str, index: int) -> None:
