@@ -476,6 +476,18 @@ def _roles(draft: DealDraft, primary: str, text: str) -> list[tuple[Entity, str]
     return [(buyer, BUYER_ROLE[primary]), (seller, SELLER_ROLE[primary])]
 
 
+def _round_subject(draft: DealDraft, analysis: Analysis) -> Entity | None:
+    """The company a financing round is for, when its sentences name only the investors ("The
+    Series A was co-led by Radical Ventures and Sofinnova Partners"): the first company the
+    document names that is not fund-shaped."""
+    if not all(_INVESTOR_NAME.search(c.name) for c in draft.companies):
+        return None
+    named = {c.name for c in draft.companies}
+    return next(
+        (c for c in analysis.of("company") if c.name not in named and not _INVESTOR_NAME.search(c.name)), None
+    )
+
+
 def _named(entity: Entity) -> dict[str, Any]:
     return {"name": entity.name, "aliases": entity.aliases}
 
@@ -657,6 +669,9 @@ def extract_deals(
         if not types or not is_biopharma(draft, analysis, document.text):
             continue
         primary = next(t for t in TYPE_PRIORITY if t in types)
+        subject = _round_subject(draft, analysis) if primary == "equity" else None
+        if subject:
+            draft.companies.append(subject)
         news = draft.year is None and draft.is_news
         text_of = " ".join(s.text for s in draft.sentences)
         money = _money_terms(draft, analysis, document.text)
@@ -682,7 +697,8 @@ def extract_deals(
         parties = _roles(draft, primary, document.text)
         sentence_spans = [(s.start, s.end) for s in draft.sentences]
         evidence += _type_evidence(draft, types)
-        evidence += _mention_evidence("parties", [e for e, _ in parties], sentence_spans)
+        subject_spans = [(m.start, m.end) for m in subject.mentions[:1]] if subject else []
+        evidence += _mention_evidence("parties", [e for e, _ in parties], sentence_spans + subject_spans)
         evidence += _mention_evidence("assets", assets, scope)
         evidence += _mention_evidence("targets", targets, asset_scope)
         evidence += _mention_evidence("indications", indications, scope)

@@ -99,12 +99,27 @@ def _trim_to_known(candidates: list[Mention], known: list[Mention]) -> list[Ment
     return out
 
 
+# "Vice President, Medicine Team Group Lead for Breast Cancer, Colorectal Cancer and Melanoma"
+_JOB_TITLE_BEFORE = re.compile(
+    r"\b(?:President|Head|Lead|Director|Officer|Chief|Chair|Manager|VP|Franchise|Unit)\b[^.;:()]{0,80}$"
+)
+
+
+def _in_job_title(text: str, mention: Mention) -> bool:
+    """A capitalised disease in a person's job title names a business area, not an indication."""
+    return (
+        mention.label == "disease"
+        and mention.text[:1].isupper()
+        and bool(_JOB_TITLE_BEFORE.search(text, max(0, mention.start - 90), mention.start))
+    )
+
+
 def recognize(document: Document, vocab: Vocabulary | None = None, overlap: OverlapRule = longest_first) -> Analysis:
     """Entities (companies, drugs, targets, diseases, trials, modalities), money and dates in
     ``document.text``."""
     vocab = vocab or load_vocabulary()
     text = document.text
-    known = match_gazetteer(text, vocab)
+    known = [m for m in match_gazetteer(text, vocab) if not _in_job_title(text, m)]
     companies = _trim_to_known(find_companies(text), known)
     codes = find_code_names(text)
     drugs = find_drug_names(text) + find_programs(text)
