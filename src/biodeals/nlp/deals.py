@@ -174,7 +174,7 @@ _YEAR_IN = re.compile(
 # A deal the document reports as news, rather than one it mentions as background.
 _FRESH = re.compile(
     r"\b(?:today|announc\w+|enter(?:s|ed)? into|sign(?:s|ed)?|agree[sd]?|complet\w+|clos(?:es|ed)|to acquire"
-    r"|will (?:acquire|receive|pay|make|invest|have)|definitive)\b",
+    r"|will (?:acquire|receive|pay|make|invest|have)|definitive|rais(?:es|ed)|co-led)\b",
     re.I,
 )
 # A deal the text places before its news without dating it.
@@ -249,6 +249,18 @@ def _distinct_companies(companies: list[Entity]) -> list[Entity]:
     return kept
 
 
+_INVESTEE_NEXT = re.compile(r"\b(?:in|from|by)\s+(?:the (?:common )?shares of )?$", re.I)
+
+
+def _names_investee(span: tuple[int, int], companies: list[Entity], text: str) -> bool:
+    """Whether an equity cue that ends before a name ("investment in Acme") is followed by a
+    company ("investment in NK cells" is not an equity deal)."""
+    start, end = span
+    if not _INVESTEE_NEXT.search(text, start, end):
+        return True
+    return any(end <= m.start <= end + 4 for c in companies for m in c.mentions)
+
+
 def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[_Sentence]:
     """Sentences that state a deal: a deal word and at least one company, outside boilerplate
     (an "About" section still counts when it names two companies and a deal word)."""
@@ -262,10 +274,12 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             continue
         text = document.text[start:end]
         type_spans = _type_matches(text, start)
+        companies = analysis.within("company", start, end)
+        if "equity" in type_spans and not _names_investee(type_spans["equity"], companies, document.text):
+            del type_spans["equity"]
         types = set(type_spans)
         if not types:
             continue
-        companies = analysis.within("company", start, end)
         if not companies and _PAIR_ANAPHOR.search(text):
             companies = next((f.companies[:2] for f in reversed(found) if len(f.companies) > 1), [])
         if not companies or (section and len(companies) < 2):
