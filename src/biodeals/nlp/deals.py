@@ -120,6 +120,12 @@ _NOT_A_DEAL = re.compile(
     r"|dividend|share repurchase|price cut)\b",
     re.I,
 )
+# A person's career ("Earlier in his career, he held roles at IBM Watson Health and Merge
+# Healthcare, a platform acquired by ..."): the companies it names made no deal in this news.
+_BIOGRAPHY = re.compile(
+    r"\b(?:[Hh]e|[Ss]he) (?:also |currently |previously )?(?:has |had )?(?:served|serves|held|holds|was|joined|worked|sits)\b"
+    r"|\b(?:[Hh]is|[Hh]er) (?:career|tenure)\b|\b[Pp]rior to (?:joining|that)\b|\bBoard of Directors (?:for|of)\b"
+)
 _COMPLETED = re.compile(r"\b(?:completed|completes|completion of the|closed|closes|has acquired|finalized)\b", re.I)
 _PROSPECTIVE = re.compile(r"\b(?:expect\w*|anticipat\w*|subject to|upon|will|would|to be)\b", re.I)
 # "terminates the agreement", not "refundable in the event of early termination"
@@ -275,6 +281,16 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         text = document.text[start:end]
         type_spans = _type_matches(text, start)
         companies = analysis.within("company", start, end)
+        names = [(m.start, m.end) for c in companies for m in c.mentions if start <= m.start < end]
+        for kind, span in list(type_spans.items()):
+            # "Merge Healthcare", "Alliance Pharma": a cue inside a company name states no deal
+            while span and any(s <= span[0] < e for s, e in names):
+                match = DEAL_TYPES[kind].search(document.text, span[1], end)
+                span = match.span() if match else None
+            if span:
+                type_spans[kind] = span
+            else:
+                del type_spans[kind]
         if "equity" in type_spans and not _names_investee(type_spans["equity"], companies, document.text):
             del type_spans["equity"]
         types = set(type_spans)
@@ -285,6 +301,8 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         if not companies or (section and len(companies) < 2):
             continue
         if _NOT_A_DEAL.search(text) and len(types) == 1 and "acquisition" not in types:
+            continue
+        if _BIOGRAPHY.search(text):
             continue
         companies = _distinct_companies(sorted(companies, key=lambda e: _first_index(e, start, end)))
         found.append(_Sentence(start, end, text, companies, types, type_spans))
