@@ -24,6 +24,7 @@ from biodeals.nlp.spans import Entity, Label, most_specific
 
 DEAL_TYPES: dict[str, re.Pattern[str]] = {
     "acquisition": re.compile(
+        r"(?<!customer )(?<!patient )(?<!user )(?<!talent )(?<!client )(?<!data )(?<!image )"
         r"\b(?:acquir(?:e|es|ed|ing)|acquisition|merger|merge[sd]?|buy(?:s|out)?|bought|takeover|tender offer)\b"
         r"(?!\s+(?:\S+\s+){0,3}?(?:shares|stake|equity|rights|an? (?:option|license|licence)))",
         re.I,
@@ -57,7 +58,9 @@ DEAL_TYPES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "supply": re.compile(
-        r"\b(?:supply agreement|supply (?:of|up to)|to supply|procurement|purchase agreement|doses? to)\b", re.I
+        r"\b(?:supply agreement|supply (?:of|up to)|to supply|procurement (?:agreement|contract|deal)|to procure"
+        r"|purchase agreement|doses? to)\b",
+        re.I,
     ),
 }
 # Word stems every deal cue contains; one Aho-Corasick pass finds the few sentences worth the
@@ -255,7 +258,18 @@ def _distinct_companies(companies: list[Entity]) -> list[Entity]:
     return kept
 
 
-_INVESTEE_NEXT = re.compile(r"\b(?:in|from|by)\s+(?:the (?:common )?shares of )?$", re.I)
+_INVESTEE_NEXT = re.compile(
+    r"\b(?:in|from|by)\s+(?:the (?:common )?shares of )?$|founded (?:in \d{4} )?by\s*$", re.I
+)
+# "Phlow Corp., a contract development and manufacturing organization (CDMO), has closed ...":
+# the words between a company and a cue describe the company
+_APPOSITION_SO_FAR = re.compile(r"^[’']?s?,\s+(?:a|an)\s+[^,;.()]{0,120}$")
+
+
+def _describes_company(span: tuple[int, int], names: list[tuple[int, int]], text: str) -> bool:
+    """Whether a deal cue is part of the description of a company named just before it."""
+    before = [end for _, end in names if end <= span[0]]
+    return bool(before) and bool(_APPOSITION_SO_FAR.match(text[max(before) : span[0]]))
 
 
 def _names_investee(span: tuple[int, int], companies: list[Entity], text: str) -> bool:
@@ -265,6 +279,44 @@ def _names_investee(span: tuple[int, int], companies: list[Entity], text: str) -
     if not _INVESTEE_NEXT.search(text, start, end):
         return True
     return any(end <= m.start <= end + 4 for c in companies for m in c.mentions)
+
+
+def _deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[str, tuple[int, int]]:
+    """Where the sentence ``text[start:end]`` states each deal type, leaving out cue words that
+    are part of a company's name ("Merge Healthcare") or description ("Phlow, a contract
+    manufacturer, closed a round") and investment words not followed by the investee."""
+    type_spans = _type_matches(text[start:end], start)
+    names = [(m.start, m.end) for c in companies for m in c.mentions if start <= m.start < end]
+    for kind, span in list(type_spans.items()):
+        while span and any(s <= span[0] < e for s, e in names):
+            match = DEAL_TYPES[kind].search(text, span[1], end)
+            span = match.span() if match else None
+        if span is None or _describes_company(span, names, text):
+            del type_spans[kind]
+        else:
+            type_spans[kind] = span
+    if "equity" in type_spans and not _names_investee(type_spans["equity"], companies, text):
+        del type_spans["equity"]
+    return type_spans
+
+
+_CHILD_NEXT = re.compile(r"\b(?:subsidiary|sister (?:company|brand)|division)\W+(?:\w+\W+){0,2}$", re.I)
+_PARENT_NEXT = re.compile(r"^,?\s+(?:a|an|its)\s+(?:wholly[- ]owned\s+)?(?:subsidiary|sister (?:company|brand)|division) of\s+(?:the\s+)?$")
+
+
+def _without_parents(companies: list[Entity], text: str, start: int, end: int) -> list[Entity]:
+    """Drop a company the sentence names as the parent of another ("NRx ... its wholly owned
+    subsidiary, HOPE Therapeutics, has signed ..."; "Wesley, a sister brand of Olympia"): a
+    group's own companies are one side, and the one that acts is the subsidiary."""
+    mentions = sorted((m.start, m.end, c) for c in companies for m in c.mentions if start <= m.start < end)
+    parents = set()
+    for index, (m_start, m_end, company) in enumerate(mentions):
+        if index and _CHILD_NEXT.search(text, max(start, m_start - 40), m_start):
+            parents.add(mentions[index - 1][2].name)
+        if index + 1 < len(mentions) and _PARENT_NEXT.match(text[m_end : mentions[index + 1][0]]):
+            parents.add(mentions[index + 1][2].name)
+        parents.discard(company.name)
+    return [c for c in companies if c.name not in parents]
 
 
 def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[_Sentence]:
@@ -279,20 +331,8 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         if section and section.kind in ("forward_looking", "contact"):
             continue
         text = document.text[start:end]
-        type_spans = _type_matches(text, start)
         companies = analysis.within("company", start, end)
-        names = [(m.start, m.end) for c in companies for m in c.mentions if start <= m.start < end]
-        for kind, span in list(type_spans.items()):
-            # "Merge Healthcare", "Alliance Pharma": a cue inside a company name states no deal
-            while span and any(s <= span[0] < e for s, e in names):
-                match = DEAL_TYPES[kind].search(document.text, span[1], end)
-                span = match.span() if match else None
-            if span:
-                type_spans[kind] = span
-            else:
-                del type_spans[kind]
-        if "equity" in type_spans and not _names_investee(type_spans["equity"], companies, document.text):
-            del type_spans["equity"]
+        type_spans = _deal_cues(document.text, start, end, companies)
         types = set(type_spans)
         if not types:
             continue
@@ -305,6 +345,9 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         if _BIOGRAPHY.search(text):
             continue
         companies = _distinct_companies(sorted(companies, key=lambda e: _first_index(e, start, end)))
+        companies = _without_parents(companies, document.text, start, end)
+        if not companies:
+            continue
         found.append(_Sentence(start, end, text, companies, types, type_spans))
     return found
 
@@ -552,6 +595,11 @@ _BIOPHARMA_WORDS = re.compile(
     r"\b(?:clinical|trials?|FDA|EMA|preclinical|Phase [1-3I]|patients|therap(?:y|ies|eutics?)|drugs?|biotech\w*"
     r"|pharmaceutical|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|candidates?|indications?|IND|NDA|BLA)\b"
 )
+# Governments, agencies and charities buy and fund medicines, but naming one makes no release biopharma.
+_PUBLIC_BODY = re.compile(
+    r"\b(?:Government|Department|Ministry|Agency|Organization|Organisation|Authority|Fund|Foundation|Association"
+    r"|University|Institute|UNICEF|BARDA|WHO)\b"
+)
 _SHAREHOLDER_ALERT = re.compile(
     r"\b(?:class action|securities (?:fraud|litigation)|investors who (?:purchased|acquired))\b", re.I
 )
@@ -566,7 +614,9 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str) -> bool:
     if any(_BIOPHARMA_NAME.search(c.name) for c in draft.companies):
         return True
     words = len(_BIOPHARMA_WORDS.findall(text))
-    known = any(m.key.startswith("v:") for c in draft.companies for m in c.mentions)
+    known = any(
+        m.key.startswith("v:") and not _PUBLIC_BODY.search(c.name) for c in draft.companies for m in c.mentions
+    )
     return words >= (3 if known else 8)
 
 
