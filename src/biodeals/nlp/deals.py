@@ -281,6 +281,22 @@ def _names_investee(span: tuple[int, int], companies: list[Entity], text: str) -
     return any(end <= m.start <= end + 4 for c in companies for m in c.mentions)
 
 
+_WORD = re.compile(r"[A-Za-z][\w&-]*")
+
+
+def _in_proper_name(span: tuple[int, int], text: str, start: int, end: int) -> bool:
+    """Whether a capitalised cue word in running text sits inside a name ("BARDA's Rapid Response
+    Partnership Vehicle"); headlines, where most words are capitalised, are not judged."""
+    if not text[span[0]].isupper():
+        return False
+    words = _WORD.findall(text, start, end)
+    if sum(w[0].isupper() for w in words) > len(words) / 2:
+        return False  # a headline
+    before = _WORD.findall(text, max(start, span[0] - 30), span[0])
+    after = _WORD.findall(text, span[1], min(end, span[1] + 30))
+    return bool(before and after and before[-1][0].isupper() and after[0][0].isupper())
+
+
 def _deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[str, tuple[int, int]]:
     """Where the sentence ``text[start:end]`` states each deal type, leaving out cue words that
     are part of a company's name ("Merge Healthcare") or description ("Phlow, a contract
@@ -291,7 +307,7 @@ def _deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict
         while span and any(s <= span[0] < e for s, e in names):
             match = DEAL_TYPES[kind].search(text, span[1], end)
             span = match.span() if match else None
-        if span is None or _describes_company(span, names, text):
+        if span is None or _describes_company(span, names, text) or _in_proper_name(span, text, start, end):
             del type_spans[kind]
         else:
             type_spans[kind] = span
@@ -607,17 +623,18 @@ _SHAREHOLDER_ALERT = re.compile(
 
 def is_biopharma(draft: DealDraft, analysis: Analysis, text: str) -> bool:
     """Whether a deal belongs in a biopharma database: the document talks like a life-science
-    release (clinical, FDA, patients, therapy ...), the more so when no party is a known or
-    life-science-named company; law-firm shareholder alerts never are."""
+    release (clinical, FDA, patients, therapy ...): once when a party has a life-science name,
+    a few times when one is a known company, often otherwise; law-firm shareholder alerts never
+    are."""
     if _SHAREHOLDER_ALERT.search(text[:600]):  # the lede; forward-looking sections mention litigation
         return False
-    if any(_BIOPHARMA_NAME.search(c.name) for c in draft.companies):
-        return True
     words = len(_BIOPHARMA_WORDS.findall(text))
+    if any(_BIOPHARMA_NAME.search(c.name) for c in draft.companies):
+        return words >= 1  # "Happy Valley Genetics" sells cannabis seeds
     known = any(
         m.key.startswith("v:") and not _PUBLIC_BODY.search(c.name) for c in draft.companies for m in c.mentions
     )
-    return words >= (3 if known else 8)
+    return words >= (4 if known else 8)
 
 
 _FOLLOWING = 2  # sentences after a deal sentence that usually describe what the deal is about
