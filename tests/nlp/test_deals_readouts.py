@@ -68,3 +68,32 @@ def test_trial_name_and_its_registry_number_are_one_readout():
 def test_trial_plans_are_not_readouts():
     record = _record("Halden Pharma plans to initiate the Phase 3 BRAVO-3 study of zelbatinib in 2026.")
     assert record["readouts"] == []
+
+
+def test_an_option_to_license_is_an_option_and_the_stem_names_the_modality():
+    record = _record(
+        "PARIS, May 2, 2025 -- Borealis Therapeutics and Quillmate Pharma today announced a research collaboration "
+        "under which Borealis receives an exclusive option to license velarutinib, an oral candidate for patients "
+        "with gastric cancer. The FDA cleared the clinical trial."
+    )
+    (deal,) = record["deals"]
+    assert deal["types"] == ["option", "collaboration"]
+    assert deal["modalities"] == ["small molecule"]  # from the INN stem "-tinib"
+    assert any(ev["field"] == "modalities" and ev["text"] == "velarutinib" for ev in deal["evidence"])
+
+
+def test_a_parent_named_beside_its_subsidiary_is_not_a_party():
+    record = _record(
+        "Acme Holdings said its wholly owned subsidiary, Borealis Therapeutics, has signed a definitive agreement "
+        "to acquire Quillmate Pharma, a clinical-stage company with drug candidates for patients with cancer."
+    )
+    (deal,) = record["deals"]
+    assert {p["name"] for p in deal["parties"]} == {"Borealis Therapeutics", "Quillmate Pharma"}
+
+
+def test_a_career_sentence_states_no_deal():
+    record = _record(
+        "Borealis Therapeutics appointed Jane Doe as Chief Financial Officer. Earlier in her career, she held roles at "
+        "Quillmate Pharma, a drug developer acquired by Kestrel Biologics in 2015, where clinical trials were run."
+    )
+    assert record["deals"] == []

@@ -624,7 +624,7 @@ _SHAREHOLDER_ALERT = re.compile(
 def is_biopharma(draft: DealDraft, analysis: Analysis, text: str) -> bool:
     """Whether a deal belongs in a biopharma database: the document talks like a life-science
     release (clinical, FDA, patients, therapy ...): once when a party has a life-science name,
-    a few times when one is a known company, often otherwise; law-firm shareholder alerts never
+    three times when one is a known company, eight otherwise; law-firm shareholder alerts never
     are."""
     if _SHAREHOLDER_ALERT.search(text[:600]):  # the lede; forward-looking sections mention litigation
         return False
@@ -634,7 +634,7 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str) -> bool:
     known = any(
         m.key.startswith("v:") and not _PUBLIC_BODY.search(c.name) for c in draft.companies for m in c.mentions
     )
-    return words >= (4 if known else 8)
+    return words >= (3 if known else 8)
 
 
 _FOLLOWING = 2  # sentences after a deal sentence that usually describe what the deal is about
