@@ -188,7 +188,8 @@ _FRESH = re.compile(
 )
 # A deal the text places before its news without dating it.
 _EARLIER = re.compile(
-    r"\b(?:previously|formerly|earlier|had (?:\w+ )?(?:led|entered|signed|made|invested|acquired|licensed|partnered))\b",
+    r"\b(?:previously|formerly|earlier|had) (?:\w+ )?(?:led|co-led|entered|signed|made|invested|acquired|licensed"
+    r"|partnered|participated)\b",
     re.I,
 )
 # "the two companies", "the parties": a deal sentence about the pair just named
@@ -304,10 +305,10 @@ def _deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict
     type_spans = _type_matches(text[start:end], start)
     names = [(m.start, m.end) for c in companies for m in c.mentions if start <= m.start < end]
     for kind, span in list(type_spans.items()):
-        while span and any(s <= span[0] < e for s, e in names):
+        while span and (any(s <= span[0] < e for s, e in names) or _in_proper_name(span, text, start, end)):
             match = DEAL_TYPES[kind].search(text, span[1], end)
             span = match.span() if match else None
-        if span is None or _describes_company(span, names, text) or _in_proper_name(span, text, start, end):
+        if span is None or _describes_company(span, names, text):
             del type_spans[kind]
         else:
             type_spans[kind] = span
@@ -623,14 +624,13 @@ _SHAREHOLDER_ALERT = re.compile(
 
 def is_biopharma(draft: DealDraft, analysis: Analysis, text: str) -> bool:
     """Whether a deal belongs in a biopharma database: the document talks like a life-science
-    release (clinical, FDA, patients, therapy ...): once when a party has a life-science name,
-    three times when one is a known company, eight otherwise; law-firm shareholder alerts never
-    are."""
+    release (clinical, FDA, patients, therapy ...), the more so when no party is a known or
+    life-science-named company; law-firm shareholder alerts never are."""
     if _SHAREHOLDER_ALERT.search(text[:600]):  # the lede; forward-looking sections mention litigation
         return False
-    words = len(_BIOPHARMA_WORDS.findall(text))
     if any(_BIOPHARMA_NAME.search(c.name) for c in draft.companies):
-        return words >= 1  # "Happy Valley Genetics" sells cannabis seeds
+        return True
+    words = len(_BIOPHARMA_WORDS.findall(text))
     known = any(
         m.key.startswith("v:") and not _PUBLIC_BODY.search(c.name) for c in draft.companies for m in c.mentions
     )
