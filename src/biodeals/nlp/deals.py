@@ -18,6 +18,7 @@ import ahocorasick
 
 from biodeals.ingest.document import Document
 from biodeals.nlp.money import Money
+from biodeals.nlp.patterns import INN_STEM_MODALITIES
 from biodeals.nlp.pipeline import Analysis
 from biodeals.nlp.resolve import GENERIC_FIRST_WORDS, normalise_name
 from biodeals.nlp.spans import Entity, Label, most_specific
@@ -348,6 +349,8 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         if section and section.kind in ("forward_looking", "contact"):
             continue
         text = document.text[start:end]
+        if _BIOGRAPHY.search(text):
+            continue
         companies = analysis.within("company", start, end)
         type_spans = _deal_cues(document.text, start, end, companies)
         types = set(type_spans)
@@ -358,8 +361,6 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         if not companies or (section and len(companies) < 2):
             continue
         if _NOT_A_DEAL.search(text) and len(types) == 1 and "acquisition" not in types:
-            continue
-        if _BIOGRAPHY.search(text):
             continue
         companies = _distinct_companies(sorted(companies, key=lambda e: _first_index(e, start, end)))
         companies = _without_parents(companies, document.text, start, end)
@@ -665,30 +666,11 @@ _PRODUCT_CLASSES = (
 _PORTFOLIO_BEFORE = re.compile(rf"\b{_PRODUCT_CLASSES},?\s+(?:and\s+|or\s+)?(?:\w+\s+)?$", re.I)
 _PORTFOLIO_AFTER = re.compile(rf"^,?\s+(?:and|or)\s+(?:\w+\s+)?{_PRODUCT_CLASSES}\b|^,\s+\w+(?:\s+\w+)?,", re.I)
 
-# The modality an international nonproprietary name's stem states (WHO stem book).
-_STEM_MODALITY = (
-    (("vedotin", "deruxtecan", "govitecan", "mafodotin", "tansine", "dotin", "tecan"), "antibody-drug conjugate"),
-    (("mab",), "antibody"),
-    (("tide", "glutide"), "peptide"),
-    (("siran", "rsen", "tirsen"), "rna"),
-    (("cel",), "cell therapy"),
-    (("gene", "vec"), "gene therapy"),
-    (("cept", "kinra", "leukin", "plermin", "ase"), "protein"),
-    (
-        (
-            "tinib", "ciclib", "rafenib", "parib", "lisib", "rasib", "stat", "vir", "gliflozin", "gliptin", "sartan",
-            "degib", "lukast", "zomib", "lutamide", "trozole", "oxaban", "gatran", "sertib", "fenib", "zolamide",
-            "gepant", "pirdine", "pride", "azepam", "olol", "prazole",
-        ),
-        "small molecule",
-    ),
-)
-
-
 def _stem_modality(asset: Entity) -> str | None:
+    """The modality the stem of one of the asset's names states ("velarutinib" -> small molecule)."""
     for name in asset.names:
         word = name.lower().rsplit(maxsplit=1)[-1] if name.strip() else ""
-        for stems, modality in _STEM_MODALITY:
+        for stems, modality in INN_STEM_MODALITIES:
             if word.endswith(stems):
                 return modality
     return None

@@ -413,6 +413,26 @@ def find_mechanism_assets(text: str) -> list[Mention]:
     return found
 
 
+# The modality an INN stem states (WHO stem book); stems are matched as word endings, so
+# "dotin" covers vedotin and mafodotin, "tecan" deruxtecan and govitecan, "tide" glutide.
+INN_STEM_MODALITIES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("dotin", "tecan", "tansine"), "antibody-drug conjugate"),
+    (("mab",), "antibody"),
+    (("tide",), "peptide"),
+    (("siran", "rsen"), "rna"),
+    (("cel",), "cell therapy"),
+    (("gene", "vec"), "gene therapy"),
+    (("cept", "kinra", "leukin", "plermin", "ase"), "protein"),
+    (
+        (
+            "tinib", "ciclib", "rafenib", "parib", "lisib", "rasib", "stat", "vir", "gliflozin", "gliptin", "sartan",
+            "degib", "lukast", "zomib", "lutamide", "trozole", "oxaban", "gatran", "sertib", "fenib", "zolamide",
+            "gepant", "pirdine", "pride", "azepam", "olol", "prazole",
+        ),
+        "small molecule",
+    ),
+)
+
 _INN_FALSE |= {"except", "concept", "accept", "intercept", "percept", "precept", "receptor"}
 
 
