@@ -12,25 +12,26 @@ import html
 import re
 from collections import Counter
 
+from biodeals import fastre
 from biodeals.ingest.document import Edit, OffsetMap, Section
 
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_ODD_SPACE = re.compile("[\u00a0\u2007\u2009\u202f]")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ENTITY = fastre.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ODD_SPACE = fastre.compile("[\u00a0\u2007\u2009\u202f]")
+_INVISIBLE = fastre.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Glue repairs: a space goes where the empty group ``at`` (and ``at2``) matched. Each pattern
 # starts with something concrete, so the regex engine can skip quickly to candidates.
 _GLUE = [
-    re.compile(r"[a-z](?P<at>)(?:US|C|A|AU)?\$[0-9]"),  # "of$20"
-    re.compile(
+    fastre.compile(r"[a-z](?P<at>)(?:US|C|A|AU)?\$[0-9]"),  # "of$20"
+    fastre.compile(
         r"illion(?P<at>)(?:and|in|of|to|for|upon|with|the|plus|as|from|at|or|is|was|which|that|per|upfront"
         r"|each|over|under|payable)\b"
     ),  # "millionand", "billionin"
-    re.compile(r"[A-Z]{2}(?P<at>)and(?P<at2>)[A-Z]{2}"),  # "INDIANAPOLISandTOKYO"
-    re.compile(r"(?:said|says|with|from|and|the|for|of|to|by|at|on)(?P<at>)[A-Z][a-z]"),  # "saidRuth"
-    re.compile(r"Phase(?P<at>)[0-9]"),  # "Phase2b"
-    re.compile(r"[0-9][ab]?(?P<at>)(?:study|trial|studies|trials)\b"),  # "2bstudy"
-    re.compile(r"[A-Z]{2},(?P<at>)[A-Z][a-z]"),  # "INDIANAPOLIS,July"
-    re.compile(r"[a-z]{2}[.!?](?P<at>)[A-Z][a-z]{2}"),  # "rates.The"
+    fastre.compile(r"[A-Z]{2}(?P<at>)and(?P<at2>)[A-Z]{2}"),  # "INDIANAPOLISandTOKYO"
+    fastre.compile(r"(?:said|says|with|from|and|the|for|of|to|by|at|on)(?P<at>)[A-Z][a-z]"),  # "saidRuth"
+    fastre.compile(r"Phase(?P<at>)[0-9]"),  # "Phase2b"
+    fastre.compile(r"[0-9][ab]?(?P<at>)(?:study|trial|studies|trials)\b"),  # "2bstudy"
+    fastre.compile(r"[A-Z]{2},(?P<at>)[A-Z][a-z]"),  # "INDIANAPOLIS,July"
+    fastre.compile(r"[a-z]{2}[.!?](?P<at>)[A-Z][a-z]{2}"),  # "rates.The"
 ]
 
 
@@ -78,14 +79,14 @@ _CONNECTOR = r"(?:and|of|de|&|for)"
 _ORG = rf"{_NAME_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD}){{0,5}}"
 
 _SECTION_MARKERS = {
-    "about": re.compile(rf"About\s+(?P<title>(?:the\s+)?{_ORG})(?=\s*(?:\*\*|\n|:)|\s+(?P=title)\b)"),
-    "forward_looking": re.compile(
+    "about": fastre.compile(rf"About\s+(?P<title>(?:the\s+)?{_ORG})(?=\s*(?:\*\*|\n|:)|\s+(?P=title)\b)"),
+    "forward_looking": fastre.compile(
         r"(?:[Ff]orward|FORWARD)[-\s](?:[Ll]ooking|LOOKING)\s+(?:[Ss]tatement|STATEMENT)"
         r"|(?:[Cc]autionary|CAUTIONARY)\s+(?:[Nn]ote|[Ss]tatement|NOTE|STATEMENT)"
         r"|(?:[Ss]afe|SAFE)\s+(?:[Hh]arbou?r|HARBOU?R)\s+(?:[Ss]tatement|STATEMENT)"
         r"|This\s+press\s+release\s+contains\s+forward"
     ),
-    "contact": re.compile(
+    "contact": fastre.compile(
         rf"(?:Media|Investor|Press)\s+(?:Contacts?|Relations|Inquiries)\b|Contacts?\s*:|SOURCE\s+{_ORG}\s*$",
         re.MULTILINE,
     ),
@@ -123,7 +124,7 @@ _STOPWORDS = {
     "pt": {"o", "os", "que", "não", "uma", "para", "com", "do", "da", "em", "dos", "das"},
     "nl": {"de", "het", "een", "van", "en", "dat", "voor", "met", "niet", "zijn", "op", "ook"},
 }
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = fastre.compile(r"[^\W\d_]+")
 
 
 def guess_language(text: str, sample: int = 4000) -> str:

@@ -8,12 +8,13 @@ range of ``Document.original`` (the text exactly as read), which is what evidenc
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
+
+from biodeals import fastre
 
 SectionKind = Literal["about", "forward_looking", "contact", "navigation"]
 
@@ -91,7 +92,7 @@ class Section:
     title: str = ""
 
 
-_SPACES = re.compile(r"\s+")
+_SPACES = fastre.compile(r"\s+")
 
 
 def content_hash(text: str) -> str:

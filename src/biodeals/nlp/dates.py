@@ -3,10 +3,11 @@ and bare years ("In 2016, ...")."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
+
+from biodeals import fastre
 
 MONTHS = {
     "jan": 1,
@@ -29,11 +30,11 @@ _MONTH = (
 )
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _PATTERNS = [
-    ("day", re.compile(rf"{_MONTH}\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s*{_YEAR}\b")),
-    ("day", re.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s*{_YEAR}\b")),
-    ("day", re.compile(r"(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")),
-    ("month", re.compile(rf"{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
-    ("year", re.compile(r"(?P<year>(?:19[5-9]|20[0-4])\d)(?![\w%,.]\d|\d)")),
+    ("day", fastre.compile(rf"{_MONTH}\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s*{_YEAR}\b")),
+    ("day", fastre.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s*{_YEAR}\b")),
+    ("day", fastre.compile(r"(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")),
+    ("month", fastre.compile(rf"{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
+    ("year", fastre.compile(r"(?P<year>(?:19[5-9]|20[0-4])\d)(?![\w%,.]\d|\d)")),
 ]
 _NOT_BEFORE = {"day": "", "month": "", "year": "$€£.,-"}
 

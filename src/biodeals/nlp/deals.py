@@ -16,6 +16,7 @@ from typing import Any
 
 import ahocorasick
 
+from biodeals import fastre
 from biodeals.ingest.document import Document
 from biodeals.nlp.money import Money
 from biodeals.nlp.patterns import INN_STEM_MODALITIES
@@ -24,41 +25,41 @@ from biodeals.nlp.resolve import GENERIC_FIRST_WORDS, normalise_name
 from biodeals.nlp.spans import Entity, Label, most_specific
 
 DEAL_TYPES: dict[str, re.Pattern[str]] = {
-    "acquisition": re.compile(
+    "acquisition": fastre.compile(
         r"(?<!customer )(?<!patient )(?<!user )(?<!talent )(?<!client )(?<!data )(?<!image )"
         r"\b(?:acquir(?:e|es|ed|ing)|acquisition|merger|merge[sd]?|buy(?:s|out)?|bought|takeover|tender offer)\b"
         r"(?!\s+(?:\S+\s+){0,3}?(?:shares|stake|equity|rights|an? (?:option|license|licence)))",
         re.I,
     ),
-    "license": re.compile(
+    "license": fastre.compile(
         r"\b(?:licen[cs](?:e|es|ed|ing|or|ee)|sublicen[cs]e|in-licen[cs]\w*|exclusive (?:[\w-]+,? (?:and )?){0,3}?rights?"
         r"|(?:acquire|gain|obtain|receive|grant)s? (?:[\w-]+,? (?:and )?){0,4}?rights to (?:develop|commerciali[sz]e|market))\b",
         re.I,
     ),
-    "option": re.compile(
+    "option": fastre.compile(
         r"\boptions?\s+(?:to|for)\s+(?:\w+\s+){0,2}?(?:license|licence|in-license|acquire|exclusive|extend|expand|obtain)"
         r"|\bexercis\w+\s+(?:its|an|the)\s+option|\b(?:able|right|rights)\s+to\s+license\s+(?:\w+\s+)?(?:additional|further|more)",
         re.I,
     ),
-    "collaboration": re.compile(
+    "collaboration": fastre.compile(
         r"\b(?:collaborat\w*|partnership|partner(?:ed|ing)? with|(?:strategic|key|development|manufacturing) partners?"
         r"|alliance|joint venture|co-develop\w*"
         r"|research agreement|memorandum of understanding|MOU)\b",
         re.I,
     ),
-    "equity": re.compile(
+    "equity": fastre.compile(
         r"\b(?:equity (?:investment|stake|purchase)|(?:minority|strategic) investment|invest(?:s|ed|ing|ment)? (?:of )?(?:US)?\$"
         r"|(?:invest(?:s|ed|ing|ment)?|stake) (?:of \S+ )?in (?:the (?:common )?shares of )?(?-i:(?=[A-Z]))|investment (?:from|by) (?-i:(?=[A-Z]))"
         r"|purchase of \w+ equity|co-invest\w*|founded (?:in \d{4} )?by|Series [A-F]\b|financing round"
         r"|private placement|led the (?:round|financing)|participat\w+ in the (?:round|financing)|purchase of (?:common )?shares)",
         re.I,
     ),
-    "manufacturing": re.compile(
+    "manufacturing": fastre.compile(
         r"\b(?:manufactur\w+ (?:agreement|partnership|collaboration|services|capacity)|contract (?:development and )?manufactur\w+"
         r"|CDMO|CMO agreement|to manufacture)\b",
         re.I,
     ),
-    "supply": re.compile(
+    "supply": fastre.compile(
         r"\b(?:supply agreement|supply (?:of|up to)|to supply|procurement (?:agreement|contract|deal)|to procure"
         r"|purchase agreement|doses? to)\b",
         re.I,
@@ -119,40 +120,42 @@ def _has_cue(cues: list[int], start: int, end: int) -> bool:
     return index < len(cues) and cues[index] < end
 
 
-_NOT_A_DEAL = re.compile(
+_NOT_A_DEAL = fastre.compile(
     r"\b(?:approv\w+|launch\w*|tender offer for (?:its|the company's) (?:own )?(?:notes|bonds)|notes due|senior notes"
     r"|dividend|share repurchase|price cut)\b",
     re.I,
 )
 # A person's career ("Earlier in his career, he held roles at IBM Watson Health and Merge
 # Healthcare, a platform acquired by ..."): the companies it names made no deal in this news.
-_BIOGRAPHY = re.compile(
+_BIOGRAPHY = fastre.compile(
     r"\b(?:[Hh]e|[Ss]he) (?:also |currently |previously )?(?:has |had )?(?:served|serves|held|holds|was|joined|worked|sits)\b"
     r"|\b(?:[Hh]is|[Hh]er) (?:career|tenure)\b|\b[Pp]rior to (?:joining|that)\b|\bBoard of Directors (?:for|of)\b"
 )
-_COMPLETED = re.compile(r"\b(?:completed|completes|completion of the|closed|closes|has acquired|finalized)\b", re.I)
-_PROSPECTIVE = re.compile(r"\b(?:expect\w*|anticipat\w*|subject to|upon|will|would|to be)\b", re.I)
+_COMPLETED = fastre.compile(r"\b(?:completed|completes|completion of the|closed|closes|has acquired|finalized)\b", re.I)
+_PROSPECTIVE = fastre.compile(r"\b(?:expect\w*|anticipat\w*|subject to|upon|will|would|to be)\b", re.I)
 # "terminates the agreement", not "refundable in the event of early termination"
-_TERMINATED = re.compile(
+_TERMINATED = fastre.compile(
     r"(?<!event of )(?<!early )(?<!right to )(?<!may )(?<!can )(?<!could )\bterminat(?:es?|ed|ing|ion of (?:the|its|their))\b",
     re.I,
 )
 # an investment reported in the present or past tense has happened
-_INVESTED = re.compile(
+_INVESTED = fastre.compile(
     r"\b(?:invests|invested|has made|made an?|closed|closes|raised|raises|completed|led|co-led|participated)\b", re.I
 )
-_AMENDED = re.compile(
+_AMENDED = fastre.compile(
     r"\b(?:expand\w*|extend\w*|extension of|amend\w*|renew\w*)\s+(?:\w+\s+){0,4}?"
     r"(?:agreement|collaboration|partnership|license|licence|alliance|deal)",
     re.I,
 )
-_ROYALTY = re.compile(r"\broyalt(?:y|ies)\b", re.I)
-_NO_ROYALTY = re.compile(r"\b(?:no|without|royalty-free)\b[^.]{0,30}\broyalt", re.I)
+_ROYALTY = fastre.compile(r"\broyalt(?:y|ies)\b", re.I)
+_NO_ROYALTY = fastre.compile(r"\b(?:no|without|royalty-free)\b[^.]{0,30}\broyalt", re.I)
 
-_UPFRONT = re.compile(r"up[- ]?front|initial payment|license fee|signing|at closing|near-term payment", re.I)
-_MILESTONE = re.compile(r"milestone|contingent|development|regulatory|commercial|sales[- ]based|success-based", re.I)
-_EQUITY_MONEY = re.compile(r"equity|invest|stake|shares|financing|Series [A-F]|round", re.I)
-_TOTAL = re.compile(
+_UPFRONT = fastre.compile(r"up[- ]?front|initial payment|license fee|signing|at closing|near-term payment", re.I)
+_MILESTONE = fastre.compile(
+    r"milestone|contingent|development|regulatory|commercial|sales[- ]based|success-based", re.I
+)
+_EQUITY_MONEY = fastre.compile(r"equity|invest|stake|shares|financing|Series [A-F]|round", re.I)
+_TOTAL = fastre.compile(
     r"total|worth|valued|value of|aggregate|deal value|transaction value|for (?:approximately |about )?$|up to$", re.I
 )
 
@@ -176,25 +179,25 @@ SELLER_ROLE = {
 }
 TYPE_PRIORITY = ("acquisition", "license", "option", "equity", "manufacturing", "supply", "collaboration")
 _MAX_PARTIES = 6
-_INVESTOR_NAME = re.compile(r"\b(?:Ventures?|Capital|Fund|Investments?|Partners|Equity)\b")
+_INVESTOR_NAME = fastre.compile(r"\b(?:Ventures?|Capital|Fund|Investments?|Partners|Equity)\b")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_YEAR_IN = re.compile(
+_YEAR_IN = fastre.compile(
     rf"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Oo]n)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?((?:19|20)\d{{2}})\b"
 )
 # A deal the document reports as news, rather than one it mentions as background.
-_FRESH = re.compile(
+_FRESH = fastre.compile(
     r"\b(?:today|announc\w+|enter(?:s|ed)? into|sign(?:s|ed)?|agree[sd]?|complet\w+|clos(?:es|ed)|to acquire"
     r"|will (?:acquire|receive|pay|make|invest|have)|definitive|rais(?:es|ed)|co-led)\b",
     re.I,
 )
 # A deal the text places before its news without dating it.
-_EARLIER = re.compile(
+_EARLIER = fastre.compile(
     r"\b(?:previously|formerly|earlier|had) (?:\w+ )?(?:led|co-led|entered|signed|made|invested|acquired|licensed"
     r"|partnered|participated)\b",
     re.I,
 )
 # "the two companies", "the parties": a deal sentence about the pair just named
-_PAIR_ANAPHOR = re.compile(r"\b(?:the|both) (?:two )?(?:companies|parties|partners)\b", re.I)
+_PAIR_ANAPHOR = fastre.compile(r"\b(?:the|both) (?:two )?(?:companies|parties|partners)\b", re.I)
 
 
 @dataclass(slots=True)
@@ -260,12 +263,12 @@ def _distinct_companies(companies: list[Entity]) -> list[Entity]:
     return kept
 
 
-_INVESTEE_NEXT = re.compile(
+_INVESTEE_NEXT = fastre.compile(
     r"\b(?:in|from|by)\s+(?:the (?:common )?shares of )?$|founded (?:in \d{4} )?by\s*$", re.I
 )
 # "Phlow Corp., a contract development and manufacturing organization (CDMO), has closed ...":
 # the words between a company and a cue describe the company
-_APPOSITION_SO_FAR = re.compile(r"^[’']?s?,\s+(?:a|an)\s+[^,;.()]{0,120}$")
+_APPOSITION_SO_FAR = fastre.compile(r"^[’']?s?,\s+(?:a|an)\s+[^,;.()]{0,120}$")
 
 
 def _describes_company(span: tuple[int, int], names: list[tuple[int, int]], text: str) -> bool:
@@ -283,7 +286,7 @@ def _names_investee(span: tuple[int, int], companies: list[Entity], text: str) -
     return any(end <= m.start <= end + 4 for c in companies for m in c.mentions)
 
 
-_WORD = re.compile(r"[A-Za-z][\w&-]*")
+_WORD = fastre.compile(r"[A-Za-z][\w&-]*")
 
 
 def _in_proper_name(span: tuple[int, int], text: str, start: int, end: int) -> bool:
@@ -318,8 +321,10 @@ def _deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict
     return type_spans
 
 
-_CHILD_NEXT = re.compile(r"\b(?:subsidiary|sister (?:company|brand)|division)\W+(?:\w+\W+){0,2}$", re.I)
-_PARENT_NEXT = re.compile(r"^,?\s+(?:a|an|its)\s+(?:wholly[- ]owned\s+)?(?:subsidiary|sister (?:company|brand)|division) of\s+(?:the\s+)?$")
+_CHILD_NEXT = fastre.compile(r"\b(?:subsidiary|sister (?:company|brand)|division)\W+(?:\w+\W+){0,2}$", re.I)
+_PARENT_NEXT = fastre.compile(
+    r"^,?\s+(?:a|an|its)\s+(?:wholly[- ]owned\s+)?(?:subsidiary|sister (?:company|brand)|division) of\s+(?:the\s+)?$"
+)
 
 
 def _without_parents(companies: list[Entity], text: str, start: int, end: int) -> list[Entity]:
@@ -408,7 +413,7 @@ def group_deals(sentences: list[_Sentence], published_year: int | None) -> list[
     return list(drafts.values())
 
 
-_MONEY_CONTEXT = re.compile(
+_MONEY_CONTEXT = fastre.compile(
     r"up[- ]?front|milestone|royalt|payment|deal|agreement|transaction|acqui|equity|invest|consideration|receive|pay",
     re.I,
 )
@@ -496,7 +501,7 @@ def _money_terms(draft: DealDraft, analysis: Analysis, text: str) -> dict[str, A
 # seller side (target, licensor, investee, provider, payee), read right after or right before
 # one of its mentions in a deal sentence.
 _NEW_CLAUSE = r"(?![’']?s?\W{0,3}(?:as|while|when|because|since|if|but|who|which|that)\b)"
-_BUYER_AFTER = re.compile(
+_BUYER_AFTER = fastre.compile(
     rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
     r"(?:will |has |have |had |agreed to |to |is to |would )?"
     r"(?:acquir(?!ed by)|buy|bought|purchas|licens(?:e|es|ed|ing)\b(?! to| its| their)|in-licens|invest|pay|paid"
@@ -505,7 +510,7 @@ _BUYER_AFTER = re.compile(
     r"|(?:be|been|was|were|is) granted|co-invest)",
     re.I,
 )
-_SELLER_AFTER = re.compile(
+_SELLER_AFTER = fastre.compile(
     rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
     r"(?:will |to |may |is eligible to |could |would |has |shareholders (?:will|could|would) )?"
     r"(?:receive (?:up to |an? |the )?(?:upfront|\$|US\$|€|£|payments?|milestones?|royalt|cash|consideration)"
@@ -514,14 +519,14 @@ _SELLER_AFTER = re.compile(
     r"|raised|rais|clos\w+ (?:a|an|its) .{0,30}financing|supply|manufactur|provide)",
     re.I,
 )
-_BUYER_BEFORE = re.compile(
+_BUYER_BEFORE = fastre.compile(
     r"(?:acquired by|be acquired by|led by|paid by|licen[cs]ed to|licen[cs]e to|rights to|granted|grants?"
     r"|investment (?:from|by)|participation (?:from|of)|investors? (?:including|such as)|on behalf of|client|customer"
     r"|(?:co-)?founded (?:in \d{4} )?by|provided by|enabl\w+|allow\w+)"
     r"\W+(?:the\s+)?$",
     re.I,
 )
-_SELLER_BEFORE = re.compile(
+_SELLER_BEFORE = fastre.compile(
     r"(?:acquisition of|acquire|acquires|acquiring|to buy|purchase of|licen[cs]e from|licen[cs]ed from|rights from"
     r"|invest(?:ment|s|ed)? (?:of \S+ )?in|stake in|shares of|option to acquire|manufactured by|supplied by|from)"
     r"\W+(?:the\s+)?$",
@@ -530,7 +535,7 @@ _SELLER_BEFORE = re.compile(
 
 
 # "WuXi Biologics, a company offering ... manufacturing," is cast as the provider
-_PROVIDER_APPOSITION = re.compile(
+_PROVIDER_APPOSITION = fastre.compile(
     r",\s+(?:a|an)\s+[^.;]{0,220}?\b(?:CDMO|CMO|contract (?:development|research|manufacturing)|manufacturing)\b"
 )
 
@@ -576,9 +581,7 @@ def _round_subject(draft: DealDraft, analysis: Analysis) -> Entity | None:
     if not all(_INVESTOR_NAME.search(c.name) for c in draft.companies):
         return None
     named = {c.name for c in draft.companies}
-    return next(
-        (c for c in analysis.of("company") if c.name not in named and not _INVESTOR_NAME.search(c.name)), None
-    )
+    return next((c for c in analysis.of("company") if c.name not in named and not _INVESTOR_NAME.search(c.name)), None)
 
 
 def _named(entity: Entity) -> dict[str, Any]:
@@ -602,23 +605,23 @@ def _status(draft: DealDraft) -> str | None:
     return "announced"
 
 
-_BIOPHARMA_NAME = re.compile(
+_BIOPHARMA_NAME = fastre.compile(
     r"\bBio(?=(?:,?\s+(?:Inc|Ltd|LLC|Corp|AG|SA|plc|GmbH)\.?)?$)"  # "Versanis Bio", not "Eco Bio Plastics"
     r"|\b(?:Therapeutics|Pharma\w*|Bio(?:sciences?|tech\w*|pharma\w*|logics|therapeutics|medical)|Medicines"
     r"|Oncology|Genetics|Genomics|Vaccines?|Immuno\w*|Animal Health)\b"
 )
 
 
-_BIOPHARMA_WORDS = re.compile(
+_BIOPHARMA_WORDS = fastre.compile(
     r"\b(?:clinical|trials?|FDA|EMA|preclinical|Phase [1-3I]|patients|therap(?:y|ies|eutics?)|drugs?|biotech\w*"
     r"|pharmaceutical|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|candidates?|indications?|IND|NDA|BLA)\b"
 )
 # Governments, agencies and charities buy and fund medicines, but naming one makes no release biopharma.
-_PUBLIC_BODY = re.compile(
+_PUBLIC_BODY = fastre.compile(
     r"\b(?:Government|Department|Ministry|Agency|Organization|Organisation|Authority|Fund|Foundation|Association"
     r"|University|Institute|UNICEF|BARDA|WHO)\b"
 )
-_SHAREHOLDER_ALERT = re.compile(
+_SHAREHOLDER_ALERT = fastre.compile(
     r"\b(?:class action|securities (?:fraud|litigation)|investors who (?:purchased|acquired))\b", re.I
 )
 
@@ -632,9 +635,7 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str) -> bool:
     if any(_BIOPHARMA_NAME.search(c.name) for c in draft.companies):
         return True
     words = len(_BIOPHARMA_WORDS.findall(text))
-    known = any(
-        m.key.startswith("v:") and not _PUBLIC_BODY.search(c.name) for c in draft.companies for m in c.mentions
-    )
+    known = any(m.key.startswith("v:") and not _PUBLIC_BODY.search(c.name) for c in draft.companies for m in c.mentions)
     return words >= (3 if known else 8)
 
 
@@ -663,8 +664,9 @@ _PRODUCT_CLASSES = (
     r"(?:medicines|pharmaceuticals|therapeutics|therapies|treatments|drugs|devices|diagnostics|products"
     r"|solutions|biologics|vaccines|animal health)"
 )
-_PORTFOLIO_BEFORE = re.compile(rf"\b{_PRODUCT_CLASSES},?\s+(?:and\s+|or\s+)?(?:\w+\s+)?$", re.I)
-_PORTFOLIO_AFTER = re.compile(rf"^,?\s+(?:and|or)\s+(?:\w+\s+)?{_PRODUCT_CLASSES}\b|^,\s+\w+(?:\s+\w+)?,", re.I)
+_PORTFOLIO_BEFORE = fastre.compile(rf"\b{_PRODUCT_CLASSES},?\s+(?:and\s+|or\s+)?(?:\w+\s+)?$", re.I)
+_PORTFOLIO_AFTER = fastre.compile(rf"^,?\s+(?:and|or)\s+(?:\w+\s+)?{_PRODUCT_CLASSES}\b|^,\s+\w+(?:\s+\w+)?,", re.I)
+
 
 def _stem_modality(asset: Entity) -> str | None:
     """The modality the stem of one of the asset's names states ("velarutinib" -> small molecule)."""
@@ -769,9 +771,7 @@ def extract_deals(
             return list(seen.values())
 
         assets = inside("drug")
-        asset_scope = scope + [
-            span for span in _asset_sentences(assets, spans, document) if span not in scope
-        ]
+        asset_scope = scope + [span for span in _asset_sentences(assets, spans, document) if span not in scope]
         targets = inside("target", asset_scope)
         indications = most_specific(inside("disease"))
         modalities, modality_evidence = _deal_modalities(analysis, document.text, scope, assets)

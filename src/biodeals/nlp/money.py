@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from biodeals import fastre
+
 SYMBOLS = {
     "US$": "USD",
     "U.S.$": "USD",
@@ -94,19 +96,19 @@ _WORD = "|".join(re.escape(w) for w in sorted(WORDS, key=len, reverse=True))
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"thousand|millions?|billions?|trillion|crore|lakh|mn|mm|mio|bn|tn|[kmb](?![a-z])"
 
-_LEADING = re.compile(
+_LEADING = fastre.compile(
     rf"(?P<symbol>{_SYMBOL})\s?(?P<number>{_NUMBER})(?:\s?(?P<scale>(?i:{_SCALE})))?(?![\w])"
     rf"(?:\s+(?P<trail>(?i:{_WORD}))\b)?"
 )
-_TRAILING = re.compile(
+_TRAILING = fastre.compile(
     rf"(?<![\w$€£¥.,])(?P<number>{_NUMBER})(?:\s?(?P<scale>{_SCALE}))?\s+(?P<word>{_WORD}|USD|EUR|GBP|JPY|CHF|CNY|RMB)\b",
     re.IGNORECASE,
 )
 # "$1 and $2 billion", "$1-2 billion": the scale of the second figure applies to the first
-_SHARED_SCALE = re.compile(
+_SHARED_SCALE = fastre.compile(
     rf"\s*(?:and|to|or|-|–)\s*(?:{_SYMBOL})?\s?(?:{_NUMBER})\s?(?P<scale>{_SCALE})\b", re.IGNORECASE
 )
-_PER_SHARE = re.compile(
+_PER_SHARE = fastre.compile(
     r"\s*(?:in\s+cash\s+)?(?:per|a|for\s+each)\s+(?:share|ADS|ordinary\s+share|common\s+share)", re.IGNORECASE
 )
 

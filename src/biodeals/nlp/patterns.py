@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from biodeals import fastre
 from biodeals.nlp.spans import Mention
 
 # Words that end a biopharma company name ("Versanis Bio", "Innate Pharma").
@@ -120,19 +121,19 @@ _LEADING_STOP = {
 }
 _NAME_TOKEN = r"(?:[A-Z][\w'’.-]*|[a-z]+[A-Z][\w'’-]*|\d+[A-Za-z][\w-]*)"
 _SP = r"[ \t]+"  # names never span lines
-_COMPANY_BY_DESIGNATOR = re.compile(
+_COMPANY_BY_DESIGNATOR = fastre.compile(
     rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,4}}{_SP}(?:{DESIGNATORS})\b"
     rf"(?:,?\s+(?:{LEGAL})(?![\w]))?)(?!\s+[A-Z][a-z])"
 )
-_COMPANY_BY_LEGAL = re.compile(
+_COMPANY_BY_LEGAL = fastre.compile(
     rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}(?:(?:&|and){_SP})?{_NAME_TOKEN}){{0,4}},?{_SP}(?:{LEGAL}))(?![\w])"
 )
-_COMPANY_BY_TICKER = re.compile(
+_COMPANY_BY_TICKER = fastre.compile(
     rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,5}})[ \t]*,?[ \t]*\(\s*(?:NYSE|NASDAQ|Nasdaq|ASX"
     r"|LSE|AIM|TSX|TSXV|HKEX|HKSE|SEHK|SSE|SZSE|Euronext|SIX|OTC|OTCQB|OTCQX|TYO|TSE|KRX|KOSDAQ|KOSPI"
     r"|NSE|BSE|Xetra|FWB|STAR)\b"
 )
-_COMPANY_BY_APPOSITION = re.compile(
+_COMPANY_BY_APPOSITION = fastre.compile(
     rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}{_NAME_TOKEN}){{0,3}}),\s+(?:a|an)\s+(?:[\w-]+,?\s+){{0,6}}?"
     r"(?:company|biotech|biotechnology\s+company|firm|developer|startup|start-up|manufacturer|CDMO|leader)\b"
 )
@@ -147,13 +148,13 @@ def _trim_leading(text: str, start: int) -> tuple[str, int]:
 
 
 _TRIGGERS = {
-    "designator": re.compile(rf"\b(?:{DESIGNATORS})\b"),
-    "legal": re.compile(rf"(?<![\w])(?:{LEGAL})(?![\w])"),
-    "ticker": re.compile(
+    "designator": fastre.compile(rf"\b(?:{DESIGNATORS})\b"),
+    "legal": fastre.compile(rf"(?<![\w])(?:{LEGAL})(?![\w])"),
+    "ticker": fastre.compile(
         r"\(\s*(?:NYSE|NASDAQ|Nasdaq|ASX|LSE|AIM|TSX|TSXV|HKEX|HKSE|SEHK|SSE|SZSE|Euronext|SIX|OTC"
         r"|OTCQB|OTCQX|TYO|TSE|KRX|KOSDAQ|KOSPI|NSE|BSE|Xetra|FWB|STAR)\b"
     ),
-    "apposition": re.compile(r",\s+(?:a|an)\s"),
+    "apposition": fastre.compile(r",\s+(?:a|an)\s"),
 }
 _NAME_PATTERNS = {
     "designator": _COMPANY_BY_DESIGNATOR,
@@ -179,12 +180,12 @@ def _near_triggers(
 
 
 # A partner named right after a deal phrase: "a collaboration with OpenAI", "partners with Acme".
-_PARTNER_CUE = re.compile(
+_PARTNER_CUE = fastre.compile(
     r"\b(?:collaborat(?:es|ed|ing|ion)|partner(?:s|ed|ing|ship)?|agreements?|alliance|team(?:s|ed)? up"
     r"|co-invest(?:s|ed|ing)?|jointly \w+(?: and \w+)?) with (?:the )?"
 )
-_PARTNER_NAME = re.compile(rf"(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,3}})(?![\w-])")
-_NOT_A_NAME = re.compile(r"^(?:[A-Z]\w*\s)*(?:Phase|Part|Cohort|Section|Article|Regulation|FDA|U\.S\.|US|EU)\b|\d")
+_PARTNER_NAME = fastre.compile(rf"(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,3}})(?![\w-])")
+_NOT_A_NAME = fastre.compile(r"^(?:[A-Z]\w*\s)*(?:Phase|Part|Cohort|Section|Article|Regulation|FDA|U\.S\.|US|EU)\b|\d")
 
 
 def find_partners(text: str) -> list[Mention]:
@@ -224,10 +225,10 @@ def find_companies(text: str) -> list[Mention]:
     return list(found.values())
 
 
-_CODE_EXCLUDE = re.compile(
+_CODE_EXCLUDE = fastre.compile(
     r"^(?:NCT|FY|CY|ISO|COVID|SARS|ICD|CIK|ISIN|ZIP|EU|US|UK|NASDAQ|NYSE|PO|GMT|UTC|Q[1-4]|H[12])", re.I
 )
-_CODE_NAME = re.compile(
+_CODE_NAME = fastre.compile(
     r"(?<![\w-])(?P<code>[A-Z][A-Za-z]{0,3}-?\d{3,8}[A-Za-z]?\d?(?:-[A-Z0-9]{1,4})?"
     r"|[A-Z]{2,4}-[a-z]\d{1,3}|[A-Z]{2,4}-[A-Z]{3,6}\d?)(?![\w-])"
 )
@@ -301,9 +302,9 @@ INN_STEMS = (
     "plase",
 )
 _INN_SECOND_WORDS = ("alfa", "alpha", "beta", "pegol", "vedotin", "deruxtecan", "govitecan")
-_LOWER_WORD = re.compile(r"[a-z]{5,}")
+_LOWER_WORD = fastre.compile(r"[a-z]{5,}")
 # Brand names are marked: "Zepbound®", "KEYTRUDA®", "Mounjaro™"
-_MARKED_BRAND = re.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9-]{2,}(?:[ ][A-Z][A-Za-z0-9-]+)?)[ ]?(?:®|™|\(R\))")
+_MARKED_BRAND = fastre.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9-]{2,}(?:[ ][A-Z][A-Za-z0-9-]+)?)[ ]?(?:®|™|\(R\))")
 _INN_FALSE = {
     "database",
     "release",
@@ -364,7 +365,7 @@ _INN_FALSE = {
 
 
 # "the ANKET platform", "B7H3 ANKET program", "oRNA technology", "GDF15 program"
-_PROGRAM = re.compile(
+_PROGRAM = fastre.compile(
     r"(?<![\w-])(?P<name>(?:(?=[\w-]*[A-Z0-9])(?![A-Z][a-z]+\b)[\w-]+[ ]){0,2}(?=[\w-]*[A-Z0-9])(?![A-Z][a-z]+\b)[\w-]*[A-Z][\w-]*"
     r"|(?:[A-Z][a-z]+[ ]){2,4}[A-Z][a-z]+)"  # or three to five capitalised words
     r",?[ ](?P<head>program|programme|platform|technology)\b"
@@ -372,7 +373,7 @@ _PROGRAM = re.compile(
 _PROGRAM_STOP = {"The", "Our", "Its", "This", "That", "Their", "Company", "Phase", "New", "Global"}
 
 
-_PROGRAM_HEAD = re.compile(r"\b(?:program|programme|platform|technology)\b")
+_PROGRAM_HEAD = fastre.compile(r"\b(?:program|programme|platform|technology)\b")
 
 
 def find_programs(text: str) -> list[Mention]:
@@ -390,13 +391,13 @@ def find_programs(text: str) -> list[Mention]:
     return found
 
 
-_MECHANISM = re.compile(
+_MECHANISM = fastre.compile(
     r"(?P<name>(?:anti-)?(?=[\w-]*[A-Z])(?=[\w-]*[0-9A-Z]{2})[A-Za-z0-9-]{2,15}[ ]"
     r"(?:inhibitors?|antagonists?|agonists?|degraders?|antibod(?:y|ies)|modulators?|activators?))\b"
 )
 
 
-_MECHANISM_HEAD = re.compile(r"(?:inhibitor|antagonist|agonist|degrader|antibod|modulator|activator)")
+_MECHANISM_HEAD = fastre.compile(r"(?:inhibitor|antagonist|agonist|degrader|antibod|modulator|activator)")
 
 
 def find_mechanism_assets(text: str) -> list[Mention]:
@@ -425,9 +426,33 @@ INN_STEM_MODALITIES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("cept", "kinra", "leukin", "plermin", "ase"), "protein"),
     (
         (
-            "tinib", "ciclib", "rafenib", "parib", "lisib", "rasib", "stat", "vir", "gliflozin", "gliptin", "sartan",
-            "degib", "lukast", "zomib", "lutamide", "trozole", "oxaban", "gatran", "sertib", "fenib", "zolamide",
-            "gepant", "pirdine", "pride", "azepam", "olol", "prazole",
+            "tinib",
+            "ciclib",
+            "rafenib",
+            "parib",
+            "lisib",
+            "rasib",
+            "stat",
+            "vir",
+            "gliflozin",
+            "gliptin",
+            "sartan",
+            "degib",
+            "lukast",
+            "zomib",
+            "lutamide",
+            "trozole",
+            "oxaban",
+            "gatran",
+            "sertib",
+            "fenib",
+            "zolamide",
+            "gepant",
+            "pirdine",
+            "pride",
+            "azepam",
+            "olol",
+            "prazole",
         ),
         "small molecule",
     ),
@@ -462,17 +487,15 @@ def find_drug_names(text: str) -> list[Mention]:
 
 
 _TRIAL_WORDS = r"(?:trial|study|studies|program|programme)"
-_NAMED_TRIAL = re.compile(
+_NAMED_TRIAL = fastre.compile(
     r"(?<![\w-])(?P<name>[A-Z]{2,}(?:-[A-Z]{2,})+-\d{2,4}|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[- ]?[A-Z][a-z]+)?-?\s?\d{1,4}[A-Za-z]?(?:-\d+)?"
     r"|NCT\d{8})(?![\w-])"
 )
-_CAPS_TRIAL = re.compile(
+_CAPS_TRIAL = fastre.compile(
     r"(?<![\w-])(?P<name>[A-Z]{4,}(?:-[A-Z0-9]+)*|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+"
-    r"|[A-Z][a-z]{3,}-\d{1,3}[a-z]?)\s+(?:\(?Phase\s+[0-9IV/abAB]+\)?\s+)?"
-    + _TRIAL_WORDS
-    + r"\b"
+    r"|[A-Z][a-z]{3,}-\d{1,3}[a-z]?)\s+(?:\(?Phase\s+[0-9IV/abAB]+\)?\s+)?" + _TRIAL_WORDS + r"\b"
 )
-_TRIAL_CONTEXT = re.compile(r"\b(?:trial|study|studies|Phase|phase|data|results|endpoint|enrolled|NCT\d+)\b")
+_TRIAL_CONTEXT = fastre.compile(r"\b(?:trial|study|studies|Phase|phase|data|results|endpoint|enrolled|NCT\d+)\b")
 
 
 def find_trials(text: str, exclude: set[str] = frozenset()) -> list[Mention]:

@@ -7,9 +7,9 @@ code names, trials), overlap resolution, within-document alias resolution, money
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 
+from biodeals import fastre
 from biodeals.ingest.document import Document
 from biodeals.nlp.dates import DateMention, find_dates
 from biodeals.nlp.gazetteer import OverlapRule, longest_first, match_gazetteer
@@ -71,7 +71,7 @@ class Analysis:
         return [entities[i] for i in sorted({i for _, i in starts[first:last]})]
 
 
-_AND_ANOTHER = re.compile(r",?\s+(?:and|&)\s+([A-Z].+)")
+_AND_ANOTHER = fastre.compile(r",?\s+(?:and|&)\s+([A-Z].+)")
 
 
 def _trim_to_known(candidates: list[Mention], known: list[Mention]) -> list[Mention]:
@@ -100,7 +100,7 @@ def _trim_to_known(candidates: list[Mention], known: list[Mention]) -> list[Ment
 
 
 # "Vice President, Medicine Team Group Lead for Breast Cancer, Colorectal Cancer and Melanoma"
-_JOB_TITLE_BEFORE = re.compile(
+_JOB_TITLE_BEFORE = fastre.compile(
     r"\b(?:President|Head|Lead|Director|Officer|Chief|Chair|Manager|VP|Franchise|Unit)\b[^.;:()]{0,80}$"
 )
 

@@ -12,44 +12,47 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from biodeals import fastre
 from biodeals.ingest.document import Document
 from biodeals.nlp.pipeline import Analysis
 from biodeals.nlp.spans import Entity, most_specific
 
-_RESULT = re.compile(
+_RESULT = fastre.compile(
     r"\b(?:met (?:its|the|both)?\s*(?:primary|secondary|co-primary)|achiev\w+|show(?:ed|s|n)|demonstrat\w+|results?"
     r"|data|topline|top-line|positive|reduc\w+|improv\w+|response rate|efficacy|statistically significant)\b",
     re.I,
 )
-_PLAN = re.compile(
+_PLAN = fastre.compile(
     r"\b(?:will (?:evaluate|assess|enroll|begin|initiate|start)|plans? to|initiat\w+|first patient|enrollment|"
     r"designed to evaluate|is evaluating|are evaluating|expected to (?:read out|report))\b",
     re.I,
 )
-_PHASE = re.compile(r"\bPhase\s*(?P<a>[1-4]|I{1,3}V?|IV)(?:[ab])?(?:\s*/\s*(?P<b>[1-4]|I{1,3}|IV)(?:[ab])?)?\b", re.I)
+_PHASE = fastre.compile(
+    r"\bPhase\s*(?P<a>[1-4]|I{1,3}V?|IV)(?:[ab])?(?:\s*/\s*(?P<b>[1-4]|I{1,3}|IV)(?:[ab])?)?\b", re.I
+)
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
 # (endpoint name pattern, abbreviation, value pattern, unit)
 _NUMBER = r"(?P<value>-?\d+(?:\.\d+)?)"
 ENDPOINTS: list[tuple[re.Pattern[str], str, str]] = [
-    (re.compile(r"\b(?:objective|overall) response rate\b|\bORR\b", re.I), "ORR", "%"),
-    (re.compile(r"\bcomplete response(?: rate)?\b|\bCR rate\b", re.I), "CR rate", "%"),
-    (re.compile(r"\bdisease control rate\b|\bDCR\b", re.I), "DCR", "%"),
-    (re.compile(r"\bprogression-free survival\b|\bPFS\b", re.I), "PFS", "months"),
-    (re.compile(r"\boverall survival\b|\bOS\b"), "OS", "months"),
-    (re.compile(r"\bduration of response\b|\bDoR\b", re.I), "DoR", "months"),
-    (re.compile(r"\bhazard ratio\b|\bHR\b"), "HR", "HR"),
-    (re.compile(r"\b(?:HbA1c|A1C)\b", re.I), "HbA1c", "%"),
-    (re.compile(r"\b(?:body )?weight (?:loss|reduction)\b|\bweight\b", re.I), "weight reduction", "%"),
-    (re.compile(r"\b6MWD\b|\bsix-minute walk distance\b", re.I), "6MWD", "m"),
-    (re.compile(r"\brisk reduction\b|\breduc\w+ (?:\w+[’'] )?(?:the )?risk\b", re.I), "risk reduction", "%"),
+    (fastre.compile(r"\b(?:objective|overall) response rate\b|\bORR\b", re.I), "ORR", "%"),
+    (fastre.compile(r"\bcomplete response(?: rate)?\b|\bCR rate\b", re.I), "CR rate", "%"),
+    (fastre.compile(r"\bdisease control rate\b|\bDCR\b", re.I), "DCR", "%"),
+    (fastre.compile(r"\bprogression-free survival\b|\bPFS\b", re.I), "PFS", "months"),
+    (fastre.compile(r"\boverall survival\b|\bOS\b"), "OS", "months"),
+    (fastre.compile(r"\bduration of response\b|\bDoR\b", re.I), "DoR", "months"),
+    (fastre.compile(r"\bhazard ratio\b|\bHR\b"), "HR", "HR"),
+    (fastre.compile(r"\b(?:HbA1c|A1C)\b", re.I), "HbA1c", "%"),
+    (fastre.compile(r"\b(?:body )?weight (?:loss|reduction)\b|\bweight\b", re.I), "weight reduction", "%"),
+    (fastre.compile(r"\b6MWD\b|\bsix-minute walk distance\b", re.I), "6MWD", "m"),
+    (fastre.compile(r"\brisk reduction\b|\breduc\w+ (?:\w+[’'] )?(?:the )?risk\b", re.I), "risk reduction", "%"),
 ]
-_ANY_ENDPOINT = re.compile("|".join(f"(?:{p.pattern})" for p, _, _ in ENDPOINTS), re.I)
+_ANY_ENDPOINT = fastre.compile("|".join(f"(?:{p.pattern})" for p, _, _ in ENDPOINTS), re.I)
 _VALUE_UNITS = {
-    "%": re.compile(_NUMBER + r"\s?(?:%|percent)"),
-    "months": re.compile(_NUMBER + r"\s?months?"),
-    "HR": re.compile(r"(?:HR|hazard ratio)\s*(?:of|=|:)?\s*\[?" + r"(?P<value>0\.\d+|1\.\d+)"),
-    "m": re.compile(_NUMBER + r"\s?(?:m|meters|metres)\b"),
+    "%": fastre.compile(_NUMBER + r"\s?(?:%|percent)"),
+    "months": fastre.compile(_NUMBER + r"\s?months?"),
+    "HR": fastre.compile(r"(?:HR|hazard ratio)\s*(?:of|=|:)?\s*\[?" + r"(?P<value>0\.\d+|1\.\d+)"),
+    "m": fastre.compile(_NUMBER + r"\s?(?:m|meters|metres)\b"),
 }
 
 
@@ -91,20 +94,20 @@ def endpoints_in(sentence: str) -> list[dict[str, Any]]:
     return found
 
 
-_STRONG_RESULT = re.compile(
+_STRONG_RESULT = fastre.compile(
     r"\b(?:met (?:its|the|both|all)?\s*(?:\w+ )?(?:primary|secondary|co-primary)|statistically significant|top-?line"
     r"|positive (?:results|data|findings)|(?:results|data|findings) (?:from|of|showed|demonstrated|indicated)"
     r"|non-inferior|demonstrated|showed)\b",
     re.I,
 )
-_STUDY_WORD = re.compile(r"\b(?:stud(?:y|ies)|trials?)\b", re.I)
-_PLURAL_STUDIES = re.compile(r"\b(?:both|two|three|all)\b[^.]{0,40}\b(?:studies|trials)\b|\b(?:studies|trials)\b", re.I)
+_STUDY_WORD = fastre.compile(r"\b(?:stud(?:y|ies)|trials?)\b", re.I)
+_PLURAL_STUDIES = fastre.compile(
+    r"\b(?:both|two|three|all)\b[^.]{0,40}\b(?:studies|trials)\b|\b(?:studies|trials)\b", re.I
+)
 _CONTINUATION = 600  # characters after a trial's last result sentence in which results still belong to it
 
 
-def _trials_referred(
-    sentence: str, start: int, trials: list[Entity], last: _Group | None
-) -> list[Entity | None]:
+def _trials_referred(sentence: str, start: int, trials: list[Entity], last: _Group | None) -> list[Entity | None]:
     """Trials that a result sentence naming none refers to: the trial just reported on, else
     the document's trials ("both Phase 3 studies" -> every trial it names)."""
     if last is not None and last.trial is not None and start - last.sentences[-1][1] < _CONTINUATION:
@@ -131,8 +134,8 @@ def _may_report(document: Document, analysis: Analysis, start: int) -> bool:
     )
 
 
-_REGISTRY_ID = re.compile(r"^(?:NCT\d{8}|EudraCT|ISRCTN|CTR|jRCT|ACTRN|ChiCTR)", re.I)
-_APPOSITION = re.compile(r"^\s*[(,]\s*$")
+_REGISTRY_ID = fastre.compile(r"^(?:NCT\d{8}|EudraCT|ISRCTN|CTR|jRCT|ACTRN|ChiCTR)", re.I)
+_APPOSITION = fastre.compile(r"^\s*[(,]\s*$")
 
 
 def registry_aliases(trials: list[Entity], text: str) -> dict[str, Entity]:
@@ -154,9 +157,7 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
     """SCHEMA.md readout records with ``evidence`` spans (cleaned-text offsets)."""
     text = document.text
     registry = registry_aliases(analysis.of("trial"), text)
-    doc_trials = sorted(
-        (t for t in analysis.of("trial") if t.name not in registry), key=lambda t: t.mentions[0].start
-    )
+    doc_trials = sorted((t for t in analysis.of("trial") if t.name not in registry), key=lambda t: t.mentions[0].start)
     groups: dict[str, _Group] = {}
     last: _Group | None = None  # the trial group most recently extended
     for start, end in spans:

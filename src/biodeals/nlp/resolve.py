@@ -13,6 +13,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
+from biodeals import fastre
 from biodeals.ingest.document import Section
 from biodeals.nlp.patterns import squash
 from biodeals.nlp.spans import Entity, Label, Mention
@@ -103,8 +104,8 @@ class _Groups:
             self.parent[rb] = ra
 
 
-_PAREN_ALIAS = re.compile(r"\s*\(\s*(?:the\s+)?[\"“'‘]?(?P<inner>[^()]{1,80}?)[\"”'’]?\s*\)")
-_NOT_ALIAS = re.compile(
+_PAREN_ALIAS = fastre.compile(r"\s*\(\s*(?:the\s+)?[\"“'‘]?(?P<inner>[^()]{1,80}?)[\"”'’]?\s*\)")
+_NOT_ALIAS = fastre.compile(
     r"^(?:NYSE|NASDAQ|Nasdaq|ASX|LSE|TSX|HKEX|SIX|OTC|Euronext|TYO|KRX|KOSDAQ|NSE)\b|^\d|%|\$|\bthe\b"
 )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from biodeals import fastre
+
 _ABBREVIATIONS = {
     "inc",
     "ltd",
@@ -48,7 +50,9 @@ _ABBREVIATIONS = {
     "sr",
     "dept",
 }
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“'‘(\[]?[A-Z0-9])|\n\s*\n|\s\*\s\*\s|\s{3,}|\s+(?=\*\*\s*[A-Z])|\s+(?=#{1,6}\s)")
+_BOUNDARY = fastre.compile(
+    r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“'‘(\[]?[A-Z0-9])|\n\s*\n|\s\*\s\*\s|\s{3,}|\s+(?=\*\*\s*[A-Z])|\s+(?=#{1,6}\s)"
+)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

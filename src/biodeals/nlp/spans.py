@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from biodeals import fastre
+
 Label = Literal["company", "drug", "target", "disease", "trial", "modality"]
 
 LABELS: tuple[Label, ...] = ("company", "drug", "target", "disease", "trial", "modality")
@@ -60,7 +62,7 @@ class Entity:
         return min(m.start for m in self.mentions) if self.mentions else 0
 
 
-_BROAD_CLASS = re.compile(
+_BROAD_CLASS = fastre.compile(
     r"^(?:[\w-]+ )?(?:diseases|disorders|conditions|cancers|infections)$|^(?:cancer|tumou?rs?|neoplasms?)$", re.I
 )
 

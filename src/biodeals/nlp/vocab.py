@@ -15,6 +15,7 @@ from importlib import resources
 
 import ahocorasick
 
+from biodeals import fastre
 from biodeals.errors import VocabularyError
 from biodeals.nlp.spans import Label
 
@@ -81,7 +82,7 @@ def _add(automaton: ahocorasick.Automaton, term: str, index: int) -> None:
 
 
 _GREEK_UPPER = str.maketrans("αβγδκΑΒΓΔΚ", "ABGDKABGDK")
-_GREEK = re.compile("[αβγδκΑΒΓΔΚ]")
+_GREEK = fastre.compile("[αβγδκΑΒΓΔΚ]")
 
 
 def latinise(text: str) -> str:

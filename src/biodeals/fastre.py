@@ -1,0 +1,159 @@
+"""``re.compile`` with a first-character guard, for patterns scanned across whole texts.
+
+Python's regex engine skips ahead quickly only when a pattern starts with a literal or a plain
+character class. Most of our patterns start with ``\\b``, a look-behind or a case-insensitive
+alternation, so the engine tries the whole pattern at every position of a 10,000-character
+release. :func:`compile` works out which characters a match can start with and puts a look-ahead
+for them in front (after the ``\\b`` when every alternative begins with one), so most positions
+fail on one cheap test. The guard only restates what the pattern already requires: matches are
+exactly those of ``re.compile(source, flags)`` (``tests/test_fastre.py`` checks this property).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+try:  # the parser is private; without it patterns are compiled unguarded, which is still correct
+    from re import _compiler as sre_compile
+    from re import _constants as sre
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover - other Python versions
+    sre = sre_compile = sre_parse = None  # type: ignore[assignment]
+
+_Chars = set[tuple[str, Any]]  # ("c", codepoint) | ("r", (lo, hi)) | ("k", category)
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s"}
+
+
+def _first_of_sequence(items: Any, icase: bool) -> tuple[_Chars, bool] | None:
+    """Characters a match of ``items`` can start with, and whether it can match empty;
+    ``None`` when that is not worth knowing (any character, a negated class, a back-reference)."""
+    chars: _Chars = set()
+    for op, av in items:
+        first = _first_of_op(op, av, icase)
+        if first is None:
+            return None
+        chars |= first[0]
+        if not first[1]:
+            return chars, False
+    return chars, True
+
+
+def _first_of_op(op: Any, av: Any, icase: bool) -> tuple[_Chars, bool] | None:
+    if op is sre.LITERAL:
+        return {("c", av)}, False
+    if op is sre.IN:
+        chars: _Chars = set()
+        for kind, value in av:
+            if kind is sre.LITERAL:
+                chars.add(("c", value))
+            elif kind is sre.RANGE:
+                chars.add(("r", value))
+            elif kind is sre.CATEGORY and str(value) in _CATEGORIES:
+                chars.add(("k", str(value)))
+            else:  # a negated class or \w: nearly every character
+                return None
+        return chars, False
+    if op is sre.BRANCH:
+        chars, nullable = set(), False
+        for alternative in av[1]:
+            first = _first_of_sequence(alternative, icase)
+            if first is None:
+                return None
+            chars |= first[0]
+            nullable |= first[1]
+        return chars, nullable
+    if op is sre.SUBPATTERN:
+        _group, add_flags, _del_flags, pattern = av
+        if add_flags & re.IGNORECASE and not icase:
+            return None
+        return _first_of_sequence(pattern, icase)
+    if op is sre.ATOMIC_GROUP:
+        return _first_of_sequence(av, icase)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        least, _most, pattern = av
+        first = _first_of_sequence(pattern, icase)
+        return None if first is None else (first[0], first[1] or least == 0)
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return set(), True  # zero-width: the next item supplies the first character
+    return None
+
+
+def _class_item(codepoint: int) -> str:
+    return f"\\U{codepoint:08x}"
+
+
+def _character_class(chars: _Chars, icase: bool) -> str:
+    items = set()
+    for kind, value in chars:
+        if kind == "k":
+            items.add(_CATEGORIES[value])
+        elif kind == "c":
+            text = chr(value)
+            variants = {text, text.lower(), text.upper()} if icase else {text}
+            items.update(_class_item(ord(v)) for v in variants if len(v) == 1)
+        else:
+            low, high = value
+            items.add(f"{_class_item(low)}-{_class_item(high)}")
+            if icase:  # IGNORECASE also applies to the guard; spelling the other case out is harmless
+                for case in (str.lower, str.upper):
+                    a, b = case(chr(low)), case(chr(high))
+                    if len(a) == len(b) == 1 and ord(b) - ord(a) == high - low:
+                        items.add(f"{_class_item(ord(a))}-{_class_item(ord(b))}")
+    return "[" + "".join(sorted(items)) + "]"
+
+
+def _starts_with_boundary(items: Any) -> bool:
+    if not items:
+        return False
+    op, av = items[0]
+    if op is sre.AT:
+        return av is sre.AT_BOUNDARY
+    if op is sre.SUBPATTERN:
+        return _starts_with_boundary(av[3])
+    if op is sre.BRANCH:
+        return all(_starts_with_boundary(alternative) for alternative in av[1])
+    return False
+
+
+def _starts_with_one_character_test(items: Any) -> bool:
+    """``[a-z]{5,}``: a repeat of one character class, tested first at every position anyway."""
+    if not items or items[0][0] not in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        return False
+    least, _most, body = items[0][1]
+    return least >= 1 and len(body.data) == 1 and body.data[0][0] in (sre.IN, sre.LITERAL)
+
+
+def guard_for(source: str, flags: int = 0) -> str:
+    """The look-ahead prefix :func:`compile` puts before ``source`` ("" when none helps)."""
+    if sre_parse is None:
+        return ""
+    parsed = sre_parse.parse(source, flags)
+    icase = bool(flags & re.IGNORECASE)
+    if (
+        sre_compile._get_literal_prefix(parsed, flags)[0]
+        or sre_compile._get_charset_prefix(parsed, flags)
+        or _starts_with_one_character_test(parsed.data)
+    ):
+        return ""  # the engine already rejects most positions with one cheap test
+    first = _first_of_sequence(parsed.data, icase)
+    if first is None or first[1] or not first[0]:
+        return ""
+    guard = f"(?={_character_class(first[0], icase)})"
+    return rf"\b{guard}" if _starts_with_boundary(parsed.data) else guard
+
+
+_COMPILED: list[tuple[str, int, re.Pattern[str]]] = []
+
+
+def compiled() -> list[tuple[str, int, re.Pattern[str]]]:
+    """Every ``(source, flags, pattern)`` compiled so far, for the test that checks the guards."""
+    return list(_COMPILED)
+
+
+def compile(source: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(source, flags)``, faster to search: same matches, same groups."""
+    guard = guard_for(source, flags)
+    pattern = re.compile(f"{guard}(?:{source})" if guard else source, flags)
+    _COMPILED.append((source, flags, pattern))
+    return pattern

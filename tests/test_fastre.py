@@ -1,0 +1,116 @@
+"""The first-character guards of ``biodeals.fastre`` never change what a pattern matches."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import biodeals.ingest
+import biodeals.nlp  # noqa: F401 - compiles every pattern of the pipeline
+from biodeals import fastre
+
+# Words the pipeline's patterns look for, in several cases, so random texts hit real matches.
+_WORDS = [
+    "acquire",
+    "Acquisition",
+    "merger",
+    "license",
+    "LICENSE",
+    "option to license",
+    "collaboration",
+    "Therapeutics",
+    "Pharma",
+    "Inc.",
+    "Ltd.",
+    "(NASDAQ: ABC)",
+    "Phase",
+    "2b",
+    "study",
+    "trial",
+    "ORR",
+    "PFS",
+    "HR",
+    "0.62",
+    "47%",
+    "months",
+    "$",
+    "US$",
+    "26.6",
+    "million",
+    "billion",
+    "July",
+    "14,",
+    "2023",
+    "2016",
+    "Series",
+    "B",
+    "equity",
+    "investment",
+    "in",
+    "Acme",
+    "the",
+    "and",
+    "of",
+    "said",
+    "MK-0616",
+    "NCT01234567",
+    "KEYTRUDA®",
+    "pembrolizumab",
+    "inhibitor",
+    "About",
+    "Forward-Looking",
+    "Statements",
+    "Contact:",
+    "&amp;",
+    "\u00a0",
+    "customer",
+    "Ruth",
+    "rates.The",
+    "supply",
+    "CDMO",
+    "manufacture",
+    "royalties",
+    "upfront",
+    "milestone",
+]
+_TEXT = st.lists(
+    st.one_of(st.sampled_from(_WORDS), st.text(alphabet="aAzZ09 ,.;:-()$%\n'’", max_size=4)),
+    max_size=40,
+).map(" ".join)
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], ...]]:
+    return [tuple(m.span(g) for g in range(pattern.groups + 1)) for m in pattern.finditer(text)]
+
+
+def test_the_pipeline_patterns_are_guarded() -> None:
+    guarded = [source for source, flags, pattern in fastre.compiled() if pattern.pattern != source]
+    assert len(guarded) > 40  # the mechanism is in use, not silently falling back
+
+
+@settings(max_examples=150, deadline=None)
+@given(_TEXT)
+def test_guarded_patterns_match_exactly_what_the_plain_ones_do(text: str) -> None:
+    for source, flags, pattern in fastre.compiled():
+        plain = re.compile(source, flags)
+        assert _spans(pattern, text) == _spans(plain, text), source
+
+
+@pytest.mark.parametrize(
+    ("source", "flags", "guard"),
+    [
+        (r"\b(?:acquire|merger)\b", re.I, r"\b(?=[AMam])"),
+        (r"(?<!customer )\bbuy", 0, r"(?=[b])"),
+        (r"(?:US)?\$\d", 0, r"(?=[$U])"),
+        (r"[a-z]+", 0, ""),  # the engine already skips to a character class
+        (r"(?:Jan|Feb)\s\d", 0, ""),  # ... and to a choice of literals
+        (r"x?", 0, ""),  # may match empty: no character is required
+        (r".foo", 0, ""),  # any character: nothing to gain
+    ],
+)
+def test_guard_for_names_the_possible_first_characters(source: str, flags: int, guard: str) -> None:
+    expected = re.sub(r"\\U([0-9a-f]{8})", lambda m: chr(int(m.group(1), 16)), fastre.guard_for(source, flags))
+    assert expected == guard
