@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from biodeals import fastre
-
 SectionKind = Literal["about", "forward_looking", "contact", "navigation"]
 
 
@@ -92,12 +90,9 @@ class Section:
     title: str = ""
 
 
-_SPACES = fastre.compile(r"\s+")
-
-
 def content_hash(text: str) -> str:
     """SHA-256 (hex) of the text after Unicode NFC normalisation and whitespace collapsing."""
-    normal = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    normal = " ".join(unicodedata.normalize("NFC", text).split())  # str.split() splits on what \s matches
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
