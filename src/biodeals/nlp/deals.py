@@ -356,14 +356,15 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         text = document.text[start:end]
         if _BIOGRAPHY.search(text):
             continue
-        companies = analysis.within("company", start, end)
-        type_spans = _deal_cues(document.text, start, end, companies)
-        types = set(type_spans)
-        if not types:
-            continue
+        named = analysis.within("company", start, end)
+        companies = named
         if not companies and _PAIR_ANAPHOR.search(text):
             companies = next((f.companies[:2] for f in reversed(found) if len(f.companies) > 1), [])
         if not companies or (section and len(companies) < 2):
+            continue
+        type_spans = _deal_cues(document.text, start, end, named)
+        types = set(type_spans)
+        if not types:
             continue
         if _NOT_A_DEAL.search(text) and len(types) == 1 and "acquisition" not in types:
             continue

@@ -47,6 +47,7 @@ ENDPOINTS: list[tuple[re.Pattern[str], str, str]] = [
     (fastre.compile(r"\b6MWD\b|\bsix-minute walk distance\b", re.I), "6MWD", "m"),
     (fastre.compile(r"\brisk reduction\b|\breduc\w+ (?:\w+[’'] )?(?:the )?risk\b", re.I), "risk reduction", "%"),
 ]
+_DIGIT = fastre.compile(r"\d")
 _ANY_ENDPOINT = fastre.compile("|".join(f"(?:{p.pattern})" for p, _, _ in ENDPOINTS), re.I)
 _VALUE_UNITS = {
     "%": fastre.compile(_NUMBER + r"\s?(?:%|percent)"),
@@ -75,7 +76,7 @@ def endpoints_in(sentence: str) -> list[dict[str, Any]]:
     """Endpoint values stated in one sentence: the nearest value after (or just before) each
     endpoint name, in the endpoint's usual unit."""
     found: list[dict[str, Any]] = []
-    if not _ANY_ENDPOINT.search(sentence) or not any(c.isdigit() for c in sentence):
+    if not _DIGIT.search(sentence) or not _ANY_ENDPOINT.search(sentence):
         return found
     used: set[int] = set()
     for pattern, name, unit in ENDPOINTS:
@@ -164,19 +165,21 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
         if not _may_report(document, analysis, start):
             continue
         sentence = text[start:end]
-        has_values = bool(endpoints_in(sentence))
-        strong = bool(_STRONG_RESULT.search(sentence))
         named = {(r := registry.get(t.name, t)).name: r for t in analysis.within("trial", start, end)}
         trials: list[Entity | None] = list(named.values())
         if not trials:
             trials = _trials_referred(sentence, start, doc_trials, last)
+        drugs = analysis.within("drug", start, end)
+        if not trials and not drugs:
+            continue  # a result about nothing the text names
+        has_values = bool(endpoints_in(sentence))
+        strong = bool(_STRONG_RESULT.search(sentence))
         # a new readout needs a strong result cue; the sentences after it may just say "data"
         continues = bool(trials) and trials == [last.trial if last else None]
         if not (has_values or strong or (continues and _RESULT.search(sentence))):
             continue
         if _PLAN.search(sentence) and not has_values:
             continue
-        drugs = analysis.within("drug", start, end)
         if not trials:
             if not drugs or not (has_values or _PHASE.search(sentence)):
                 continue

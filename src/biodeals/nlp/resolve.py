@@ -152,15 +152,17 @@ def resolve_entities(
     """Group ``mentions`` (non-overlapping, in text order) into entities, adding mentions of
     aliases and short names found in the same text. Returns entities in order of first mention."""
     groups = _Groups()
-    occupied = [(m.start, m.end) for m in mentions]
+    occupied = bytearray(len(text) + 1)  # 1 where a mention already covers the character
+    for m in mentions:
+        occupied[m.start : m.end] = b"\x01" * m.length
     mentions = list(mentions)
 
     def free(start: int, end: int) -> bool:
-        return not any(start < e and s < end for s, e in occupied)
+        return occupied.find(1, start, end) < 0
 
     def add(label: Label, start: int, end: int, key: str, source: str) -> None:
         mentions.append(Mention(label, start, end, text[start:end], key, source))
-        occupied.append((start, end))
+        occupied[start:end] = b"\x01" * (end - start)
 
     for m in mentions:
         groups.find(m.key)
