@@ -4,14 +4,15 @@ Python's regex engine skips ahead quickly only when a pattern starts with a lite
 character class. Most of our patterns start with ``\\b``, a look-behind or a case-insensitive
 alternation, so the engine tries the whole pattern at every position of a 10,000-character
 release. :func:`compile` works out which characters a match can start with and puts a look-ahead
-for them in front (after the ``\\b`` when every alternative begins with one), so most positions
-fail on one cheap test. The guard only restates what the pattern already requires: matches are
-exactly those of ``re.compile(source, flags)`` (``tests/test_fastre.py`` checks this property).
+for them in front, so most positions fail on one cheap test. The guard only restates what the
+pattern already requires: matches are exactly those of ``re.compile(source, flags)``
+(``tests/test_fastre.py`` checks this on every pattern of the pipeline).
 """
 
 from __future__ import annotations
 
 import re
+import string
 from typing import Any
 
 try:  # the parser is private; without it patterns are compiled unguarded, which is still correct
@@ -22,6 +23,7 @@ except ImportError:  # pragma: no cover - other Python versions
     sre = sre_compile = sre_parse = None  # type: ignore[assignment]
 
 _Chars = set[tuple[str, Any]]  # ("c", codepoint) | ("r", (lo, hi)) | ("k", category)
+_ALNUM = string.ascii_letters + string.digits
 _CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s"}
 
 
@@ -103,19 +105,6 @@ def _character_class(chars: _Chars, icase: bool) -> str:
     return "[" + "".join(sorted(items)) + "]"
 
 
-def _starts_with_boundary(items: Any) -> bool:
-    if not items:
-        return False
-    op, av = items[0]
-    if op is sre.AT:
-        return av is sre.AT_BOUNDARY
-    if op is sre.SUBPATTERN:
-        return _starts_with_boundary(av[3])
-    if op is sre.BRANCH:
-        return all(_starts_with_boundary(alternative) for alternative in av[1])
-    return False
-
-
 def _starts_with_one_character_test(items: Any) -> bool:
     """``[a-z]{5,}``: a repeat of one character class, tested first at every position anyway."""
     if not items or items[0][0] not in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
@@ -136,11 +125,16 @@ def guard_for(source: str, flags: int = 0) -> str:
         or _starts_with_one_character_test(parsed.data)
     ):
         return ""  # the engine already rejects most positions with one cheap test
+    if parsed.data and parsed.data[0] in ((sre.AT, sre.AT_BEGINNING), (sre.AT, sre.AT_BEGINNING_STRING)):
+        return ""  # anchored: tried at one position only
     first = _first_of_sequence(parsed.data, icase)
     if first is None or first[1] or not first[0]:
         return ""
-    guard = f"(?={_character_class(first[0], icase)})"
-    return rf"\b{guard}" if _starts_with_boundary(parsed.data) else guard
+    character_class = _character_class(first[0], icase)
+    if sum(bool(re.match(character_class, c, flags)) for c in _ALNUM) > len(_ALNUM) * 2 // 3:
+        return ""  # nearly any letter may start a match: the test would cost more than it saves
+    guard = f"(?={character_class})"
+    return guard
 
 
 _COMPILED: list[tuple[str, int, re.Pattern[str]]] = []
