@@ -64,12 +64,13 @@ def _month_number(token: str) -> int:
 def find_dates(text: str) -> list[DateMention]:
     """Every date in ``text``, most precise reading first where readings overlap; text order."""
     found: list[DateMention] = []
+    taken = bytearray(len(text) + 1)  # characters a more precise reading already covers
     for precision, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             before = text[match.start() - 1] if match.start() else " "
             if before.isalnum() or before == "_" or before in _NOT_BEFORE[precision]:
                 continue  # not at a word start
-            if any(match.start() < d.end and d.start < match.end() for d in found):
+            if taken.find(1, match.start(), match.end()) >= 0:
                 continue
             groups = match.groupdict()
             try:
@@ -79,6 +80,7 @@ def find_dates(text: str) -> list[DateMention]:
             except (ValueError, KeyError):
                 continue
             found.append(DateMention(value, precision, match.start(), match.end(), match.group()))  # type: ignore[arg-type]
+            taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
     return sorted(found, key=lambda d: d.start)
 
 

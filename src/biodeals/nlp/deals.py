@@ -115,9 +115,10 @@ def cue_positions(text: str) -> list[int]:
     return [end for end, _ in _CUE_AUTOMATON.iter(text.lower())]
 
 
-def _has_cue(cues: list[int], start: int, end: int) -> bool:
-    index = bisect.bisect_left(cues, start)
-    return index < len(cues) and cues[index] < end
+def _any_within(positions: list[int], start: int, end: int) -> bool:
+    """Whether the sorted ``positions`` hold one in ``[start, end)``."""
+    index = bisect.bisect_left(positions, start)
+    return index < len(positions) and positions[index] < end
 
 
 _NOT_A_DEAL = fastre.compile(
@@ -348,7 +349,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
     found: list[_Sentence] = []
     cues = cue_positions(document.text)
     for start, end in spans:
-        if not _has_cue(cues, start, end):
+        if not _any_within(cues, start, end):
             continue
         section = document.section_at(start)
         if section and section.kind in ("forward_looking", "contact"):
@@ -430,8 +431,9 @@ def attach_money_sentences(
     if not current:
         return
     taken = {(s.start, s.end) for d in drafts for s in d.sentences}
+    amounts = sorted(m.start for m in analysis.money if not m.per_share)
     for start, end in spans:
-        if (start, end) in taken or not any(start <= m.start < end and not m.per_share for m in analysis.money):
+        if (start, end) in taken or not _any_within(amounts, start, end):
             continue
         section = document.section_at(start)
         if section:

@@ -68,6 +68,8 @@ class Analysis:
         entities, starts = self._indexed(label)
         first = bisect.bisect_left(starts, (start, -1))
         last = bisect.bisect_left(starts, (end, -1), first)
+        if first == last:
+            return []
         return [entities[i] for i in sorted({i for _, i in starts[first:last]})]
 
 

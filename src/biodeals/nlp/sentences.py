@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from biodeals import fastre
 
 _ABBREVIATIONS = {
@@ -62,7 +60,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for match in _BOUNDARY.finditer(text):
         before = text[start : match.start()]
         token = before.rsplit(None, 1)[-1].rstrip(".!?\"'”’)]").lower() if before.strip() else ""
-        if (match.group().strip() == "" and token in _ABBREVIATIONS) or re.fullmatch(r"[a-z]", token):
+        if (match.group().strip() == "" and token in _ABBREVIATIONS) or (len(token) == 1 and "a" <= token <= "z"):
             continue
         spans.append((start, match.start()))
         start = match.end()
