@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import ahocorasick
+
 from biodeals import fastre
 from biodeals.nlp.spans import Mention
 
@@ -302,7 +304,6 @@ INN_STEMS = (
     "plase",
 )
 _INN_SECOND_WORDS = ("alfa", "alpha", "beta", "pegol", "vedotin", "deruxtecan", "govitecan")
-_LOWER_WORD = fastre.compile(r"[a-z]{5,}")
 # Brand names are marked: "Zepbound®", "KEYTRUDA®", "Mounjaro™"
 _MARKED_BRAND = fastre.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9-]{2,}(?:[ ][A-Z][A-Za-z0-9-]+)?)[ ]?(?:®|™|\(R\))")
 _INN_FALSE = {
@@ -459,28 +460,47 @@ INN_STEM_MODALITIES: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 _INN_FALSE |= {"except", "concept", "accept", "intercept", "percept", "precept", "receptor"}
+_STEM_AUTOMATON = ahocorasick.Automaton()
+for _stem in INN_STEMS:
+    _STEM_AUTOMATON.add_word(_stem, _stem)
+_STEM_AUTOMATON.make_automaton()
+_BRAND_MARK = fastre.compile(r"®|™|\(R\)")
+
+
+def _joins_word(character: str) -> bool:
+    return character.isalnum() or character in "_-"
+
+
+def _inn_words(text: str) -> Iterator[tuple[int, int]]:
+    """``[start, end)`` of whole lowercase words of five letters or more that end in an INN
+    stem: stem occurrences come from one automaton pass, so the text's other words cost nothing."""
+    last_end = -1
+    for last, _stem in _STEM_AUTOMATON.iter(text):
+        end = last + 1
+        if end == last_end or (end < len(text) and _joins_word(text[end])):
+            continue  # another stem ending here, or the word goes on
+        start = last
+        while start and "a" <= text[start - 1] <= "z":
+            start -= 1
+        if end - start >= 5 and not (start and _joins_word(text[start - 1])):
+            last_end = end
+            yield start, end
 
 
 def find_drug_names(text: str) -> list[Mention]:
     """Drug names by shape: INN stems ("velarutide", "sotorasib") and marked brands ("Zepbound®")."""
     found = []
     covered = 0
-    for match in _LOWER_WORD.finditer(text):
-        word = match.group()
-        if match.start() < covered or not word.endswith(INN_STEMS) or word in _INN_FALSE:
+    for start, end in _inn_words(text):
+        if start < covered or text[start:end] in _INN_FALSE:
             continue
-        before = text[match.start() - 1] if match.start() else " "
-        after = text[match.end() : match.end() + 1]
-        if before.isalnum() or before in "_-" or (after and (after.isalnum() or after in "_-")):
-            continue  # part of a longer word
-        end = match.end()
         second = text[end + 1 : end + 12].split(" ", 1)[0].rstrip(".,;:)")
         if text[end : end + 1] == " " and second in _INN_SECOND_WORDS:
             end += 1 + len(second)
-        name = text[match.start() : end]
+        name = text[start:end]
         covered = end
-        found.append(Mention("drug", match.start(), end, name, f"p:{squash(name)}", "inn-stem"))
-    for match in _MARKED_BRAND.finditer(text):
+        found.append(Mention("drug", start, end, name, f"p:{squash(name)}", "inn-stem"))
+    for match in _near_triggers(text, _BRAND_MARK, _MARKED_BRAND, after=4):
         name = match.group("name")
         found.append(Mention("drug", match.start("name"), match.end("name"), name, f"p:{squash(name)}", "brand"))
     return found
