@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterator
 from typing import Any
 
 try:  # the parser is private; without it patterns are compiled unguarded, which is still correct
@@ -151,3 +152,19 @@ def compile(source: str, flags: int = 0) -> re.Pattern[str]:
     pattern = re.compile(f"{guard}(?:{source})" if guard else source, flags)
     _COMPILED.append((source, flags, pattern))
     return pattern
+
+
+def finditer_near(
+    text: str, trigger: re.Pattern[str], pattern: re.Pattern[str], after: int, before: int = 160
+) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` that cover a match of ``trigger``, looked for only in windows
+    around each trigger: far cheaper than scanning the whole text with a pattern that may start
+    at every capitalised word or number, when the trigger (a designator, a currency word, a
+    trademark sign) is rare."""
+    seen: set[tuple[int, int]] = set()
+    for hit in trigger.finditer(text):
+        lo = max(0, hit.start() - before)
+        for match in pattern.finditer(text, lo, min(len(text), hit.end() + after)):
+            if match.start() <= hit.start() < match.end() + 2 and match.span() not in seen:
+                seen.add(match.span())
+                yield match

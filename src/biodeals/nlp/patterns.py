@@ -164,23 +164,6 @@ _NAME_PATTERNS = {
     "ticker": _COMPANY_BY_TICKER,
     "apposition": _COMPANY_BY_APPOSITION,
 }
-_WINDOW = 160  # characters before a trigger in which the name is looked for
-
-
-def _near_triggers(
-    text: str, trigger: re.Pattern[str], pattern: re.Pattern[str], after: int
-) -> Iterator[re.Match[str]]:
-    """Matches of ``pattern`` in windows around each ``trigger`` match: far cheaper than
-    scanning the whole text with a pattern that starts at every capitalised word."""
-    seen: set[tuple[int, int]] = set()
-    for hit in trigger.finditer(text):
-        lo = max(0, hit.start() - _WINDOW)
-        for match in pattern.finditer(text, lo, min(len(text), hit.end() + after)):
-            if match.start() <= hit.start() < match.end() + 2 and match.span() not in seen:
-                seen.add(match.span())
-                yield match
-
-
 # A partner named right after a deal phrase: "a collaboration with OpenAI", "partners with Acme".
 _PARTNER_CUE = fastre.compile(
     r"\b(?:collaborat(?:es|ed|ing|ion)|partner(?:s|ed|ing|ship)?|agreements?|alliance|team(?:s|ed)? up"
@@ -212,7 +195,7 @@ def find_companies(text: str) -> list[Mention]:
     found: dict[tuple[int, int], Mention] = {(m.start, m.end): m for m in find_partners(text)}
     for source, pattern in _NAME_PATTERNS.items():
         after = 120 if source == "apposition" else 40
-        for match in _near_triggers(text, _TRIGGERS[source], pattern, after):
+        for match in fastre.finditer_near(text, _TRIGGERS[source], pattern, after):
             name, start = _trim_leading(match.group("name"), match.start("name"))
             name = name.rstrip(" ,")
             if (
@@ -381,7 +364,7 @@ def find_programs(text: str) -> list[Mention]:
     """Named programs and platforms: a name with a capital or digit before "program",
     "platform" or "technology" ("B7H3 ANKET program", "MEPS platform", "oRNA technology")."""
     found = []
-    for match in _near_triggers(text, _PROGRAM_HEAD, _PROGRAM, after=12):
+    for match in fastre.finditer_near(text, _PROGRAM_HEAD, _PROGRAM, after=12):
         name = match.group("name")
         if (name.isupper() and len(name) <= 3) or _CODE_EXCLUDE.match(name) or name.split()[0] in _PROGRAM_STOP:
             continue
@@ -405,7 +388,7 @@ def find_mechanism_assets(text: str) -> list[Mention]:
     """Assets named by target and mechanism: "SARM1 inhibitors", "anti-LAP antibodies",
     "GLP-1 receptor agonist" is left to the vocabulary. These nest around target mentions."""
     found = []
-    for match in _near_triggers(text, _MECHANISM_HEAD, _MECHANISM, after=14):
+    for match in fastre.finditer_near(text, _MECHANISM_HEAD, _MECHANISM, after=14):
         if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "-"):
             continue
         name = match.group("name")
@@ -500,7 +483,7 @@ def find_drug_names(text: str) -> list[Mention]:
         name = text[start:end]
         covered = end
         found.append(Mention("drug", start, end, name, f"p:{squash(name)}", "inn-stem"))
-    for match in _near_triggers(text, _BRAND_MARK, _MARKED_BRAND, after=4):
+    for match in fastre.finditer_near(text, _BRAND_MARK, _MARKED_BRAND, after=4):
         name = match.group("name")
         found.append(Mention("drug", match.start("name"), match.end("name"), name, f"p:{squash(name)}", "brand"))
     return found
