@@ -130,7 +130,7 @@ _WORD = fastre.compile(r"[^\W\d_]+")
 def guess_language(text: str, sample: int = 4000) -> str:
     """ISO 639-1 code of the most likely language among a few, by stop-word counts; "und" if
     the text has too few words or none of them is a stop word of a known language."""
-    words = Counter(w.lower() for w in _WORD.findall(text[:sample]))
+    words = Counter(_WORD.findall(text[:sample].lower()))
     if words.total() < 5:
         return "und"
     counts = {lang: sum(words[w] for w in stops) for lang, stops in _STOPWORDS.items()}

@@ -75,11 +75,14 @@ GENERIC_FIRST_WORDS = {
 }
 
 
+_ALNUM_RUN = fastre.compile(r"[a-z0-9]+")
+
+
 def normalise_name(name: str) -> str:
     """Lowercase alphanumeric tokens without trailing legal suffixes ("Merck & Co., Inc." ->
     "merck"), the key under which company spellings are compared."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    tokens = re.findall(r"[a-z0-9]+", text.replace(".", "").replace("&", " and "))
+    tokens = _ALNUM_RUN.findall(text.replace(".", "").replace("&", " and "))
     while len(tokens) > 1 and tokens[-1] in _LEGAL_WORDS:
         tokens.pop()
     return " ".join(tokens)
@@ -237,13 +240,12 @@ def resolve_entities(
 def _build_entities(mentions: list[Mention], groups: _Groups, vocab: Vocabulary) -> list[Entity]:
     # vocabulary mentions of the same concept share its id
     by_concept: dict[str, str] = {}
-    for m in mentions:
-        if m.key.startswith("v:"):
-            entry = vocab.entries[int(m.key[2:])]
-            # one concept per id, and entries of different sources with the same preferred name
-            # ("COVID-19" in MONDO, MeSH and the curated list) are one concept too
-            for concept in (f"{entry.label}:{entry.id or entry.name}", f"{entry.label}={entry.name.lower()}"):
-                groups.union(by_concept.setdefault(concept, m.key), m.key)
+    for key in dict.fromkeys(m.key for m in mentions if m.key.startswith("v:")):
+        entry = vocab.entries[int(key[2:])]
+        # one concept per id, and entries of different sources with the same preferred name
+        # ("COVID-19" in MONDO, MeSH and the curated list) are one concept too
+        for concept in (f"{entry.label}:{entry.id or entry.name}", f"{entry.label}={entry.name.lower()}"):
+            groups.union(by_concept.setdefault(concept, key), key)
     clusters: dict[str, list[Mention]] = defaultdict(list)
     for m in sorted(mentions, key=lambda m: m.start):
         clusters[groups.find(m.key)].append(m)
