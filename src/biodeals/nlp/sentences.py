@@ -48,8 +48,10 @@ _ABBREVIATIONS = {
     "sr",
     "dept",
 }
+# A boundary follows ".!?" or is whitespace before more whitespace, "*" or "#": the look-around in
+# front says so, so the single spaces between words (most of a text) fail on it at once.
 _BOUNDARY = fastre.compile(
-    r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“'‘(\[]?[A-Z0-9])|\n\s*\n|\s\*\s\*\s|\s{3,}|\s+(?=\*\*\s*[A-Z])|\s+(?=#{1,6}\s)"
+    r"(?:(?<=[.!?])|(?=\s[\s*#]))(?:(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“'‘(\[]?[A-Z0-9])|\n\s*\n|\s\*\s\*\s|\s{3,}|\s+(?=\*\*\s*[A-Z])|\s+(?=#{1,6}\s))"
 )
 
 
