@@ -132,10 +132,58 @@ def guard_for(source: str, flags: int = 0) -> str:
     if first is None or first[1] or not first[0]:
         return ""
     character_class = _character_class(first[0], icase)
-    if sum(bool(re.match(character_class, c, flags)) for c in _ALNUM) > len(_ALNUM) * 2 // 3:
+    if _broad(character_class, flags):
         return ""  # nearly any letter may start a match: the test would cost more than it saves
-    guard = f"(?={character_class})"
-    return guard
+    second = _second_of_sequence(list(parsed.data), icase)
+    if second:
+        second_class = _character_class(second, icase)
+        if not _broad(second_class, flags):
+            return f"(?={character_class}{second_class})"
+    return f"(?={character_class})"
+
+
+def _broad(character_class: str, flags: int) -> bool:
+    return sum(bool(re.match(character_class, c, flags)) for c in _ALNUM) > len(_ALNUM) * 2 // 3
+
+
+def _second_of_sequence(items: list[Any], icase: bool, depth: int = 0) -> _Chars | None:
+    """Characters the second character of any match of ``items`` can be; ``None`` when not
+    known or when a match may be one character long."""
+    if depth > 12:
+        return None
+    for index, (op, av) in enumerate(items):
+        rest = items[index + 1 :]
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue
+        if op in (sre.LITERAL, sre.IN):
+            after = _first_of_sequence(rest, icase)
+            return None if after is None or after[1] else after[0]
+        if op is sre.BRANCH:
+            chars: _Chars = set()
+            for alternative in av[1]:
+                got = _second_of_sequence(list(alternative) + rest, icase, depth + 1)
+                if got is None:
+                    return None
+                chars |= got
+            return chars
+        if op is sre.SUBPATTERN:
+            if av[1] & re.IGNORECASE and not icase:
+                return None
+            return _second_of_sequence(list(av[3]) + rest, icase, depth + 1)
+        if op is sre.ATOMIC_GROUP:
+            return _second_of_sequence(list(av) + rest, icase, depth + 1)
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            least, most, body = av
+            if most == 0:
+                continue
+            fewer = (op, (max(least - 1, 0), most if most == sre.MAXREPEAT else most - 1, body))
+            once = _second_of_sequence([*body, fewer, *rest], icase, depth + 1)
+            if least:
+                return once
+            skipped = _second_of_sequence(rest, icase, depth + 1)
+            return None if once is None or skipped is None else once | skipped
+        return None
+    return None
 
 
 _COMPILED: list[tuple[str, int, re.Pattern[str]]] = []
