@@ -101,7 +101,9 @@ _LEADING = fastre.compile(
     rf"(?:\s+(?P<trail>(?i:{_WORD}))\b)?"
 )
 _TRAILING = fastre.compile(
-    rf"(?<![\w$€£¥.,])(?P<number>{_NUMBER})(?:\s?(?P<scale>{_SCALE}))?\s+(?P<word>{_WORD}|USD|EUR|GBP|JPY|CHF|CNY|RMB)\b",
+    # _NUMBER with its first digit taken first, so the engine skips straight to digits
+    r"(?P<number>\d(?<![\w$€£¥.,].)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))"
+    rf"(?:\s?(?P<scale>{_SCALE}))?\s+(?P<word>{_WORD}|USD|EUR|GBP|JPY|CHF|CNY|RMB)\b",
     re.IGNORECASE,
 )
 # "$1 and $2 billion", "$1-2 billion": the scale of the second figure applies to the first

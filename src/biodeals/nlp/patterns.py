@@ -213,9 +213,12 @@ def find_companies(text: str) -> list[Mention]:
 _CODE_EXCLUDE = fastre.compile(
     r"^(?:NCT|FY|CY|ISO|COVID|SARS|ICD|CIK|ISIN|ZIP|EU|US|UK|NASDAQ|NYSE|PO|GMT|UTC|Q[1-4]|H[12])", re.I
 )
+# The name patterns below start by consuming a capital and check the character before it after
+# that ("[A-Z](?<![\w-].)" rather than "(?<![\w-])[A-Z]"): a pattern that starts with a character
+# class lets the engine skip straight to the capitals.
 _CODE_NAME = fastre.compile(
-    r"(?<![\w-])(?P<code>[A-Z][A-Za-z]{0,3}-?\d{3,8}[A-Za-z]?\d?(?:-[A-Z0-9]{1,4})?"
-    r"|[A-Z]{2,4}-[a-z]\d{1,3}|[A-Z]{2,4}-[A-Z]{3,6}\d?)(?![\w-])"
+    r"(?P<code>[A-Z](?<![\w-].)(?:[A-Za-z]{0,3}-?\d{3,8}[A-Za-z]?\d?(?:-[A-Z0-9]{1,4})?"
+    r"|[A-Z]{1,3}-[a-z]\d{1,3}|[A-Z]{1,3}-[A-Z]{3,6}\d?))(?![\w-])"
 )
 
 
@@ -491,12 +494,12 @@ def find_drug_names(text: str) -> list[Mention]:
 
 _TRIAL_WORDS = r"(?:trial|study|studies|program|programme)"
 _NAMED_TRIAL = fastre.compile(
-    r"(?<![\w-])(?P<name>[A-Z]{2,}(?:-[A-Z]{2,})+-\d{2,4}|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[- ]?[A-Z][a-z]+)?-?\s?\d{1,4}[A-Za-z]?(?:-\d+)?"
-    r"|NCT\d{8})(?![\w-])"
+    r"(?P<name>[A-Z](?<![\w-].)(?:[A-Z]+(?:-[A-Z]{2,})+-\d{2,4}|[A-Za-z]*[A-Z][A-Za-z]*(?:[- ]?[A-Z][a-z]+)?-?\s?\d{1,4}"
+    r"[A-Za-z]?(?:-\d+)?|(?<=N)CT\d{8}))(?![\w-])"
 )
 _CAPS_TRIAL = fastre.compile(
-    r"(?<![\w-])(?P<name>[A-Z]{4,}(?:-[A-Z0-9]+)*|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+"
-    r"|[A-Z][a-z]{3,}-\d{1,3}[a-z]?)\s+(?:\(?Phase\s+[0-9IV/abAB]+\)?\s+)?" + _TRIAL_WORDS + r"\b"
+    r"(?P<name>[A-Z](?<![\w-].)(?:[A-Z]{3,}(?:-[A-Z0-9]+)*|[A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+"
+    r"|[a-z]{3,}-\d{1,3}[a-z]?))\s+(?:\(?Phase\s+[0-9IV/abAB]+\)?\s+)?" + _TRIAL_WORDS + r"\b"
 )
 _TRIAL_CONTEXT = fastre.compile(r"\b(?:trial|study|studies|Phase|phase|data|results|endpoint|enrolled|NCT\d+)\b")
 
