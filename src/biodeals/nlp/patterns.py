@@ -169,6 +169,7 @@ _PARTNER_CUE = fastre.compile(
     r"\b(?:collaborat(?:es|ed|ing|ion)|partner(?:s|ed|ing|ship)?|agreements?|alliance|team(?:s|ed)? up"
     r"|co-invest(?:s|ed|ing)?|jointly \w+(?: and \w+)?) with (?:the )?"
 )
+_WITH = fastre.compile(" with ")
 _PARTNER_NAME = fastre.compile(rf"(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,3}})(?![\w-])")
 _NOT_A_NAME = fastre.compile(r"^(?:[A-Z]\w*\s)*(?:Phase|Part|Cohort|Section|Article|Regulation|FDA|U\.S\.|US|EU)\b|\d")
 
@@ -177,7 +178,7 @@ def find_partners(text: str) -> list[Mention]:
     """Names right after "collaboration with", "partners with", "agreement with": the other
     party of a deal is often a company the text gives no suffix ("a collaboration with OpenAI")."""
     found = []
-    for cue in _PARTNER_CUE.finditer(text):
+    for cue in fastre.finditer_near(text, _WITH, _PARTNER_CUE, after=5, before=60):
         match = _PARTNER_NAME.match(text, cue.end())
         if match is None:
             continue
