@@ -18,20 +18,21 @@ from biodeals.ingest.document import Edit, OffsetMap, Section
 _ENTITY = fastre.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ODD_SPACE = fastre.compile("[\u00a0\u2007\u2009\u202f]")
 _INVISIBLE = fastre.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# Glue repairs: a space goes where the empty group ``at`` (and ``at2``) matched. Context that is
-# common text (a lowercase letter) sits in a look-behind, so each pattern starts with something rare.
+# Glue repairs: a space goes where the empty group ``at`` (and ``at2``) matched. Each pattern
+# starts with its rarest character ("$", "and", ",", ".") and checks the letters before it in a
+# look-behind, so the engine skips straight to candidates.
 _GLUE = [
     fastre.compile(r"(?<=[a-z])(?P<at>)(?:US|C|A|AU)?\$[0-9]"),  # "of$20"
     fastre.compile(
         r"illion(?P<at>)(?:and|in|of|to|for|upon|with|the|plus|as|from|at|or|is|was|which|that|per|upfront"
         r"|each|over|under|payable)\b"
     ),  # "millionand", "billionin"
-    fastre.compile(r"(?<=[A-Z]{2})(?P<at>)and(?P<at2>)[A-Z]{2}"),  # "INDIANAPOLISandTOKYO"
+    fastre.compile(r"(?P<at>)and(?<=[A-Z]{2}and)(?P<at2>)[A-Z]{2}"),  # "INDIANAPOLISandTOKYO"
     fastre.compile(r"(?:said|says|with|from|and|the|for|of|to|by|at|on)(?P<at>)[A-Z][a-z]"),  # "saidRuth"
     fastre.compile(r"Phase(?P<at>)[0-9]"),  # "Phase2b"
     fastre.compile(r"[0-9][ab]?(?P<at>)(?:study|trial|studies|trials)\b"),  # "2bstudy"
-    fastre.compile(r"(?<=[A-Z]{2}),(?P<at>)[A-Z][a-z]"),  # "INDIANAPOLIS,July"
-    fastre.compile(r"(?<=[a-z]{2})[.!?](?P<at>)[A-Z][a-z]{2}"),  # "rates.The"
+    fastre.compile(r",(?<=[A-Z]{2},)(?P<at>)[A-Z][a-z]"),  # "INDIANAPOLIS,July"
+    fastre.compile(r"[.!?](?<=[a-z]{2}.)(?P<at>)[A-Z][a-z]{2}"),  # "rates.The"
 ]
 
 
