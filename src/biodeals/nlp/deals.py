@@ -610,9 +610,18 @@ def _status(draft: DealDraft) -> str | None:
 
 _BIOPHARMA_NAME = fastre.compile(
     r"\bBio(?=(?:,?\s+(?:Inc|Ltd|LLC|Corp|AG|SA|plc|GmbH)\.?)?$)"  # "Versanis Bio", not "Eco Bio Plastics"
-    r"|\b(?:Therapeutics|Pharma\w*|Bio(?:sciences?|tech\w*|pharma\w*|logics|therapeutics|medical)|Medicines"
+    r"|\b(?:Therapeutics|Pharma\w*|Bio(?:sciences?|tech\w*|[Pp]harma\w*|logics|therapeutics|medical)|Medicines"
     r"|Oncology|Genetics|Genomics|Vaccines?|Immuno\w*|Animal Health)\b"
 )
+# What a deal about medicines says in its own sentences; "patients", "clinical" and diseases alone
+# are as common in releases about clinics, care services and health software.
+_DRUG_DEVELOPMENT = fastre.compile(
+    r"\b(?:drugs?|therapeutics?|therap(?:y|ies)|medicines?|clinical[- ](?:trials?|stage|stud(?:y|ies)|development|programs?)"
+    r"|trials?|Phase (?:[1-4]|I{1,3}V?)\b|FDA|EMA|IND|NDA|BLA|preclinical|biotech\w*|(?:bio)?pharmaceuticals?|biopharma\w*"
+    r"|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|(?:drug|product|lead|clinical|development) candidates?)\b",
+    re.I,
+)
+_NAMED_DRUG_SOURCES = frozenset({"gazetteer", "inn-stem", "code", "brand", "alias"})
 
 
 _BIOPHARMA_WORDS = fastre.compile(
@@ -629,17 +638,32 @@ _SHAREHOLDER_ALERT = fastre.compile(
 )
 
 
-def is_biopharma(draft: DealDraft, analysis: Analysis, text: str) -> bool:
-    """Whether a deal belongs in a biopharma database: the document talks like a life-science
-    release (clinical, FDA, patients, therapy ...), the more so when no party is a known or
-    life-science-named company; law-firm shareholder alerts never are."""
+def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tuple[int, int]]) -> bool:
+    """Whether a deal belongs in a biopharma database. The deal itself must be about medicines:
+    its sentences (``scope``) name drugs or modalities or use drug-development words, once when a party is a
+    known or life-science-named company ("... Therapeutics"), else twice; an investment in a
+    life-science-named company needs no more. Unless a party is so
+    named, the document must also talk like a life-science release; law-firm shareholder alerts
+    never are."""
     if _SHAREHOLDER_ALERT.search(text[:600]):  # the lede; forward-looking sections mention litigation
         return False
-    if any(_BIOPHARMA_NAME.search(c.name) for c in draft.companies):
-        return True
-    words = len(_BIOPHARMA_WORDS.findall(text))
+    named = any(_BIOPHARMA_NAME.search(c.name) for c in draft.companies)
+    drugs = {
+        e.name
+        for start, end in scope
+        for e in analysis.within("drug", start, end)
+        if any(m.source in _NAMED_DRUG_SOURCES for m in e.mentions)
+    }
+    modalities = {e.name for start, end in scope for e in analysis.within("modality", start, end)} - {"platform"}
+    signals = (
+        len(drugs) + len(modalities) + sum(len(_DRUG_DEVELOPMENT.findall(text, start, end)) for start, end in scope)
+    )
     known = any(m.key.startswith("v:") and not _PUBLIC_BODY.search(c.name) for c in draft.companies for m in c.mentions)
-    return words >= (3 if known else 8)
+    # funding a company named for medicines ("Tilos Therapeutics") is a biopharma deal in itself
+    needed = 0 if named and draft.types == {"equity"} else 1 if named or known else 2
+    if signals < needed:
+        return False
+    return named or len(_BIOPHARMA_WORDS.findall(text)) >= (3 if known else 8)
 
 
 _FOLLOWING = 2  # sentences after a deal sentence that usually describe what the deal is about
@@ -752,7 +776,8 @@ def extract_deals(
     deals = []
     for draft in drafts:
         types = draft.types
-        if not types or not is_biopharma(draft, analysis, document.text):
+        scope = _subject_scope(draft, document, spans)
+        if not types or not is_biopharma(draft, analysis, document.text, scope):
             continue
         primary = next(t for t in TYPE_PRIORITY if t in types)
         subject = _round_subject(draft, analysis) if primary == "equity" else None
@@ -763,8 +788,6 @@ def extract_deals(
         money = _money_terms(draft, analysis, document.text)
         evidence = [{"field": "deal", "start": s.start, "end": s.end} for s in draft.sentences]
         evidence += [{"field": k, "start": m.start, "end": m.end} for k, m in money.items()]
-
-        scope = _subject_scope(draft, document, spans)
 
         def inside(label: Label, scope: list[tuple[int, int]] = scope) -> list[Entity]:
             seen: dict[str, Entity] = {}
