@@ -28,7 +28,8 @@ DEAL_TYPES: dict[str, re.Pattern[str]] = {
     "acquisition": fastre.compile(
         r"(?<!customer )(?<!patient )(?<!user )(?<!talent )(?<!client )(?<!data )(?<!image )"
         r"\b(?:acquir(?:e|es|ed|ing)|acquisition|merger|merge[sd]?|buy(?:s|out)?|bought|takeover|tender offer)\b"
-        r"(?!\s+(?:\S+\s+){0,3}?(?:shares|stake|equity|rights|an? (?:option|license|licence)))",
+        r"(?!\s+(?:\S+\s+){0,3}?(?:shares|stake|equity|rights|an? (?:option|license|licence)))"
+        r"(?!\s+(?:rating|recommendation))",  # an analyst's "Buy rating"
         re.I,
     ),
     "license": fastre.compile(
@@ -267,9 +268,9 @@ def _distinct_companies(companies: list[Entity]) -> list[Entity]:
 _INVESTEE_NEXT = fastre.compile(
     r"\b(?:in|from|by)\s+(?:the (?:common )?shares of )?$|founded (?:in \d{4} )?by\s*$", re.I
 )
-# "Phlow Corp., a contract development and manufacturing organization (CDMO), has closed ...":
-# the words between a company and a cue describe the company
-_APPOSITION_SO_FAR = fastre.compile(r"^[’']?s?,\s+(?:a|an)\s+[^,;.()]{0,120}$")
+# "Phlow Corp., a contract development and manufacturing organization (CDMO), has closed ..." and
+# "AGC Biologics is a leading global CDMO": the words between a company and a cue describe it
+_APPOSITION_SO_FAR = fastre.compile(r"^[’']?s?(?:,|\s+is)\s+(?:a|an)\s+[^,;.()]{0,120}$")
 
 
 def _describes_company(span: tuple[int, int], names: list[tuple[int, int]], text: str) -> bool:
@@ -300,6 +301,8 @@ def _in_proper_name(span: tuple[int, int], text: str, start: int, end: int) -> b
         return False  # a headline
     before = _WORD.findall(text, max(start, span[0] - 30), span[0])
     after = _WORD.findall(text, span[1], min(end, span[1] + 30))
+    if len(after) > 1 and after[0] in ("for", "of"):  # "The Partnership for Safe Medicines"
+        after = after[1:]
     return bool(before and after and before[-1][0].isupper() and after[0][0].isupper())
 
 
@@ -610,7 +613,7 @@ def _status(draft: DealDraft) -> str | None:
 
 _BIOPHARMA_NAME = fastre.compile(
     r"\bBio(?=(?:,?\s+(?:Inc|Ltd|LLC|Corp|AG|SA|plc|GmbH)\.?)?$)"  # "Versanis Bio", not "Eco Bio Plastics"
-    r"|\b(?:Therapeutics|Pharma\w*|Bio(?:sciences?|tech\w*|[Pp]harma\w*|logics|therapeutics|medical)|Medicines"
+    r"|\b(?:Therapeutics|Pharma\w*|Bio(?:sciences?|tech\w*|[Pp]harma\w*|logics|therapeutics)|Medicines"
     r"|Oncology|Genetics|Genomics|Vaccines?|Immuno\w*|Animal Health)\b"
 )
 # What a deal about medicines says in its own sentences; "patients", "clinical" and diseases alone
@@ -640,9 +643,9 @@ _SHAREHOLDER_ALERT = fastre.compile(
 
 def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tuple[int, int]]) -> bool:
     """Whether a deal belongs in a biopharma database. The deal itself must be about medicines:
-    its sentences (``scope``) name drugs or modalities or use drug-development words, once when a party is a
-    known or life-science-named company ("... Therapeutics"), else twice; an investment in a
-    life-science-named company needs no more. Unless a party is so
+    its sentences (``scope``) name drugs or modalities or use drug-development words outside the
+    parties' names, once when a party is a known or life-science-named company ("... Therapeutics"),
+    else twice; an investment in a life-science-named company needs no more. Unless a party is so
     named, the document must also talk like a life-science release; law-firm shareholder alerts
     never are."""
     if _SHAREHOLDER_ALERT.search(text[:600]):  # the lede; forward-looking sections mention litigation
@@ -655,9 +658,14 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
         if any(m.source in _NAMED_DRUG_SOURCES for m in e.mentions)
     }
     modalities = {e.name for start, end in scope for e in analysis.within("modality", start, end)} - {"platform"}
-    signals = (
-        len(drugs) + len(modalities) + sum(len(_DRUG_DEVELOPMENT.findall(text, start, end)) for start, end in scope)
-    )
+    names = [(m.start, m.end) for c in draft.companies for m in c.mentions]
+    words = [
+        m.start()
+        for start, end in scope
+        for m in _DRUG_DEVELOPMENT.finditer(text, start, end)
+        if not any(s <= m.start() < e for s, e in names)  # "Supportive Oncology" says nothing of the deal
+    ]
+    signals = len(drugs) + len(modalities) + len(words)
     known = any(m.key.startswith("v:") and not _PUBLIC_BODY.search(c.name) for c in draft.companies for m in c.mentions)
     # funding a company named for medicines ("Tilos Therapeutics") is a biopharma deal in itself
     needed = 0 if named and draft.types == {"equity"} else 1 if named or known else 2
