@@ -97,3 +97,30 @@ def test_a_career_sentence_states_no_deal():
         "Quillmate Pharma, a drug developer acquired by Kestrel Biologics in 2015, where clinical trials were run."
     )
     assert record["deals"] == []
+
+
+def test_a_deal_must_itself_be_about_medicines():
+    about_care = _record(  # the release talks about medicine; the deal does not
+        "Northfield runs clinical sites, and its clinicians give therapy to patients with diabetes. The FDA, "
+        "clinical guidelines and patients were discussed at a meeting with drug makers. Northfield Care Partners, "
+        "Inc. announced a partnership with Lakeside Home Health, Inc. to coordinate discharge planning for patients."
+    )
+    assert about_care["deals"] == []
+    about_a_drug = _record(
+        "Northfield Care Partners, Inc. announced a partnership with Lakeside Home Health, Inc. to run a Phase 2 "
+        "clinical trial of the drug candidate NX-101 in patients with diabetes. NX-101 is an oral therapy; "
+        "preclinical studies and an IND cleared by the FDA support the trial."
+    )
+    assert [p["name"] for p in about_a_drug["deals"][0]["parties"]] == [
+        "Northfield Care Partners, Inc.",
+        "Lakeside Home Health, Inc.",
+    ]
+
+
+def test_funding_a_company_named_for_medicines_is_a_deal_and_a_buy_rating_is_not():
+    (deal,) = _record("Quillmate Therapeutics was founded in 2019 by Kestrel Ventures.")["deals"]
+    assert deal["types"] == ["equity"]
+    rated = _record(
+        "Quillmate Therapeutics receives a Buy rating from Kestrel Capital Partners for its drug candidate."
+    )
+    assert rated["deals"] == []
