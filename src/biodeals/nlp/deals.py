@@ -645,12 +645,13 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     """Whether a deal belongs in a biopharma database. The deal itself must be about medicines:
     its sentences (``scope``) name drugs or modalities or use drug-development words outside the
     parties' names, once when a party is a known or life-science-named company ("... Therapeutics"),
-    else twice; an investment in a life-science-named company needs no more. Unless a party is so
+    else twice; a deal of a known life-science-named company, or an investment in any, needs no
+    more. Unless a party is so
     named, the document must also talk like a life-science release; law-firm shareholder alerts
     never are."""
     if _SHAREHOLDER_ALERT.search(text[:600]):  # the lede; forward-looking sections mention litigation
         return False
-    named = any(_BIOPHARMA_NAME.search(c.name) for c in draft.companies)
+    named = [c for c in draft.companies if _BIOPHARMA_NAME.search(c.name)]
     drugs = {
         e.name
         for start, end in scope
@@ -667,11 +668,13 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     ]
     signals = len(drugs) + len(modalities) + len(words)
     known = any(m.key.startswith("v:") and not _PUBLIC_BODY.search(c.name) for c in draft.companies for m in c.mentions)
-    # funding a company named for medicines ("Tilos Therapeutics") is a biopharma deal in itself
-    needed = 0 if named and draft.types == {"equity"} else 1 if named or known else 2
+    # funding a company named for medicines ("Tilos Therapeutics") is a biopharma deal in itself, and
+    # so is any deal of a known one ("Innate Pharma")
+    named_known = any(m.key.startswith("v:") for c in named for m in c.mentions)
+    needed = 0 if named and (named_known or draft.types == {"equity"}) else 1 if named or known else 2
     if signals < needed:
         return False
-    return named or len(_BIOPHARMA_WORDS.findall(text)) >= (3 if known else 8)
+    return bool(named) or len(_BIOPHARMA_WORDS.findall(text)) >= (3 if known else 8)
 
 
 _FOLLOWING = 2  # sentences after a deal sentence that usually describe what the deal is about
