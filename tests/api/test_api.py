@@ -69,9 +69,7 @@ def test_deals_list_filters_sorts_and_pages(client):
     assert set(deal_ids(client, year=2026)) == {
         d["id"] for d in client.get("/api/deals", params={"limit": 500}).json()["items"] if d["year"] == 2026
     }
-    assert set(deal_ids(client, target="KRAS")) == set(deal_ids(client, q="KRAS")) & set(
-        deal_ids(client, target="KRAS")
-    )
+    assert set(deal_ids(client, target="KRAS")) == set(deal_ids(client, q="KRAS")) & set(deal_ids(client, target="KRAS"))
     big = client.get("/api/deals", params={"min_total": 1e9}).json()["items"]
     assert big and all(d["total_value"]["amount"] >= 1e9 for d in big)
     assert deal_ids(client, since="2026-01-01", until="2026-12-31") == deal_ids(client, year=2026)
@@ -114,9 +112,7 @@ def test_companies_assets_readouts_search_stats_documents(client):
     assert client.get("/api/companies", params={"name": "Keystone"}).json()[0]["name"] == "Keystone Biologics AG"
     norvale = client.get("/api/companies/Norvale").json()
     assert norvale["name"] == "Norvale Pharma, Inc."
-    assert {"Halcyon Therapeutics", "Brightwater Bio, Inc.", "Tessaly Medicines plc"} <= {
-        p["name"] for p in norvale["partners"]
-    }
+    assert {"Halcyon Therapeutics", "Brightwater Bio, Inc.", "Tessaly Medicines plc"} <= {p["name"] for p in norvale["partners"]}
     assert client.get(f"/api/companies/{norvale['id']}").json()["name"] == norvale["name"]
     assert "HT-2041" in {a["name"] for a in client.get("/api/assets").json()}
     readouts = client.get("/api/readouts", params={"asset": "BW-118"}).json()
@@ -221,14 +217,7 @@ def test_posting_text_ingests_it_once(client):
 
 @pytest.mark.parametrize(
     "body",
-    [
-        {},
-        {"text": ""},
-        {"text": "   \n "},
-        {"text": "x", "url": "https://example.com/a"},
-        {"url": "not a url"},
-        {"text": 5},
-    ],
+    [{}, {"text": ""}, {"text": "   \n "}, {"text": "x", "url": "https://example.com/a"}, {"url": "not a url"}, {"text": 5}],
 )
 def test_bad_documents_are_422(client, body):
     response = client.post("/api/documents", json=body, headers=AUTH)

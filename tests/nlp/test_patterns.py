@@ -60,12 +60,7 @@ def test_patterns_companies_do_not_span_lines_or_start_with_stop_words():
 
 def test_patterns_drug_names_by_stem_and_brand():
     text = "velarutide and pembrolizumab, sold as Keytruda®, with trastuzumab deruxtecan; the database phase"
-    assert [m.text for m in find_drug_names(text)] == [
-        "velarutide",
-        "pembrolizumab",
-        "trastuzumab deruxtecan",
-        "Keytruda",
-    ]
+    assert [m.text for m in find_drug_names(text)] == ["velarutide", "pembrolizumab", "trastuzumab deruxtecan", "Keytruda"]
 
 
 def test_patterns_programs():
@@ -80,9 +75,7 @@ def test_dates_and_dateline():
     assert dateline(text).isoformat() == "2023-07-14"
     # a long headline pushes the dateline down: the latest day-precise date is the release's own
     headline = "Acme Announces Equity Investment " * 20
-    assert (
-        dateline(headline + "-- In 2016 and on March 1, 2021; NEW YORK, Nov. 18, 2021 --").isoformat() == "2021-11-18"
-    )
+    assert dateline(headline + "-- In 2016 and on March 1, 2021; NEW YORK, Nov. 18, 2021 --").isoformat() == "2021-11-18"
     assert dateline("No date at all, only the year 2016.") is None
 
 

@@ -38,27 +38,8 @@ def test_pipeline_offsets_point_into_the_original_text_of_scraped_input():
 
 
 WORDS = st.sampled_from(
-    [
-        "Sanofi",
-        "Innate Pharma",
-        "of$20 millionand",
-        "&amp;",
-        "PD-1",
-        "pembrolizumab",
-        "obesity",
-        "Lilly",
-        "said",
-        "Ruth",
-        "INDIANAPOLISandTOKYO",
-        "KEYNOTE-189",
-        "trial",
-        "€5m",
-        "\u00a0",
-        " ",
-        ".",
-        "the",
-        "MK-3475",
-    ]
+    ["Sanofi", "Innate Pharma", "of$20 millionand", "&amp;", "PD-1", "pembrolizumab", "obesity", "Lilly", "said",
+     "Ruth", "INDIANAPOLISandTOKYO", "KEYNOTE-189", "trial", "€5m", "\u00a0", " ", ".", "the", "MK-3475"]
 )
 
 

@@ -11,9 +11,7 @@ def entity(analysis, label, name):
 
 
 def test_resolve_short_company_name_to_full_name():
-    analysis = recognize(
-        doc("Sanofi will license Innate Pharma's engager program. Innate may receive milestones from Sanofi.")
-    )
+    analysis = recognize(doc("Sanofi will license Innate Pharma's engager program. Innate may receive milestones from Sanofi."))
     innate = entity(analysis, "company", "Innate Pharma")
     assert innate.aliases == ["Innate"]
     assert len(innate.mentions) == 2
@@ -44,9 +42,7 @@ def test_resolve_brand_inn_and_code_share_one_entity():
 
 
 def test_resolve_about_heading_names_a_company():
-    text = (
-        "Corvexa will acquire Lumiera for $10 million.\n\nAbout Lumiera\nLumiera is a privately held biotech company."
-    )
+    text = "Corvexa will acquire Lumiera for $10 million.\n\nAbout Lumiera\nLumiera is a privately held biotech company."
     lumiera = entity(recognize(doc(text)), "company", "Lumiera")
     assert len(lumiera.mentions) == 3
 

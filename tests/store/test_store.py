@@ -58,10 +58,7 @@ def test_migrations_build_exactly_the_schema_module(engine):
     with engine.connect() as conn:
         # full-text search objects are created by the migration alone (dialect-specific SQL)
         context = MigrationContext.configure(
-            conn,
-            opts={
-                "include_name": lambda name, *_: not (name or "").startswith(("documents_fts", "ix_documents_fulltext"))
-            },
+            conn, opts={"include_name": lambda name, *_: not (name or "").startswith(("documents_fts", "ix_documents_fulltext"))}
         )
         diffs = compare_metadata(context, t.metadata)
     assert diffs == []

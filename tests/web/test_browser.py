@@ -192,3 +192,4 @@ def test_injected_html_stays_inert(page, server):
 def test_unknown_deal_is_a_404_page(page, server):
     response = page.goto(f"{server}/deals/99999")
     assert response.status == 404 and "no such deal" in page.locator(".problem").inner_text()
+

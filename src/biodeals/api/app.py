@@ -138,6 +138,7 @@ def create_app(
     return app
 
 
+
 def app_from_environment() -> FastAPI:
     """The app for ``$BIODEALS_DB``: the factory uvicorn calls in each worker process."""
     return create_app(os.environ.get("BIODEALS_DB"))

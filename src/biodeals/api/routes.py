@@ -117,9 +117,7 @@ def _authorized(request: Request) -> None:
         raise HTTPException(403, "writes are disabled: start the server with BIODEALS_API_TOKEN set")
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), token.encode()):
-        raise HTTPException(
-            401, "writes need the header 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"}
-        )
+        raise HTTPException(401, "writes need the header 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"})
 
 
 @router.post(

@@ -160,9 +160,7 @@ def demo_command(
 
         summary = ingest(sample_paths(), engine)
         rows = list_deals(engine)
-    kb.console.print(
-        kb.deals_table(rows, f"biodeals {__version__}: {len(rows)} deals from {summary.read} sample articles")
-    )
+    kb.console.print(kb.deals_table(rows, f"biodeals {__version__}: {len(rows)} deals from {summary.read} sample articles"))
     kb.console.print(
         f"Database: {engine.url.render_as_string(hide_password=True)}. Try: biodeals show {rows[0]['id'] if rows else 1}, "
         "biodeals readouts, biodeals stats, biodeals serve"

@@ -74,9 +74,7 @@ MinTotalOption = Annotated[float | None, typer.Option(help="Minimum total value 
 TextOption = Annotated[str | None, typer.Option("--text", help="Full-text query over the source articles.")]
 
 
-def deal_filter(
-    *, deal_type: str | None, since: datetime | None, until: datetime | None, **criteria: Any
-) -> DealFilter:
+def deal_filter(*, deal_type: str | None, since: datetime | None, until: datetime | None, **criteria: Any) -> DealFilter:
     """The DealFilter of the command-line options (``--type``, dates given as datetimes)."""
     return DealFilter(
         type=deal_type, since=since.date() if since else None, until=until.date() if until else None, **criteria

@@ -641,14 +641,17 @@ _SHAREHOLDER_ALERT = fastre.compile(
 )
 
 
+def _in_vocabulary(company: Entity) -> bool:
+    return any(m.key.startswith("v:") for m in company.mentions)
+
+
 def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tuple[int, int]]) -> bool:
     """Whether a deal belongs in a biopharma database. The deal itself must be about medicines:
     its sentences (``scope``) name drugs or modalities or use drug-development words outside the
     parties' names, once when a party is a known or life-science-named company ("... Therapeutics"),
     else twice; a deal of a known life-science-named company, or an investment in any, needs no
-    more. Unless a party is so
-    named, the document must also talk like a life-science release; law-firm shareholder alerts
-    never are."""
+    more. Unless a party is so named, the document must also talk like a life-science release;
+    law-firm shareholder alerts never are."""
     if _SHAREHOLDER_ALERT.search(text[:600]):  # the lede; forward-looking sections mention litigation
         return False
     named = [c for c in draft.companies if _BIOPHARMA_NAME.search(c.name)]
@@ -667,11 +670,11 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
         if not any(s <= m.start() < e for s, e in names)  # "Supportive Oncology" says nothing of the deal
     ]
     signals = len(drugs) + len(modalities) + len(words)
-    known = any(m.key.startswith("v:") and not _PUBLIC_BODY.search(c.name) for c in draft.companies for m in c.mentions)
+    known = any(_in_vocabulary(c) and not _PUBLIC_BODY.search(c.name) for c in draft.companies)
     # funding a company named for medicines ("Tilos Therapeutics") is a biopharma deal in itself, and
     # so is any deal of a known one ("Innate Pharma")
-    named_known = any(m.key.startswith("v:") for c in named for m in c.mentions)
-    needed = 0 if named and (named_known or draft.types == {"equity"}) else 1 if named or known else 2
+    self_evident = bool(named) and (any(map(_in_vocabulary, named)) or draft.types == {"equity"})
+    needed = 0 if self_evident else 1 if named or known else 2
     if signals < needed:
         return False
     return bool(named) or len(_BIOPHARMA_WORDS.findall(text)) >= (3 if known else 8)

@@ -454,7 +454,8 @@ _STEM_AUTOMATON.make_automaton()
 _BRAND_MARK = fastre.compile(r"®|™|\(R\)")
 
 
-def _joins_word(character: str) -> bool:
+def joins_word(character: str) -> bool:
+    """Whether ``character`` continues a word (a letter, digit, _ or hyphen)."""
     return character.isalnum() or character in "_-"
 
 
@@ -464,12 +465,12 @@ def _inn_words(text: str) -> Iterator[tuple[int, int]]:
     last_end = -1
     for last, _stem in _STEM_AUTOMATON.iter(text):
         end = last + 1
-        if end == last_end or (end < len(text) and _joins_word(text[end])):
+        if end == last_end or (end < len(text) and joins_word(text[end])):
             continue  # another stem ending here, or the word goes on
         start = last
         while start and "a" <= text[start - 1] <= "z":
             start -= 1
-        if end - start >= 5 and not (start and _joins_word(text[start - 1])):
+        if end - start >= 5 and not (start and joins_word(text[start - 1])):
             last_end = end
             yield start, end
 

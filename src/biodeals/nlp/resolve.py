@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from biodeals import fastre
 from biodeals.ingest.document import Section
-from biodeals.nlp.patterns import squash
+from biodeals.nlp.patterns import joins_word, squash
 from biodeals.nlp.spans import Entity, Label, Mention
 from biodeals.nlp.vocab import VocabEntry, Vocabulary
 
@@ -137,13 +137,9 @@ def _whole_word_occurrences(text: str, needle: str) -> Iterable[tuple[int, int]]
     start = text.find(needle)
     while start >= 0:
         end = start + len(needle)
-        if (start == 0 or not _joins(text[start - 1])) and (end == len(text) or not _joins(text[end])):
+        if (start == 0 or not joins_word(text[start - 1])) and (end == len(text) or not joins_word(text[end])):
             yield start, end
         start = text.find(needle, start + 1)
-
-
-def _joins(ch: str) -> bool:
-    return ch.isalnum() or ch in "_-"
 
 
 def resolve_entities(

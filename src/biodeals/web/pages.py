@@ -117,10 +117,7 @@ def deal_page(request: Request, deal_id: int) -> HTMLResponse:
     document_ids = list(dict.fromkeys(h["document"]["id"] for h in deal["history"]))
     texts = queries.document_texts(engine, document_ids[:MAX_SOURCE_TEXTS])
     sources = [
-        {
-            **texts[doc_id],
-            "html": highlight(texts[doc_id]["text"], [e for e in deal["evidence"] if e["document_id"] == doc_id]),
-        }
+        {**texts[doc_id], "html": highlight(texts[doc_id]["text"], [e for e in deal["evidence"] if e["document_id"] == doc_id])}
         for doc_id in document_ids[:MAX_SOURCE_TEXTS]
     ]
     by_field: dict[str, list[dict[str, Any]]] = {}
@@ -164,9 +161,7 @@ def partner_graph(company: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         {"data": {"id": str(i), "label": name, "deals": deal_counts.get(i, 0), "focus": i == company["id"]}}
         for i, name in names.items()
     ]
-    edges = [
-        {"data": {"id": f"{a}-{b}", "source": str(a), "target": str(b), "weight": n}} for (a, b), n in pairs.items()
-    ]
+    edges = [{"data": {"id": f"{a}-{b}", "source": str(a), "target": str(b), "weight": n}} for (a, b), n in pairs.items()]
     return {"nodes": nodes, "edges": edges}
 
 
