@@ -18,6 +18,7 @@ import ahocorasick
 
 from biodeals import fastre
 from biodeals.ingest.document import Document
+from biodeals.nlp.descriptions import company_kind
 from biodeals.nlp.money import Money
 from biodeals.nlp.patterns import INN_STEM_MODALITIES
 from biodeals.nlp.pipeline import Analysis
@@ -179,6 +180,8 @@ SELLER_ROLE = {
     "supply": "provider",
     "collaboration": "partner",
 }
+# The side a deal is about: what is bought, licensed or funded.
+_SUBJECT_ROLES = frozenset({"target", "licensor", "investee"})
 TYPE_PRIORITY = ("acquisition", "license", "option", "equity", "manufacturing", "supply", "collaboration")
 _MAX_PARTIES = 6
 _INVESTOR_NAME = fastre.compile(r"\b(?:Ventures?|Capital|Fund|Investments?|Partners|Equity)\b")
@@ -654,6 +657,9 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     law-firm shareholder alerts never are."""
     if _SHAREHOLDER_ALERT.search(text[:600]):  # the lede; forward-looking sections mention litigation
         return False
+    kinds = [company_kind(c, text) for c in draft.companies]
+    if "medicines" not in kinds and "other" in kinds:  # "PathAI, a global leader in AI-powered pathology"
+        return False
     named = [c for c in draft.companies if _BIOPHARMA_NAME.search(c.name)]
     drugs = {
         e.name
@@ -816,6 +822,8 @@ def extract_deals(
         indications = most_specific(inside("disease"))
         modalities, modality_evidence = _deal_modalities(analysis, document.text, scope, assets)
         parties = _roles(draft, primary, document.text)
+        if any(role in _SUBJECT_ROLES and company_kind(e, document.text) == "other" for e, role in parties):
+            continue  # a drug company buying a clinic or licensing a diagnostic test
         sentence_spans = [(s.start, s.end) for s in draft.sentences]
         evidence += _type_evidence(draft, types)
         subject_spans = [(m.start, m.end) for m in subject.mentions[:1]] if subject else []
