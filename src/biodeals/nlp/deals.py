@@ -131,7 +131,9 @@ _NOT_A_DEAL = fastre.compile(
 # A person's career ("Earlier in his career, he held roles at IBM Watson Health and Merge
 # Healthcare, a platform acquired by ..."): the companies it names made no deal in this news.
 _BIOGRAPHY = fastre.compile(
-    r"\b(?:[Hh]e|[Ss]he) (?:also |currently |previously )?(?:has |had )?(?:served|serves|held|holds|was|joined|worked|sits)\b"
+    r"\b(?:[Hh]e|[Ss]he) (?:also |currently |previously |most recently )?(?:has |had )?"
+    r"(?:served|serves|held|holds|was|joined|worked|sits|led|oversaw|founded|co-founded|spent|brings)\b"
+    r"|\b(?:[Hh]e|[Ss]he|Mr\. \w+|Ms\. \w+|Dr\. \w+) (?:is|was) an? (?:industry |seasoned |pharmaceutical |biotech )?veteran\b"
     r"|\b(?:[Hh]is|[Hh]er) (?:career|tenure)\b|\b[Pp]rior to (?:joining|that)\b|\bBoard of Directors (?:for|of)\b"
 )
 _COMPLETED = fastre.compile(r"\b(?:completed|completes|completion of the|closed|closes|has acquired|finalized)\b", re.I)
@@ -309,6 +311,25 @@ def _in_proper_name(span: tuple[int, int], text: str, start: int, end: int) -> b
     return bool(before and after and before[-1][0].isupper() and after[0][0].isupper())
 
 
+_ATTRIBUTION = fastre.compile(r"\W{0,3}\s*(?:said|says|stated|added|commented|noted|explained|according)\b")
+_QUOTE_MARK = fastre.compile(r"[“”\"]")
+
+
+def _quoted(position: int, text: str, start: int, end: int) -> bool:
+    """Whether ``position`` in the sentence ``text[start:end]`` lies inside quoted speech ("“We are
+    proud to partner with Gilead,” said ..."): a quote says how someone feels about a deal; the
+    release states the deal itself in its own words."""
+    before = text[start:position]
+    opened, closed = before.count("“"), before.count("”")
+    if opened or closed:
+        return opened > closed
+    if before.count('"') % 2:
+        return True
+    # a quote that began in an earlier sentence ends in this one: ... partnership,” said X.
+    quote = _QUOTE_MARK.search(text, position, end)
+    return bool(quote) and quote.group() != "“" and bool(_ATTRIBUTION.match(text, quote.end(), quote.end() + 40))
+
+
 def _deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[str, tuple[int, int]]:
     """Where the sentence ``text[start:end]`` states each deal type, leaving out cue words that
     are part of a company's name ("Merge Healthcare") or description ("Phlow, a contract
@@ -316,7 +337,11 @@ def _deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict
     type_spans = _type_matches(text[start:end], start)
     names = [(m.start, m.end) for c in companies for m in c.mentions if start <= m.start < end]
     for kind, span in list(type_spans.items()):
-        while span and (any(s <= span[0] < e for s, e in names) or _in_proper_name(span, text, start, end)):
+        while span and (
+            any(s <= span[0] < e for s, e in names)
+            or _in_proper_name(span, text, start, end)
+            or _quoted(span[0], text, start, end)
+        ):
             match = DEAL_TYPES[kind].search(text, span[1], end)
             span = match.span() if match else None
         if span is None or _describes_company(span, names, text):
@@ -328,7 +353,8 @@ def _deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict
     return type_spans
 
 
-_CHILD_NEXT = fastre.compile(r"\b(?:subsidiary|sister (?:company|brand)|division)\W+(?:\w+\W+){0,2}$", re.I)
+# "its subsidiary, HOPE Therapeutics", not "Merck, through a subsidiary, will acquire Imago"
+_CHILD_NEXT = fastre.compile(r"\b(?:subsidiary|sister (?:company|brand)|division)\W+(?-i:[A-Z]\w*\W+){0,2}$", re.I)
 _PARENT_NEXT = fastre.compile(
     r"^,?\s+(?:a|an|its)\s+(?:wholly[- ]owned\s+)?(?:subsidiary|sister (?:company|brand)|division) of\s+(?:the\s+)?$"
 )
@@ -661,21 +687,29 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     if "medicines" not in kinds and "other" in kinds:  # "PathAI, a global leader in AI-powered pathology"
         return False
     named = [c for c in draft.companies if _BIOPHARMA_NAME.search(c.name)]
+    names = [(m.start, m.end) for c in draft.companies for m in c.mentions]
+
+    def outside_names(entity: Entity) -> bool:  # "Atlas Lithium" names no drug
+        return any(not any(s <= m.start < e for s, e in names) for m in entity.mentions)
+
     drugs = {
         e.name
         for start, end in scope
         for e in analysis.within("drug", start, end)
-        if any(m.source in _NAMED_DRUG_SOURCES for m in e.mentions)
+        if any(m.source in _NAMED_DRUG_SOURCES for m in e.mentions) and outside_names(e)
     }
-    modalities = {e.name for start, end in scope for e in analysis.within("modality", start, end)} - {"platform"}
-    names = [(m.start, m.end) for c in draft.companies for m in c.mentions]
+    modalities = {
+        e.name for start, end in scope for e in analysis.within("modality", start, end) if outside_names(e)
+    } - {"platform"}
     words = [
         m.start()
         for start, end in scope
         for m in _DRUG_DEVELOPMENT.finditer(text, start, end)
         if not any(s <= m.start() < e for s, e in names)  # "Supportive Oncology" says nothing of the deal
     ]
-    signals = len(drugs) + len(modalities) + len(words)
+    # a party the text describes as developing medicines ("Imago is a clinical stage
+    # biopharmaceutical company") says what the deal is about as well as its own sentences do
+    signals = len(drugs) + len(modalities) + len(words) + ("medicines" in kinds)
     known = any(_in_vocabulary(c) and not _PUBLIC_BODY.search(c.name) for c in draft.companies)
     # funding a company named for medicines ("Tilos Therapeutics") is a biopharma deal in itself, and
     # so is any deal of a known one ("Innate Pharma")

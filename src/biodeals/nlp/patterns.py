@@ -120,7 +120,13 @@ _LEADING_STOP = {
     "Reports",
     "Joins",
     "Join",
+    # a group's own companies named by their relation ("NRx ... Subsidiary HOPE Therapeutics")
+    "Subsidiary",
+    "Affiliate",
+    "Licensee",
 }
+# "a collaboration with Dr. Robert O. Becker" names a person, not a partner company
+_PERSON_TITLE = fastre.compile(r"^(?:Dr|Mr|Ms|Mrs|Prof|Professor|Sir)\b")
 _NAME_TOKEN = r"(?:[A-Z][\w'’.-]*|[a-z]+[A-Z][\w'’-]*|\d+[A-Za-z][\w-]*)"
 _SP = r"[ \t]+"  # names never span lines
 _COMPANY_BY_DESIGNATOR = fastre.compile(
@@ -180,7 +186,7 @@ def find_partners(text: str) -> list[Mention]:
     found = []
     for cue in fastre.finditer_near(text, _WITH, _PARTNER_CUE, after=5, before=60):
         match = _PARTNER_NAME.match(text, cue.end())
-        if match is None:
+        if match is None or _PERSON_TITLE.match(match.group("name")):
             continue
         name, start = _trim_leading(match.group("name"), match.start("name"))
         name = name.rstrip(".,")
