@@ -375,6 +375,32 @@ def _without_parents(companies: list[Entity], text: str, start: int, end: int) -
     return [c for c in companies if c.name not in parents]
 
 
+_LINK_TO_SECOND = fastre.compile(r"^(?:\W*|.{0,60}?\b(?:with|between|and|to|of|including)\b\W*(?:the\s+)?)$", re.S)
+_JOINED = fastre.compile(r"\band\b|&")  # "A and B", "A, a ..., and B"; not the list "A, B, C"
+_ENUMERATION = fastre.compile(r"^\s*(?:,|,?\s*(?:and|&|or))\s*$")
+
+
+def _links_partners(cue: tuple[int, int], first: Entity, second: Entity, text: str, start: int, end: int) -> bool:
+    """Whether a collaboration word relates the two companies to each other: "A partnered with B",
+    "A and B announced a collaboration", "a partnership between A and B", "In collaboration with
+    B, A ...". Not "partnering with A, B and C" (the partner is the speaker) nor "A's drug, with
+    U.S. government collaborations ongoing" (nothing joins the two)."""
+    a = min((m for m in first.mentions if start <= m.start < end), key=lambda m: m.start, default=None)
+    b = min((m for m in second.mentions if start <= m.start < end), key=lambda m: m.start, default=None)
+    if a is None or b is None:
+        return True  # a pair carried over from the sentence before ("the two companies")
+    a, b = sorted((a, b), key=lambda m: m.start)
+    cue_start, cue_end = cue
+    if a.end <= cue_start and cue_end <= b.start:  # A ... cue ... B
+        return cue_start - a.end <= 200 and bool(_LINK_TO_SECOND.match(text[cue_end : b.start]))
+    if b.end <= cue_start:  # A and B ... cue
+        return cue_start - b.end <= 150 and bool(_JOINED.search(text, a.end, b.start)) and b.start - a.end <= 200
+    if cue_end <= a.start:  # cue ... A ... B
+        between = text[cue_end : a.start]
+        return "between" in between or not _ENUMERATION.match(text[a.end : b.start])
+    return True
+
+
 def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[_Sentence]:
     """Sentences that state a deal: a deal word and at least one company, outside boilerplate
     (an "About" section still counts when it names two companies and a deal word)."""
@@ -405,6 +431,12 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         companies = _without_parents(companies, document.text, start, end)
         if not companies:
             continue
+        if "collaboration" in types and len(companies) > 1:
+            if not _links_partners(type_spans["collaboration"], companies[0], companies[1], document.text, start, end):
+                del type_spans["collaboration"]
+                types.discard("collaboration")
+                if not types:
+                    continue
         found.append(_Sentence(start, end, text, companies, types, type_spans))
     return found
 
@@ -684,7 +716,9 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     if _SHAREHOLDER_ALERT.search(text[:600]):  # the lede; forward-looking sections mention litigation
         return False
     kinds = [company_kind(c, text) for c in draft.companies]
-    if "medicines" not in kinds and "other" in kinds:  # "PathAI, a global leader in AI-powered pathology"
+    if "other" in kinds and ("medicines" not in kinds or draft.types == {"collaboration"}):
+        # "PathAI, a global leader in AI-powered pathology"; a drug developer's partnership with
+        # "IDEA Pharma, a biopharmaceutical strategy consultancy" is a service, not a deal
         return False
     named = [c for c in draft.companies if _BIOPHARMA_NAME.search(c.name)]
     names = [(m.start, m.end) for c in draft.companies for m in c.mentions]

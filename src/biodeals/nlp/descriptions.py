@@ -26,7 +26,7 @@ _AFTER_NAME = fastre.compile(
 )
 # "healthcare technology company xCures", "global therapeutics giant Catalent"
 _BEFORE_NAME = fastre.compile(
-    r"(?P<description>(?:[\w-]+\s+){1,4}(?:company|firm|provider|giant|maker|developer|leader|group|consultancy))\s*,?\s*$",
+    r"(?P<description>(?:[\w-]+\s+){1,4}(?:company|firm|provider|giant|maker|developer|leader|group|consultancy|clinics?|hospitals?))\s*,?\s*$",
     re.I,
 )
 # The head of a description: what the company is, before what it does ("a clinical-stage company
@@ -51,7 +51,7 @@ _OTHER = fastre.compile(
     r"|tele(?:medicine|health)|software|SaaS|AI|AI-\w+|artificial intelligence|machine learning|analytics|data"
     r"|clinics?|hospitals?|care delivery|health ?care services|health services|patient services|pathology|laborator(?:y|ies) services"
     r"|wellness|spa|beverages?|nutraceuticals?|supplements?|cosmetics?|skincare|cannabis|CBD|hemp"
-    r"|consult\w*|agency|marketing|communications|public relations|media|advisory|investment bank\w*|law firm"
+    r"|consult\w*|agency|marketing|communications|public relations|media|publish\w*|news|advisory|investment bank\w*|law firm"
     r"|mining|lithium|minerals?|seeds?|crops?|agri\w*|crypto\w*|bitcoin|blockchain|digital assets?|custody"
     r"|insurers?|insurance|health plans?|staffing|real estate|exhibitions?|trade (?:fair|show)s?|science parks?"
     r"|non-?profit|charit\w+|advocacy|patient organi[sz]ation)\b",

@@ -127,6 +127,7 @@ _LEADING_STOP = {
 }
 # "a collaboration with Dr. Robert O. Becker" names a person, not a partner company
 _PERSON_TITLE = fastre.compile(r"^(?:Dr|Mr|Ms|Mrs|Prof|Professor|Sir)\b")
+_TITLE_BEFORE = fastre.compile(r"\b(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+$")  # "Dr. David Feifel, a leader in ..."
 _NAME_TOKEN = r"(?:[A-Z][\w'’.-]*|[a-z]+[A-Z][\w'’-]*|\d+[A-Za-z][\w-]*)"
 _SP = r"[ \t]+"  # names never span lines
 _COMPANY_BY_DESIGNATOR = fastre.compile(
@@ -176,7 +177,10 @@ _PARTNER_CUE = fastre.compile(
     r"|co-invest(?:s|ed|ing)?|jointly \w+(?: and \w+)?) with (?:the )?"
 )
 _WITH = fastre.compile(" with ")
-_PARTNER_NAME = fastre.compile(rf"(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,3}})(?![\w-])")
+# "the University of Alberta", "the Comprehensive Center for Brain Health" are one name
+_PARTNER_NAME = fastre.compile(
+    rf"(?P<name>{_NAME_TOKEN}(?:{_SP}(?:(?:&|of|for|of the){_SP})?{_NAME_TOKEN}){{0,4}})(?![\w-])"
+)
 _NOT_A_NAME = fastre.compile(r"^(?:[A-Z]\w*\s)*(?:Phase|Part|Cohort|Section|Article|Regulation|FDA|U\.S\.|US|EU)\b|\d")
 
 
@@ -208,6 +212,7 @@ def find_companies(text: str) -> list[Mention]:
             if (
                 len(name) < 3
                 or name.split(" ")[0] in _LEADING_STOP
+                or (source == "apposition" and _TITLE_BEFORE.search(text, max(0, start - 6), start))
                 or re.search(r"\b(?:Merger|Acquisition) Sub\b", name)
             ):
                 continue
@@ -297,6 +302,12 @@ INN_STEMS = (
     "plase",
 )
 _INN_SECOND_WORDS = ("alfa", "alpha", "beta", "pegol", "vedotin", "deruxtecan", "govitecan")
+# A marked name followed by what it is, when that is no medicine: "TearScan® IgE diagnostic tests",
+# "the Venowave™ VW5 device", "PredictBBB.ai™ platform"
+_NOT_A_MEDICINE_NEXT = fastre.compile(
+    r"(?:\s+[A-Z][\w-]*){0,2}\s+(?:diagnostic|test|tests|assay|kit|device|devices|system|platform|software|app|reader"
+    r"|camera|scanner|monitor|sensor|robot|wearable|patch)\b"
+)
 # Brand names are marked: "Zepbound®", "KEYTRUDA®", "Mounjaro™"
 _MARKED_BRAND = fastre.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9-]{2,}(?:[ ][A-Z][A-Za-z0-9-]+)?)[ ]?(?:®|™|\(R\))")
 _INN_FALSE = {
@@ -496,6 +507,8 @@ def find_drug_names(text: str) -> list[Mention]:
         found.append(Mention("drug", start, end, name, f"p:{squash(name)}", "inn-stem"))
     for match in fastre.finditer_near(text, _BRAND_MARK, _MARKED_BRAND, after=4):
         name = match.group("name")
+        if _NOT_A_MEDICINE_NEXT.match(text, match.end(), match.end() + 60):
+            continue
         found.append(Mention("drug", match.start("name"), match.end("name"), name, f"p:{squash(name)}", "brand"))
     return found
 
