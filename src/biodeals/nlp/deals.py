@@ -30,7 +30,8 @@ DEAL_TYPES: dict[str, re.Pattern[str]] = {
         r"(?<!customer )(?<!patient )(?<!user )(?<!talent )(?<!client )(?<!data )(?<!image )"
         r"\b(?:acquir(?:e|es|ed|ing)|acquisition|merger|merge[sd]?|buy(?:s|out)?|bought|takeover|tender offer)\b"
         r"(?!\s+(?:\S+\s+){0,3}?(?:shares|stake|equity|rights|an? (?:option|license|licence)))"
-        r"(?!\s+(?:rating|recommendation))",  # an analyst's "Buy rating"
+        r"(?!\s+(?:rating|recommendation))"  # an analyst's "Buy rating"
+        r"(?!\s+(?:funding|financing|facility|inventory|equipment|land)\b)",  # money for deals, goods
         re.I,
     ),
     "license": fastre.compile(
@@ -134,6 +135,7 @@ _BIOGRAPHY = fastre.compile(
     r"\b(?:[Hh]e|[Ss]he) (?:also |currently |previously |most recently )?(?:has |had )?"
     r"(?:served|serves|held|holds|was|joined|worked|sits|led|oversaw|founded|co-founded|spent|brings)\b"
     r"|\b(?:[Hh]e|[Ss]he|Mr\. \w+|Ms\. \w+|Dr\. \w+) (?:is|was) an? (?:industry |seasoned |pharmaceutical |biotech )?veteran\b"
+    r"|\bplayed an? (?:\w+ )?role\b"
     r"|\b(?:[Hh]is|[Hh]er) (?:career|tenure)\b|\b[Pp]rior to (?:joining|that)\b|\bBoard of Directors (?:for|of)\b"
 )
 _COMPLETED = fastre.compile(r"\b(?:completed|completes|completion of the|closed|closes|has acquired|finalized)\b", re.I)
@@ -330,6 +332,14 @@ def _quoted(position: int, text: str, start: int, end: int) -> bool:
     return bool(quote) and quote.group() != "“" and bool(_ATTRIBUTION.match(text, quote.end(), quote.end() + 40))
 
 
+# "stands ready to partner with HHS", "seeking potential licensing partners": a wish, not a deal
+_WISHED = fastre.compile(
+    r"\b(?:ready|looking|seeking|seeks?|hopes?|hoping|aims?|aiming|wants?|poised|positioned|eager|open)\s+to\s+$"
+    r"|\b(?:potential|prospective|possible|future)\s+(?:\w+\s+)?$",
+    re.I,
+)
+
+
 def _deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[str, tuple[int, int]]:
     """Where the sentence ``text[start:end]`` states each deal type, leaving out cue words that
     are part of a company's name ("Merge Healthcare") or description ("Phlow, a contract
@@ -341,6 +351,7 @@ def _deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict
             any(s <= span[0] < e for s, e in names)
             or _in_proper_name(span, text, start, end)
             or _quoted(span[0], text, start, end)
+            or _WISHED.search(text, max(start, span[0] - 30), span[0])
         ):
             match = DEAL_TYPES[kind].search(text, span[1], end)
             span = match.span() if match else None
@@ -399,6 +410,24 @@ def _links_partners(cue: tuple[int, int], first: Entity, second: Entity, text: s
         between = text[cue_end : a.start]
         return "between" in between or not _ENUMERATION.match(text[a.end : b.start])
     return True
+
+
+def _same_group(first: Entity, second: Entity, text: str) -> bool:
+    """Whether the document names one company a subsidiary of the other anywhere ("NRx
+    subsidiary HOPE Therapeutics", "Akouos, a wholly owned subsidiary of Eli Lilly"): a group's
+    companies are one side of its deals, never two."""
+    for parent, child in ((first, second), (second, first)):
+        for mention in child.mentions:
+            window = max(0, mention.start - 60)
+            if _CHILD_NEXT.search(text, window, mention.start) and any(
+                window <= m.start < mention.start for m in parent.mentions
+            ):
+                return True
+            following = text[mention.end : mention.end + 70]
+            parent_next = _PARENT_NEXT.match(following)
+            if parent_next and any(m.start == mention.end + parent_next.end() for m in parent.mentions):
+                return True
+    return False
 
 
 def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[_Sentence]:
@@ -686,6 +715,14 @@ _DRUG_DEVELOPMENT = fastre.compile(
     re.I,
 )
 _NAMED_DRUG_SOURCES = frozenset({"gazetteer", "inn-stem", "code", "brand", "alias"})
+# Elements that are medicines too, but far more often traded goods ("the lithium market")
+_COMMODITIES = frozenset({"lithium", "oxygen", "nitrogen", "helium", "iron", "zinc", "copper", "gold", "silver"})
+# What a deal is about when it is no medicine: tests, devices, software, coins
+_NON_MEDICINE_PRODUCT = fastre.compile(
+    r"\b(?:diagnostic|tests?|assays?|devices?|platforms?|software|apps?|AI|cameras?|scanners?|readers?|tracers?"
+    r"|wearables?|robots?|syringes?|implants?|stimulators?|database|crypto\w*|bitcoin|custody|beverages?|supplements?)\b",
+    re.I,
+)
 
 
 _BIOPHARMA_WORDS = fastre.compile(
@@ -731,6 +768,7 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
         for start, end in scope
         for e in analysis.within("drug", start, end)
         if any(m.source in _NAMED_DRUG_SOURCES for m in e.mentions) and outside_names(e)
+        and e.name.lower() not in _COMMODITIES
     }
     modalities = {
         e.name for start, end in scope for e in analysis.within("modality", start, end) if outside_names(e)
@@ -741,6 +779,12 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
         for m in _DRUG_DEVELOPMENT.finditer(text, start, end)
         if not any(s <= m.start() < e for s, e in names)  # "Supportive Oncology" says nothing of the deal
     ]
+    own = [(s.start, s.end) for s in draft.sentences]
+    if any(_NON_MEDICINE_PRODUCT.search(text, start, end) for start, end in own) and not any(
+        analysis.within("drug", start, end) or analysis.within("modality", start, end) or _DRUG_DEVELOPMENT.search(text, start, end)
+        for start, end in own
+    ):
+        return False  # "exclusive rights to distribute AXIM's TearScan diagnostic tests"
     # a party the text describes as developing medicines ("Imago is a clinical stage
     # biopharmaceutical company") says what the deal is about as well as its own sentences do
     signals = len(drugs) + len(modalities) + len(words) + ("medicines" in kinds)
@@ -866,6 +910,8 @@ def extract_deals(
         types = draft.types
         scope = _subject_scope(draft, document, spans)
         if not types or not is_biopharma(draft, analysis, document.text, scope):
+            continue
+        if len(draft.companies) == 2 and _same_group(*draft.companies, document.text):
             continue
         primary = next(t for t in TYPE_PRIORITY if t in types)
         subject = _round_subject(draft, analysis) if primary == "equity" else None

@@ -49,7 +49,7 @@ _OTHER = fastre.compile(
     r"\b(?:diagnostics?|device|devices|medtech|medical technology|surgical|robot\w*|syringes?|imaging|tracers?"
     r"|(?:health(?:care)?|digital health|information|financial) technology|(?:technology|services|software|data) (?:provider|firm)"
     r"|tele(?:medicine|health)|software|SaaS|AI|AI-\w+|artificial intelligence|machine learning|analytics|data"
-    r"|clinics?|hospitals?|care delivery|health ?care services|health services|patient services|pathology|laborator(?:y|ies) services"
+    r"|clinics?|hospitals?|care delivery|services|pathology"
     r"|wellness|spa|beverages?|nutraceuticals?|supplements?|cosmetics?|skincare|cannabis|CBD|hemp"
     r"|consult\w*|agency|marketing|communications|public relations|media|publish\w*|news|advisory|investment bank\w*|law firm"
     r"|mining|lithium|minerals?|seeds?|crops?|agri\w*|crypto\w*|bitcoin|blockchain|digital assets?|custody"
@@ -69,17 +69,25 @@ def classify_description(description: str) -> Kind | None:
     head = head_match.group(0) if head_match else description[:80]
     if _OTHER_TRADE.search(head):  # "a biopharmaceutical strategy consultancy"
         return "other"
-    if _MEDICINES.search(head):
-        return "medicines"
-    if _OTHER.search(head):
-        return "other"
+    # then what it does, when what it is says neither ("an emerging technology company
+    # developing solutions in artificial intelligence")
+    for words in (head, description):
+        if _MEDICINES.search(words):
+            return "medicines"
+        if _OTHER.search(words):
+            return "other"
     return None
+
+
+# Names that say the trade: "Unbuzzd Wellness Inc.", "Quest Diagnostics", "Kadima Clinic"
+_OTHER_NAME = fastre.compile(r"\b(?:Wellness|Spa|Clinics?|Diagnostics|Dx|DX|Nutrition|Beverages?|Cosmetics|Lithium|Mining)\b")
 
 
 def company_kind(company: Entity, text: str) -> Kind | None:
     """What ``text`` says ``company`` is, from every description of it: "medicines" if any says
-    so, "other" if some describe another trade, None when the text does not describe it."""
-    kinds = set()
+    so, "other" if some describe another trade (or its name does), None when the text does not
+    say."""
+    kinds = {"other"} if _OTHER_NAME.search(company.name) else set()
     for mention in company.mentions:
         after = _AFTER_NAME.match(text, mention.end, mention.end + 300)
         before = _BEFORE_NAME.search(text, max(0, mention.start - 80), mention.start)

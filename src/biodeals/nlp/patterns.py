@@ -193,7 +193,7 @@ def find_partners(text: str) -> list[Mention]:
         if match is None or _PERSON_TITLE.match(match.group("name")):
             continue
         name, start = _trim_leading(match.group("name"), match.start("name"))
-        name = name.rstrip(".,")
+        name = name.split(". ", 1)[0].rstrip(".,")  # "the University of Alberta. The ..."
         if len(name) < 2 or name.split(" ")[0] in _LEADING_STOP or _NOT_A_NAME.search(name):
             continue
         found.append(Mention("company", start, start + len(name), name, f"p:{name.lower()}", "partner"))
