@@ -460,12 +460,15 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         companies = _without_parents(companies, document.text, start, end)
         if not companies:
             continue
-        if "collaboration" in types and len(companies) > 1:
-            if not _links_partners(type_spans["collaboration"], companies[0], companies[1], document.text, start, end):
-                del type_spans["collaboration"]
-                types.discard("collaboration")
-                if not types:
-                    continue
+        if (
+            "collaboration" in types
+            and len(companies) > 1
+            and not _links_partners(type_spans["collaboration"], *companies[:2], document.text, start, end)
+        ):
+            del type_spans["collaboration"]
+            types.discard("collaboration")
+            if not types:
+                continue
         found.append(_Sentence(start, end, text, companies, types, type_spans))
     return found
 
@@ -760,34 +763,35 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     named = [c for c in draft.companies if _BIOPHARMA_NAME.search(c.name)]
     names = [(m.start, m.end) for c in draft.companies for m in c.mentions]
 
-    def outside_names(entity: Entity) -> bool:  # "Atlas Lithium" names no drug
-        return any(not any(s <= m.start < e for s, e in names) for m in entity.mentions)
+    def outside_names(position: int) -> bool:  # "Atlas Lithium", "Supportive Oncology" say nothing of the deal
+        return not any(s <= position < e for s, e in names)
 
-    drugs = {
-        e.name
-        for start, end in scope
-        for e in analysis.within("drug", start, end)
-        if any(m.source in _NAMED_DRUG_SOURCES for m in e.mentions) and outside_names(e)
-        and e.name.lower() not in _COMMODITIES
-    }
-    modalities = {
-        e.name for start, end in scope for e in analysis.within("modality", start, end) if outside_names(e)
-    } - {"platform"}
+    # each drug and modality, with where the scope first names it
+    named_things: dict[tuple[str, str], int] = {}
+    for start, end in scope:
+        for label in ("drug", "modality"):
+            for entity in analysis.within(label, start, end):
+                if (label == "drug" and not any(m.source in _NAMED_DRUG_SOURCES for m in entity.mentions)) or (
+                    entity.name.lower() in _COMMODITIES or entity.name == "platform"
+                ):
+                    continue
+                for m in entity.mentions:
+                    if start <= m.start < end and outside_names(m.start):
+                        named_things.setdefault((label, entity.name), m.start)
     words = [
         m.start()
         for start, end in scope
         for m in _DRUG_DEVELOPMENT.finditer(text, start, end)
-        if not any(s <= m.start() < e for s, e in names)  # "Supportive Oncology" says nothing of the deal
+        if outside_names(m.start())
     ]
     own = [(s.start, s.end) for s in draft.sentences]
     if any(_NON_MEDICINE_PRODUCT.search(text, start, end) for start, end in own) and not any(
-        analysis.within("drug", start, end) or analysis.within("modality", start, end) or _DRUG_DEVELOPMENT.search(text, start, end)
-        for start, end in own
+        start <= position < end for position in [*named_things.values(), *words] for start, end in own
     ):
         return False  # "exclusive rights to distribute AXIM's TearScan diagnostic tests"
     # a party the text describes as developing medicines ("Imago is a clinical stage
     # biopharmaceutical company") says what the deal is about as well as its own sentences do
-    signals = len(drugs) + len(modalities) + len(words) + ("medicines" in kinds)
+    signals = len(named_things) + len(words) + ("medicines" in kinds)
     known = any(_in_vocabulary(c) and not _PUBLIC_BODY.search(c.name) for c in draft.companies)
     # funding a company named for medicines ("Tilos Therapeutics") is a biopharma deal in itself, and
     # so is any deal of a known one ("Innate Pharma")

@@ -59,11 +59,13 @@ _OTHER = fastre.compile(
 )
 
 # Head nouns that name another trade whatever words qualify them
-_OTHER_TRADE = fastre.compile(r"\b(?:consultancy|agency|clinic|law firm|investment bank|hospital group|distributor|logistics)\b", re.I)
+_OTHER_TRADE = fastre.compile(
+    r"\b(?:consultancy|agency|clinic|law firm|investment bank|hospital group|distributor|logistics)\b", re.I
+)
 
 
 def classify_description(description: str) -> Kind | None:
-    """"medicines" when the head of a description makes the company a developer, maker or
+    """ "medicines" when the head of a description makes the company a developer, maker or
     licensor of medicines, "other" when it names another trade, None when it says neither."""
     head_match = _HEAD.match(description)
     head = head_match.group(0) if head_match else description[:80]
@@ -80,7 +82,9 @@ def classify_description(description: str) -> Kind | None:
 
 
 # Names that say the trade: "Unbuzzd Wellness Inc.", "Quest Diagnostics", "Kadima Clinic"
-_OTHER_NAME = fastre.compile(r"\b(?:Wellness|Spa|Clinics?|Diagnostics|Dx|DX|Nutrition|Beverages?|Cosmetics|Lithium|Mining)\b")
+_OTHER_NAME = fastre.compile(
+    r"\b(?:Wellness|Spa|Clinics?|Diagnostics|Dx|DX|Nutrition|Beverages?|Cosmetics|Lithium|Mining)\b"
+)
 
 
 def company_kind(company: Entity, text: str) -> Kind | None:
