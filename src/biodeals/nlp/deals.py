@@ -303,9 +303,8 @@ def _in_proper_name(span: tuple[int, int], text: str, start: int, end: int) -> b
     Partnership Vehicle"); headlines, where most words are capitalised, are not judged."""
     if not text[span[0]].isupper():
         return False
-    words = _WORD.findall(text, start, end)
-    if sum(w[0].isupper() for w in words) > len(words) / 2:
-        return False  # a headline
+    if sum(len(w) > 4 and w.islower() for w in _WORD.findall(text, start, end)) < 3:
+        return False  # a headline, where most words are capitalised
     before = _WORD.findall(text, max(start, span[0] - 30), span[0])
     after = _WORD.findall(text, span[1], min(end, span[1] + 30))
     if len(after) > 1 and after[0] in ("for", "of"):  # "The Partnership for Safe Medicines"
@@ -723,7 +722,8 @@ _COMMODITIES = frozenset({"lithium", "oxygen", "nitrogen", "helium", "iron", "zi
 # What a deal is about when it is no medicine: tests, devices, software, coins
 _NON_MEDICINE_PRODUCT = fastre.compile(
     r"\b(?:diagnostic|tests?|assays?|devices?|platforms?|software|apps?|AI|cameras?|scanners?|readers?|tracers?"
-    r"|wearables?|robots?|syringes?|implants?|stimulators?|database|crypto\w*|bitcoin|custody|beverages?|supplements?)\b",
+    r"|wearables?|robots?|syringes?|implants?|stimulators?|database|crypto\w*|bitcoin|custody|beverages?|supplements?"
+    r"|investor (?:awareness|relations)|corporate communications|marketing|co-organi[sz]\w*|exhibitions?|webinars?)\b",
     re.I,
 )
 
@@ -785,10 +785,15 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
         if outside_names(m.start())
     ]
     own = [(s.start, s.end) for s in draft.sentences]
-    if any(_NON_MEDICINE_PRODUCT.search(text, start, end) for start, end in own) and not any(
+    about_medicines = any(
         start <= position < end for position in [*named_things.values(), *words] for start, end in own
+    )
+    if not about_medicines and (
+        "other" in kinds or any(_NON_MEDICINE_PRODUCT.search(text, start, end) for start, end in own)
     ):
-        return False  # "exclusive rights to distribute AXIM's TearScan diagnostic tests"
+        # "exclusive rights to distribute AXIM's TearScan diagnostic tests"; "its licensee Unbuzzd
+        # Wellness will host an Investor Webinar"
+        return False
     # a party the text describes as developing medicines ("Imago is a clinical stage
     # biopharmaceutical company") says what the deal is about as well as its own sentences do
     signals = len(named_things) + len(words) + ("medicines" in kinds)

@@ -127,6 +127,8 @@ _LEADING_STOP = {
 }
 # "a collaboration with Dr. Robert O. Becker" names a person, not a partner company
 _PERSON_TITLE = fastre.compile(r"^(?:Dr|Mr|Ms|Mrs|Prof|Professor|Sir)\b")
+# a sentence end inside a name: a lowercase-ending word, a full stop and a capitalised word
+_SENTENCE_INSIDE = fastre.compile(r"^.*[a-z]{2}\. (?=[A-Z])")
 _TITLE_BEFORE = fastre.compile(r"\b(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+$")  # "Dr. David Feifel, a leader in ..."
 _NAME_TOKEN = r"(?:[A-Z][\w'’.-]*|[a-z]+[A-Z][\w'’-]*|\d+[A-Za-z][\w-]*)"
 _SP = r"[ \t]+"  # names never span lines
@@ -209,6 +211,10 @@ def find_companies(text: str) -> list[Mention]:
         for match in fastre.finditer_near(text, _TRIGGERS[source], pattern, after):
             name, start = _trim_leading(match.group("name"), match.start("name"))
             name = name.rstrip(" ,")
+            sentence_end = _SENTENCE_INSIDE.search(name)
+            if sentence_end:  # "... Longevity and Lionheart Health. Lionheart Health, Inc."
+                start += sentence_end.end()
+                name = name[sentence_end.end() :]
             if (
                 len(name) < 3
                 or name.split(" ")[0] in _LEADING_STOP
