@@ -188,6 +188,7 @@ SELLER_ROLE = {
 _SUBJECT_ROLES = frozenset({"target", "licensor", "investee"})
 TYPE_PRIORITY = ("acquisition", "license", "option", "equity", "manufacturing", "supply", "collaboration")
 _MAX_PARTIES = 6
+_FUND_NAME = fastre.compile(r"\b(?:Ventures?|Capital|Fund|Investments?)\b")
 _INVESTOR_NAME = fastre.compile(r"\b(?:Ventures?|Capital|Fund|Investments?|Partners|Equity)\b")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _YEAR_IN = fastre.compile(
@@ -760,6 +761,8 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
         # "PathAI, a global leader in AI-powered pathology"; a drug developer's partnership with
         # "IDEA Pharma, a biopharmaceutical strategy consultancy" is a service, not a deal
         return False
+    if draft.types == {"collaboration"} and any(_FUND_NAME.search(c.name) for c in draft.companies):
+        return False  # investors fund companies; "operating in collaboration with Leonhardt Ventures" is no deal
     named = [c for c in draft.companies if _BIOPHARMA_NAME.search(c.name)]
     names = [(m.start, m.end) for c in draft.companies for m in c.mentions]
 

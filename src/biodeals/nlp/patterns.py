@@ -150,9 +150,13 @@ _COMPANY_BY_APPOSITION = fastre.compile(
 )
 
 
+# "Texas-based Acme Inc.", "Long-term Lionheart Health": a hyphenated modifier, not a name word
+_LEADING_MODIFIER = fastre.compile(r"^[A-Z][a-z]+-[a-z]+$|.*-based$")
+
+
 def _trim_leading(text: str, start: int) -> tuple[str, int]:
     words = text.split(" ")
-    while len(words) > 1 and (words[0].rstrip(".,") in _LEADING_STOP or words[0].endswith("-based")):
+    while len(words) > 1 and (words[0].rstrip(".,") in _LEADING_STOP or _LEADING_MODIFIER.match(words[0])):
         start += len(words[0]) + 1
         words = words[1:]
     return " ".join(words), start
