@@ -18,7 +18,7 @@ import ahocorasick
 
 from biodeals import fastre
 from biodeals.ingest.document import Document
-from biodeals.nlp.descriptions import company_kind
+from biodeals.nlp.descriptions import company_kind, descriptions
 from biodeals.nlp.money import Money
 from biodeals.nlp.patterns import INN_STEM_MODALITIES
 from biodeals.nlp.pipeline import Analysis
@@ -717,6 +717,7 @@ _DRUG_DEVELOPMENT = fastre.compile(
     r"|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|(?:drug|product|lead|clinical|development) candidates?)\b",
     re.I,
 )
+_THERAPY = fastre.compile(r"therap(?:y|ies)", re.I)
 _NAMED_DRUG_SOURCES = frozenset({"gazetteer", "inn-stem", "code", "brand", "alias"})
 # Elements that are medicines too, but far more often traded goods ("the lithium market")
 _COMMODITIES = frozenset({"lithium", "oxygen", "nitrogen", "helium", "iron", "zinc", "copper", "gold", "silver"})
@@ -782,14 +783,17 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
                     if start <= m.start < end and outside_names(m.start):
                         named_things.setdefault((label, entity.name), m.start)
     words = [
-        m.start()
-        for start, end in scope
-        for m in _DRUG_DEVELOPMENT.finditer(text, start, end)
-        if outside_names(m.start())
+        m for start, end in scope for m in _DRUG_DEVELOPMENT.finditer(text, start, end) if outside_names(m.start())
     ]
+    # whether the deal's own sentences, outside what they say the parties are ("Quantum BioPharma,
+    # a biopharmaceutical company, announced that its licensee ..."), name a drug or use a drug
+    # word other than "therapy" (devices and counselling are therapies too)
     own = [(s.start, s.end) for s in draft.sentences]
+    described = [match.span("description") for c in draft.companies for match in descriptions(c, text)]
+    stated = [*named_things.values(), *(m.start() for m in words if not _THERAPY.fullmatch(m.group()))]
     about_medicines = any(
-        start <= position < end for position in [*named_things.values(), *words] for start, end in own
+        any(start <= position < end for start, end in own) and not any(s <= position < e for s, e in described)
+        for position in stated
     )
     if not about_medicines and (
         "other" in kinds or any(_NON_MEDICINE_PRODUCT.search(text, start, end) for start, end in own)

@@ -83,8 +83,18 @@ def classify_description(description: str) -> Kind | None:
 
 # Names that say the trade: "Unbuzzd Wellness Inc.", "Quest Diagnostics", "Kadima Clinic"
 _OTHER_NAME = fastre.compile(
-    r"\b(?:Wellness|Spa|Clinics?|Diagnostics|Dx|DX|Nutrition|Beverages?|Cosmetics|Lithium|Mining)\b"
+    r"\b(?:Wellness|Spa|Clinics?|Counseling|Counselling|Diagnostics|Dx|DX|Nutrition|Beverages?|Cosmetics|Lithium|Mining)\b"
 )
+
+
+def descriptions(company: Entity, text: str) -> list[re.Match[str]]:
+    """Every description ``text`` gives of ``company`` (group "description")."""
+    found = []
+    for mention in company.mentions:
+        after = _AFTER_NAME.match(text, mention.end, mention.end + 300)
+        before = _BEFORE_NAME.search(text, max(0, mention.start - 80), mention.start)
+        found += [match for match in (after, before) if match]
+    return found
 
 
 def company_kind(company: Entity, text: str) -> Kind | None:
@@ -92,14 +102,7 @@ def company_kind(company: Entity, text: str) -> Kind | None:
     so, "other" if some describe another trade (or its name does), None when the text does not
     say."""
     kinds = {"other"} if _OTHER_NAME.search(company.name) else set()
-    for mention in company.mentions:
-        after = _AFTER_NAME.match(text, mention.end, mention.end + 300)
-        before = _BEFORE_NAME.search(text, max(0, mention.start - 80), mention.start)
-        for match in (after, before):
-            if match:
-                kind = classify_description(match.group("description"))
-                if kind:
-                    kinds.add(kind)
+    kinds |= {classify_description(match.group("description")) for match in descriptions(company, text)}
     if "medicines" in kinds:
         return "medicines"
-    return "other" if kinds else None
+    return "other" if "other" in kinds else None
