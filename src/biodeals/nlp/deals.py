@@ -717,7 +717,8 @@ _DRUG_DEVELOPMENT = fastre.compile(
     r"|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|(?:drug|product|lead|clinical|development) candidates?)\b",
     re.I,
 )
-_THERAPY = fastre.compile(r"therap(?:y|ies)", re.I)
+# drug words that name an industry or also fit devices and counselling
+_WEAK_DRUG_WORDS = fastre.compile(r"therap(?:y|ies)|biotech\w*|(?:bio)?pharmaceuticals?|biopharma\w*", re.I)
 _NAMED_DRUG_SOURCES = frozenset({"gazetteer", "inn-stem", "code", "brand", "alias"})
 # Elements that are medicines too, but far more often traded goods ("the lithium market")
 _COMMODITIES = frozenset({"lithium", "oxygen", "nitrogen", "helium", "iron", "zinc", "copper", "gold", "silver"})
@@ -787,10 +788,10 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     ]
     # whether the deal's own sentences, outside what they say the parties are ("Quantum BioPharma,
     # a biopharmaceutical company, announced that its licensee ..."), name a drug or use a drug
-    # word other than "therapy" (devices and counselling are therapies too)
+    # word other than "therapy" (devices and counselling are therapies too) or "biotech"
     own = [(s.start, s.end) for s in draft.sentences]
     described = [match.span("description") for c in draft.companies for match in descriptions(c, text)]
-    stated = [*named_things.values(), *(m.start() for m in words if not _THERAPY.fullmatch(m.group()))]
+    stated = [*named_things.values(), *(m.start() for m in words if not _WEAK_DRUG_WORDS.fullmatch(m.group()))]
     about_medicines = any(
         any(start <= position < end for start, end in own) and not any(s <= position < e for s, e in described)
         for position in stated
