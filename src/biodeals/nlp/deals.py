@@ -720,8 +720,6 @@ _DRUG_DEVELOPMENT = fastre.compile(
 # drug words that name an industry or also fit devices and counselling
 _WEAK_DRUG_WORDS = fastre.compile(r"therap(?:y|ies)|biotech\w*|(?:bio)?pharmaceuticals?|biopharma\w*", re.I)
 _NAMED_DRUG_SOURCES = frozenset({"gazetteer", "inn-stem", "code", "brand", "alias"})
-# Elements that are medicines too, but far more often traded goods ("the lithium market")
-_COMMODITIES = frozenset({"lithium", "oxygen", "nitrogen", "helium", "iron", "zinc", "copper", "gold", "silver"})
 # What a deal is about when it is no medicine: tests, devices, software, coins
 _NON_MEDICINE_PRODUCT = fastre.compile(
     r"\b(?:diagnostic|tests?|assays?|devices?|platforms?|software|apps?|AI|cameras?|scanners?|readers?|tracers?"
@@ -777,7 +775,7 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
         for label in ("drug", "modality"):
             for entity in analysis.within(label, start, end):
                 if (label == "drug" and not any(m.source in _NAMED_DRUG_SOURCES for m in entity.mentions)) or (
-                    entity.name.lower() in _COMMODITIES or entity.name == "platform"
+                    entity.name == "platform"
                 ):
                     continue
                 for m in entity.mentions:
@@ -792,13 +790,15 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     own = [(s.start, s.end) for s in draft.sentences]
     described = [match.span("description") for c in draft.companies for match in descriptions(c, text)]
     stated = [*named_things.values(), *(m.start() for m in words if not _WEAK_DRUG_WORDS.fullmatch(m.group()))]
-    about_medicines = any(
-        any(start <= position < end for start, end in own) and not any(s <= position < e for s, e in described)
-        for position in stated
+
+    def in_own_words(position: int) -> bool:
+        return any(start <= position < end for start, end in own) and not any(s <= position < e for s, e in described)
+
+    about_medicines = any(map(in_own_words, stated))
+    about_other = any(
+        in_own_words(m.start()) for start, end in own for m in _NON_MEDICINE_PRODUCT.finditer(text, start, end)
     )
-    if not about_medicines and (
-        "other" in kinds or any(_NON_MEDICINE_PRODUCT.search(text, start, end) for start, end in own)
-    ):
+    if not about_medicines and ("other" in kinds or about_other):
         # "exclusive rights to distribute AXIM's TearScan diagnostic tests"; "its licensee Unbuzzd
         # Wellness will host an Investor Webinar"
         return False
