@@ -87,14 +87,25 @@ _OTHER_NAME = fastre.compile(
 )
 
 
+_FIRST_MENTIONS = 5
+_ABOUT = "About"
+_HEAD_BEFORE_NAME = fastre.compile(
+    r"(?:company|firm|provider|giant|maker|developer|leader|group|consultancy|clinics?|hospitals?)\s*,?\s*$", re.I
+)
+
+
 def descriptions(company: Entity, text: str) -> list[re.Match[str]]:
-    """Every description ``text`` gives of ``company`` (group "description")."""
+    """The descriptions ``text`` gives of ``company`` (group "description"): where a release
+    describes a company, at its first mentions or in its "About" section."""
     found = []
-    for mention in company.mentions:
-        after = _AFTER_NAME.match(text, mention.end, mention.end + 300)
-        before = _BEFORE_NAME.search(text, max(0, mention.start - 80), mention.start)
-        found += [match for match in (after, before) if match]
-    return found
+    mentions = sorted(company.mentions, key=lambda m: m.start)
+    for index, mention in enumerate(mentions):
+        if index >= _FIRST_MENTIONS and _ABOUT not in text[max(0, mention.start - 60) : mention.start]:
+            continue
+        found.append(_AFTER_NAME.match(text, mention.end, mention.end + 300))
+        if _HEAD_BEFORE_NAME.search(text, max(0, mention.start - 20), mention.start):
+            found.append(_BEFORE_NAME.search(text, max(0, mention.start - 80), mention.start))
+    return [match for match in found if match]
 
 
 def company_kind(company: Entity, text: str) -> Kind | None:
