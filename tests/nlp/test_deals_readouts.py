@@ -124,3 +124,95 @@ def test_funding_a_company_named_for_medicines_is_a_deal_and_a_buy_rating_is_not
         "Quillmate Therapeutics receives a Buy rating from Kestrel Capital Partners for its drug candidate."
     )
     assert rated["deals"] == []
+
+
+def _pairs(text: str) -> list[set[str]]:
+    return [{p["name"] for p in deal["parties"]} for deal in _record(text)["deals"]]
+
+
+def test_a_deal_needs_a_medicines_business_among_the_parties_the_text_describes():
+    diagnostics = (
+        "Orrin Labs, Inc., a molecular diagnostics company, announced a collaboration with Kestrel Biologics to "
+        "develop a blood test that helps select patients for antibody drug candidates in Phase 2 clinical trials."
+    )
+    assert _pairs(diagnostics) == []
+    drug_developer = diagnostics.replace(
+        "a molecular diagnostics company", "a clinical-stage biopharmaceutical company"
+    )
+    assert _pairs(drug_developer) == [{"Orrin Labs, Inc.", "Kestrel Biologics"}]
+
+
+def test_buying_a_clinic_or_partnering_with_a_consultancy_is_not_a_biopharma_deal():
+    clinic = (
+        "Borealis Therapeutics, a clinical-stage biopharmaceutical company developing drug candidates for "
+        "depression, today announced it will acquire Lakeside Care LLC, a provider of interventional psychiatry services."
+    )
+    assert _pairs(clinic) == []
+    consultancy = (
+        "Borealis Therapeutics, a clinical-stage biopharmaceutical company, entered into a strategic partnership "
+        "with Quillmate Partners LLC, a biopharmaceutical strategy consultancy, to plan the launch of its drug candidate BX-101."
+    )
+    assert _pairs(consultancy) == []
+
+
+def test_a_deal_word_in_quoted_speech_states_no_deal():
+    quoted = (
+        "Borealis Therapeutics presented Phase 2 data for its drug candidate BX-101 at a meeting. “We are proud to "
+        "partner with Kestrel Biologics on antibody drug discovery,” said Jane Doe, CEO of Borealis Therapeutics."
+    )
+    assert _pairs(quoted) == []
+    stated = quoted.replace("“We are proud to partner with", "Borealis Therapeutics partnered with").replace(
+        ",” said Jane Doe, CEO of Borealis Therapeutics.", "."
+    )
+    assert _pairs(stated) == [{"Borealis Therapeutics", "Kestrel Biologics"}]
+
+
+def test_a_collaboration_word_must_relate_the_two_companies():
+    listed = (
+        "Borealis Therapeutics is partnering with Kestrel Biologics, Quillmate Pharma and Orrin Therapeutics to "
+        "test its drug candidate BX-101 in Phase 2 clinical trials."
+    )
+    assert {"Kestrel Biologics", "Quillmate Pharma"} not in _pairs(listed)
+    joined = (
+        "Kestrel Biologics and Quillmate Pharma today announced a research collaboration to discover antibody "
+        "drug candidates for Phase 1 clinical trials."
+    )
+    assert _pairs(joined) == [{"Kestrel Biologics", "Quillmate Pharma"}]
+    unrelated = (
+        "With several Kestrel Biologics collaborations ongoing, BX-101, Borealis Therapeutics’ oral drug "
+        "candidate, entered a Phase 2 clinical trial."
+    )
+    assert _pairs(unrelated) == []
+
+
+def test_wishes_people_funds_and_group_companies_make_no_deal():
+    wish = "Borealis Therapeutics stands ready to partner with Kestrel Biologics on vaccines and drug candidates."
+    assert _pairs(wish) == []
+    person = "Borealis Therapeutics develops its drug candidate BX-101 in collaboration with Dr. Jane Roe of Boston."
+    assert _pairs(person) == []
+    fund = "Borealis Therapeutics works in collaboration with Kestrel Ventures LLC on its vaccine drug candidates."
+    assert _pairs(fund) == []
+    group = (
+        "Borealis Therapeutics, a wholly owned subsidiary of Acme Pharma Inc., develops vaccines. "
+        "Acme Pharma Inc. and Borealis Therapeutics signed a license agreement for the drug candidate BX-101."
+    )
+    assert _pairs(group) == []
+
+
+def test_a_deal_about_a_test_or_device_must_name_a_drug():
+    test_kit = (
+        "Borealis Biotech, Inc. granted Kestrel Corp. exclusive rights to distribute its SightCheck® tear "
+        "diagnostic tests across Korea."
+    )
+    assert _pairs(test_kit) == []
+    drug = test_kit.replace("its SightCheck® tear diagnostic tests", "its drug candidate BX-101")
+    assert _pairs(drug) == [{"Borealis Biotech, Inc.", "Kestrel Corp."}]
+
+
+def test_marked_names_of_tests_are_not_drugs_and_partner_names_end_with_the_sentence():
+    from biodeals.nlp.patterns import find_drug_names
+
+    assert [m.text for m in find_drug_names("Its SightCheck® IgE diagnostic test and Zeltora® tablets")] == ["Zeltora"]
+    assert [m.text for m in find_partners("It works in partnership with the University of Alberta. The trial")] == [
+        "University of Alberta"
+    ]

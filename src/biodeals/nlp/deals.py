@@ -423,9 +423,10 @@ def _same_group(first: Entity, second: Entity, text: str) -> bool:
                 window <= m.start < mention.start for m in parent.mentions
             ):
                 return True
-            following = text[mention.end : mention.end + 70]
-            parent_next = _PARENT_NEXT.match(following)
-            if parent_next and any(m.start == mention.end + parent_next.end() for m in parent.mentions):
+            if any(
+                0 < m.start - mention.end <= 70 and _PARENT_NEXT.match(text[mention.end : m.start])
+                for m in parent.mentions
+            ):
                 return True
     return False
 
@@ -928,8 +929,8 @@ def extract_deals(
         scope = _subject_scope(draft, document, spans)
         if not types or not is_biopharma(draft, analysis, document.text, scope):
             continue
-        if len(draft.companies) == 2 and _same_group(*draft.companies, document.text):
-            continue
+        if draft.year is None and len(draft.companies) == 2 and _same_group(*draft.companies, document.text):
+            continue  # (a dated acquisition is how the group came to be)
         primary = next(t for t in TYPE_PRIORITY if t in types)
         subject = _round_subject(draft, analysis) if primary == "equity" else None
         if subject:

@@ -315,7 +315,7 @@ _INN_SECOND_WORDS = ("alfa", "alpha", "beta", "pegol", "vedotin", "deruxtecan", 
 # A marked name followed by what it is, when that is no medicine: "TearScan® IgE diagnostic tests",
 # "the Venowave™ VW5 device", "PredictBBB.ai™ platform"
 _NOT_A_MEDICINE_NEXT = fastre.compile(
-    r"(?:\s+[A-Z][\w-]*){0,2}\s+(?:diagnostic|test|tests|assay|kit|device|devices|system|platform|software|app|reader"
+    r"(?:\s+[\w-]+){0,2}?\s+(?:diagnostic|test|tests|assay|kit|device|devices|system|platform|software|app|reader"
     r"|camera|scanner|monitor|sensor|robot|wearable|patch)\b"
 )
 # Brand names are marked: "Zepbound®", "KEYTRUDA®", "Mounjaro™"
