@@ -216,3 +216,16 @@ def test_marked_names_of_tests_are_not_drugs_and_partner_names_end_with_the_sent
     assert [m.text for m in find_partners("It works in partnership with the University of Alberta. The trial")] == [
         "University of Alberta"
     ]
+
+
+def test_career_experience_and_named_alliances_state_no_deal():
+    career = (
+        "Borealis Therapeutics named John Roe COO; he brings extensive experience in licensing and acquisitions "
+        "from his time at Kestrel Biologics and Quillmate Pharma, developers of antibody drug candidates."
+    )
+    assert _pairs(career) == []
+    alliance = (
+        "The region hosts drug makers, bolstered by initiatives like the Alliance for Better Medicine, which "
+        "includes Kestrel Biologics and Quillmate Pharma, makers of vaccines and drug candidates."
+    )
+    assert _pairs(alliance) == []

@@ -135,7 +135,7 @@ _BIOGRAPHY = fastre.compile(
     r"\b(?:[Hh]e|[Ss]he) (?:also |currently |previously |most recently )?(?:has |had )?"
     r"(?:served|serves|held|holds|was|joined|worked|sits|led|oversaw|founded|co-founded|spent|brings)\b"
     r"|\b(?:[Hh]e|[Ss]he|Mr\. \w+|Ms\. \w+|Dr\. \w+) (?:is|was) an? (?:industry |seasoned |pharmaceutical |biotech )?veteran\b"
-    r"|\bplayed an? (?:\w+ )?role\b"
+    r"|\bplayed an? (?:\w+ )?role\b|\b(?:his|her) time at\b|\bbrings? (?:\w+ ){0,3}experience\b"
     r"|\b(?:[Hh]is|[Hh]er) (?:career|tenure)\b|\b[Pp]rior to (?:joining|that)\b|\bBoard of Directors (?:for|of)\b"
 )
 _COMPLETED = fastre.compile(r"\b(?:completed|completes|completion of the|closed|closes|has acquired|finalized)\b", re.I)
@@ -309,6 +309,8 @@ def _in_proper_name(span: tuple[int, int], text: str, start: int, end: int) -> b
     before = _WORD.findall(text, max(start, span[0] - 30), span[0])
     after = _WORD.findall(text, span[1], min(end, span[1] + 30))
     if len(after) > 1 and after[0] in ("for", "of"):  # "The Partnership for Safe Medicines"
+        if before and before[-1] in ("the", "The") and after[1][0].isupper():
+            return True  # "the Alliance for Better Medicine" (not "the License Agreement")
         after = after[1:]
     return bool(before and after and before[-1][0].isupper() and after[0][0].isupper())
 
