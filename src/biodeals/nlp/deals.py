@@ -710,7 +710,7 @@ def _status(draft: DealDraft) -> str | None:
 _BIOPHARMA_NAME = fastre.compile(
     r"\bBio(?=(?:,?\s+(?:Inc|Ltd|LLC|Corp|AG|SA|plc|GmbH)\.?)?$)"  # "Versanis Bio", not "Eco Bio Plastics"
     r"|\b(?:Therapeutics|Pharma\w*|Bio(?:sciences?|tech\w*|[Pp]harma\w*|logics|therapeutics)|Medicines"
-    r"|Oncology|Genetics|Genomics|Vaccines?|Immuno\w*|Animal Health)\b"
+    r"|Oncology|Vaccines?|Immuno\w*|Animal Health)\b"
 )
 # What a deal about medicines says in its own sentences; "patients", "clinical" and diseases alone
 # are as common in releases about clinics, care services and health software.
