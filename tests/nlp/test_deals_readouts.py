@@ -229,3 +229,8 @@ def test_career_experience_and_named_alliances_state_no_deal():
         "includes Kestrel Biologics and Quillmate Pharma, makers of vaccines and drug candidates."
     )
     assert _pairs(alliance) == []
+
+
+def test_debt_financing_is_no_equity_deal():
+    debt = "Borealis Therapeutics signed a debt financing term sheet with Kestrel Capital LLC for its drug candidates."
+    assert _pairs(debt) == []

@@ -53,3 +53,8 @@ def test_company_kind_reads_appositions_about_sections_and_preceding_descriptors
 def test_a_trade_in_the_name_says_other():
     text = "Orrin Wellness Inc. signed a lease."
     assert company_kind(_company(text, "Orrin Wellness Inc."), text) == "other"
+
+
+def test_what_a_company_operates_describes_it():
+    text = "Founded in 2018, Orrin Labs operates clinics in Florida."
+    assert company_kind(_company(text, "Orrin Labs"), text) == "other"

@@ -125,7 +125,7 @@ def _any_within(positions: list[int], start: int, end: int) -> bool:
 
 
 _NOT_A_DEAL = fastre.compile(
-    r"\b(?:approv\w+|launch\w*|tender offer for (?:its|the company's) (?:own )?(?:notes|bonds)|notes due|senior notes"
+    r"\b(?:approv\w+|launch\w*|debt financing|term loan|credit facility|loan agreement|tender offer for (?:its|the company's) (?:own )?(?:notes|bonds)|notes due|senior notes"
     r"|dividend|share repurchase|price cut)\b",
     re.I,
 )
@@ -791,7 +791,7 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     # a biopharmaceutical company, announced that its licensee ..."), name a drug or use a drug
     # word other than "therapy" (devices and counselling are therapies too) or "biotech"
     own = [(s.start, s.end) for s in draft.sentences]
-    described = [match.span("description") for c in draft.companies for match in descriptions(c, text)]
+    described = [span for c in draft.companies for span in descriptions(c, text)]
     stated = [*named_things.values(), *(m.start() for m in words if not _WEAK_DRUG_WORDS.fullmatch(m.group()))]
 
     def in_own_words(position: int) -> bool:

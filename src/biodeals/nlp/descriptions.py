@@ -23,6 +23,7 @@ _AFTER_NAME = fastre.compile(
     r"(?:[’']s)?(?:\s*\([^()]{0,60}\))*"
     r"(?:,\s+(?:a|an|the|one of(?: the)?)\s+|(?:,[^.;]{0,100}?,)?\s+(?:is|was|are|has been)\s+(?:a|an|one of(?: the)?)\s+)"
     r"(?P<description>[^.;()]{3,160})"
+    r"|(?:,[^.;]{0,60}?,)?\s+(?:operates|runs|owns|manages)\s+(?P<operated>[^.;()]{3,160})"  # "Dura operates clinics"
 )
 # "healthcare technology company xCures", "global therapeutics giant Catalent"
 _BEFORE_NAME = fastre.compile(
@@ -94,18 +95,21 @@ _HEAD_BEFORE_NAME = fastre.compile(
 )
 
 
-def descriptions(company: Entity, text: str) -> list[re.Match[str]]:
-    """The descriptions ``text`` gives of ``company`` (group "description"): where a release
-    describes a company, at its first mentions or in its "About" section."""
+def descriptions(company: Entity, text: str) -> list[tuple[int, int]]:
+    """Where ``text`` describes ``company``: at its first mentions or in its "About" section."""
     found = []
     mentions = sorted(company.mentions, key=lambda m: m.start)
     for index, mention in enumerate(mentions):
         if index >= _FIRST_MENTIONS and _ABOUT not in text[max(0, mention.start - 60) : mention.start]:
             continue
-        found.append(_AFTER_NAME.match(text, mention.end, mention.end + 300))
+        after = _AFTER_NAME.match(text, mention.end, mention.end + 300)
+        if after:
+            found.append(after.span("description") if after.group("description") else after.span("operated"))
         if _HEAD_BEFORE_NAME.search(text, max(0, mention.start - 20), mention.start):
-            found.append(_BEFORE_NAME.search(text, max(0, mention.start - 80), mention.start))
-    return [match for match in found if match]
+            before = _BEFORE_NAME.search(text, max(0, mention.start - 80), mention.start)
+            if before:
+                found.append(before.span("description"))
+    return found
 
 
 def company_kind(company: Entity, text: str) -> Kind | None:
@@ -113,7 +117,7 @@ def company_kind(company: Entity, text: str) -> Kind | None:
     so, "other" if some describe another trade (or its name does), None when the text does not
     say."""
     kinds = {"other"} if _OTHER_NAME.search(company.name) else set()
-    kinds |= {classify_description(match.group("description")) for match in descriptions(company, text)}
+    kinds |= {classify_description(text[start:end]) for start, end in descriptions(company, text)}
     if "medicines" in kinds:
         return "medicines"
     return "other" if "other" in kinds else None

@@ -151,7 +151,7 @@ _COMPANY_BY_APPOSITION = fastre.compile(
 
 
 # "Texas-based Acme Inc.", "Long-term Lionheart Health": a hyphenated modifier, not a name word
-_LEADING_MODIFIER = fastre.compile(r"^[A-Z][a-z]+-[a-z]+$|.*-based$")
+_LEADING_MODIFIER = fastre.compile(r"^[A-Za-z]+-[a-z]+$|.*-based$")  # also "EBITDA-positive"
 
 
 def _trim_leading(text: str, start: int) -> tuple[str, int]:
