@@ -756,7 +756,10 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     parties' names, once when a party is a known or life-science-named company ("... Therapeutics"),
     else twice; a deal of a known life-science-named company, or an investment in any, needs no
     more. Unless a party is so named, the document must also talk like a life-science release;
-    law-firm shareholder alerts never are."""
+    law-firm shareholder alerts never are. What the text says the parties are counts too: no
+    medicines developer among the described parties (or a described non-medicines partner in a
+    collaboration) means no biopharma deal, and a deal with a non-medicines party or about a test,
+    device or event must name a drug in its own sentences."""
     if _SHAREHOLDER_ALERT.search(text[:600]):  # the lede; forward-looking sections mention litigation
         return False
     kinds = [company_kind(c, text) for c in draft.companies]
