@@ -125,8 +125,8 @@ def _any_within(positions: list[int], start: int, end: int) -> bool:
 
 
 _NOT_A_DEAL = fastre.compile(
-    r"\b(?:approv\w+|launch\w*|debt financing|term loan|credit facility|loan agreement|tender offer for (?:its|the company's) (?:own )?(?:notes|bonds)|notes due|senior notes"
-    r"|dividend|share repurchase|price cut)\b",
+    r"\b(?:approv\w+|launch\w*|tender offer for (?:its|the company's) (?:own )?(?:notes|bonds)|notes due|senior notes"
+    r"|debt financing|term loan|credit facility|loan agreement|dividend|share repurchase|price cut)\b",
     re.I,
 )
 # A person's career ("Earlier in his career, he held roles at IBM Watson Health and Merge
@@ -188,8 +188,9 @@ SELLER_ROLE = {
 _SUBJECT_ROLES = frozenset({"target", "licensor", "investee"})
 TYPE_PRIORITY = ("acquisition", "license", "option", "equity", "manufacturing", "supply", "collaboration")
 _MAX_PARTIES = 6
-_FUND_NAME = fastre.compile(r"\b(?:Ventures?|Capital|Fund|Investments?)\b")
-_INVESTOR_NAME = fastre.compile(r"\b(?:Ventures?|Capital|Fund|Investments?|Partners|Equity)\b")
+_FUND_WORDS = r"Ventures?|Capital|Fund|Investments?"
+_FUND_NAME = fastre.compile(rf"\b(?:{_FUND_WORDS})\b")
+_INVESTOR_NAME = fastre.compile(rf"\b(?:{_FUND_WORDS}|Partners|Equity)\b")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _YEAR_IN = fastre.compile(
     rf"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Oo]n)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?((?:19|20)\d{{2}})\b"
@@ -762,7 +763,8 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     device or event must name a drug in its own sentences."""
     if _SHAREHOLDER_ALERT.search(text[:600]):  # the lede; forward-looking sections mention litigation
         return False
-    kinds = [company_kind(c, text) for c in draft.companies]
+    described_by = [descriptions(c, text) for c in draft.companies]
+    kinds = [company_kind(c, text, spans) for c, spans in zip(draft.companies, described_by, strict=True)]
     if "other" in kinds and ("medicines" not in kinds or draft.types == {"collaboration"}):
         # "PathAI, a global leader in AI-powered pathology"; a drug developer's partnership with
         # "IDEA Pharma, a biopharmaceutical strategy consultancy" is a service, not a deal
@@ -794,7 +796,7 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     # a biopharmaceutical company, announced that its licensee ..."), name a drug or use a drug
     # word other than "therapy" (devices and counselling are therapies too) or "biotech"
     own = [(s.start, s.end) for s in draft.sentences]
-    described = [span for c in draft.companies for span in descriptions(c, text)]
+    described = [span for spans in described_by for span in spans]
     stated = [*named_things.values(), *(m.start() for m in words if not _WEAK_DRUG_WORDS.fullmatch(m.group()))]
 
     def in_own_words(position: int) -> bool:
@@ -932,10 +934,10 @@ def extract_deals(
     for draft in drafts:
         types = draft.types
         scope = _subject_scope(draft, document, spans)
-        if not types or not is_biopharma(draft, analysis, document.text, scope):
-            continue
         if draft.year is None and len(draft.companies) == 2 and _same_group(*draft.companies, document.text):
             continue  # (a dated acquisition is how the group came to be)
+        if not types or not is_biopharma(draft, analysis, document.text, scope):
+            continue
         primary = next(t for t in TYPE_PRIORITY if t in types)
         subject = _round_subject(draft, analysis) if primary == "equity" else None
         if subject:

@@ -26,10 +26,9 @@ _AFTER_NAME = fastre.compile(
     r"|(?:,[^.;]{0,60}?,)?\s+(?:operates|runs|owns|manages)\s+(?P<operated>[^.;()]{3,160})"  # "Dura operates clinics"
 )
 # "healthcare technology company xCures", "global therapeutics giant Catalent"
-_BEFORE_NAME = fastre.compile(
-    r"(?P<description>(?:[\w-]+\s+){1,4}(?:company|firm|provider|giant|maker|developer|leader|group|consultancy|clinics?|hospitals?))\s*,?\s*$",
-    re.I,
-)
+_DESCRIPTOR_HEAD = r"(?:company|firm|provider|giant|maker|developer|leader|group|consultancy|clinics?|hospitals?)"
+_BEFORE_NAME = fastre.compile(rf"(?P<description>(?:[\w-]+\s+){{1,4}}{_DESCRIPTOR_HEAD})\s*,?\s*$", re.I)
+_HEAD_BEFORE_NAME = fastre.compile(rf"{_DESCRIPTOR_HEAD}\s*,?\s*$", re.I)  # cheap test before _BEFORE_NAME
 # The head of a description: what the company is, before what it does ("a clinical-stage company
 # specializing in ...", "a global leader in AI-powered pathology").
 _HEAD = fastre.compile(
@@ -90,9 +89,6 @@ _OTHER_NAME = fastre.compile(
 
 _FIRST_MENTIONS = 5
 _ABOUT = "About"
-_HEAD_BEFORE_NAME = fastre.compile(
-    r"(?:company|firm|provider|giant|maker|developer|leader|group|consultancy|clinics?|hospitals?)\s*,?\s*$", re.I
-)
 
 
 def descriptions(company: Entity, text: str) -> list[tuple[int, int]]:
@@ -112,12 +108,14 @@ def descriptions(company: Entity, text: str) -> list[tuple[int, int]]:
     return found
 
 
-def company_kind(company: Entity, text: str) -> Kind | None:
-    """What ``text`` says ``company`` is, from every description of it: "medicines" if any says
-    so, "other" if some describe another trade (or its name does), None when the text does not
-    say."""
+def company_kind(company: Entity, text: str, described: list[tuple[int, int]] | None = None) -> Kind | None:
+    """What ``text`` says ``company`` is, from every description of it (``described``, when the
+    caller has them already): "medicines" if any says so, "other" if some describe another trade
+    (or its name does), None when the text does not say."""
+    if described is None:
+        described = descriptions(company, text)
     kinds = {"other"} if _OTHER_NAME.search(company.name) else set()
-    kinds |= {classify_description(text[start:end]) for start, end in descriptions(company, text)}
+    kinds |= {classify_description(text[start:end]) for start, end in described}
     if "medicines" in kinds:
         return "medicines"
     return "other" if "other" in kinds else None

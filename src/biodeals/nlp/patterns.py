@@ -126,10 +126,11 @@ _LEADING_STOP = {
     "Licensee",
 }
 # "a collaboration with Dr. Robert O. Becker" names a person, not a partner company
-_PERSON_TITLE = fastre.compile(r"^(?:Dr|Mr|Ms|Mrs|Prof|Professor|Sir)\b")
+_TITLES = r"Dr|Mr|Ms|Mrs|Prof|Professor|Sir"
+_PERSON_TITLE = fastre.compile(rf"^(?:{_TITLES})\b")
 # a sentence end inside a name: a lowercase-ending word, a full stop and a capitalised word
 _SENTENCE_INSIDE = fastre.compile(r"^.*[a-z]{2}\. (?=[A-Z])")
-_TITLE_BEFORE = fastre.compile(r"\b(?:Dr|Mr|Ms|Mrs|Prof)\.?\s+$")  # "Dr. David Feifel, a leader in ..."
+_TITLE_BEFORE = fastre.compile(rf"\b(?:{_TITLES})\.?\s+$")  # "Dr. David Feifel, a leader in ..."
 _NAME_TOKEN = r"(?:[A-Z][\w'’.-]*|[a-z]+[A-Z][\w'’-]*|\d+[A-Za-z][\w-]*)"
 _SP = r"[ \t]+"  # names never span lines
 _COMPANY_BY_DESIGNATOR = fastre.compile(
