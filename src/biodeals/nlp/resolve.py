@@ -202,7 +202,7 @@ def resolve_entities(
 
     # companies: same normalised name, or a short form (first word) of a longer name
     by_norm: dict[str, str] = {}
-    company_surfaces: dict[str, set[str]] = defaultdict(set)
+    company_surfaces: dict[str, dict[str, None]] = defaultdict(dict)  # insertion-ordered: same result every run
     for m in mentions:
         if m.label == "company":
             norm = normalise_name(m.text)
@@ -210,7 +210,7 @@ def resolve_entities(
                 groups.union(by_norm[norm], m.key)
             else:
                 by_norm[norm] = m.key
-            company_surfaces[groups.find(m.key)].add(m.text)
+            company_surfaces[groups.find(m.key)][m.text] = None
     for norm, key in list(by_norm.items()):
         words = norm.split()
         if len(words) < 2:
