@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 
 from biodeals import fastre
 from biodeals.ingest.document import Document
@@ -107,15 +107,12 @@ _CUE_STEMS = (
     "exercis",
     "right",
 )
-_CUE_AUTOMATON = ahocorasick.Automaton()
-for _stem in _CUE_STEMS:
-    _CUE_AUTOMATON.add_word(_stem, _stem)
-_CUE_AUTOMATON.make_automaton()
+_CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUE_STEMS)
 
 
 def cue_positions(text: str) -> list[int]:
-    """Sorted offsets of deal-cue stems in ``text`` (case-insensitive)."""
-    return [end for end, _ in _CUE_AUTOMATON.iter(text.lower())]
+    """Sorted offsets of the last characters of deal-cue stems in ``text`` (case-insensitive)."""
+    return [end - 1 for _, _, end in _CUE_AUTOMATON.find_matches_as_indexes(text.lower(), overlapping=True)]
 
 
 def _any_within(positions: list[int], start: int, end: int) -> bool:

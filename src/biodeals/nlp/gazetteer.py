@@ -27,14 +27,15 @@ def match_gazetteer(text: str, vocab: Vocabulary) -> list[Mention]:
     found: list[Mention] = []
     exact = " " + match_key(latinise(text)) + " "
     # the key holds only ASCII letters, digits and spaces, so lowercasing it is folding the text
-    for keyed, automaton in ((exact, vocab.exact), (exact.lower(), vocab.folded)):
-        if not len(automaton):
+    for keyed, terms in ((exact, vocab.exact), (exact.lower(), vocab.folded)):
+        if not len(terms):
             continue
-        for last, (entry_index, length) in automaton.iter(keyed):
-            if keyed[last + 1] != " ":
+        for pattern, key_start, key_end in terms.matches(keyed):
+            if keyed[key_end] != " ":
                 continue  # the term ends inside a word
-            end = last  # keyed[i] is text[i - 1]
-            start = end - length + 1
+            # keyed[i] is text[i - 1], and the key's leading space stands for the word boundary
+            start, end = key_start, key_end - 1
+            entry_index = terms.entries[pattern]
             entry = vocab.entries[entry_index]
             if entry.label == "company" and text[start].islower() and entry.name[:1].isupper():
                 continue  # "de novo" does not name Novo Nordisk; "bluebird bio" is spelt lowercase

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import ahocorasick
+import ahocorasick_rs
 
 from biodeals import fastre
 from biodeals.nlp.spans import Mention
@@ -475,10 +475,7 @@ INN_STEM_MODALITIES: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 _INN_FALSE |= {"except", "concept", "accept", "intercept", "percept", "precept", "receptor"}
-_STEM_AUTOMATON = ahocorasick.Automaton()
-for _stem in INN_STEMS:
-    _STEM_AUTOMATON.add_word(_stem, _stem)
-_STEM_AUTOMATON.make_automaton()
+_STEM_AUTOMATON = ahocorasick_rs.AhoCorasick(list(INN_STEMS))
 _BRAND_MARK = fastre.compile(r"®|™|\(R\)")
 
 
@@ -491,11 +488,10 @@ def _inn_words(text: str) -> Iterator[tuple[int, int]]:
     """``[start, end)`` of whole lowercase words of five letters or more that end in an INN
     stem: stem occurrences come from one automaton pass, so the text's other words cost nothing."""
     last_end = -1
-    for last, _stem in _STEM_AUTOMATON.iter(text):
-        end = last + 1
+    for _, stem_start, end in _STEM_AUTOMATON.find_matches_as_indexes(text, overlapping=True):
         if end == last_end or (end < len(text) and joins_word(text[end])):
             continue  # another stem ending here, or the word goes on
-        start = last
+        start = stem_start
         while start and "a" <= text[start - 1] <= "z":
             start -= 1
         if end - start >= 5 and not (start and joins_word(text[start - 1])):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import ahocorasick
+import ahocorasick_rs
 
 from biodeals import fastre
 from biodeals.errors import VocabularyError
@@ -41,23 +41,41 @@ def is_symbol_like(term: str) -> bool:
     return bool(re.search(r".[A-Z0-9]", term)) or (term.isupper() and len(term) <= 6)
 
 
+class TermIndex:
+    """An Aho-Corasick automaton over terms in ``match_key`` form, each anchored at a word start
+    by a leading space; ``entries[i]`` is the vocabulary entry of the automaton's pattern ``i``."""
+
+    def __init__(self, terms: dict[str, int]) -> None:
+        self.entries = list(terms.values())
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            list(terms), implementation=ahocorasick_rs.Implementation.ContiguousNFA
+        )
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def matches(self, keyed: str) -> list[tuple[int, int, int]]:
+        """``(pattern, start, end)`` of every term occurrence in ``keyed``, overlapping ones included."""
+        return self._automaton.find_matches_as_indexes(keyed, overlapping=True)
+
+
 class Vocabulary:
-    """Entries plus two automata mapping each term to ``(entry index, term length)``."""
+    """Entries plus two term indexes: symbol-like terms matched as written, the others folded."""
 
     def __init__(self, entries: list[VocabEntry], common_words: frozenset[str] = frozenset()) -> None:
         self.entries = entries
         self.common_words = common_words
-        self.exact = ahocorasick.Automaton()
-        self.folded = ahocorasick.Automaton()
+        exact: dict[str, int] = {}
+        folded: dict[str, int] = {}
         for index, entry in enumerate(entries):
             for term in entry.terms:
                 if is_symbol_like(term):
-                    _add(self.exact, latinise(term), index)
+                    # the first entry to claim a key keeps it: curated entries come first in the artifact
+                    exact.setdefault(" " + match_key(latinise(term)), index)
                 else:
-                    _add(self.folded, fold(term), index)
-        for automaton in (self.exact, self.folded):
-            if len(automaton):
-                automaton.make_automaton()
+                    folded.setdefault(" " + match_key(fold(term)), index)
+        self.exact = TermIndex(exact)
+        self.folded = TermIndex(folded)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -71,14 +89,6 @@ def match_key(text: str) -> str:
     letter or digit becomes a space, keeping the length ("PD-1" -> "PD 1")."""
     # each non-ASCII character encodes as one "?" byte, so offsets stay valid
     return text.encode("ascii", "replace").translate(_ALNUM_BYTES).decode("ascii")
-
-
-def _add(automaton: ahocorasick.Automaton, term: str, index: int) -> None:
-    # A leading space anchors the term at a word start. The first entry to claim a key keeps
-    # it: curated entries come first in the artifact.
-    key = " " + match_key(term)
-    if key not in automaton:
-        automaton.add_word(key, (index, len(key)))
 
 
 _GREEK_UPPER = str.maketrans("αβγδκΑΒΓΔΚ", "ABGDKABGDK")
