@@ -77,6 +77,8 @@ class OffsetMap:
         if end <= start:
             point = self.start(start)
             return point, point
+        if not self._edits:
+            return start, end
         return self.start(start), self.end(end)
 
 

@@ -31,7 +31,8 @@ _MONTH = (
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _PATTERNS = [
     ("day", fastre.compile(rf"{_MONTH}\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s*{_YEAR}\b")),
-    ("day", fastre.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s*{_YEAR}\b")),
+    # "\d\d?" rather than "\d{1,2}": a pattern opening on a character class is scanned far faster
+    ("day", fastre.compile(rf"(?P<day>\d\d?)(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s*{_YEAR}\b")),
     ("day", fastre.compile(r"(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")),
     ("month", fastre.compile(rf"{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
     ("year", fastre.compile(r"(?P<year>(?:19[5-9]|20[0-4])\d)(?![\w%,.]\d|\d)")),

@@ -34,21 +34,25 @@ _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
 # (endpoint name pattern, abbreviation, value pattern, unit)
 _NUMBER = r"(?P<value>-?\d+(?:\.\d+)?)"
+_ENDPOINT_NAMES: list[tuple[str, int, str, str]] = [
+    (r"\b(?:objective|overall) response rate\b|\bORR\b", re.I, "ORR", "%"),
+    (r"\bcomplete response(?: rate)?\b|\bCR rate\b", re.I, "CR rate", "%"),
+    (r"\bdisease control rate\b|\bDCR\b", re.I, "DCR", "%"),
+    (r"\bprogression-free survival\b|\bPFS\b", re.I, "PFS", "months"),
+    (r"\boverall survival\b|\bOS\b", 0, "OS", "months"),
+    (r"\bduration of response\b|\bDoR\b", re.I, "DoR", "months"),
+    (r"\bhazard ratio\b|\bHR\b", 0, "HR", "HR"),
+    (r"\b(?:HbA1c|A1C)\b", re.I, "HbA1c", "%"),
+    (r"\b(?:body )?weight (?:loss|reduction)\b|\bweight\b", re.I, "weight reduction", "%"),
+    (r"\b6MWD\b|\bsix-minute walk distance\b", re.I, "6MWD", "m"),
+    (r"\brisk reduction\b|\breduc\w+ (?:\w+[’'] )?(?:the )?risk\b", re.I, "risk reduction", "%"),
+]
 ENDPOINTS: list[tuple[re.Pattern[str], str, str]] = [
-    (fastre.compile(r"\b(?:objective|overall) response rate\b|\bORR\b", re.I), "ORR", "%"),
-    (fastre.compile(r"\bcomplete response(?: rate)?\b|\bCR rate\b", re.I), "CR rate", "%"),
-    (fastre.compile(r"\bdisease control rate\b|\bDCR\b", re.I), "DCR", "%"),
-    (fastre.compile(r"\bprogression-free survival\b|\bPFS\b", re.I), "PFS", "months"),
-    (fastre.compile(r"\boverall survival\b|\bOS\b"), "OS", "months"),
-    (fastre.compile(r"\bduration of response\b|\bDoR\b", re.I), "DoR", "months"),
-    (fastre.compile(r"\bhazard ratio\b|\bHR\b"), "HR", "HR"),
-    (fastre.compile(r"\b(?:HbA1c|A1C)\b", re.I), "HbA1c", "%"),
-    (fastre.compile(r"\b(?:body )?weight (?:loss|reduction)\b|\bweight\b", re.I), "weight reduction", "%"),
-    (fastre.compile(r"\b6MWD\b|\bsix-minute walk distance\b", re.I), "6MWD", "m"),
-    (fastre.compile(r"\brisk reduction\b|\breduc\w+ (?:\w+[’'] )?(?:the )?risk\b", re.I), "risk reduction", "%"),
+    (fastre.compile(source, flags), name, unit) for source, flags, name, unit in _ENDPOINT_NAMES
 ]
 _DIGIT = fastre.compile(r"\d")
-_ANY_ENDPOINT = fastre.compile("|".join(f"(?:{p.pattern})" for p, _, _ in ENDPOINTS), re.I)
+# a quick pre-test (case-insensitive, so it may say yes where no endpoint pattern matches)
+_ANY_ENDPOINT = fastre.compile("|".join(f"(?:{source})" for source, _, _, _ in _ENDPOINT_NAMES), re.I)
 _VALUE_UNITS = {
     "%": fastre.compile(_NUMBER + r"\s?(?:%|percent)"),
     "months": fastre.compile(_NUMBER + r"\s?months?"),
