@@ -18,6 +18,8 @@ from biodeals.ingest.document import Edit, OffsetMap, Section
 _ENTITY = fastre.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ODD_SPACE = fastre.compile("[\u00a0\u2007\u2009\u202f]")
 _INVISIBLE = fastre.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# A capital glued to a lowercase word ("saidRuth"); ``_glued_to_word`` checks the word.
+_GLUED_AFTER_WORD = fastre.compile(r"(?P<at>[A-Z])(?<=[a-z][A-Z])[a-z]")
 # Glue repairs: a space goes where the empty group ``at`` (and ``at2``) matched. Each pattern
 # starts with its rarest character ("$", "and", ",", ".") and checks the letters before it in a
 # look-behind, so the engine skips straight to candidates.
@@ -28,12 +30,22 @@ _GLUE = [
         r"|each|over|under|payable)\b"
     ),  # "millionand", "billionin"
     fastre.compile(r"(?P<at>)and(?<=[A-Z]{2}and)(?P<at2>)[A-Z]{2}"),  # "INDIANAPOLISandTOKYO"
-    fastre.compile(r"(?:said|says|with|from|and|the|for|of|to|by|at|on)(?P<at>)[A-Z][a-z]"),  # "saidRuth"
+    _GLUED_AFTER_WORD,
     fastre.compile(r"Phase(?P<at>)[0-9]"),  # "Phase2b"
     fastre.compile(r"[0-9][ab]?(?P<at>)(?:study|trial|studies|trials)\b"),  # "2bstudy"
     fastre.compile(r",(?<=[A-Z]{2},)(?P<at>)[A-Z][a-z]"),  # "INDIANAPOLIS,July"
     fastre.compile(r"[.!?](?<=[a-z]{2}.)(?P<at>)[A-Z][a-z]{2}"),  # "rates.The"
 ]
+# the whole words a name is glued to ("saidRuth", "withAcme"); "BioNTech" and "iPhone" stay as written
+_GLUE_WORDS = {"said", "says", "with", "from", "and", "the", "for", "of", "to", "by", "at", "on"}
+
+
+def _glued_to_word(text: str, capital: int) -> bool:
+    """Whether the letters right before ``capital`` are a whole word of ``_GLUE_WORDS``."""
+    start = capital
+    while start and capital - start <= 4 and text[start - 1].isalpha():
+        start -= 1
+    return text[start:capital] in _GLUE_WORDS and not (start and text[start - 1].isalpha())
 
 
 def _repairs(original: str) -> list[Edit]:
@@ -46,8 +58,8 @@ def _repairs(original: str) -> list[Edit]:
     edits += [Edit(m.start(), m.end(), "") for m in _INVISIBLE.finditer(original)]
     for pattern in _GLUE:
         for match in pattern.finditer(original):
-            if match.start() and original[match.start() - 1].isalpha() and pattern is _GLUE[3]:
-                continue  # the function word must be a whole word: not "plaid" + "Ruth"
+            if pattern is _GLUED_AFTER_WORD and not _glued_to_word(original, match.start()):
+                continue  # not "plaid" + "Ruth", nor "Bio" + "NTech"
             for group in ("at", "at2"):
                 if group in pattern.groupindex:
                     edits.append(Edit(match.start(group), match.start(group), " "))

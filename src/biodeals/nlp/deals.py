@@ -12,6 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from typing import Any
 
 import ahocorasick_rs
@@ -817,7 +818,8 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     needed = 0 if self_evident else 1 if named or known else 2
     if signals < needed:
         return False
-    return bool(named) or len(_BIOPHARMA_WORDS.findall(text)) >= (3 if known else 8)
+    enough = 3 if known else 8
+    return bool(named) or len(list(islice(_BIOPHARMA_WORDS.finditer(text), enough))) == enough
 
 
 _FOLLOWING = 2  # sentences after a deal sentence that usually describe what the deal is about
