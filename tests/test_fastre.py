@@ -75,6 +75,15 @@ _WORDS = [
     "royalties",
     "upfront",
     "milestone",
+    "antagonist",
+    "agonists",
+    "platform",
+    "programme",
+    "Co., Ltd.",
+    "Inc.5",
+    "Biotechnology",
+    "Venture Fund",
+    "Ltd",
 ]
 _TEXT = st.lists(
     st.one_of(st.sampled_from(_WORDS), st.text(alphabet="aAzZ09 ,.;:-()$%\n'’", max_size=4)),
@@ -118,3 +127,28 @@ def test_guarded_patterns_match_exactly_what_the_plain_ones_do(text: str) -> Non
 def test_guard_for_names_the_possible_first_characters(source: str, flags: int, guard: str) -> None:
     expected = re.sub(r"\\U([0-9a-f]{8})", lambda m: chr(int(m.group(1), 16)), fastre.guard_for(source, flags))
     assert expected == guard
+
+
+_LITERAL_SETS = [
+    (("inhibitor", "antagonist", "agonist", "antibod"), False),
+    (("program", "programme", "platform"), True),
+    (("Inc.", "Inc", "Ltd.", "Ltd", "Co., Ltd.", "Co.", "A/S"), True),
+    (("Bio", "Biotech", "Biotechnology", "Venture Fund", "Fund"), True),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_TEXT)
+def test_literals_find_what_the_alternation_finds(text: str) -> None:
+    for strings, whole_words in _LITERAL_SETS:
+        alternation = "|".join(map(re.escape, strings))
+        pattern = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)" if whole_words else alternation)
+        assert fastre.Literals(strings, whole_words).spans(text) == [m.span() for m in pattern.finditer(text)]
+
+
+def test_literals_choose_as_the_alternation_does() -> None:
+    # the earlier-listed string wins at one position; a failed word boundary falls back to a shorter one
+    assert fastre.Literals(("agonist", "antagonist", "ant")).spans("antagonists") == [(0, 10)]
+    assert fastre.Literals(("ant", "antagonist", "agonist")).spans("antagonists") == [(0, 3), (3, 10)]
+    assert fastre.Literals(("Inc.", "Inc"), whole_words=True).spans("Acme Inc.5 and Inc") == [(5, 8), (15, 18)]
+    assert fastre.Literals(("Fund",), whole_words=True).spans("Refund Fund Funds") == [(7, 11)]

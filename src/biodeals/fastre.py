@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
+
+import ahocorasick_rs
 
 try:  # the parser is private; without it patterns are compiled unguarded, which is still correct
     from re import _compiler as sre_compile
@@ -202,17 +204,55 @@ def compile(source: str, flags: int = 0) -> re.Pattern[str]:
     return pattern
 
 
+class Literals:
+    """Fixed strings found in one Aho-Corasick pass: a stand-in for a pattern that is a plain
+    alternation of them, ``(?:inhibitor|agonist)`` or, with ``whole_words``,
+    ``(?<!\\w)(?:program|platform|Inc\\.)(?!\\w)``. Python's engine tries such a pattern at every
+    position where a first character occurs; the automaton reads the text once. The spans are
+    those the pattern's ``finditer`` gives: leftmost first and, at one position, the string listed
+    first, then on from its end."""
+
+    def __init__(self, strings: Sequence[str], whole_words: bool = False) -> None:
+        if not all(strings):
+            raise ValueError(f"literals must not be empty: {strings!r}")
+        self.strings = tuple(strings)
+        self.whole_words = whole_words
+        self._automaton = ahocorasick_rs.AhoCorasick(self.strings)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """``[start, end)`` of each occurrence in ``text``, in text order."""
+        chosen: dict[int, tuple[int, int]] = {}  # start -> (index of the string, end)
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            if self.whole_words and (
+                (start and _is_word(text[start - 1])) or (end < len(text) and _is_word(text[end]))
+            ):
+                continue
+            if start not in chosen or index < chosen[start][0]:
+                chosen[start] = (index, end)
+        spans: list[tuple[int, int]] = []
+        for start in sorted(chosen):
+            if not spans or start >= spans[-1][1]:
+                spans.append((start, chosen[start][1]))
+        return spans
+
+
+def _is_word(character: str) -> bool:
+    """Whether ``\\w`` matches ``character`` in a ``str`` pattern."""
+    return character.isalnum() or character == "_"
+
+
 def finditer_near(
-    text: str, trigger: re.Pattern[str], pattern: re.Pattern[str], after: int, before: int = 160
+    text: str, trigger: re.Pattern[str] | Literals, pattern: re.Pattern[str], after: int, before: int = 160
 ) -> Iterator[re.Match[str]]:
     """Matches of ``pattern`` that cover a match of ``trigger``, looked for only in windows
     around each trigger: far cheaper than scanning the whole text with a pattern that may start
     at every capitalised word or number, when the trigger (a designator, a currency word, a
     trademark sign) is rare."""
     seen: set[tuple[int, int]] = set()
-    for hit in trigger.finditer(text):
-        lo = max(0, hit.start() - before)
-        for match in pattern.finditer(text, lo, min(len(text), hit.end() + after)):
-            if match.start() <= hit.start() < match.end() + 2 and match.span() not in seen:
+    hits = trigger.spans(text) if isinstance(trigger, Literals) else (m.span() for m in trigger.finditer(text))
+    for hit_start, hit_end in hits:
+        lo = max(0, hit_start - before)
+        for match in pattern.finditer(text, lo, min(len(text), hit_end + after)):
+            if match.start() <= hit_start < match.end() + 2 and match.span() not in seen:
                 seen.add(match.span())
                 yield match

@@ -15,16 +15,96 @@ from biodeals import fastre
 from biodeals.nlp.spans import Mention
 
 # Words that end a biopharma company name ("Versanis Bio", "Innate Pharma").
-DESIGNATORS = (
-    "Therapeutics|Pharmaceuticals?|Pharma|Biopharma|Biopharmaceuticals?|Biotherapeutics|Biosciences?"
-    "|Bioscience|Biotech|Biotechnology|Biologics|Bio|Biomedical|Medicines|Medical|Oncology|Genetics"
-    "|Genomics|Sciences|Science|Labs|Laboratories|Health|Healthcare|Diagnostics|Vaccines|Immunotherapeutics"
-    "|Capital|Ventures|Manufacturing|Biomanufacturing|Venture\\s+Fund|Partners|Fund|Foundation|Holdings|Group|Technologies|Animal\\s+Health"
+DESIGNATOR_WORDS = (
+    "Therapeutics",
+    "Pharmaceuticals",
+    "Pharmaceutical",
+    "Pharma",
+    "Biopharma",
+    "Biopharmaceuticals",
+    "Biopharmaceutical",
+    "Biotherapeutics",
+    "Biosciences",
+    "Bioscience",
+    "Biotech",
+    "Biotechnology",
+    "Biologics",
+    "Bio",
+    "Biomedical",
+    "Medicines",
+    "Medical",
+    "Oncology",
+    "Genetics",
+    "Genomics",
+    "Sciences",
+    "Science",
+    "Labs",
+    "Laboratories",
+    "Health",
+    "Healthcare",
+    "Diagnostics",
+    "Vaccines",
+    "Immunotherapeutics",
+    "Capital",
+    "Ventures",
+    "Manufacturing",
+    "Biomanufacturing",
+    "Venture Fund",
+    "Partners",
+    "Fund",
+    "Foundation",
+    "Holdings",
+    "Group",
+    "Technologies",
+    "Animal Health",
 )
-LEGAL = (
-    r"Inc\.?|Incorporated|Ltd\.?|Limited|LLC|L\.L\.C\.|LP|L\.P\.|plc|PLC|AG|S\.A\.|SA|SE|GmbH|N\.V\.|NV"
-    r"|B\.V\.|BV|Corp\.?|Corporation|Co\.,?\s+Ltd\.?|Co\.|A/S|AB|ASA|K\.K\.|S\.p\.A\.|Oyj"
+# Legal forms that end a company name ("Acme, Inc.", "WuXi Biologics Co., Ltd."), the longer first.
+LEGAL_FORMS = (
+    "Inc.",
+    "Inc",
+    "Incorporated",
+    "Ltd.",
+    "Ltd",
+    "Limited",
+    "LLC",
+    "L.L.C.",
+    "LP",
+    "L.P.",
+    "plc",
+    "PLC",
+    "AG",
+    "S.A.",
+    "SA",
+    "SE",
+    "GmbH",
+    "N.V.",
+    "NV",
+    "B.V.",
+    "BV",
+    "Corp.",
+    "Corp",
+    "Corporation",
+    "Co., Ltd.",
+    "Co., Ltd",
+    "Co. Ltd.",
+    "Co. Ltd",
+    "Co.",
+    "A/S",
+    "AB",
+    "ASA",
+    "K.K.",
+    "S.p.A.",
+    "Oyj",
 )
+
+
+def _alternation(phrases: tuple[str, ...]) -> str:
+    """The phrases as a regex alternation, in their order, any whitespace between words."""
+    return "|".join(re.escape(phrase).replace("\\ ", r"\s+") for phrase in phrases)
+
+
+DESIGNATORS = _alternation(DESIGNATOR_WORDS)
+LEGAL = _alternation(LEGAL_FORMS)
 _LEADING_STOP = {
     "About",
     "The",
@@ -164,8 +244,9 @@ def _trim_leading(text: str, start: int) -> tuple[str, int]:
 
 
 _TRIGGERS = {
-    "designator": fastre.compile(rf"\b(?:{DESIGNATORS})\b"),
-    "legal": fastre.compile(rf"(?<![\w])(?:{LEGAL})(?![\w])"),
+    # a name ending "Venture Fund" or "Animal Health" is found from its last word
+    "designator": fastre.Literals(list(dict.fromkeys(d.split()[-1] for d in DESIGNATOR_WORDS)), whole_words=True),
+    "legal": fastre.Literals(LEGAL_FORMS, whole_words=True),
     "ticker": fastre.compile(
         r"\(\s*(?:NYSE|NASDAQ|Nasdaq|ASX|LSE|AIM|TSX|TSXV|HKEX|HKSE|SEHK|SSE|SZSE|Euronext|SIX|OTC"
         r"|OTCQB|OTCQX|TYO|TSE|KRX|KOSDAQ|KOSPI|NSE|BSE|Xetra|FWB|STAR)\b"
@@ -389,7 +470,7 @@ _PROGRAM = fastre.compile(
 _PROGRAM_STOP = {"The", "Our", "Its", "This", "That", "Their", "Company", "Phase", "New", "Global"}
 
 
-_PROGRAM_HEAD = fastre.compile(r"\b(?:program|programme|platform|technology)\b")
+_PROGRAM_HEAD = fastre.Literals(("program", "programme", "platform", "technology"), whole_words=True)
 
 
 def find_programs(text: str) -> list[Mention]:
@@ -413,7 +494,9 @@ _MECHANISM = fastre.compile(
 )
 
 
-_MECHANISM_HEAD = fastre.compile(r"(?:inhibitor|antagonist|agonist|degrader|antibod|modulator|activator)")
+_MECHANISM_HEAD = fastre.Literals(
+    ("inhibitor", "antagonist", "agonist", "degrader", "antibod", "modulator", "activator")
+)
 
 
 def find_mechanism_assets(text: str) -> list[Mention]:
