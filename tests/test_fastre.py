@@ -84,6 +84,26 @@ _WORDS = [
     "Biotechnology",
     "Venture Fund",
     "Ltd",
+    "Media Contact:",
+    "SOURCE Acme Inc",
+    "cautionary note",
+    "SAFE HARBOR STATEMENT",
+    "This press release contains forward",
+    "ofUS$5",
+    "aAU$",
+    "clinical",
+    "trials",
+    "Phase I",
+    "therapeutic",
+    "biotechs",
+    "IND",
+    "NDA",
+    "BLA",
+    "FDA",
+    "EMA",
+    "Investor Relations",
+    "Press Inquiries",
+    "C$9",
 ]
 _TEXT = st.lists(
     st.one_of(st.sampled_from(_WORDS), st.text(alphabet="aAzZ09 ,.;:-()$%\n'’", max_size=4)),
@@ -152,3 +172,40 @@ def test_literals_choose_as_the_alternation_does() -> None:
     assert fastre.Literals(("ant", "antagonist", "agonist")).spans("antagonists") == [(0, 3), (3, 10)]
     assert fastre.Literals(("Inc.", "Inc"), whole_words=True).spans("Acme Inc.5 and Inc") == [(5, 8), (15, 18)]
     assert fastre.Literals(("Fund",), whole_words=True).spans("Refund Fund Funds") == [(7, 11)]
+
+
+def test_the_pipeline_uses_anchored_patterns() -> None:
+    assert len(fastre.anchored()) >= 4
+
+
+# the anchors themselves begin many matches ("BLA" is one of the life-science words)
+_ANCHORED_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(_WORDS),
+        st.sampled_from(sorted({a for p in fastre.anchored() for a in p.anchors.strings})),
+        st.text(alphabet="aAzZ09 ,.;:-()$%\n'’", max_size=4),
+    ),
+    max_size=40,
+).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ANCHORED_TEXT)
+def test_anchored_patterns_match_exactly_what_the_plain_ones_do(text: str) -> None:
+    for anchored in fastre.anchored():
+        plain = anchored.pattern
+        assert [m.span() for m in anchored.finditer(text)] == [m.span() for m in plain.finditer(text)], plain.pattern
+
+
+@pytest.mark.parametrize("text", [" ".join(_WORDS), *_WORDS, *(f"a{word}1" for word in _WORDS)])
+def test_anchored_patterns_find_in_the_sample_words_what_the_plain_ones_do(text: str) -> None:
+    for anchored in fastre.anchored():
+        plain = anchored.pattern
+        assert [m.span() for m in anchored.finditer(text)] == [m.span() for m in plain.finditer(text)], plain.pattern
+
+
+def test_an_anchored_pattern_misses_matches_that_begin_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the test above can fail: a match that begins with no anchor is not found
+    monkeypatch.setattr(fastre, "_ANCHORED", [])
+    anchored = fastre.Anchored(r"\d+ mg", anchors=("1",))
+    assert [m.group() for m in anchored.finditer("10 mg and 20 mg")] == ["10 mg"]

@@ -235,6 +235,41 @@ class Literals:
                 spans.append((start, chosen[start][1]))
         return spans
 
+    def starts(self, text: str) -> list[int]:
+        """Every offset in ``text`` at which one of the strings begins, overlapping ones included."""
+        return sorted({start for _, start, _ in self._automaton.find_matches_as_indexes(text, overlapping=True)})
+
+
+_ANCHORED: list[Anchored] = []
+
+
+class Anchored:
+    """A pattern every match of which begins with one of ``anchors``, tried only where an anchor
+    begins. The engine skips quickly to a single literal prefix, not to a choice of words
+    ("Forward|forward|Cautionary", "clinical|trial|FDA"); one automaton pass finds those places.
+    Matches are exactly those of ``re.compile(source, flags).finditer`` (``tests/test_fastre.py``
+    checks every anchored pattern of the pipeline)."""
+
+    def __init__(self, source: str, anchors: Sequence[str], flags: int = 0) -> None:
+        self.pattern = re.compile(source, flags)
+        self.anchors = Literals(anchors)
+        _ANCHORED.append(self)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        end = 0
+        for start in self.anchors.starts(text):
+            if start >= end and (match := self.pattern.match(text, start)):
+                end = match.end()
+                yield match
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self.finditer(text), None)
+
+
+def anchored() -> list[Anchored]:
+    """Every anchored pattern built so far, for the test that checks them against the plain ones."""
+    return list(_ANCHORED)
+
 
 def _is_word(character: str) -> bool:
     """Whether ``\\w`` matches ``character`` in a ``str`` pattern."""

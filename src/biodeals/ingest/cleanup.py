@@ -24,7 +24,7 @@ _GLUED_AFTER_WORD = fastre.compile(r"(?P<at>[A-Z])(?<=[a-z][A-Z])[a-z]")
 # starts with its rarest character ("$", "and", ",", ".") and checks the letters before it in a
 # look-behind, so the engine skips straight to candidates.
 _GLUE = [
-    fastre.compile(r"(?<=[a-z])(?P<at>)(?:US|C|A|AU)?\$[0-9]"),  # "of$20"
+    fastre.Anchored(r"(?<=[a-z])(?P<at>)(?:US|C|A|AU)?\$[0-9]", anchors=("US$", "C$", "A$", "AU$", "$")),  # "of$20"
     fastre.compile(
         r"illion(?P<at>)(?:and|in|of|to|for|upon|with|the|plus|as|from|at|or|is|was|which|that|per|upfront"
         r"|each|over|under|payable)\b"
@@ -61,7 +61,7 @@ def _repairs(original: str) -> list[Edit]:
             if pattern is _GLUED_AFTER_WORD and not _glued_to_word(original, match.start()):
                 continue  # not "plaid" + "Ruth", nor "Bio" + "NTech"
             for group in ("at", "at2"):
-                if group in pattern.groupindex:
+                if group in match.re.groupindex:
                     edits.append(Edit(match.start(group), match.start(group), " "))
     edits.sort(key=lambda e: (e.start, e.end))
     kept: list[Edit] = []
@@ -93,15 +93,28 @@ _ORG = rf"{_NAME_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD}){{0,5}}"
 
 _SECTION_MARKERS = {
     "about": fastre.compile(rf"About\s+(?P<title>(?:the\s+)?{_ORG})(?=\s*(?:\*\*|\n|:)|\s+(?P=title)\b)"),
-    "forward_looking": fastre.compile(
+    "forward_looking": fastre.Anchored(
         r"(?:[Ff]orward|FORWARD)[-\s](?:[Ll]ooking|LOOKING)\s+(?:[Ss]tatement|STATEMENT)"
         r"|(?:[Cc]autionary|CAUTIONARY)\s+(?:[Nn]ote|[Ss]tatement|NOTE|STATEMENT)"
         r"|(?:[Ss]afe|SAFE)\s+(?:[Hh]arbou?r|HARBOU?R)\s+(?:[Ss]tatement|STATEMENT)"
-        r"|This\s+press\s+release\s+contains\s+forward"
+        r"|This\s+press\s+release\s+contains\s+forward",
+        anchors=(
+            "Forward",
+            "forward",
+            "FORWARD",
+            "Cautionary",
+            "cautionary",
+            "CAUTIONARY",
+            "Safe",
+            "safe",
+            "SAFE",
+            "This",
+        ),
     ),
-    "contact": fastre.compile(
+    "contact": fastre.Anchored(
         rf"(?:Media|Investor|Press)\s+(?:Contacts?|Relations|Inquiries)\b|Contacts?\s*:|SOURCE\s+{_ORG}\s*$",
-        re.MULTILINE,
+        anchors=("Media", "Investor", "Press", "Contact", "SOURCE"),
+        flags=re.MULTILINE,
     ),
 }
 

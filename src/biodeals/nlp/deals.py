@@ -731,9 +731,14 @@ _NON_MEDICINE_PRODUCT = fastre.compile(
 )
 
 
-_BIOPHARMA_WORDS = fastre.compile(
+_BIOPHARMA_WORDS = fastre.Anchored(
     r"\b(?:clinical|trials?|FDA|EMA|preclinical|Phase [1-3I]|patients|therap(?:y|ies|eutics?)|drugs?|biotech\w*"
-    r"|pharmaceutical|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|candidates?|indications?|IND|NDA|BLA)\b"
+    r"|pharmaceutical|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|candidates?|indications?|IND|NDA|BLA)\b",
+    anchors=(
+        *("clinical", "trial", "FDA", "EMA", "preclinical", "Phase ", "patients", "therap", "drug", "biotech"),
+        *("pharmaceutical", "oncology", "antibod", "molecule", "vaccine", "biologic", "candidate", "indication"),
+        *("IND", "NDA", "BLA"),
+    ),
 )
 # Governments, agencies and charities buy and fund medicines, but naming one makes no release biopharma.
 _PUBLIC_BODY = fastre.compile(
