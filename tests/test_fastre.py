@@ -104,6 +104,10 @@ _WORDS = [
     "Investor Relations",
     "Press Inquiries",
     "C$9",
+    "€1.2bn",
+    "RMB 30 million yuan",
+    "Rs. 5 crore",
+    "HK$ 2",
 ]
 _TEXT = st.lists(
     st.one_of(st.sampled_from(_WORDS), st.text(alphabet="aAzZ09 ,.;:-()$%\n'’", max_size=4)),

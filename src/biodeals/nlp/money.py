@@ -96,9 +96,10 @@ _WORD = "|".join(re.escape(w) for w in sorted(WORDS, key=len, reverse=True))
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"thousand|millions?|billions?|trillion|crore|lakh|mn|mm|mio|bn|tn|[kmb](?![a-z])"
 
-_LEADING = fastre.compile(
+_LEADING = fastre.Anchored(
     rf"(?P<symbol>{_SYMBOL})\s?(?P<number>{_NUMBER})(?:\s?(?P<scale>(?i:{_SCALE})))?(?![\w])"
-    rf"(?:\s+(?P<trail>(?i:{_WORD}))\b)?"
+    rf"(?:\s+(?P<trail>(?i:{_WORD}))\b)?",
+    anchors=tuple(SYMBOLS),
 )
 _TRAILING = fastre.compile(
     # _NUMBER with its first digit taken first, so the engine skips straight to digits
