@@ -99,16 +99,8 @@ _SECTION_MARKERS = {
         r"|(?:[Ss]afe|SAFE)\s+(?:[Hh]arbou?r|HARBOU?R)\s+(?:[Ss]tatement|STATEMENT)"
         r"|This\s+press\s+release\s+contains\s+forward",
         anchors=(
-            "Forward",
-            "forward",
-            "FORWARD",
-            "Cautionary",
-            "cautionary",
-            "CAUTIONARY",
-            "Safe",
-            "safe",
-            "SAFE",
-            "This",
+            *("Forward", "forward", "FORWARD", "Cautionary", "cautionary", "CAUTIONARY"),
+            *("Safe", "safe", "SAFE", "This"),
         ),
     ),
     "contact": fastre.Anchored(
