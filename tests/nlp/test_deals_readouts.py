@@ -65,6 +65,47 @@ def test_trial_name_and_its_registry_number_are_one_readout():
         assert {"name": "ORR", "value": 41.0, "unit": "%"} in readout["endpoints"]
 
 
+def test_endpoint_wordings_and_the_arms_value_after_by_and_to():
+    from biodeals.nlp.readouts import endpoints_in
+
+    assert endpoints_in("It increased 6-minute walk distance by 40.8 Meters at week 24.") == [
+        {"name": "6MWD", "value": 40.8, "unit": "m"}
+    ]
+    # "by 5.3 months to 13.8 months": the improvement, then the arm's median
+    assert endpoints_in("The triplet extended median survival by 5.3 months to 13.8 months.") == [
+        {"name": "OS", "value": 13.8, "unit": "months"}
+    ]
+    assert endpoints_in("Median overall survival improved by 4.1 months versus placebo.") == [
+        {"name": "OS", "value": 4.1, "unit": "months"}
+    ]
+    assert endpoints_in("Zelbatinib lowered the risk of relapse by 31%.") == [
+        {"name": "risk reduction", "value": 31.0, "unit": "%"}
+    ]
+
+
+def test_a_headline_result_without_the_trial_name_joins_the_drugs_trial():
+    record = _record(
+        "HLD-4471 Improved Six-Minute Walk Distance by 35.2 Meters in Adults with Pulmonary Hypertension\n\n"
+        "Halden Pharma today announced positive topline results from the Phase 3 BRAVO-4 trial of HLD-4471. "
+        "BRAVO-4 met its primary endpoint, and HLD-4471 reduced the risk of clinical worsening by 62%."
+    )
+    (readout,) = record["readouts"]
+    assert readout["trial"]["name"] == "BRAVO-4"
+    assert {(e["name"], e["value"]) for e in readout["endpoints"]} == {("6MWD", 35.2), ("risk reduction", 62.0)}
+
+
+def test_a_result_of_another_phase_stays_apart_from_the_drugs_trial():
+    record = _record(
+        "In an earlier Phase 2 cohort, zelbatinib showed an objective response rate of 22%.\n\n"
+        "Halden Pharma today announced positive topline results from the Phase 3 BRAVO-4 trial of zelbatinib. "
+        "BRAVO-4 met its primary endpoint with an objective response rate of 41%."
+    )
+    assert sorted(((r["trial"] or {}).get("name", ""), r["phase"]) for r in record["readouts"]) == [
+        ("", "2"),
+        ("BRAVO-4", "3"),
+    ]
+
+
 def test_trial_plans_are_not_readouts():
     record = _record("Halden Pharma plans to initiate the Phase 3 BRAVO-3 study of zelbatinib in 2026.")
     assert record["readouts"] == []

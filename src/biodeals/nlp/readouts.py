@@ -39,13 +39,18 @@ _ENDPOINT_NAMES: list[tuple[str, int, str, str]] = [
     (r"\bcomplete response(?: rate)?\b|\bCR rate\b", re.I, "CR rate", "%"),
     (r"\bdisease control rate\b|\bDCR\b", re.I, "DCR", "%"),
     (r"\bprogression-free survival\b|\bPFS\b", re.I, "PFS", "months"),
-    (r"\boverall survival\b|\bOS\b", 0, "OS", "months"),
+    (r"\b(?:overall|median) survival\b|\bOS\b", 0, "OS", "months"),
     (r"\bduration of response\b|\bDoR\b", re.I, "DoR", "months"),
     (r"\bhazard ratio\b|\bHR\b", 0, "HR", "HR"),
     (r"\b(?:HbA1c|A1C)\b", re.I, "HbA1c", "%"),
     (r"\b(?:body )?weight (?:loss|reduction)\b|\bweight\b", re.I, "weight reduction", "%"),
-    (r"\b6MWD\b|\bsix-minute walk distance\b", re.I, "6MWD", "m"),
-    (r"\brisk reduction\b|\breduc\w+ (?:\w+[’'] )?(?:the )?risk\b", re.I, "risk reduction", "%"),
+    (r"\b6MWD\b|\b(?:six|6)[- ]minute[- ]walk(?:ing)?[- ]distance\b", re.I, "6MWD", "m"),
+    (
+        r"\brisk reduction\b|\b(?:reduc\w+|lower(?:s|ed|ing)?|cut(?:s|ting)?|decreas\w+) (?:\w+[’'] )?(?:the )?risk\b",
+        re.I,
+        "risk reduction",
+        "%",
+    ),
 ]
 ENDPOINTS: list[tuple[re.Pattern[str], str, str]] = [
     (fastre.compile(source, flags), name, unit) for source, flags, name, unit in _ENDPOINT_NAMES
@@ -53,11 +58,12 @@ ENDPOINTS: list[tuple[re.Pattern[str], str, str]] = [
 _DIGIT = fastre.compile(r"\d")
 # a quick pre-test (case-insensitive, so it may say yes where no endpoint pattern matches)
 _ANY_ENDPOINT = fastre.compile("|".join(f"(?:{source})" for source, _, _, _ in _ENDPOINT_NAMES), re.I)
+_TO = fastre.compile(r"\s+to\s+")
 _VALUE_UNITS = {
     "%": fastre.compile(_NUMBER + r"\s?(?:%|percent)"),
     "months": fastre.compile(_NUMBER + r"\s?months?"),
     "HR": fastre.compile(r"(?:HR|hazard ratio)\s*(?:of|=|:)?\s*\[?" + r"(?P<value>0\.\d+|1\.\d+)"),
-    "m": fastre.compile(_NUMBER + r"\s?(?:m|meters|metres)\b"),
+    "m": fastre.compile(_NUMBER + r"\s?(?:m|[Mm]eters|[Mm]etres)\b"),
 }
 
 
@@ -92,6 +98,10 @@ def endpoints_in(sentence: str) -> list[dict[str, Any]]:
                 window_start = max(0, hit.start() - 25)
                 before = next(iter(reversed(list(values.finditer(sentence, window_start, hit.start())))), None)
             value = after or before
+            if after and sentence[max(0, after.start() - 3) : after.start()].lower() == "by ":
+                # "extended median survival by 5.3 months to 13.8 months": the arm's value is the second
+                to = _TO.match(sentence, after.end())
+                value = (to and values.match(sentence, to.end())) or after
             if value and value.start("value") not in used:
                 used.add(value.start("value"))
                 found.append({"name": name, "value": float(value.group("value")), "unit": unit})
@@ -194,12 +204,34 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
             if (start, end) not in group.sentences:
                 group.sentences.append((start, end))
             last = group if trial else last
+    _merge_into_trials(groups, analysis, text)
     records = [_readout(group, analysis, text) for group in groups.values()]
     for record in records:
         trial = record["trial"]
         if trial:
             trial["aliases"] += [code for code, named in registry.items() if named.name == trial["name"]]
     return records
+
+
+def _merge_into_trials(groups: dict[str, _Group], analysis: Analysis, text: str) -> None:
+    """Results stated for a drug without naming its trial (often the headline: "Sotatercept
+    improved six-minute walk distance by 40.8 meters") join the one trial of that drug the text
+    reports on, unless they state another phase."""
+
+    def drugs(group: _Group) -> set[str]:
+        return {e.name for s, e in group.sentences for e in analysis.within("drug", s, e)}
+
+    def phase(group: _Group) -> str | None:
+        return _phase(" ".join(text[s:e] for s, e in group.sentences))
+
+    for key, group in list(groups.items()):
+        if group.trial is not None:
+            continue
+        trials = [g for g in groups.values() if g.trial is not None and key in drugs(g)]
+        if len(trials) != 1 or phase(group) not in (None, phase(trials[0])):
+            continue
+        trials[0].sentences = sorted({*trials[0].sentences, *group.sentences})
+        del groups[key]
 
 
 def _readout(group: _Group, analysis: Analysis, text: str) -> dict[str, Any]:
