@@ -106,6 +106,22 @@ def test_a_result_of_another_phase_stays_apart_from_the_drugs_trial():
     ]
 
 
+def test_a_readouts_indication_is_where_its_values_are_stated_else_its_headline():
+    record = _record(
+        "Halden Pharma, a company developing treatments for cancer and autoimmune diseases, announced data "
+        "from the Phase 2 BRAVO-5 trial of HLD-4471. "
+        "The objective response rate of HLD-4471 reached 47% among first-line non-small cell lung cancer patients."
+    )
+    (readout,) = record["readouts"]
+    assert [i["name"] for i in readout["indications"]] == ["non-small cell lung cancer"]
+    record = _record(
+        "Halden Pharma Announces Topline Results from Phase 3 Trial of HLD-4471 for Adults with Chronic Cough\n\n"
+        "BRAVO-6 met its primary endpoint. HLD-4471 was generally well tolerated in BRAVO-6."
+    )
+    (readout,) = record["readouts"]
+    assert [i["name"].lower() for i in readout["indications"]] == ["chronic cough"]
+
+
 def test_trial_plans_are_not_readouts():
     record = _record("Halden Pharma plans to initiate the Phase 3 BRAVO-3 study of zelbatinib in 2026.")
     assert record["readouts"] == []

@@ -236,7 +236,8 @@ def _merge_into_trials(groups: dict[str, _Group], analysis: Analysis, text: str)
 
 def _readout(group: _Group, analysis: Analysis, text: str) -> dict[str, Any]:
     joined = " ".join(text[s:e] for s, e in group.sentences)
-    endpoints = [ep for s, e in group.sentences for ep in endpoints_in(text[s:e])]
+    stated = {(s, e): endpoints_in(text[s:e]) for s, e in group.sentences}
+    endpoints = [ep for found in stated.values() for ep in found]
     # the trial's first mention (often its "About" paragraph) says its phase and indication
     context: list[tuple[int, int]] = []
     if group.trial:
@@ -244,9 +245,16 @@ def _readout(group: _Group, analysis: Analysis, text: str) -> dict[str, Any]:
         context = [(max(0, first - 60), first + 160)]
     phase = _phase(joined) or (_phase(text[slice(*context[0])]) if context else None)
     assets = {e.name: e for s, e in group.sentences for e in analysis.within("drug", s, e)}
-    # indications come from the sentences that name the trial (later ones list adverse events)
+    # the patients an endpoint value is stated for ("ORR of 47% in first-line NSCLC") are the
+    # indication; else the sentences naming the trial and its first mention (later sentences
+    # list adverse events); else any of the readout's sentences (a headline: "... for the
+    # Treatment of Adults with HIV-1 Infection")
     named = [(s, e) for s, e in group.sentences if group.trial is None or analysis.within("trial", s, e)]
-    indications = {e.name: e for s, e in named + context for e in most_specific(analysis.within("disease", s, e))}
+    indications: dict[str, Entity] = {}
+    for spans in ([span for span, found in stated.items() if found], named + context, group.sentences):
+        indications = {e.name: e for s, e in spans for e in most_specific(analysis.within("disease", s, e))}
+        if indications:
+            break
     return {
         "trial": {"name": group.trial.name, "aliases": group.trial.aliases} if group.trial else None,
         "phase": phase,
