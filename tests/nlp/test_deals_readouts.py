@@ -291,3 +291,10 @@ def test_career_experience_and_named_alliances_state_no_deal():
 def test_debt_financing_is_no_equity_deal():
     debt = "Borealis Therapeutics signed a debt financing term sheet with Kestrel Capital LLC for its drug candidates."
     assert _pairs(debt) == []
+
+
+def test_a_marked_meeting_name_is_no_drug():
+    from biodeals.nlp.patterns import find_drug_names
+
+    text = "Data were presented at The Liver Meeting® 2025 alongside KEYTRUDA® results."
+    assert [m.text for m in find_drug_names(text)] == ["KEYTRUDA"]

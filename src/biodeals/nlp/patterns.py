@@ -333,6 +333,8 @@ _NOT_A_MEDICINE_NEXT = fastre.compile(
     r"(?:\s+[\w-]+){0,2}?\s+(?:diagnostic|test|tests|assay|kit|device|devices|system|platform|software|app|reader"
     r"|camera|scanner|monitor|sensor|robot|wearable|patch)\b"
 )
+# Marked names of meetings are no medicines: "The Liver Meeting®", "BIO International Convention®"
+_EVENT_NAME = fastre.compile(r"\b(?:Meeting|Congress|Conference|Convention|Summit|Symposium|Forum|Expo)$")
 # Brand names are marked: "Zepbound®", "KEYTRUDA®", "Mounjaro™"
 _MARKED_BRAND = fastre.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9-]{2,}(?:[ ][A-Z][A-Za-z0-9-]+)?)[ ]?(?:®|™|\(R\))")
 _INN_FALSE = {
@@ -530,7 +532,7 @@ def find_drug_names(text: str) -> list[Mention]:
         found.append(Mention("drug", start, end, name, f"p:{squash(name)}", "inn-stem"))
     for match in fastre.finditer_near(text, _BRAND_MARK, _MARKED_BRAND, after=4):
         name = match.group("name")
-        if _NOT_A_MEDICINE_NEXT.match(text, match.end(), match.end() + 60):
+        if _NOT_A_MEDICINE_NEXT.match(text, match.end(), match.end() + 60) or _EVENT_NAME.search(name):
             continue
         found.append(Mention("drug", match.start("name"), match.end("name"), name, f"p:{squash(name)}", "brand"))
     return found
