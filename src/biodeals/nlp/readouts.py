@@ -32,7 +32,7 @@ _PHASE = fastre.compile(
 )
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
-# (endpoint name pattern, abbreviation, value pattern, unit)
+# (endpoint name pattern, its flags, the endpoint's short name, the unit of its values)
 _NUMBER = r"(?P<value>-?\d+(?:\.\d+)?)"
 _ENDPOINT_NAMES: list[tuple[str, int, str, str]] = [
     (r"\b(?:objective|overall) response rate\b|\bORR\b", re.I, "ORR", "%"),
