@@ -32,8 +32,8 @@ _PHASE = fastre.compile(
 )
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
-# (endpoint name pattern, its flags, the endpoint's short name, the unit of its values)
 _NUMBER = r"(?P<value>-?\d+(?:\.\d+)?)"
+# (endpoint name pattern, its flags, the endpoint's short name, the unit of its values)
 _ENDPOINT_NAMES: list[tuple[str, int, str, str]] = [
     (r"\b(?:objective|overall) response rate\b|\bORR\b", re.I, "ORR", "%"),
     (r"\bcomplete response(?: rate)?\b|\bCR rate\b", re.I, "CR rate", "%"),
