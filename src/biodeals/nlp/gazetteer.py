@@ -31,10 +31,14 @@ def match_gazetteer(text: str, vocab: Vocabulary) -> list[Mention]:
         if not len(terms):
             continue
         for pattern, key_start, key_end in terms.matches(keyed):
-            if keyed[key_end] != " ":
-                continue  # the term ends inside a word
             # keyed[i] is text[i - 1], and the key's leading space stands for the word boundary
             start, end = key_start, key_end - 1
+            if end > len(text):
+                # a term ending in punctuation ("Eli Lilly and Co.") ends in a space in key form,
+                # which can match the closing sentinel: the text lacks the term's last character
+                continue
+            if keyed[key_end] != " ":
+                continue  # the term ends inside a word
             entry_index = terms.entries[pattern]
             entry = vocab.entries[entry_index]
             if entry.label == "company" and text[start].islower() and entry.name[:1].isupper():
