@@ -1,6 +1,12 @@
+import json
+import math
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from biodeals.nlp import find_money, parse_money
+from biodeals.nlp.money import MAX_USD
 
 PHRASES = [
     ("$26.6 million up front", 26_600_000, "USD", "$26.6 million"),
@@ -65,3 +71,24 @@ def test_money_not_found_in_other_numbers(phrase):
 def test_money_finds_every_amount_in_order():
     text = "an upfront payment of $75 million and up to $1.2 billion in milestones, plus a €25 million equity stake"
     assert [(m.amount, m.currency) for m in find_money(text)] == [(75e6, "USD"), (1.2e9, "USD"), (25e6, "EUR")]
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["$" + "9" * 400 + " million", "9" * 400 + " dollars", "$" + "1" * 320, "€20 trillion", "$1" + "0" * 20],
+)
+def test_money_implausible_amounts_are_no_money_mention(phrase):
+    assert find_money(phrase) == []
+
+
+def test_money_the_largest_plausible_amounts_are_kept():
+    assert [m.amount for m in find_money("$10 trillion and KRW 5 trillion")] == [1e13, 5e12]
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=500), st.sampled_from(["", " million", " billion", "bn"]))
+def test_money_amounts_are_finite_and_plausible(digits, scale):
+    for phrase in (f"${digits}{scale}", f"{digits}{scale} euros", f"a payment of US${digits}{scale} upfront"):
+        for money in find_money(phrase):
+            assert math.isfinite(money.amount) and 0 <= money.amount <= MAX_USD
+            assert phrase[money.start : money.end] == money.text
+            assert json.loads(json.dumps(money.as_record(), allow_nan=False)) == money.as_record()

@@ -7,6 +7,7 @@ Amounts are returned in units (not millions) with an ISO 4217 currency code, and
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -91,6 +92,13 @@ SCALES = {
     "lakh": 1e5,
 }
 
+# No deal or market is worth more than this many US dollars; a larger figure ("$" and 400 digits,
+# which float() reads as inf) is a typo or garbage, not a money mention.
+MAX_USD = 1e13
+# Rough units per US dollar of the currencies worth far less than one, so that the bound above
+# still admits "KRW 5 trillion"; every other currency is bounded as if worth a dollar.
+_UNITS_PER_USD = {"JPY": 200.0, "KRW": 2000.0, "INR": 100.0, "CNY": 10.0, "HKD": 10.0, "DKK": 10.0, "SEK": 15.0}
+
 _SYMBOL = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _WORD = "|".join(re.escape(w) for w in sorted(WORDS, key=len, reverse=True))
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -162,22 +170,35 @@ def find_money(text: str) -> list[Money]:
         if not scale:
             shared = _SHARED_SCALE.match(text, match.end())
             scale = shared.group("scale") if shared else None
-        found.append(_money(text, match, currency, scale))
-        taken.append((match.start(), match.end()))
+        money = _money(text, match, currency, scale)
+        if money is not None:
+            found.append(money)
+        taken.append((match.start(), match.end()))  # an implausible figure is no money mention either
     for match in _TRAILING.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue
         word = match.group("word")
         currency = WORDS.get(word.lower()) or SYMBOLS.get(word.upper(), "USD")
-        found.append(_money(text, match, currency, match.group("scale")))
+        money = _money(text, match, currency, match.group("scale"))
+        if money is not None:
+            found.append(money)
     found.sort(key=lambda m: m.start)
     return found
 
 
-def _money(text: str, match: re.Match[str], currency: str, scale: str | None) -> Money:
-    number = float(match.group("number").replace(",", ""))
+def plausible(amount: float, currency: str) -> bool:
+    """Whether ``amount`` of ``currency`` is a finite, non-negative figure no larger than
+    ``MAX_USD`` US dollars' worth (records are JSON: ``inf`` is not a number there)."""
+    return math.isfinite(amount) and 0 <= amount <= MAX_USD * _UNITS_PER_USD.get(currency, 1.0)
+
+
+def _money(text: str, match: re.Match[str], currency: str, scale: str | None) -> Money | None:
+    """The Money a match states, or None when its amount is not plausible."""
+    amount = float(match.group("number").replace(",", "")) * _scale_of(scale)
+    if not plausible(amount, currency):
+        return None
     per_share = bool(_PER_SHARE.match(text, match.end()))
-    return Money(number * _scale_of(scale), currency, match.start(), match.end(), match.group(), per_share)
+    return Money(amount, currency, match.start(), match.end(), match.group(), per_share)
 
 
 def parse_money(phrase: str) -> Money | None:
