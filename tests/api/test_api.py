@@ -264,7 +264,18 @@ def article_server(tmp_path: Path) -> Iterator[str]:
     server.server_close()
 
 
-def test_posting_a_url_fetches_and_ingests_the_page(client, article_server):
+def test_posting_a_url_of_a_private_address_is_refused(client, article_server):
+    """The server's own loopback (its own port included) is no place a posted URL may reach."""
+    before = client.get("/api/stats").json()["totals"]["documents"]
+    response = client.post("/api/documents", json={"url": f"{article_server}/release.html"}, headers=AUTH)
+    assert response.status_code == 422 and "loopback address 127.0.0.1" in response.json()["detail"]
+    own = client.post("/api/documents", json={"url": "http://localhost:8000/api/stats"}, headers=AUTH)
+    assert own.status_code == 422 and "refused" in own.json()["detail"]
+    assert client.get("/api/stats").json()["totals"]["documents"] == before
+
+
+def test_posting_a_url_fetches_and_ingests_the_page(client, article_server, monkeypatch):
+    monkeypatch.setenv("BIODEALS_ALLOW_HOSTS", "127.0.0.1")  # the operator allows the local test server
     response = client.post("/api/documents", json={"url": f"{article_server}/release.html"}, headers=AUTH)
     assert response.status_code == 201, response.text
     assert response.json()["deals_added"] == 1

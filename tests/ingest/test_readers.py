@@ -1,14 +1,12 @@
 import gzip
 import json
 
-import httpx
 import pytest
 
 from biodeals.errors import (
     BinaryInput,
     DecodeFailed,
     EmptyInput,
-    FetchFailed,
     IngestError,
     InputTooLarge,
     MalformedInput,
@@ -182,47 +180,3 @@ def test_readers_missing_file_and_other_inputs_still_read(tmp_path):
     docs, (error,) = read_all(tmp_path / "missing.txt", good)
     assert [d.name for d in docs] == ["good"]
     assert str(error) == f"{tmp_path / 'missing.txt'}: no such file or folder"
-
-
-def _client(handler):
-    return httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=True)
-
-
-def test_readers_url_html_page():
-    page = f"<html><head><title>Acme</title></head><body><article><p>{ARTICLE} More words to make it a paragraph.</p></article></body></html>"
-    client = _client(lambda request: httpx.Response(200, text=page, headers={"content-type": "text/html"}))
-    docs, errors = read_all("https://news.test/acme", client=client)
-    assert not errors and docs[0].url == "https://news.test/acme" and "Acme Therapeutics" in docs[0].text
-
-
-def test_readers_url_feed_by_content_type():
-    client = _client(lambda request: httpx.Response(200, text=RSS, headers={"content-type": "application/rss+xml"}))
-    docs, _ = read_all("https://news.test/feed", client=client)
-    assert docs[0].title == "Acme deal"
-
-
-@pytest.mark.parametrize(
-    ("handler", "message"),
-    [
-        (lambda request: httpx.Response(404), "https://news.test/x: HTTP 404 Not Found"),
-        (
-            lambda request: (_ for _ in ()).throw(httpx.ConnectTimeout("slow")),
-            "https://news.test/x: timed out after 20 s",
-        ),
-        (
-            lambda request: (_ for _ in ()).throw(httpx.ConnectError("refused")),
-            "https://news.test/x: could not be fetched (refused)",
-        ),
-        (
-            lambda request: httpx.Response(200, content=b"x" * 500),
-            "https://news.test/x: response exceeds the 100-byte limit",
-        ),
-    ],
-    ids=["404", "timeout", "unreachable", "too-large"],
-)
-def test_readers_url_failures(handler, message):
-    options = {"client": _client(handler)}
-    if "100-byte" in message:
-        options["max_bytes"] = 100
-    docs, (error,) = read_all("https://news.test/x", **options)
-    assert not docs and isinstance(error, (FetchFailed, InputTooLarge)) and str(error) == message

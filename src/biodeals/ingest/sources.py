@@ -8,21 +8,24 @@ never stops a run.
 from __future__ import annotations
 
 import gzip
+import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 from biodeals.errors import (
-    FetchFailed,
     IngestError,
     InputTooLarge,
     UnsupportedInput,
 )
+from biodeals.ingest.fetch import Resolver, fetch, resolve_host
 from biodeals.ingest.formats import READERS, ReadResult, read_json_lines
 from biodeals.limits import DEFAULT_MAX_BYTES
+
+ALLOW_HOSTS_ENV = "BIODEALS_ALLOW_HOSTS"
 
 """Size limit of one document (a file, a fetched URL, or one record of a collection)."""
 
@@ -45,14 +48,24 @@ SUFFIX_FORMATS = {
 }
 
 
+def _allowed_hosts_from_environment() -> frozenset[str]:
+    listed = os.environ.get(ALLOW_HOSTS_ENV, "")
+    return frozenset(host.strip().lower() for host in listed.split(",") if host.strip())
+
+
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
-    """How inputs are read: the per-document size limit (bytes), the URL timeout (seconds) and
-    an optional httpx client (tests inject one with a mock transport)."""
+    """How inputs are read: the per-document size limit (bytes); for URLs the time limit of a
+    whole fetch (seconds), the redirects followed, the hosts fetched even at private addresses
+    (default ``$BIODEALS_ALLOW_HOSTS``), the resolver, and an optional httpx client (tests inject
+    a mock transport and a resolver). See ``biodeals.ingest.fetch``."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout: float = 20.0
     client: httpx.Client | None = None
+    max_redirects: int = 5
+    allow_hosts: frozenset[str] = field(default_factory=_allowed_hosts_from_environment)
+    resolver: Resolver = resolve_host
 
 
 def read_inputs(inputs: Iterable[str | Path], options: ReadOptions | None = None) -> Iterator[ReadResult]:
@@ -106,33 +119,27 @@ def read_path(path: Path, options: ReadOptions) -> Iterator[ReadResult]:
 
 
 def read_url(url: str, options: ReadOptions) -> Iterator[ReadResult]:
-    """Documents from an http(s) URL: a page, a feed, JSON or plain text, by content type."""
-    client = options.client or httpx.Client(follow_redirects=True, timeout=options.timeout)
+    """Documents from an http(s) URL: a page, a feed, JSON or plain text, by content type.
+    Private, loopback and other non-public addresses are refused (``biodeals.ingest.fetch``)."""
+    client = options.client or httpx.Client(timeout=options.timeout, trust_env=False)
     try:
-        with client.stream("GET", url, headers={"User-Agent": "biodeals/0.1"}) as response:
-            if response.status_code >= 400:
-                raise FetchFailed(url, f"HTTP {response.status_code} {response.reason_phrase}")
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > options.max_bytes:
-                    raise InputTooLarge(url, f"response exceeds the {options.max_bytes}-byte limit")
-                chunks.append(chunk)
-            content_type = response.headers.get("content-type", "").lower()
-    except httpx.TimeoutException as error:
-        raise FetchFailed(url, f"timed out after {options.timeout:g} s") from error
-    except httpx.HTTPError as error:
-        raise FetchFailed(url, f"could not be fetched ({error})") from error
+        fetched = fetch(
+            url,
+            client,
+            max_bytes=options.max_bytes,
+            timeout=options.timeout,
+            max_redirects=options.max_redirects,
+            allow_hosts=options.allow_hosts,
+            resolver=options.resolver,
+        )
     finally:
         if options.client is None:
             client.close()
-    data = b"".join(chunks)
-    fmt = _format_of_content_type(content_type) or _sniff(data)
-    name = url.rstrip("/").rsplit("/", 1)[-1] or url
-    for result in READERS[fmt](data, url, name):
+    fmt = _format_of_content_type(fetched.content_type) or _sniff(fetched.data)
+    name = fetched.url.rstrip("/").rsplit("/", 1)[-1] or fetched.url
+    for result in READERS[fmt](fetched.data, url, name):
         if not isinstance(result, IngestError) and result.url is None:
-            result.url = url
+            result.url = fetched.url
         yield result
 
 
