@@ -11,7 +11,8 @@ translate only these into user messages, so anything else reaching them is a bug
     │   ├── DecodeFailed
     │   ├── MalformedInput   HTML / JSON / CSV / feed that does not parse
     │   ├── UnsupportedInput
-    │   └── FetchFailed      a URL or feed that is unreachable, times out or answers an error
+    │   ├── FetchFailed      a URL or feed that is unreachable, times out or answers an error
+    │   └── ReadFailed       a reader failed on one input or record in a way nobody foresaw
     ├── ExtractError         the nlp layer was given something it cannot work on
     ├── VocabularyError      the bundled vocabulary artifact is missing or invalid
     ├── ConfigError          a setting or option has an invalid value
@@ -27,13 +28,25 @@ class BiodealsError(Exception):
     """Base class of every error biodeals raises deliberately."""
 
 
+def printable(text: str) -> str:
+    """``text`` with every non-printable character (newline, ESC, bidi controls, surrogates ...)
+    written as its Python escape, so a file named ``"a\\nERROR: ..."`` cannot forge a line of
+    output nor break an encoder."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 class IngestError(BiodealsError):
-    """An input could not be turned into a Document; ``source`` names the input."""
+    """An input could not be turned into a Document; ``source`` names the input.
+
+    ``source`` and ``problem`` keep what they were given; the message escapes both, as it ends
+    up on terminals, in logs and in the knowledge base."""
 
     def __init__(self, source: str, problem: str) -> None:
         self.source = source
         self.problem = problem
-        super().__init__(f"{source}: {problem}")
+        super().__init__(f"{printable(source)}: {printable(problem)}")
 
 
 class EmptyInput(IngestError):
@@ -62,6 +75,11 @@ class UnsupportedInput(IngestError):
 
 class FetchFailed(IngestError):
     """A URL could not be fetched (unreachable, timed out, HTTP error)."""
+
+
+class ReadFailed(IngestError):
+    """A reader raised something unforeseen on one input or record (a bug, in biodeals or a
+    library it uses); that input is reported and the rest of the run goes on."""
 
 
 class ExtractError(BiodealsError):

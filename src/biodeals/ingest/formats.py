@@ -15,17 +15,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Protocol
 
-from biodeals.errors import (
-    BinaryInput,
-    DecodeFailed,
-    EmptyInput,
-    IngestError,
-    InputTooLarge,
-    MalformedInput,
-)
+from biodeals.errors import EmptyInput, IngestError, InputTooLarge, MalformedInput, ReadFailed
 from biodeals.ingest.cleanup import clean_text, find_sections, guess_language
+from biodeals.ingest.csvrows import csv_rows
+from biodeals.ingest.decoding import decode, decode_mixed, storable
 from biodeals.ingest.document import Document
 
 ReadResult = Document | IngestError
@@ -51,37 +46,6 @@ def register_reader(name: str) -> Callable[[Reader], Reader]:
     return decorate
 
 
-def decode(data: bytes, source: str) -> str:
-    """Decode bytes as text: UTF-8 (with or without BOM), UTF-16 with BOM, else the encoding
-    charset-normalizer finds most plausible.
-
-    Raises EmptyInput, BinaryInput or DecodeFailed, naming ``source``.
-    """
-    if not data.strip():
-        raise EmptyInput(source, "the input is empty")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise DecodeFailed(source, f"invalid UTF-16 ({error.reason})") from error
-    if b"\x00" in data[:8192]:
-        raise BinaryInput(source, "looks like binary data (NUL bytes), not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:1_000_000]).best()
-    if best is None or best.encoding is None:
-        raise DecodeFailed(source, "could not decode the bytes as text in any known encoding")
-    text = data.decode(best.encoding, errors="replace")
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if controls > 0.05 * min(len(text), 8192):
-        raise BinaryInput(source, "looks like binary data (control characters), not text")
-    return text
-
-
 def parse_published(value: Any) -> date | None:
     """A date from ISO-8601 text, RFC 2822 text, a struct_time or a datetime; None if absent or
     unparseable (a bad date never costs the document)."""
@@ -92,7 +56,10 @@ def parse_published(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, time.struct_time):
-        return date(value.tm_year, value.tm_mon, value.tm_mday)
+        try:
+            return date(value.tm_year, value.tm_mon, value.tm_mday)
+        except ValueError:  # feedparser's struct_time of a nonsense date
+            return None
     text = str(value).strip()
     try:
         return date.fromisoformat(text[:10])
@@ -113,22 +80,32 @@ def make_document(
     published: Any = None,
     url: str | None = None,
 ) -> Document:
-    """Clean ``original`` and wrap it as a Document. Raises EmptyInput when it holds no text."""
-    if not original or not original.strip():
+    """Clean ``original`` and wrap it as a Document. Raises EmptyInput when it holds no text,
+    and only IngestErrors.
+
+    Every string of the Document is made storable first (NUL and lone surrogates become
+    U+FFFD, one character for one), so ``original`` and ``text`` agree, the offset map stays
+    exact, and no store or hash fails on one bad record later.
+    """
+    if not isinstance(original, str) or not original.strip():
         raise EmptyInput(source, "no text in this input")
-    text, offsets = clean_text(original)
-    return Document(
-        text=text,
-        original=original,
-        offsets=offsets,
-        name=name,
-        source=source,
-        title=(title or "").strip() or None,
-        published=parse_published(published),
-        url=url or None,
-        language=guess_language(text),
-        sections=find_sections(text),
-    )
+    original = storable(original)
+    try:
+        text, offsets = clean_text(original)
+        return Document(
+            text=text,
+            original=original,
+            offsets=offsets,
+            name=storable(name),
+            source=storable(source),
+            title=storable((title or "").strip()) or None,
+            published=parse_published(published),
+            url=storable(url) if url else None,
+            language=guess_language(text),
+            sections=find_sections(text),
+        )
+    except Exception as error:  # a bug in clean-up must cost this document only
+        raise ReadFailed(source, f"could not be made a document ({type(error).__name__}: {error})") from error
 
 
 def _first(record: dict[str, Any], keys: Iterable[str]) -> Any:
@@ -168,10 +145,30 @@ def _as_text(value: Any) -> str | None:
 
 
 def _guarded(source: str, make: Callable[[], Document]) -> Iterator[ReadResult]:
+    """The Document ``make`` builds for one record, or the error that costs only this record."""
     try:
         yield make()
     except IngestError as error:
         yield error
+    except Exception as error:  # RecursionError, a library's bug ...: one record, not the run
+        yield ReadFailed(source, f"could not be read ({type(error).__name__}: {error})")
+
+
+def shielded(source: str, results: Iterator[ReadResult]) -> Iterator[ReadResult]:
+    """``results`` of a reader, its failure (an IngestError or anything unforeseen) ending it as
+    one IngestError naming ``source``: what a reader raises never stops the rest of the run."""
+    while True:
+        try:
+            result = next(results)
+        except StopIteration:
+            return
+        except IngestError as error:
+            yield error
+            return
+        except Exception as error:
+            yield ReadFailed(source, f"could not be read ({type(error).__name__}: {error})")
+            return
+        yield result
 
 
 @register_reader("text")
@@ -226,13 +223,22 @@ def read_html(data: bytes, source: str, name: str) -> Iterator[ReadResult]:
     )
 
 
+def _json_problem(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "invalid JSON: nested too deeply to read"
+    if isinstance(error, json.JSONDecodeError):
+        return f"invalid JSON at line {error.lineno}: {error.msg}"
+    return f"invalid JSON ({error})"  # e.g. an integer of more than 4,300 digits
+
+
 @register_reader("json")
 def read_json(data: bytes, source: str, name: str) -> Iterator[ReadResult]:
     """JSON: one record object, or an array of them."""
+    text = decode(data, source)
     try:
-        payload = json.loads(decode(data, source))
-    except json.JSONDecodeError as error:
-        raise MalformedInput(source, f"invalid JSON at line {error.lineno}: {error.msg}") from error
+        payload = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise MalformedInput(source, _json_problem(error)) from error
     records = payload if isinstance(payload, list) else [payload]
     if not records:
         raise EmptyInput(source, "the JSON array is empty")
@@ -241,19 +247,54 @@ def read_json(data: bytes, source: str, name: str) -> Iterator[ReadResult]:
         yield from _guarded(where, lambda r=record, w=where: document_from_record(r, w, name))
 
 
-def read_json_lines(lines: Iterable[bytes], source: str, name: str, max_bytes: int) -> Iterator[ReadResult]:
-    """JSON Lines: one record per line; a bad line is reported and skipped."""
-    for number, line in enumerate(lines, 1):
+class LineSource(Protocol):
+    """A binary file (plain or gzip) read line by line."""
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def _json_line(line: bytes) -> Any:
+    """One JSON Lines record; a line that is not valid UTF-8 is read as UTF-8 mixed with
+    Windows-1252 (like a file) rather than lost."""
+    try:
+        return json.loads(line)
+    except UnicodeDecodeError:
+        return json.loads(decode_mixed(line))
+
+
+def _skip_rest_of_line(handle: LineSource, chunk: int) -> int:
+    """Read past the end of the current line, ``chunk`` bytes at a time; the bytes skipped
+    (its newline not counted)."""
+    skipped = 0
+    while piece := handle.readline(chunk):
+        if piece.endswith(b"\n"):
+            return skipped + len(piece) - 1
+        skipped += len(piece)
+    return skipped
+
+
+def read_json_lines(handle: LineSource, source: str, name: str, max_bytes: int) -> Iterator[ReadResult]:
+    """JSON Lines: one record per line; a bad line is reported and skipped.
+
+    Each line is read with a bounded ``readline``: a line over ``max_bytes`` (a small gzip file
+    can expand to one line of gigabytes) is skipped in bounded chunks and reported, so memory
+    stays within a small multiple of the limit.
+    """
+    chunk = min(max(max_bytes, 1 << 12), 1 << 20)
+    number = 0
+    while line := handle.readline(max_bytes + 1):
+        number += 1
         where = f"{source}:{number}"
-        if len(line) > max_bytes:
-            yield InputTooLarge(where, f"record of {len(line)} bytes exceeds the {max_bytes}-byte limit")
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            size = len(line) + _skip_rest_of_line(handle, chunk)
+            yield InputTooLarge(where, f"record of {size} bytes exceeds the {max_bytes}-byte limit")
             continue
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            yield MalformedInput(where, f"invalid JSON ({error})")
+            record = _json_line(line)
+        except (ValueError, RecursionError) as error:
+            yield MalformedInput(where, _json_problem(error))
             continue
         yield from _guarded(where, lambda r=record, w=where, n=number: document_from_record(r, w, f"{name}-{n}"))
 
@@ -266,26 +307,36 @@ def read_jsonl(data: bytes, source: str, name: str) -> Iterator[ReadResult]:
 
 @register_reader("csv")
 def read_csv(data: bytes, source: str, name: str) -> Iterator[ReadResult]:
-    """CSV with a header row and a text column (text, body, content, article, ...)."""
+    """CSV with a header row and a text column (text, body, content, article, ...). A row whose
+    quote is never closed is reported (``source:row``) and the rows it swallowed are read."""
     text = decode(data, source)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    columns = [c.lower() for c in reader.fieldnames or []]
+    if csv.field_size_limit() < len(text):  # one article may be longer than csv's 128 KB; the file is held to max_bytes
+        csv.field_size_limit(len(text))
+    rows = csv_rows(text, dialect, source)
+    header = next(rows, None)
+    if isinstance(header, MalformedInput):
+        raise header
+    fields = header[1] if header else []
+    columns = [c.lower() for c in fields]
     if not any(c in TEXT_FIELDS for c in columns):
         raise MalformedInput(
             source,
             f"no text column (looked for {', '.join(TEXT_FIELDS)}; found {', '.join(columns) or 'none'})",
         )
-    row_number = 1
-    try:
-        for row_number, row in enumerate(reader, 2):
-            where = f"{source}:{row_number}"
-            yield from _guarded(where, lambda r=row, w=where, n=row_number: document_from_record(r, w, f"{name}-{n}"))
-    except csv.Error as error:
-        yield MalformedInput(f"{source}:{row_number}", f"malformed CSV ({error})")
+    for row in rows:
+        if isinstance(row, MalformedInput):
+            yield row
+            continue
+        number, values = row
+        record: dict[str | None, Any] = dict(zip(fields, values, strict=False))  # as csv.DictReader builds it
+        if len(values) > len(fields):
+            record[None] = values[len(fields) :]
+        where = f"{source}:{number}"
+        yield from _guarded(where, lambda r=record, w=where, n=number: document_from_record(r, w, f"{name}-{n}"))
 
 
 @register_reader("feed")

@@ -7,9 +7,11 @@ never stops a run.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +24,7 @@ from biodeals.errors import (
     UnsupportedInput,
 )
 from biodeals.ingest.fetch import Resolver, fetch, resolve_host
-from biodeals.ingest.formats import READERS, ReadResult, read_json_lines
+from biodeals.ingest.formats import READERS, ReadResult, read_json_lines, shielded
 from biodeals.limits import DEFAULT_MAX_BYTES
 
 ALLOW_HOSTS_ENV = "BIODEALS_ALLOW_HOSTS"
@@ -71,32 +73,47 @@ class ReadOptions:
 def read_inputs(inputs: Iterable[str | Path], options: ReadOptions | None = None) -> Iterator[ReadResult]:
     """Documents from files, folders (recursively) and http(s) URLs, in the order given.
 
-    Yields an ``IngestError`` for every input or record that cannot be read, then goes on.
+    Yields an ``IngestError`` for every input or record that cannot be read, then goes on:
+    whatever a reader raises, even unforeseen, costs that input only.
     """
     options = options or ReadOptions()
     for item in inputs:
         text = str(item)
-        try:
-            if re.match(r"https?://", text, re.IGNORECASE):
-                yield from read_url(text, options)
-            else:
-                yield from read_path(Path(text), options)
-        except IngestError as error:
-            yield error
+        if re.match(r"https?://", text, re.IGNORECASE):
+            yield from shielded(text, read_url(text, options))
+        else:
+            yield from shielded(text, read_path(Path(text), options))
+
+
+def _link_problem(path: Path) -> str | None:
+    """Why the symbolic link ``path`` cannot be read (a loop, a missing target), else None."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop (the link leads back to itself); skipped"
+        return f"broken symbolic link ({error.strerror.lower() if error.strerror else error}); skipped"
+    return None
 
 
 def read_path(path: Path, options: ReadOptions) -> Iterator[ReadResult]:
     """Documents from one file or a folder tree. Raises IngestError if it cannot be read."""
     source = str(path)
+    if path.is_symlink() and (problem := _link_problem(path)):
+        raise IngestError(source, problem)
     if path.is_dir():
         found = False
         for child in sorted(path.rglob("*")):
-            if child.is_file() and not _hidden(child, path) and _format_of(child) is not None:
+            if _hidden(child, path):
+                continue
+            if child.is_symlink() and (problem := _link_problem(child)):
+                if "loop" in problem or _format_of(child) is not None:
+                    found = True
+                    yield IngestError(str(child), problem)
+                continue
+            if child.is_file() and _format_of(child) is not None:
                 found = True
-                try:
-                    yield from read_path(child, options)
-                except IngestError as error:
-                    yield error
+                yield from shielded(str(child), read_path(child, options))
         if not found:
             raise UnsupportedInput(source, f"no readable files in this folder ({', '.join(sorted(SUFFIX_FORMATS))})")
         return
@@ -111,7 +128,7 @@ def read_path(path: Path, options: ReadOptions) -> Iterator[ReadResult]:
         try:
             with opener(path, "rb") as handle:
                 yield from read_json_lines(handle, source, name, options.max_bytes)
-        except (OSError, EOFError) as error:
+        except (OSError, EOFError, zlib.error) as error:
             raise IngestError(source, f"could not be read ({error})") from error
         return
     data = _read_bytes(path, options.max_bytes, compressed)
@@ -146,14 +163,14 @@ def read_url(url: str, options: ReadOptions) -> Iterator[ReadResult]:
 def _read_bytes(path: Path, max_bytes: int, compressed: bool) -> bytes:
     source = str(path)
     try:
-        if compressed:
+        if compressed:  # never more than the limit in memory, however far the file expands
             with gzip.open(path, "rb") as handle:
                 data = handle.read(max_bytes + 1)
         else:
             if path.stat().st_size > max_bytes:
                 raise InputTooLarge(source, f"file of {path.stat().st_size} bytes exceeds the {max_bytes}-byte limit")
             data = path.read_bytes()
-    except (OSError, EOFError) as error:
+    except (OSError, EOFError, zlib.error) as error:
         raise IngestError(source, f"could not be read ({error})") from error
     if len(data) > max_bytes:
         raise InputTooLarge(source, f"content exceeds the {max_bytes}-byte limit")

@@ -1,0 +1,136 @@
+"""Bytes to text, and text that any store can hold.
+
+Inputs arrive in UTF-8, in UTF-16 with or without a byte-order mark, in a legacy encoding, or
+as UTF-8 with Latin-1 / Windows-1252 pieces pasted in; some were garbled once already
+("MÃ¼ller"). Everything here happens before a text becomes ``Document.original``, so what it
+changes needs no offset map: evidence spans point into the repaired text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from biodeals.errors import BinaryInput, DecodeFailed, EmptyInput
+
+_HEAD = 8192
+# NUL and UTF-16 surrogate code points: PostgreSQL text cannot hold NUL, and no UTF-8 encoder
+# accepts a surrogate, so one such character used to fail the hashing or the batch insert.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Mojibake (UTF-8 read as a one-byte encoding) turns each non-ASCII character into two or more
+# non-ASCII characters, a C1 control, or a lead letter before a space that was U+00A0; text with
+# none of these is left as it is without asking ftfy (whose check costs ~4 ms per article).
+_MAYBE_MOJIBAKE = re.compile("[^\x00-\x7f]{2}|[\x80-\x9f]|[\u00c2-\u00f4] ")
+# Windows-1252 for each byte, Latin-1 where 1252 leaves a byte undefined (0x81, 0x8d, ...).
+_CP1252 = [bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256)]
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the bytes of an invalid UTF-8 sequence, read as Windows-1252."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(_CP1252[b] for b in bad), error.end
+
+
+codecs.register_error("biodeals.cp1252", _cp1252_fallback)
+
+
+def storable(text: str) -> str:
+    """``text`` with NUL and lone surrogates replaced by U+FFFD (one character each, so lengths
+    and offsets do not move) and surrogate pairs joined into the character they encode."""
+    if not _UNSTORABLE.search(text):
+        return text
+    text = text.replace("\x00", "\ufffd")
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def decode_mixed(data: bytes) -> str:
+    """UTF-8, each invalid byte sequence read as Windows-1252: a file that mixes both keeps its
+    UTF-8 characters and its Latin-1 names ("Müller") alike."""
+    return data.decode("utf-8-sig", errors="biodeals.cp1252")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 that was read as Latin-1 / Windows-1252 (or another one-byte code) on the
+    way here ("MÃ¼ller" -> "Müller"), by ftfy's encoding fixes only (quotes, ligatures, widths
+    and line breaks stay as written)."""
+    if text.isascii() or not _MAYBE_MOJIBAKE.search(text):
+        return text
+    import ftfy
+
+    return ftfy.fix_encoding(text)
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when NUL bytes sit at every other position of ``head`` (ASCII-range
+    text in UTF-16 with no byte-order mark), else None."""
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    zeros_even, zeros_odd = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+    if zeros_odd >= pairs / 4 and zeros_even * 10 <= zeros_odd:
+        return "utf-16-le"
+    if zeros_even >= pairs / 4 and zeros_odd * 10 <= zeros_even:
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(text: str) -> bool:
+    head = text[:_HEAD]
+    controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return controls > 0.05 * len(head)
+
+
+def _legacy(data: bytes, source: str) -> str:
+    """Text of bytes that are not valid UTF-8: mostly UTF-8 with some invalid sequences is read
+    as UTF-8 with a Windows-1252 fallback per sequence; otherwise the file is in one legacy
+    encoding (Latin-1, Shift-JIS, GBK ...), which charset-normalizer finds."""
+    lenient = data.decode("utf-8", errors="replace")
+    invalid = lenient.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    valid = len(lenient) - len(lenient.encode("ascii", errors="ignore")) - invalid
+    if valid >= invalid:  # a legacy file holds few byte runs that happen to be valid UTF-8
+        return decode_mixed(data)
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1_000_000]).best()
+    if best is None or best.encoding is None:
+        raise DecodeFailed(source, "could not decode the bytes as text in any known encoding")
+    return data.decode(best.encoding, errors="replace")
+
+
+def decode(data: bytes, source: str) -> str:
+    """Decode bytes as text: UTF-8 (with or without BOM), UTF-16 (with BOM, or without one when
+    its NUL bytes show it), UTF-8 mixed with Windows-1252, else the encoding charset-normalizer
+    finds most plausible; then mojibake is repaired.
+
+    Raises EmptyInput, BinaryInput or DecodeFailed, naming ``source``.
+    """
+    if not data.strip():
+        raise EmptyInput(source, "the input is empty")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return repair_mojibake(data.decode("utf-16"))
+        except UnicodeDecodeError as error:
+            raise DecodeFailed(source, f"invalid UTF-16 ({error.reason})") from error
+    head = data[:_HEAD]
+    if b"\x00" in head:
+        encoding = _utf16_without_bom(head)
+        if encoding is None:
+            raise BinaryInput(source, "looks like binary data (NUL bytes), not text")
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise DecodeFailed(
+                source, f"invalid {encoding.upper()} without a byte-order mark ({error.reason})"
+            ) from error
+        if _looks_binary(text):
+            raise BinaryInput(source, "looks like binary data (NUL bytes), not text")
+        return repair_mojibake(text)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = _legacy(data, source)
+        if _looks_binary(text):
+            raise BinaryInput(source, "looks like binary data (control characters), not text") from None
+    return repair_mojibake(text)
