@@ -6,10 +6,11 @@ filter forms), so both accept exactly the filters of ``biodeals deals``.
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, model_validator
 
 from biodeals.service.queries import DEAL_STATUSES, DEAL_TYPES, ROLES, DealFilter, DealSort
 
@@ -19,6 +20,46 @@ DealStatus = Literal[DEAL_STATUSES]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]
 
 MAX_PAGE = 500
+# ids are 32-bit integers on PostgreSQL (and 64-bit on SQLite): a larger one names nothing and
+# must never reach the database, where it overflows; offsets share the bound
+MAX_ID = 2**31 - 1
+MAX_OFFSET = MAX_ID
+# PostgreSQL text cannot hold NUL: a filter holding one is refused, not sent to the database
+NO_NUL = r"^[^\x00]*$"
+# full-text search needs a word (documented; checked with Python's \w, as the search splits words)
+HAS_WORD = r"^[^\x00]*\w[^\x00]*$"
+_WORD = re.compile(r"\w")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _real_date(value: Any) -> Any:
+    """Only a calendar date written YYYY-MM-DD (pydantic alone reads ``0`` as 1970-01-01)."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("expected a date written YYYY-MM-DD, e.g. 2026-05-05")
+    return date.fromisoformat(value)  # ValueError for a day that does not exist (2026-02-30)
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+def _has_word(value: str) -> str:
+    if not _WORD.search(value):
+        raise ValueError("the search text needs at least one word (letters or digits)")
+    return value
+
+
+RealDate = Annotated[date, BeforeValidator(_real_date)]
+# the patterns document the rules (and guide schemathesis); the validators state them clearly
+Text = Annotated[str, Field(json_schema_extra={"pattern": NO_NUL}), AfterValidator(_no_nul)]
+SearchText = Annotated[
+    str, Field(json_schema_extra={"pattern": HAS_WORD}), AfterValidator(_no_nul), AfterValidator(_has_word)
+]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
 class DealQuery(BaseModel):
@@ -26,24 +67,24 @@ class DealQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    company: str | None = Field(None, max_length=200, description="Party name, alias or part of a name")
+    company: Text | None = Field(None, max_length=200, description="Party name, alias or part of a name")
     role: Role | None = Field(None, description="Role of `company` (or of any party when no company is given)")
     type: DealType | None = None
     status: DealStatus | None = None
-    modality: str | None = Field(None, max_length=100)
-    target: str | None = Field(None, max_length=200)
-    indication: str | None = Field(None, max_length=200)
-    asset: str | None = Field(None, max_length=200)
+    modality: Text | None = Field(None, max_length=100)
+    target: Text | None = Field(None, max_length=200)
+    indication: Text | None = Field(None, max_length=200)
+    asset: Text | None = Field(None, max_length=200)
     year: int | None = Field(None, ge=1900, le=2100)
-    since: date | None = None
-    until: date | None = None
-    min_upfront: float | None = Field(None, ge=0)
-    min_total: float | None = Field(None, ge=0)
-    q: str | None = Field(None, max_length=500, description="Full text over the deals' source documents")
+    since: RealDate | None = Field(None, description="Announced on or after this date (YYYY-MM-DD)")
+    until: RealDate | None = Field(None, description="Announced on or before this date (YYYY-MM-DD), not before `since`")
+    min_upfront: Amount | None = None
+    min_total: Amount | None = None
+    q: SearchText | None = Field(None, max_length=500, description="Full text over the deals' source documents")
     sort: DealSort = "announced"
     order: Literal["asc", "desc"] = "desc"
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> DealQuery:
@@ -80,15 +121,29 @@ class NewDocument(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str | None = Field(None, min_length=1)
+    text: Text | None = Field(None, min_length=1)
     url: HttpUrl | None = None
-    title: str | None = Field(None, max_length=1000)
-    published: date | None = None
-    name: str | None = Field(None, max_length=200, description="A label for the document; default: its hash")
-    source: str = Field("api", max_length=200)
+    title: Text | None = Field(None, max_length=1000)
+    published: RealDate | None = None
+    name: Text | None = Field(None, max_length=200, description="A label for the document; default: its hash")
+    source: Text = Field("api", max_length=200)
 
     @model_validator(mode="after")
     def _text_or_url(self) -> NewDocument:
         if (self.text is None) == (self.url is None):
             raise ValueError("give exactly one of text and url")
         return self
+
+
+class FieldProblem(BaseModel):
+    """One invalid input: where it is (``query.since``, ``body.text``) and what is wrong."""
+
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The one error envelope of every 4xx answer: a ``detail`` line; 422s also list ``problems``."""
+
+    detail: str = Field(description="What went wrong, in one line")
+    problems: list[FieldProblem] | None = Field(None, description="Each invalid input (422 only)")

@@ -1,29 +1,37 @@
 """The JSON API under ``/api/``: the queries of ``biodeals.service`` and ingesting one document.
 
-Reads are open; ``POST /api/documents`` needs ``Authorization: Bearer <BIODEALS_API_TOKEN>``.
+Reads are open; ``POST /api/documents`` needs ``Authorization: Bearer <BIODEALS_API_TOKEN>``,
+checked from the headers before the body is read (``biodeals.api.middleware.TokenFirst``).
+Every route documents its error answers in the one envelope (``biodeals.api.envelope``); ids,
+limits and offsets are bounded so no number reaches the database that it cannot hold.
 """
 
 from __future__ import annotations
 
-import secrets
 import tempfile
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import FileResponse
+from fastapi.security import HTTPBearer
 from starlette.background import BackgroundTask
+from starlette.routing import BaseRoute
 
-from biodeals.api.models import MAX_PAGE, DealQuery, NewDocument
-from biodeals.errors import IngestError
+from biodeals.api.envelope import DOWNLOAD, INVALID, NOT_FOUND, WRITE, XLSX
+from biodeals.api.middleware import token_problem
+from biodeals.api.models import MAX_ID, MAX_PAGE, DealQuery, NewDocument, SearchText, Text
+from biodeals.api.public import public_document
+from biodeals.errors import IngestError, NotFound
 from biodeals.ingest import ReadOptions
 from biodeals.service import queries
 from biodeals.service.export import export_deals
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses=INVALID)
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="At most this many items")]
-Name = Annotated[str | None, Query(max_length=200)]
+Name = Annotated[Text | None, Query(max_length=200)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="The item's id")]
 
 
 def _engine(request: Request) -> Any:
@@ -50,21 +58,30 @@ def deal_facets(engine: Engine, query: Deals) -> dict[str, Any]:
     return queries.deal_facets(engine, query.to_filter(paged=False))
 
 
-@router.get("/deals.{extension}", summary="The selected deals as a CSV or XLSX download (all pages)")
+@router.get(
+    "/deals.{extension}",
+    summary="The selected deals as a CSV or XLSX download (all pages)",
+    response_class=Response,  # documented by DOWNLOAD: a file, never JSON
+    responses=DOWNLOAD,
+)
 def download_deals(engine: Engine, query: Deals, extension: Literal["csv", "xlsx"]) -> FileResponse:
     folder = tempfile.TemporaryDirectory(prefix="biodeals-export-")
-    path = Path(folder.name) / f"biodeals-deals.{extension}"
+    path = FilePath(folder.name) / f"biodeals-deals.{extension}"
     export_deals(engine, path, query.to_filter(paged=False))
-    media = {
-        "csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }[extension]
+    media = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}[extension]
     return FileResponse(path, media_type=media, filename=path.name, background=BackgroundTask(folder.cleanup))
 
 
-@router.get("/deals/{deal_id}", summary="One deal: every field, status history, terms per source, evidence")
-def deal(engine: Engine, deal_id: int) -> dict[str, Any]:
-    return queries.get_deal(engine, deal_id)
+@router.get(
+    "/deals/{deal_id}",
+    summary="One deal: every field, status history, terms per source, evidence",
+    responses=NOT_FOUND,
+)
+def deal(engine: Engine, deal_id: Id) -> dict[str, Any]:
+    found = queries.get_deal(engine, deal_id)
+    for entry in found["history"]:
+        entry["document"] = public_document(entry["document"])
+    return found
 
 
 @router.get("/companies", summary="Companies party to deals, most deals first")
@@ -72,8 +89,16 @@ def companies(engine: Engine, name: Name = None, limit: Limit = 50) -> list[dict
     return queries.list_companies(engine, name, limit=limit)
 
 
-@router.get("/companies/{name}", summary="One company (by name, alias or id): deals, partners, assets")
-def company(engine: Engine, name: str) -> dict[str, Any]:
+@router.get(
+    "/companies/{name}",
+    summary="One company (by name, alias or id): deals, partners, assets",
+    responses=NOT_FOUND,
+)
+def company(
+    engine: Engine, name: Annotated[Text, Path(min_length=1, max_length=200)]
+) -> dict[str, Any]:
+    if name.isdigit() and not (name.isascii() and int(name) <= MAX_ID):
+        raise NotFound(f"company {name!r}: no such company")  # not an id the store can hold
     return queries.get_company(engine, name)
 
 
@@ -88,7 +113,7 @@ def readouts(
     asset: Name = None,
     trial: Name = None,
     indication: Name = None,
-    phase: Annotated[str | None, Query(max_length=20)] = None,
+    phase: Annotated[Text | None, Query(max_length=20)] = None,
     limit: Limit = 50,
 ) -> list[dict[str, Any]]:
     return queries.list_readouts(engine, asset=asset, trial=trial, indication=indication, phase=phase, limit=limit)
@@ -96,9 +121,9 @@ def readouts(
 
 @router.get("/search", summary="Full-text search over the stored documents")
 def search(
-    engine: Engine, q: Annotated[str, Query(min_length=1, max_length=500)], limit: Limit = 20
+    engine: Engine, q: Annotated[SearchText, Query(min_length=1, max_length=500)], limit: Limit = 20
 ) -> list[dict[str, Any]]:
-    return queries.search_documents(engine, q, limit=limit)
+    return [public_document(hit) for hit in queries.search_documents(engine, q, limit=limit)]
 
 
 @router.get("/stats", summary="Counts, and deal counts and values by year, type and modality")
@@ -106,18 +131,30 @@ def stats(engine: Engine) -> dict[str, Any]:
     return queries.stats(engine)
 
 
-@router.get("/documents/{document_id}", summary="One document: text, its deals and readouts, evidence spans")
-def document(engine: Engine, document_id: int) -> dict[str, Any]:
-    return queries.get_document(engine, document_id)
+@router.get(
+    "/documents/{document_id}",
+    summary="One document: text, its deals and readouts, evidence spans",
+    responses=NOT_FOUND,
+)
+def document(engine: Engine, document_id: Id) -> dict[str, Any]:
+    return public_document(queries.get_document(engine, document_id))
 
 
-def _authorized(request: Request) -> None:
-    token = request.app.state.api_token
-    if token is None:
-        raise HTTPException(403, "writes are disabled: start the server with BIODEALS_API_TOKEN set")
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), token.encode()):
-        raise HTTPException(401, "writes need the header 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"})
+_bearer = HTTPBearer(auto_error=False, description="The server's BIODEALS_API_TOKEN")
+
+
+def _authorized(request: Request, _credentials: Annotated[Any, Depends(_bearer)] = None) -> None:
+    """The write token, checked again here (TokenFirst has refused a wrong one before the body
+    was read); ``_bearer`` documents the scheme in OpenAPI."""
+    problem = token_problem(request.app.state.api_token, request.headers.get("authorization", ""))
+    if problem is not None:
+        status, detail, headers = problem
+        raise HTTPException(status, detail, headers or None)
+
+
+def needs_token(route: BaseRoute) -> bool:
+    """Whether ``route`` takes writes (for ``TokenFirst``): those guarded by ``_authorized``."""
+    return any(dependency.dependency is _authorized for dependency in getattr(route, "dependencies", []))
 
 
 @router.post(
@@ -125,7 +162,7 @@ def _authorized(request: Request) -> None:
     summary="Ingest a document (text or URL): extract, resolve and store it",
     dependencies=[Depends(_authorized)],
     status_code=201,
-    responses={200: {"description": "Already stored: nothing changed"}},
+    responses={200: {"description": "Already stored: nothing changed"}, **WRITE},
 )
 def add_document(engine: Engine, request: Request, body: NewDocument, response: Response) -> dict[str, Any]:
     from biodeals.ingest import make_document, read_inputs

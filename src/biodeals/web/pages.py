@@ -2,7 +2,9 @@
 Chart.js and Cytoscape.js (nothing is loaded from a CDN).
 
 Every page has a JSON twin under ``/api/``; pages read the same filters (``DealQuery``), and an
-empty form field means "no filter" rather than an error.
+empty form field means "no filter" rather than an error. Stored URLs become links only through
+the ``web_url`` filter (http(s) only), and sources are shown through ``public_source``; no page
+has an inline script, as the Content-Security-Policy allows scripts from /static only.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from biodeals.api.models import DealQuery
-from biodeals.errors import ConfigError
+from biodeals.api.models import MAX_ID, DealQuery
+from biodeals.api.public import public_source, web_url
+from biodeals.errors import ConfigError, NotFound
 from biodeals.service import queries
 from biodeals.service.display import format_money
 from biodeals.web.highlight import highlight
@@ -31,6 +34,8 @@ MAX_SOURCE_TEXTS = 12  # a much-reported deal shows the text of its first source
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters["money"] = format_money
+templates.env.filters["web_url"] = web_url
+templates.env.filters["public_source"] = public_source
 _FACETS = ("type", "status", "modality", "year", "company")
 templates.env.globals["facet_names"] = _FACETS
 
@@ -47,9 +52,35 @@ def error_page(request: Request, status_code: int, message: str) -> HTMLResponse
     return _page(request, "error.html", status_code, status=status_code, message=message)
 
 
+def docs_page(request: Request) -> HTMLResponse:
+    """The API docs: the vendored Swagger UI, started by /static/swagger-init.js."""
+    return _page(request, "docs.html")
+
+
 def _filled(request: Request) -> dict[str, str]:
     """The query parameters that hold something (an empty form field is no filter)."""
     return {key: value.strip() for key, value in request.query_params.items() if value.strip()}
+
+
+def _texts(request: Request, names: tuple[str, ...], max_length: int = 200) -> tuple[dict[str, str | None], list[str]]:
+    """The filled text filters ``names``; one too long or holding a NUL (which PostgreSQL cannot
+    compare) is dropped and explained."""
+    chosen: dict[str, str | None] = {}
+    problems: list[str] = []
+    for name in names:
+        value = _filled(request).get(name)
+        if value is not None and ("\x00" in value or len(value) > max_length):
+            problems.append(f"{name}: expected at most {max_length} characters and no NUL character; filter ignored")
+            value = None
+        chosen[name] = value
+    return chosen, problems
+
+
+def _known_id(value: int, kind: str) -> int:
+    """``value`` when the store could hold it as an id, else NotFound (a 404 page, not an overflow)."""
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(f"{kind} {value}: no such {kind}")
+    return value
 
 
 def _problems(error: ValidationError) -> list[str]:
@@ -113,7 +144,7 @@ def deals_page(request: Request) -> HTMLResponse:
 @router.get("/deals/{deal_id}", response_class=HTMLResponse)
 def deal_page(request: Request, deal_id: int) -> HTMLResponse:
     engine = request.app.state.engine
-    deal = queries.get_deal(engine, deal_id)
+    deal = queries.get_deal(engine, _known_id(deal_id, "deal"))
     document_ids = list(dict.fromkeys(h["document"]["id"] for h in deal["history"]))
     texts = queries.document_texts(engine, document_ids[:MAX_SOURCE_TEXTS])
     sources = [
@@ -136,14 +167,14 @@ def deal_page(request: Request, deal_id: int) -> HTMLResponse:
 
 @router.get("/companies", response_class=HTMLResponse)
 def companies_page(request: Request) -> HTMLResponse:
-    name = _filled(request).get("name")
-    companies = queries.list_companies(request.app.state.engine, name, limit=200)
-    return _page(request, "companies.html", companies=companies, name=name or "")
+    chosen, problems = _texts(request, ("name",))
+    companies = queries.list_companies(request.app.state.engine, chosen["name"], limit=200)
+    return _page(request, "companies.html", companies=companies, name=chosen["name"] or "", problems=problems)
 
 
 @router.get("/companies/{company_id}", response_class=HTMLResponse)
 def company_page(request: Request, company_id: int) -> HTMLResponse:
-    company = queries.get_company(request.app.state.engine, str(company_id))
+    company = queries.get_company(request.app.state.engine, str(_known_id(company_id, "company")))
     return _page(request, "company.html", company=company, graph=partner_graph(company))
 
 
@@ -167,10 +198,9 @@ def partner_graph(company: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 @router.get("/readouts", response_class=HTMLResponse)
 def readouts_page(request: Request) -> HTMLResponse:
-    params = _filled(request)
-    chosen = {key: params.get(key) for key in ("asset", "trial", "indication", "phase")}
+    chosen, problems = _texts(request, ("asset", "trial", "indication", "phase"))
     readouts = queries.list_readouts(request.app.state.engine, **chosen, limit=200)
-    return _page(request, "readouts.html", readouts=readouts, params=chosen)
+    return _page(request, "readouts.html", readouts=readouts, params=chosen, problems=problems)
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
@@ -180,9 +210,9 @@ def dashboard_page(request: Request) -> HTMLResponse:
 
 @router.get("/search", response_class=HTMLResponse)
 def search_page(request: Request) -> HTMLResponse:
-    text = _filled(request).get("q", "")
+    chosen, problems = _texts(request, ("q",), max_length=500)
+    text = chosen["q"] or ""
     results: list[dict[str, Any]] = []
-    problems: list[str] = []
     if text:
         try:
             results = queries.search_documents(request.app.state.engine, text, limit=50)
@@ -193,5 +223,5 @@ def search_page(request: Request) -> HTMLResponse:
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
 def document_page(request: Request, document_id: int) -> HTMLResponse:
-    document = queries.get_document(request.app.state.engine, document_id)
+    document = queries.get_document(request.app.state.engine, _known_id(document_id, "document"))
     return _page(request, "document.html", document=document, html=highlight(document["text"], document["evidence"]))
