@@ -23,6 +23,7 @@ from biodeals.nlp.descriptions import company_kind, descriptions
 from biodeals.nlp.money import Money
 from biodeals.nlp.patterns import INN_STEM_MODALITIES
 from biodeals.nlp.pipeline import Analysis
+from biodeals.nlp.ranges import Cover, first_mention_in, mentions_in, section_at
 from biodeals.nlp.resolve import GENERIC_FIRST_WORDS, normalise_name
 from biodeals.nlp.spans import Entity, Label, most_specific
 
@@ -255,7 +256,8 @@ class DealDraft:
 
 
 def _first_index(entity: Entity, start: int, end: int) -> int:
-    return min((m.start for m in entity.mentions if start <= m.start < end), default=end)
+    first = first_mention_in(entity, start, end)
+    return end if first is None else first.start
 
 
 def _distinct_companies(companies: list[Entity]) -> list[Entity]:
@@ -292,7 +294,7 @@ def _names_investee(span: tuple[int, int], companies: list[Entity], text: str) -
     start, end = span
     if not _INVESTEE_NEXT.search(text, start, end):
         return True
-    return any(end <= m.start <= end + 4 for c in companies for m in c.mentions)
+    return any(mentions_in(c, end, end + 5) for c in companies)
 
 
 _WORD = fastre.compile(r"[A-Za-z][\w&-]*")
@@ -346,7 +348,7 @@ def _deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict
     are part of a company's name ("Merge Healthcare") or description ("Phlow, a contract
     manufacturer, closed a round") and investment words not followed by the investee."""
     type_spans = _type_matches(text[start:end], start)
-    names = [(m.start, m.end) for c in companies for m in c.mentions if start <= m.start < end]
+    names = [(m.start, m.end) for c in companies for m in mentions_in(c, start, end)]
     for kind, span in list(type_spans.items()):
         while span and (
             any(s <= span[0] < e for s, e in names)
@@ -376,7 +378,7 @@ def _without_parents(companies: list[Entity], text: str, start: int, end: int) -
     """Drop a company the sentence names as the parent of another ("NRx ... its wholly owned
     subsidiary, HOPE Therapeutics, has signed ..."; "Wesley, a sister brand of Olympia"): a
     group's own companies are one side, and the one that acts is the subsidiary."""
-    mentions = sorted((m.start, m.end, c) for c in companies for m in c.mentions if start <= m.start < end)
+    mentions = sorted((m.start, m.end, c) for c in companies for m in mentions_in(c, start, end))
     parents = set()
     for index, (m_start, m_end, company) in enumerate(mentions):
         if index and _CHILD_NEXT.search(text, max(start, m_start - 40), m_start):
@@ -397,8 +399,7 @@ def _links_partners(cue: tuple[int, int], first: Entity, second: Entity, text: s
     "A and B announced a collaboration", "a partnership between A and B", "In collaboration with
     B, A ...". Not "partnering with A, B and C" (the partner is the speaker) nor "A's drug, with
     U.S. government collaborations ongoing" (nothing joins the two)."""
-    a = min((m for m in first.mentions if start <= m.start < end), key=lambda m: m.start, default=None)
-    b = min((m for m in second.mentions if start <= m.start < end), key=lambda m: m.start, default=None)
+    a, b = first_mention_in(first, start, end), first_mention_in(second, start, end)
     if a is None or b is None:
         return True  # a pair carried over from the sentence before ("the two companies")
     a, b = sorted((a, b), key=lambda m: m.start)
@@ -413,34 +414,36 @@ def _links_partners(cue: tuple[int, int], first: Entity, second: Entity, text: s
     return True
 
 
-def _same_group(first: Entity, second: Entity, text: str) -> bool:
-    """Whether the document names one company a subsidiary of the other anywhere ("NRx
-    subsidiary HOPE Therapeutics", "Akouos, a wholly owned subsidiary of Eli Lilly"): a group's
-    companies are one side of its deals, never two."""
-    for parent, child in ((first, second), (second, first)):
-        for mention in child.mentions:
-            window = max(0, mention.start - 60)
-            if _CHILD_NEXT.search(text, window, mention.start) and any(
-                window <= m.start < mention.start for m in parent.mentions
-            ):
-                return True
-            if any(
-                0 < m.start - mention.end <= 70 and _PARENT_NEXT.match(text[mention.end : m.start])
-                for m in parent.mentions
-            ):
-                return True
-    return False
+def group_pairs(companies: list[Entity], text: str) -> set[tuple[int, int]]:
+    """``(id(parent), id(child))`` for each pair of companies the document names as a group
+    anywhere ("NRx subsidiary HOPE Therapeutics", "Akouos, a wholly owned subsidiary of Eli
+    Lilly"): a group's companies are one side of its deals, never two. One pass over the
+    mentions, each compared with the few just before and after it."""
+    mentions = sorted(((m.start, m.end, c) for c in companies for m in c.mentions), key=lambda x: x[0])
+    starts = [start for start, _, _ in mentions]
+    pairs: set[tuple[int, int]] = set()
+    for start, end, child in mentions:
+        window = max(0, start - 60)
+        if _CHILD_NEXT.search(text, window, start):
+            low, high = bisect.bisect_left(starts, window), bisect.bisect_left(starts, start)
+            pairs.update((id(parent), id(child)) for _, _, parent in mentions[low:high])
+        low, high = bisect.bisect_right(starts, end), bisect.bisect_right(starts, end + 70)
+        for next_start, _, parent in mentions[low:high]:
+            if _PARENT_NEXT.match(text[end:next_start]):
+                pairs.add((id(parent), id(child)))
+    return pairs
 
 
 def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[_Sentence]:
     """Sentences that state a deal: a deal word and at least one company, outside boilerplate
     (an "About" section still counts when it names two companies and a deal word)."""
     found: list[_Sentence] = []
+    last_pair: list[Entity] = []  # the companies of the last sentence found that names two
     cues = cue_positions(document.text)
     for start, end in spans:
         if not _any_within(cues, start, end):
             continue
-        section = document.section_at(start)
+        section = section_at(document, start)
         if section and section.kind in ("forward_looking", "contact"):
             continue
         text = document.text[start:end]
@@ -449,7 +452,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         named = analysis.within("company", start, end)
         companies = named
         if not companies and _PAIR_ANAPHOR.search(text):
-            companies = next((f.companies[:2] for f in reversed(found) if len(f.companies) > 1), [])
+            companies = last_pair[:2]
         if not companies or (section and len(companies) < 2):
             continue
         type_spans = _deal_cues(document.text, start, end, named)
@@ -472,6 +475,8 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             if not types:
                 continue
         found.append(_Sentence(start, end, text, companies, types, type_spans))
+        if len(companies) > 1:
+            last_pair = companies
     return found
 
 
@@ -499,17 +504,24 @@ def group_deals(sentences: list[_Sentence], published_year: int | None) -> list[
             draft.companies += [c for c in sentence.companies[2:_MAX_PARTIES] if c.name not in known]
         draft.sentences.append(sentence)
     # a partnership the document only refers to ("its strategic partner") is the past deal it dates
+    first_dated: dict[frozenset[str], DealDraft] = {}
+    for (pair, year), draft in drafts.items():
+        if year is not None:
+            first_dated.setdefault(pair, draft)
     for (pair, year), draft in list(drafts.items()):
-        dated = [d for (p, y), d in drafts.items() if p == pair and y is not None]
+        dated = first_dated.get(pair)
         if year is None and dated and not draft.is_news:
-            dated[0].sentences = sorted(dated[0].sentences + draft.sentences, key=lambda s: s.start)
+            dated.sentences = sorted(dated.sentences + draft.sentences, key=lambda s: s.start)
             del drafts[(pair, year)]
     # a sentence with one company joins the current-year deal that includes it
+    current: dict[str, DealDraft] = {}  # company name -> the first current-year deal naming it
+    for (pair, year), draft in drafts.items():
+        if year is None:
+            for name in pair:
+                current.setdefault(name, draft)
     for sentence in lone:
-        for (pair, year), draft in drafts.items():
-            if year is None and sentence.companies[0].name in pair:
-                draft.sentences.append(sentence)
-                break
+        if (draft := current.get(sentence.companies[0].name)) is not None:
+            draft.sentences.append(sentence)
     return list(drafts.values())
 
 
@@ -530,21 +542,27 @@ def attach_money_sentences(
         return
     taken = {(s.start, s.end) for d in drafts for s in d.sentences}
     amounts = sorted(m.start for m in analysis.money if not m.per_share)
+    first_naming: dict[str, int] = {}  # company name -> index of the first current deal naming it
+    for index, draft in enumerate(current):
+        for company in draft.companies:
+            first_naming.setdefault(company.name, index)
+    extended: dict[int, DealDraft] = {}
     for start, end in spans:
         if (start, end) in taken or not _any_within(amounts, start, end):
             continue
-        section = document.section_at(start)
+        section = section_at(document, start)
         if section:
             continue
         sentence_text = text[start:end]
         if not _MONEY_CONTEXT.search(sentence_text):
             continue
         companies = analysis.within("company", start, end)
-        names = {c.name for c in companies}
-        target = next((d for d in current if names & {c.name for c in d.companies}), current[0])
+        target = current[min((first_naming[c.name] for c in companies if c.name in first_naming), default=0)]
         type_spans = _type_matches(sentence_text, start)
         stated = set(type_spans) & {"equity", "option"}
         target.sentences.append(_Sentence(start, end, sentence_text, companies, stated, type_spans))
+        extended[id(target)] = target
+    for target in extended.values():  # one stable sort, as after each addition
         target.sentences.sort(key=lambda s: s.start)
 
 
@@ -578,9 +596,7 @@ def _money_terms(draft: DealDraft, analysis: Analysis, text: str) -> dict[str, A
     terms: dict[str, Any] = {}
     milestones: list[Money] = []
     for sentence in draft.sentences:
-        for money in analysis.money:
-            if not sentence.start <= money.start < sentence.end:
-                continue
+        for money in analysis.money_in(sentence.start, sentence.end):
             kind = _classify_money(sentence.text, money, money.start - sentence.start)
             if kind == "milestones":
                 milestones.append(money)
@@ -645,9 +661,7 @@ def _side_score(entity: Entity, sentences: list[_Sentence], text: str) -> int:
     """Positive when the text casts ``entity`` as the buyer side, negative as the seller side."""
     score = 0
     for sentence in sentences:
-        for mention in entity.mentions:
-            if not sentence.start <= mention.start < sentence.end:
-                continue
+        for mention in mentions_in(entity, sentence.start, sentence.end):
             after = text[mention.end : min(sentence.end, mention.end + 90)]
             before = text[max(sentence.start, mention.start - 50) : mention.start]
             score += bool(_BUYER_AFTER.search(after)) + bool(_BUYER_BEFORE.search(before))
@@ -754,7 +768,78 @@ def _in_vocabulary(company: Entity) -> bool:
     return any(m.key.startswith("v:") for m in company.mentions)
 
 
-def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tuple[int, int]]) -> bool:
+class DocumentFacts:
+    """What deal extraction asks many times about one document's entities (every deal of a long
+    digest asks about "Lilly"), worked out once each: cost stays linear in the document's size."""
+
+    def __init__(self, document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> None:
+        self.document, self.text, self.analysis, self.spans = document, document.text, analysis, spans
+        self._span_starts = [start for start, _ in spans]
+        self._described: dict[int, tuple[Entity, list[tuple[int, int]]]] = {}
+        self._covers: dict[int, tuple[Entity, Cover]] = {}
+        self._flags: dict[tuple[str, int], tuple[Entity, bool]] = {}
+        self._body_spans: dict[int, tuple[Entity, list[int]]] = {}
+        self._pairs: set[tuple[int, int]] | None = None
+        self._biopharma_words: int | None = None
+
+    def descriptions(self, company: Entity) -> list[tuple[int, int]]:
+        if id(company) not in self._described:
+            self._described[id(company)] = (company, descriptions(company, self.text))
+        return self._described[id(company)][1]
+
+    def kind(self, company: Entity) -> str | None:
+        return company_kind(company, self.text, self.descriptions(company))
+
+    def names(self, entity: Entity) -> Cover:
+        """Where the text names ``entity``."""
+        if id(entity) not in self._covers:
+            self._covers[id(entity)] = (entity, Cover((m.start, m.end) for m in entity.mentions))
+        return self._covers[id(entity)][1]
+
+    def _flag(self, what: str, entity: Entity) -> bool:
+        key = (what, id(entity))
+        if key not in self._flags:
+            if what == "vocabulary":
+                value = _in_vocabulary(entity)
+            else:  # a drug named as drugs are, not only by a pattern ("the ANKET platform")
+                value = any(m.source in _NAMED_DRUG_SOURCES for m in entity.mentions)
+            self._flags[key] = (entity, value)
+        return self._flags[key][1]
+
+    def in_vocabulary(self, company: Entity) -> bool:
+        return self._flag("vocabulary", company)
+
+    def named_drug(self, drug: Entity) -> bool:
+        return self._flag("named drug", drug)
+
+    def same_group(self, first: Entity, second: Entity) -> bool:
+        """Whether the document names one company a subsidiary of the other anywhere."""
+        if self._pairs is None:
+            self._pairs = group_pairs(self.analysis.of("company"), self.text)
+        return (id(first), id(second)) in self._pairs or (id(second), id(first)) in self._pairs
+
+    def talks_biopharma(self, enough: int) -> bool:
+        """Whether the text uses at least ``enough`` (at most 8) life-science words."""
+        if self._biopharma_words is None:
+            self._biopharma_words = len(list(islice(_BIOPHARMA_WORDS.finditer(self.text), 8)))
+        return self._biopharma_words >= enough
+
+    def body_spans(self, entity: Entity) -> list[int]:
+        """Indexes of the sentences (``spans``, sorted and disjoint) that name ``entity`` outside
+        boilerplate sections."""
+        if id(entity) not in self._body_spans:
+            found: set[int] = set()
+            for m in entity.mentions:
+                index = bisect.bisect_right(self._span_starts, m.start) - 1
+                if index >= 0 and m.start < self.spans[index][1] and section_at(self.document, m.start) is None:
+                    found.add(index)
+            self._body_spans[id(entity)] = (entity, sorted(found))
+        return self._body_spans[id(entity)][1]
+
+
+def is_biopharma(
+    draft: DealDraft, analysis: Analysis, text: str, scope: list[tuple[int, int]], facts: DocumentFacts
+) -> bool:
     """Whether a deal belongs in a biopharma database. The deal itself must be about medicines:
     its sentences (``scope``) name drugs or modalities or use drug-development words outside the
     parties' names, once when a party is a known or life-science-named company ("... Therapeutics"),
@@ -766,7 +851,7 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     device or event must name a drug in its own sentences."""
     if _SHAREHOLDER_ALERT.search(text[:600]):  # the lede; forward-looking sections mention litigation
         return False
-    described_by = [descriptions(c, text) for c in draft.companies]
+    described_by = [facts.descriptions(c) for c in draft.companies]
     kinds = [company_kind(c, text, spans) for c, spans in zip(draft.companies, described_by, strict=True)]
     if "other" in kinds and ("medicines" not in kinds or draft.types == {"collaboration"}):
         # "PathAI, a global leader in AI-powered pathology"; a drug developer's partnership with
@@ -775,22 +860,20 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     if draft.types == {"collaboration"} and any(_FUND_NAME.search(c.name) for c in draft.companies):
         return False  # investors fund companies; "operating in collaboration with Leonhardt Ventures" is no deal
     named = [c for c in draft.companies if _BIOPHARMA_NAME.search(c.name)]
-    names = [(m.start, m.end) for c in draft.companies for m in c.mentions]
+    names = [facts.names(c) for c in draft.companies]
 
     def outside_names(position: int) -> bool:  # "Atlas Lithium", "Supportive Oncology" say nothing of the deal
-        return not any(s <= position < e for s, e in names)
+        return not any(cover.covers(position) for cover in names)
 
     # each drug and modality, with where the scope first names it
     named_things: dict[tuple[str, str], int] = {}
     for start, end in scope:
         for label in ("drug", "modality"):
             for entity in analysis.within(label, start, end):
-                if (label == "drug" and not any(m.source in _NAMED_DRUG_SOURCES for m in entity.mentions)) or (
-                    entity.name == "platform"
-                ):
+                if (label == "drug" and not facts.named_drug(entity)) or entity.name == "platform":
                     continue
-                for m in entity.mentions:
-                    if start <= m.start < end and outside_names(m.start):
+                for m in mentions_in(entity, start, end):
+                    if outside_names(m.start):
                         named_things.setdefault((label, entity.name), m.start)
     words = [
         m for start, end in scope for m in _DRUG_DEVELOPMENT.finditer(text, start, end) if outside_names(m.start())
@@ -799,11 +882,12 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     # a biopharmaceutical company, announced that its licensee ..."), name a drug or use a drug
     # word other than "therapy" (devices and counselling are therapies too) or "biotech"
     own = [(s.start, s.end) for s in draft.sentences]
-    described = [span for spans in described_by for span in spans]
+    own_cover = Cover(own)
+    described = Cover(span for spans in described_by for span in spans)
     stated = [*named_things.values(), *(m.start() for m in words if not _WEAK_DRUG_WORDS.fullmatch(m.group()))]
 
     def in_own_words(position: int) -> bool:
-        return any(start <= position < end for start, end in own) and not any(s <= position < e for s, e in described)
+        return own_cover.covers(position) and not described.covers(position)
 
     about_medicines = any(map(in_own_words, stated))
     about_other = any(
@@ -816,33 +900,37 @@ def is_biopharma(draft: DealDraft, analysis: Analysis, text: str, scope: list[tu
     # a party the text describes as developing medicines ("Imago is a clinical stage
     # biopharmaceutical company") says what the deal is about as well as its own sentences do
     signals = len(named_things) + len(words) + ("medicines" in kinds)
-    known = any(_in_vocabulary(c) and not _PUBLIC_BODY.search(c.name) for c in draft.companies)
+    known = any(facts.in_vocabulary(c) and not _PUBLIC_BODY.search(c.name) for c in draft.companies)
     # funding a company named for medicines ("Tilos Therapeutics") is a biopharma deal in itself, and
     # so is any deal of a known one ("Innate Pharma")
-    self_evident = bool(named) and (any(map(_in_vocabulary, named)) or draft.types == {"equity"})
+    self_evident = bool(named) and (any(map(facts.in_vocabulary, named)) or draft.types == {"equity"})
     needed = 0 if self_evident else 1 if named or known else 2
     if signals < needed:
         return False
     enough = 3 if known else 8
-    return bool(named) or len(list(islice(_BIOPHARMA_WORDS.finditer(text), enough))) == enough
+    return bool(named) or facts.talks_biopharma(enough)
 
 
 _FOLLOWING = 2  # sentences after a deal sentence that usually describe what the deal is about
 
 
-def _subject_scope(draft: DealDraft, document: Document, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _subject_scope(draft: DealDraft, facts: DocumentFacts) -> list[tuple[int, int]]:
     """Where a deal's assets, targets and indications are read: its own sentences and, for the
     deal the document announces, the body sentences right after each of them ("Versanis' lead
     asset is bimagrumab, a monoclonal antibody ...")."""
     scope = [(s.start, s.end) for s in draft.sentences]
     if draft.year is not None:
         return scope
+    spans, in_scope = facts.spans, set(scope)
     starts = {s.start for s in draft.sentences if s.types}
-    for index, (start, _end) in enumerate(spans):
-        if start in starts:
-            for following in spans[index + 1 : index + 1 + _FOLLOWING]:
-                if document.section_at(following[0]) is None and following not in scope:
-                    scope.append(following)
+    for start in sorted(starts):
+        index = bisect.bisect_left(facts._span_starts, start)
+        if index == len(spans) or spans[index][0] != start:
+            continue
+        for following in spans[index + 1 : index + 1 + _FOLLOWING]:
+            if section_at(facts.document, following[0]) is None and following not in in_scope:
+                scope.append(following)
+                in_scope.add(following)
     return scope
 
 
@@ -874,8 +962,8 @@ def _deal_modalities(
     found: dict[str, dict[str, Any]] = {}
     for start, end in scope:
         for entity in analysis.within("modality", start, end):
-            for m in entity.mentions:
-                if not start <= m.start < end or entity.name in found:
+            for m in mentions_in(entity, start, end):
+                if entity.name in found:
                     continue
                 if _PORTFOLIO_BEFORE.search(text[max(0, m.start - 40) : m.start]) or _PORTFOLIO_AFTER.search(
                     text[m.end : m.end + 40]
@@ -885,35 +973,40 @@ def _deal_modalities(
     for asset in assets:
         modality = _stem_modality(asset)
         if modality and modality not in found:
-            first = min(asset.mentions, key=lambda m: m.start)
+            first = asset.mentions[0]  # mentions are in text order
             found[modality] = {"field": "modalities", "start": first.start, "end": first.end}
     return sorted(found), list(found.values())
 
 
-def _asset_sentences(assets: list[Entity], spans: list[tuple[int, int]], document: Document) -> list[tuple[int, int]]:
+def _asset_sentences(assets: list[Entity], facts: DocumentFacts) -> list[tuple[int, int]]:
     """Body sentences that name one of the deal's assets: where the text says what it targets
     ("patritumab deruxtecan (HER3-DXd), a HER3 directed DXd ADC")."""
-    starts = sorted(m.start for a in assets for m in a.mentions if document.section_at(m.start) is None)
-    found = []
-    for start, end in spans:
-        index = bisect.bisect_left(starts, start)
-        if index < len(starts) and starts[index] < end:
-            found.append((start, end))
-    return found
+    indexes = sorted({index for asset in assets for index in facts.body_spans(asset)})
+    return [facts.spans[index] for index in indexes]
 
 
 def _mention_evidence(field: str, entities: list[Entity], ranges: list[tuple[int, int]]) -> list[dict[str, Any]]:
     """For each entity, its first mention inside ``ranges``: where the text names that value."""
     evidence = []
     for entity in entities:
-        mention = min(
-            (m for m in entity.mentions if any(start <= m.start and m.end <= end for start, end in ranges)),
-            key=lambda m: m.start,
-            default=None,
-        )
-        if mention is not None:
+        mentions = entity.mentions  # in text order
+        best: tuple[int, int] | None = None  # (start, index) of the first mention inside a range
+        for start, end in ranges:
+            low = bisect.bisect_left(mentions, start, key=_mention_start)
+            high = bisect.bisect_right(mentions, end, lo=low, key=_mention_start)
+            for index in range(low, high):
+                if mentions[index].end <= end:
+                    if best is None or (mentions[index].start, index) < best:
+                        best = (mentions[index].start, index)
+                    break
+        if best is not None:
+            mention = mentions[best[1]]
             evidence.append({"field": field, "start": mention.start, "end": mention.end})
     return evidence
+
+
+def _mention_start(mention: Any) -> int:
+    return mention.start
 
 
 def _type_evidence(draft: DealDraft, types: set[str]) -> list[dict[str, Any]]:
@@ -934,13 +1027,14 @@ def extract_deals(
     published_year = published.year if published else None
     drafts = group_deals(find_deal_sentences(document, analysis, spans), published_year)
     attach_money_sentences(drafts, analysis, document.text, spans, document)
+    facts = DocumentFacts(document, analysis, spans)
     deals = []
     for draft in drafts:
         types = draft.types
-        scope = _subject_scope(draft, document, spans)
-        if draft.year is None and len(draft.companies) == 2 and _same_group(*draft.companies, document.text):
+        scope = _subject_scope(draft, facts)
+        if draft.year is None and len(draft.companies) == 2 and facts.same_group(*draft.companies):
             continue  # (a dated acquisition is how the group came to be)
-        if not types or not is_biopharma(draft, analysis, document.text, scope):
+        if not types or not is_biopharma(draft, analysis, document.text, scope, facts):
             continue
         primary = next(t for t in TYPE_PRIORITY if t in types)
         subject = _round_subject(draft, analysis) if primary == "equity" else None
@@ -960,12 +1054,13 @@ def extract_deals(
             return list(seen.values())
 
         assets = inside("drug")
-        asset_scope = scope + [span for span in _asset_sentences(assets, spans, document) if span not in scope]
+        in_scope = set(scope)
+        asset_scope = scope + [span for span in _asset_sentences(assets, facts) if span not in in_scope]
         targets = inside("target", asset_scope)
         indications = most_specific(inside("disease"))
         modalities, modality_evidence = _deal_modalities(analysis, document.text, scope, assets)
         parties = _roles(draft, primary, document.text)
-        if any(role in _SUBJECT_ROLES and company_kind(e, document.text) == "other" for e, role in parties):
+        if any(role in _SUBJECT_ROLES and facts.kind(e) == "other" for e, role in parties):
             continue  # a drug company buying a clinic or licensing a diagnostic test
         sentence_spans = [(s.start, s.end) for s in draft.sentences]
         evidence += _type_evidence(draft, types)

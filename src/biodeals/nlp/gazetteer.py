@@ -52,10 +52,13 @@ def longest_first(mentions: Iterable[Mention]) -> list[Mention]:
     earlier ones; returned in text order."""
     ranked = sorted(mentions, key=lambda m: (-m.length, LABEL_PRIORITY[m.label], m.start))
     taken: list[Mention] = []
-    occupied = bytearray(max((m.end for m in ranked), default=0))
+    # only the stretch the mentions cover: a few mentions deep in a long text need a few bytes
+    low = min((m.start for m in ranked), default=0)
+    occupied = bytearray(max((m.end for m in ranked), default=low) - low)
     for mention in ranked:
-        if any(occupied[mention.start : mention.end]):
+        start, end = mention.start - low, mention.end - low
+        if occupied.find(1, start, end) >= 0:
             continue
         taken.append(mention)
-        occupied[mention.start : mention.end] = b"\x01" * mention.length
+        occupied[start:end] = b"\x01" * mention.length
     return sorted(taken, key=lambda m: m.start)

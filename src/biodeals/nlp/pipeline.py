@@ -51,6 +51,7 @@ class Analysis:
     dates: list[DateMention] = field(default_factory=list)
     # per label: its entities, and (mention start, entity index) pairs in text order
     _index: dict[Label, tuple[list[Entity], list[tuple[int, int]]]] = field(default_factory=dict, repr=False)
+    _money_starts: list[tuple[int, int]] | None = field(default=None, repr=False)  # (start, index) sorted
 
     def _indexed(self, label: Label) -> tuple[list[Entity], list[tuple[int, int]]]:
         if label not in self._index:
@@ -72,6 +73,14 @@ class Analysis:
             return []
         return [entities[i] for i in sorted({i for _, i in starts[first:last]})]
 
+    def money_in(self, start: int, end: int) -> list[Money]:
+        """Money stated from ``[start, end)`` on (its start in the range), in the order of ``money``."""
+        if self._money_starts is None:
+            self._money_starts = sorted((m.start, i) for i, m in enumerate(self.money))
+        first = bisect.bisect_left(self._money_starts, (start, -1))
+        last = bisect.bisect_left(self._money_starts, (end, -1), first)
+        return [self.money[i] for i in sorted(i for _, i in self._money_starts[first:last])]
+
 
 _AND_ANOTHER = fastre.compile(r",?\s+(?:and|&)\s+([A-Z].+)")
 
@@ -80,10 +89,12 @@ def _trim_to_known(candidates: list[Mention], known: list[Mention]) -> list[Ment
     """Cut pattern companies that swallowed words before a known company
     ("Jennifer Brennan Daiichi Sankyo, Inc." -> "Daiichi Sankyo, Inc.")."""
     out = []
+    # known companies by start, each with its place in ``known`` (ties go to longest_first in that order)
+    companies = sorted(((k.start, i, k) for i, k in enumerate(known) if k.label == "company"), key=lambda x: x[:2])
+    starts = [start for start, _, _ in companies]
     for c in candidates:
-        inner = longest_first(
-            k for k in known if k.label == "company" and c.start <= k.start < c.end and k.end <= c.end
-        )
+        within = companies[bisect.bisect_left(starts, c.start) : bisect.bisect_left(starts, c.end)]
+        inner = longest_first(k for _, _, k in sorted(within, key=lambda x: x[1]) if k.end <= c.end)
         if len(inner) > 1:
             continue  # "Merck KGaA and Merck & Co., Inc." names two known companies
         if inner:

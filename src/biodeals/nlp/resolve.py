@@ -165,8 +165,12 @@ def resolve_entities(
 
     for m in mentions:
         groups.find(m.key)
+    # Once every occurrence of a name has been looked at, each is covered by a mention (marking
+    # only adds): looking again finds nothing free, so each name is looked for once.
+    looked_for: set[str] = set()
 
     # "About <Company>" headings name companies
+    not_companies = {m.text for m in mentions if m.label != "company"}  # this loop adds companies only
     for section in sections:
         title = section.title.removeprefix("the ").strip()
         if section.kind != "about" or not title:
@@ -175,8 +179,9 @@ def resolve_entities(
         if not re.search(r"\b(?:company|corporation|biotech|firm|leader|organization|inc\b|founded)", body):
             continue
         key = f"p:{normalise_name(title)}"
-        if any(m.label != "company" and m.text == title for m in mentions):
+        if title in not_companies or title in looked_for:
             continue
+        looked_for.add(title)
         for start, end in _whole_word_occurrences(text, title):
             if free(start, end):
                 add("company", start, end, key, "about")
@@ -189,6 +194,9 @@ def resolve_entities(
                 continue
             alias_key = f"a:{m.key}:{alias}"
             groups.union(m.key, alias_key)
+            if alias in looked_for:
+                continue
+            looked_for.add(alias)
             for s, e in _whole_word_occurrences(text, alias):
                 if free(s, e):
                     add(m.label, s, e, alias_key, "alias")
@@ -225,7 +233,8 @@ def resolve_entities(
             continue
         surface = next((s for s in company_surfaces[groups.find(key)] if normalise_name(s) == norm), None)
         short = surface.split()[0] if surface else ""
-        if short and short[0].isupper():
+        if short and short[0].isupper() and short not in looked_for:
+            looked_for.add(short)
             for s, e in _whole_word_occurrences(text, short):
                 if free(s, e):
                     add("company", s, e, key, "short-name")

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Extraction cost against document size: it must grow linearly.
+
+Builds documents of 1, 2 and 4 MB by repeating realistic deal and readout text (the bundled
+samples, or with ``--dev`` the dev documents of ../shared/corpus/dev concatenated), runs the full
+``extract_record`` on each and prints seconds per size and the 4 MB / 1 MB ratio (linear cost
+gives about 4; a 4 MB document must take under 4x the time of a 1 MB one).
+
+usage: python benchmarks/scaling.py [--dev] [--sizes 1,2,4] [--profile]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from biodeals.ingest import make_document
+from biodeals.nlp import extract_record, load_vocabulary
+
+SAMPLES = Path(__file__).resolve().parents[1] / "src" / "biodeals" / "data" / "samples"
+DEV = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
+MB = 1024 * 1024
+
+
+def seed_text(dev: bool) -> str:
+    """The text repeated to build large documents: one article after another."""
+    folder = DEV if dev else SAMPLES
+    paths = sorted(folder.glob("*.txt"))
+    if not paths:
+        sys.exit(f"no texts in {folder}")
+    return "\n\n".join(path.read_text(encoding="utf-8") for path in paths) + "\n\n"
+
+
+def build(seed: str, size: int) -> str:
+    """``seed`` repeated to ``size`` characters (cut at a paragraph break)."""
+    text = seed * (size // len(seed) + 1)
+    cut = text.rfind("\n\n", 0, size)
+    return text[: cut if cut > 0 else size]
+
+
+def main(argv: list[str]) -> None:
+    dev = "--dev" in argv
+    sizes = [1, 2, 4]
+    if "--sizes" in argv:
+        sizes = [float(s) for s in argv[argv.index("--sizes") + 1].split(",")]
+    load_vocabulary()
+    seed = seed_text(dev)
+    seconds: dict[float, float] = {}
+    for size in sizes:
+        text = build(seed, int(size * MB))
+        started = time.perf_counter()
+        document = make_document(text, name=f"scaling-{size}MB", source="<scaling>")
+        cleaned = time.perf_counter()
+        if "--profile" in argv:
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            record = profile.runcall(extract_record, document)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+        else:
+            record = extract_record(document)
+        done = time.perf_counter()
+        seconds[size] = done - started
+        print(
+            f"{size:g} MB ({'dev' if dev else 'samples'}): {done - started:.2f} s "
+            f"(read {cleaned - started:.2f} s, extract {done - cleaned:.2f} s); "
+            f"{len(record['deals'])} deals, {len(record['readouts'])} readouts",
+            flush=True,
+        )
+    if 1 in seconds and 4 in seconds:
+        print(f"4MB/1MB ratio: {seconds[4] / seconds[1]:.2f} (linear is 4)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
