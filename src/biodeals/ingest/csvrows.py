@@ -34,6 +34,23 @@ def _lenient_row(lines: list[str], start: int, dialect: Any) -> tuple[list[str] 
         return None, start + 1, str(error)
 
 
+def _doubling(dialect: Any) -> Any:
+    class Doubling(csv.Dialect):
+        delimiter = dialect.delimiter
+        quotechar = dialect.quotechar or '"'
+        escapechar = None
+        doublequote = True
+        skipinitialspace = dialect.skipinitialspace
+        lineterminator = dialect.lineterminator
+        quoting = dialect.quoting
+
+    return Doubling
+
+
+def _lines(count: int) -> str:
+    return f"{count} line" if count == 1 else f"{count:,} lines"
+
+
 def _looks_like_a_row(line: str, dialect: Any, width: int) -> bool:
     if width < 2:
         return bool(line.strip())
@@ -46,6 +63,10 @@ def _looks_like_a_row(line: str, dialect: Any, width: int) -> bool:
 def csv_rows(text: str, dialect: Any, source: str) -> Iterator[Row | MalformedInput]:
     """Rows of CSV ``text``, and a MalformedInput naming ``source:row`` for each row that an
     unterminated quote (or other damage) makes unreadable."""
+    if not getattr(dialect, "escapechar", None):
+        # the Sniffer says doublequote=False whenever its sample holds no '""'; CSV escapes a quote
+        # by doubling it, and only then does the strict parser see a quote that closes too early
+        dialect = _doubling(dialect)
     lines = io.StringIO(text).readlines()
     number = 0
     width = 0  # the number of fields of the header
@@ -66,8 +87,8 @@ def csv_rows(text: str, dialect: Any, source: str) -> Iterator[Row | MalformedIn
                     problem = (
                         f"malformed CSV on line {start + 1} ({complaint}); the row is skipped"
                         if row is None
-                        else f"unterminated quote on line {start + 1}: its field runs on over the next "
-                        f"{end - start - 1} lines, which look like rows; the row is skipped and they are read as rows"
+                        else f"unterminated quote on line {start + 1}: its field would swallow the next "
+                        f"{_lines(end - start - 1)}, which look like rows; this row is skipped and they are read as rows"
                     )
                     yield MalformedInput(f"{source}:{number}", problem)
                     position = start + 1

@@ -8,10 +8,13 @@ changes needs no offset map: evidence spans point into the repaired text.
 
 from __future__ import annotations
 
-import codecs
 import re
+from typing import TYPE_CHECKING
 
 from biodeals.errors import BinaryInput, DecodeFailed, EmptyInput
+
+if TYPE_CHECKING:
+    from charset_normalizer import CharsetMatches
 
 _HEAD = 8192
 # NUL and UTF-16 surrogate code points: PostgreSQL text cannot hold NUL, and no UTF-8 encoder
@@ -23,17 +26,9 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _MAYBE_MOJIBAKE = re.compile("[^\x00-\x7f]{2}|[\x80-\x9f]|[\u00c2-\u00f4] ")
 # Windows-1252 for each byte, Latin-1 where 1252 leaves a byte undefined (0x81, 0x8d, ...).
 _CP1252 = [bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256)]
-
-
-def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: the bytes of an invalid UTF-8 sequence, read as Windows-1252."""
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    bad = error.object[error.start : error.end]
-    return "".join(_CP1252[b] for b in bad), error.end
-
-
-codecs.register_error("biodeals.cp1252", _cp1252_fallback)
+# what ``bytes.decode(errors="surrogateescape")`` makes of bytes that are not valid UTF-8
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+_UTF8_CHARS = re.compile("[^\x00-\x7f\udc80-\udcff]+")
 
 
 def storable(text: str) -> str:
@@ -45,10 +40,18 @@ def storable(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
-def decode_mixed(data: bytes) -> str:
-    """UTF-8, each invalid byte sequence read as Windows-1252: a file that mixes both keeps its
-    UTF-8 characters and its Latin-1 names ("Müller") alike."""
-    return data.decode("utf-8-sig", errors="biodeals.cp1252")
+def decode_mixed(data: bytes, encoding: str = "cp1252") -> str:
+    """UTF-8, each run of bytes that is not valid UTF-8 read in the one-byte ``encoding``: a file
+    that mixes both keeps its UTF-8 characters and its Latin-1 names ("Müller") alike."""
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+
+    def legacy(match: re.Match[str]) -> str:
+        raw = match.group().encode("utf-8", errors="surrogateescape")
+        if encoding == "cp1252":
+            return "".join(_CP1252[b] for b in raw)
+        return raw.decode(encoding, errors="replace")
+
+    return _ESCAPED.sub(legacy, text)
 
 
 def repair_mojibake(text: str) -> str:
@@ -83,20 +86,40 @@ def _looks_binary(text: str) -> bool:
 
 
 def _legacy(data: bytes, source: str) -> str:
-    """Text of bytes that are not valid UTF-8: mostly UTF-8 with some invalid sequences is read
-    as UTF-8 with a Windows-1252 fallback per sequence; otherwise the file is in one legacy
-    encoding (Latin-1, Shift-JIS, GBK ...), which charset-normalizer finds."""
-    lenient = data.decode("utf-8", errors="replace")
-    invalid = lenient.count("\ufffd") - data.count(b"\xef\xbf\xbd")
-    valid = len(lenient) - len(lenient.encode("ascii", errors="ignore")) - invalid
+    """Text of bytes that are not valid UTF-8. Mostly UTF-8 with some invalid byte runs is read as
+    UTF-8 with those runs in Windows-1252. Otherwise charset-normalizer names the file's legacy
+    encoding, judging the bytes outside any valid UTF-8 (pasted-in UTF-8 misleads it: Latin-1
+    with a UTF-8 signature came out as Baltic); a one-byte encoding then reads only those bytes,
+    a multi-byte one (Shift-JIS, GBK ...) the whole file."""
+    escaped = data.decode("utf-8-sig", errors="surrogateescape")
+    invalid = len(escaped) - len(_ESCAPED.sub("", escaped))  # bytes that are not UTF-8
+    valid = len(escaped) - len(escaped.encode("ascii", errors="ignore")) - invalid
     if valid >= invalid:  # a legacy file holds few byte runs that happen to be valid UTF-8
         return decode_mixed(data)
     from charset_normalizer import from_bytes
+    from charset_normalizer.utils import is_multi_byte_encoding
 
-    best = from_bytes(data[:1_000_000]).best()
-    if best is None or best.encoding is None:
+    sample = _UTF8_CHARS.sub("", escaped).encode("utf-8", errors="surrogateescape") if valid else data
+    encoding = _likeliest_encoding(from_bytes(sample[:1_000_000]))
+    if encoding is None:
         raise DecodeFailed(source, "could not decode the bytes as text in any known encoding")
-    return data.decode(best.encoding, errors="replace")
+    if valid and not is_multi_byte_encoding(encoding):
+        return decode_mixed(data, encoding)
+    return data.decode(encoding, errors="replace")
+
+
+def _likeliest_encoding(matches: CharsetMatches) -> str | None:
+    """charset-normalizer's best guess, Windows-1252 when that ties with it: on a short Latin
+    text several code pages score the same ("Genève" as Central European "Genčve"), and 1252 is
+    the legacy encoding of most Western news."""
+    best = matches.best()
+    if best is None:
+        return None
+    for match in matches:
+        tied = (match.chaos, match.coherence) == (best.chaos, best.coherence)
+        if tied and "cp1252" in (match.encoding, *match.could_be_from_charset):
+            return "cp1252"
+    return best.encoding
 
 
 def decode(data: bytes, source: str) -> str:

@@ -1,0 +1,120 @@
+"""Properties of reading, over arbitrary input: ``make_document`` raises only IngestErrors and
+makes only storable, exactly mapped text; ``decode`` raises only IngestErrors; the mojibake
+pre-check never skips a text ftfy would change; CSV written by ``csv.writer`` reads back whole."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+
+import ftfy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from biodeals.errors import IngestError
+from biodeals.ingest import Document, decode, make_document, read_inputs
+from biodeals.ingest.decoding import _MAYBE_MOJIBAKE
+
+ANY_CHAR = st.integers(0, 0x10FFFF).map(chr)  # surrogates included, which st.characters leaves out
+NASTY = st.sampled_from(
+    [
+        *("\x00", "\ud800", "\udbff", "\udc00", "\udfff", "\ud83d\ude00", "\x1b[31m", "\r\n", "\x0b", "\x85"),
+        *("\u2028", "\u202e", "\ufeff", "\u00ad", "\u00a0", "\u200b", "&amp;", "&#0;", "&#xd800;", "&#x110000;"),
+        *("&quot;", "&nbsp;", "saidRuth", "of$20", "millionand", "Phase2bstudy", "loss.The", "About Acme\n"),
+        *(" ", "\n", "x", "The", "Acme", "MÃ¼ller", "â€”"),
+    ]
+)
+TEXT = st.lists(st.one_of(ANY_CHAR, NASTY), max_size=60).map("".join)
+
+
+def _expected_original(text: str) -> str:
+    """What ``make_document`` must keep of ``text``: NUL and lone surrogates as U+FFFD, a
+    surrogate pair as the character it encodes, everything else as it is."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if "\ud800" <= ch <= "\udbff" and "\udc00" <= nxt <= "\udfff":
+            out.append(chr(0x10000 + ((ord(ch) - 0xD800) << 10) + (ord(nxt) - 0xDC00)))
+            i += 2
+            continue
+        out.append("\ufffd" if ch == "\x00" or "\ud800" <= ch <= "\udfff" else ch)
+        i += 1
+    return "".join(out)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\u00ad\u200b\u200c\u200d\u2060\ufeff]", "", html.unescape(text))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT, TEXT, TEXT)
+def test_make_document_is_storable_and_exact(text, name, title):
+    try:
+        doc = make_document(text, name=name, source=name, title=title)
+    except IngestError:
+        assert not _expected_original(text).strip()
+        return
+    for value in (doc.original, doc.text, doc.name, doc.source, doc.title or "", doc.id):
+        value.encode("utf-8")
+        assert "\x00" not in value
+    assert doc.original == _expected_original(text)
+    assert doc.name == _expected_original(name)
+    for token in re.finditer(r"\S+", doc.text):
+        start, end = doc.to_original(token.start(), token.end())
+        assert 0 <= start <= end <= len(doc.original)
+        assert _squash(doc.original[start:end]) == _squash(token.group())
+
+
+@given(st.binary(max_size=300), st.sampled_from([b"", b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf"]))
+def test_decode_raises_only_ingest_errors(data, prefix):
+    try:
+        text = decode(prefix + data, "<bytes>")
+    except IngestError:
+        return
+    assert isinstance(text, str)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00\ufeff"), max_size=200))
+def test_decode_keeps_utf8_text_as_written(text):
+    if not text.strip() or _MAYBE_MOJIBAKE.search(text):
+        return
+    assert decode(text.encode("utf-8"), "<text>") == text
+
+
+MOJIBAKE_PRONE = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("aeMz .,?!'\"-\n\t0"),
+        st.characters(min_codepoint=0x80, max_codepoint=0x24F),  # C1, Latin-1 supplement, Latin extended
+        st.sampled_from("€‚ƒ„…†‡ˆ‰‹‘’“”•–—˜™›°±²³µ·×÷ВГРСЂвαβΒΓΞΟ√≈∂≤≥ﬁ─│┌"),
+    ),
+    max_size=40,
+)
+
+
+@given(MOJIBAKE_PRONE)
+def test_mojibake_precheck_skips_only_what_ftfy_keeps(text):
+    if not _MAYBE_MOJIBAKE.search(text):
+        assert ftfy.fix_encoding(text) == text
+
+
+FIELD = st.text(alphabet=st.sampled_from('abcXYZ019 ,."\n-é'), max_size=40)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.tuples(FIELD, FIELD.filter(lambda t: any(c.isalnum() for c in t))), min_size=1, max_size=8))
+def test_csv_written_by_the_csv_module_reads_back_whole(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("csv") / "news.csv"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "title", "text"])
+    for number, (title, text) in enumerate(rows):
+        writer.writerow([f"r{number}", title, text])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    results = list(read_inputs([str(path)]))
+    assert not [r for r in results if isinstance(r, IngestError)]
+    docs = [r for r in results if isinstance(r, Document)]
+    assert [(d.name, d.original) for d in docs] == [(f"r{n}", text) for n, (_, text) in enumerate(rows)]
