@@ -28,7 +28,9 @@ _IN_FLIGHT_PER_WORKER = 64  # documents handed to worker processes ahead of the 
 
 @dataclass(slots=True)
 class IngestSummary:
-    """What an ingest did: documents read / new / skipped / failed, and what they added."""
+    """What an ingest did: documents read / new / skipped / failed, and what they added.
+    ``skipped`` counts the documents found already stored, before extraction or (stored by a
+    concurrent ingest meanwhile) when their batch was written."""
 
     read: int = 0
     skipped: int = 0
@@ -115,14 +117,19 @@ def ingest_documents(
             if on_progress:
                 on_progress(summary)
 
+    def write(batch: list[Extracted]) -> None:
+        counts = writer.write_batch(batch)
+        summary.stored.add(counts)
+        summary.skipped += counts.skipped  # stored by another writer since ``seen`` was read
+        batch.clear()
+
     batch: list[Extracted] = []
     for extracted in _extract_all(new_documents(), workers):
         batch.append(extracted)
         if len(batch) >= batch_size:
-            summary.stored.add(writer.write_batch(batch))
-            batch.clear()
+            write(batch)
     if batch:
-        summary.stored.add(writer.write_batch(batch))
+        write(batch)
     if on_progress:
         on_progress(summary)
     return summary

@@ -2,11 +2,17 @@
 
 SQLite is the default (a file, WAL journal so readers never wait for the ingest's writer);
 PostgreSQL goes through the same code with a ``postgresql://`` URL (driver: psycopg 3).
+
+Several processes may open and write one knowledge base at once: migrations and write batches
+take the database's write lock (``write_transaction``), so writers take turns batch by batch
+while their extraction runs in parallel.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,6 +28,11 @@ from biodeals.errors import ConfigError, StoreError
 SCHEMA_REVISION = "0001"
 DEFAULT_DB = "biodeals.db"
 DB_ENV = "BIODEALS_DB"
+# PostgreSQL advisory lock keys (arbitrary constants): one for migrations, one for write batches.
+_MIGRATION_LOCK = 7_151_301
+_WRITE_LOCK = 7_151_302
+# The execution option that makes a SQLite transaction begin IMMEDIATE (taking the write lock).
+_WRITER = "biodeals_writer"
 
 
 def database_url(target: str | Path | None = None) -> str:
@@ -37,12 +48,34 @@ def database_url(target: str | Path | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # SQLAlchemy, not the sqlite3 module, emits BEGIN (``_sqlite_begin``): the module's legacy
+    # mode leaves SELECTs and SAVEPOINTs outside the transaction.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: a second process waits, even for the WAL switch
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable against a crashed process
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """A reader's transaction begins deferred; a writer's IMMEDIATE, so a second writer waits
+    for the write lock (busy_timeout) instead of failing when it tries to write."""
+    immediate = connection.get_execution_options().get(_WRITER)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine, *, lock: int = _WRITE_LOCK) -> Iterator[Connection]:
+    """A transaction holding the knowledge base's write lock until it ends: SQLite's (BEGIN
+    IMMEDIATE), or a PostgreSQL transaction-level advisory lock. Concurrent writers wait."""
+    with engine.connect() as connection:
+        connection.execution_options(**{_WRITER: True})
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock})
+            yield connection
 
 
 def alembic_config() -> Any:
@@ -70,6 +103,7 @@ def connect(target: str | Path | None = None, *, migrate: bool = True) -> Engine
             raise ConfigError(f"--db {database}: folder {Path(database).parent} does not exist")
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     else:
         try:
             engine = create_engine(url, pool_pre_ping=True)
@@ -87,9 +121,14 @@ def _current_revision(connection: Connection) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Apply every pending migration (a no-op on an up-to-date database)."""
+    """Apply every pending migration (a no-op on an up-to-date database). The upgrade runs under
+    the write lock and re-checks the revision once it holds it: of two processes opening a fresh
+    database at once, one migrates and the other waits, then finds the schema in place."""
     try:
-        with engine.begin() as connection:
+        with engine.connect() as connection:
+            if _current_revision(connection) == SCHEMA_REVISION:
+                return
+        with write_transaction(engine, lock=_MIGRATION_LOCK) as connection:
             if _current_revision(connection) == SCHEMA_REVISION:
                 return
             from alembic import command

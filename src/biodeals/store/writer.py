@@ -1,14 +1,18 @@
 """Writing extraction records into the knowledge base: entities resolved across documents, deals
 merged with the deals other documents already reported, every value stored with its evidence.
 
-One ``write_batch`` call is one transaction: a document is stored together with everything
-extracted from it or not at all, so a crash loses nothing already committed and a re-run (which
-skips stored content hashes) resumes without duplicates. The writer keeps the alias table in
-memory; it assumes it is the only writer while it runs.
+One ``write_batch`` call is one transaction, holding the knowledge base's write lock (so
+concurrent writers take turns), and each document in it is a savepoint: a document is stored
+together with everything extracted from it or not at all, so a crash loses nothing already
+committed and a re-run (which skips stored content hashes) resumes without duplicates. A
+document that cannot be written (a value the database refuses, a bug of ours) is rolled back
+alone and kept as a document row stating why; the batch goes on. Documents another writer
+stored meanwhile are counted as skipped.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,10 +20,11 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from biodeals.store import schema as t
-from biodeals.store.names import company_marker, entity_key
+from biodeals.store.db import write_transaction
+from biodeals.store.entities import EntityCache, Resolver
 
 if TYPE_CHECKING:
     from biodeals.ingest.document import Document
@@ -52,6 +57,7 @@ class WriteCounts:
     """What a batch (or a whole ingest) added to the knowledge base."""
 
     documents: int = 0
+    skipped: int = 0  # already stored (by another writer since the ingest started)
     failed: int = 0
     deals_added: int = 0
     deals_merged: int = 0
@@ -60,6 +66,7 @@ class WriteCounts:
 
     def add(self, other: WriteCounts) -> None:
         self.documents += other.documents
+        self.skipped += other.skipped
         self.failed += other.failed
         self.deals_added += other.deals_added
         self.deals_merged += other.deals_merged
@@ -72,24 +79,9 @@ class Writer:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._aliases: dict[tuple[str, str], int] = {}
-        self._markers: dict[int, str | None] = {}
-        self._load_aliases()
-
-    def _load_aliases(self) -> None:
-        with self.engine.connect() as conn:
-            self._aliases = {
-                (kind, key): entity_id
-                for kind, key, entity_id in conn.execute(
-                    select(t.entity_aliases.c.kind, t.entity_aliases.c.key, t.entity_aliases.c.entity_id)
-                )
-            }
-            self._markers = {
-                entity_id: company_marker(name)
-                for entity_id, name in conn.execute(
-                    select(t.entities.c.id, t.entities.c.name).where(t.entities.c.kind == "company")
-                )
-            }
+        self._entities = EntityCache()
+        with engine.connect() as conn:
+            self._entities.load(conn)
 
     def stored_hashes(self) -> set[str]:
         """Content hashes of every stored document (the ingest skips these)."""
@@ -98,60 +90,107 @@ class Writer:
 
     def write_batch(self, batch: Sequence[Extracted]) -> WriteCounts:
         """Store ``batch`` in one transaction. Documents whose hash is already stored are left
-        alone, so writing the same batch twice changes nothing."""
-        try:
-            return self._write(batch)
-        except IntegrityError:
-            # Another writer got in between: re-read its aliases and try once more.
-            self._load_aliases()
-            return self._write(batch)
-
-    def _write(self, batch: Sequence[Extracted]) -> WriteCounts:
+        alone (and counted as skipped), so writing the same batch twice changes nothing."""
         counts = WriteCounts()
-        aliases, markers = dict(self._aliases), dict(self._markers)
-        with self.engine.begin() as conn:
-            hashes = [item.document.id for item in batch]
-            stored = set(conn.scalars(select(t.documents.c.content_hash).where(t.documents.c.content_hash.in_(hashes))))
-            session = _BatchSession(conn, self._aliases, self._markers)
-            for item in batch:
-                if item.document.id in stored:
-                    continue
-                stored.add(item.document.id)
-                try:
-                    session.store(item, counts)
-                except Exception:
-                    self._aliases, self._markers = aliases, markers  # the transaction rolls back
-                    raise
+        try:
+            with write_transaction(self.engine) as conn:
+                hashes = [item.document.id for item in batch]
+                stored = set(
+                    conn.scalars(select(t.documents.c.content_hash).where(t.documents.c.content_hash.in_(hashes)))
+                )
+                session = _BatchSession(conn, self._entities)
+                for item in batch:
+                    if item.document.id in stored:
+                        counts.skipped += 1
+                        continue
+                    stored.add(item.document.id)
+                    self._store_alone(session, item, counts)
+        except BaseException:
+            self._entities.undo(0)  # the transaction rolled back
+            raise
+        self._entities.keep()
         return counts
+
+    def _store_alone(self, session: _BatchSession, item: Extracted, counts: WriteCounts) -> None:
+        """Store one document in its own savepoint; if that fails, keep the document row with
+        the reason, and if even that fails, count it as failed. Only a lost connection stops the batch."""
+        mark = self._entities.mark()
+        own = WriteCounts()
+        try:
+            with session.conn.begin_nested():
+                session.store(item, own)
+        except Exception as error:
+            self._entities.undo(mark)
+            _reraise_if_connection_lost(error)
+            reason = f"not stored: {_describe(error)}"
+            doc = item.document
+            try:
+                with session.conn.begin_nested():
+                    session.insert_document(doc, doc.published, reason, storable=True)
+            except Exception as again:
+                _reraise_if_connection_lost(again)
+                counts.failed += 1
+                counts.failures.append(f"{doc.source}: {reason}; not recorded either ({_describe(again)})")
+                return
+            counts.documents += 1
+            counts.failed += 1
+            counts.failures.append(f"{doc.source}: {reason}")
+            return
+        counts.add(own)
+
+
+def _describe(error: BaseException) -> str:
+    """One line naming the error: the driver's own message, not SQLAlchemy's statement dump."""
+    cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    lines = str(cause).strip().splitlines()
+    return _storable(f"{type(cause).__name__}: {lines[0] if lines else ''}")[:300]
+
+
+def _reraise_if_connection_lost(error: Exception) -> None:
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        raise error
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(text: str) -> str:
+    """``text`` with what no database takes (NUL, lone surrogates) replaced by U+FFFD, one
+    character for one, so offsets into it still hold."""
+    return _UNSTORABLE.sub("\ufffd", text)
 
 
 class _BatchSession:
-    """The work of one transaction; entity caches are the writer's, updated as it goes."""
+    """The work of one transaction; entities are resolved through the writer's cache."""
 
-    def __init__(self, conn: Connection, aliases: dict[tuple[str, str], int], markers: dict[int, str | None]) -> None:
+    def __init__(self, conn: Connection, entities: EntityCache) -> None:
         self.conn = conn
-        self.aliases = aliases
-        self.markers = markers
+        self.resolve = Resolver(conn, entities).resolve
+
+    def insert_document(self, doc: Document, published: date | None, error: str | None, storable: bool = False) -> int:
+        """The document's row; ``storable`` replaces characters the database may refuse."""
+        clean = _storable if storable else (lambda value: value)
+        return self.conn.execute(
+            insert(t.documents).values(
+                content_hash=doc.id,
+                name=clean(doc.name),
+                source=clean(doc.source),
+                url=doc.url and clean(doc.url),
+                title=doc.title and clean(doc.title),
+                published=published,
+                language=doc.language,
+                text=clean(doc.original),
+                error=error,
+                ingested_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+        ).inserted_primary_key[0]
 
     def store(self, item: Extracted, counts: WriteCounts) -> None:
         doc, record = item.document, item.record
         published = doc.published
         if record and record.get("published"):
             published = date.fromisoformat(record["published"])
-        document_id = self.conn.execute(
-            insert(t.documents).values(
-                content_hash=doc.id,
-                name=doc.name,
-                source=doc.source,
-                url=doc.url,
-                title=doc.title,
-                published=published,
-                language=doc.language,
-                text=doc.original,
-                error=item.error,
-                ingested_at=datetime.now(UTC).replace(tzinfo=None),
-            )
-        ).inserted_primary_key[0]
+        document_id = self.insert_document(doc, published, item.error)
         counts.documents += 1
         if record is None:
             counts.failed += 1
@@ -168,57 +207,6 @@ class _BatchSession:
             counts.readouts_added += 1
 
     # -- entities ---------------------------------------------------------------------------
-
-    def resolve(self, kind: str, name: str, aliases: Iterable[str] = (), standard_id: str | None = None) -> int:
-        """The entity id for ``name`` (creating the entity if none matches), its aliases recorded."""
-        names = [name, *(a for a in aliases if a)]
-        keys = [entity_key(kind, n) for n in names]
-        if standard_id:
-            keys.append(standard_id.lower())
-            names.append(standard_id)
-        marker = company_marker(name) if kind == "company" else None
-        entity_id = None
-        for key in keys:
-            candidate = self.aliases.get((kind, key))
-            if candidate is not None and self._compatible(candidate, marker):
-                entity_id = candidate
-                break
-        if entity_id is None:
-            entity_id = self.conn.execute(
-                insert(t.entities).values(kind=kind, name=name, standard_id=standard_id)
-            ).inserted_primary_key[0]
-            if kind == "company":
-                self.markers[entity_id] = marker
-        else:
-            self._maybe_rename(entity_id, kind, name, standard_id)
-        new = [
-            {"kind": kind, "key": key, "entity_id": entity_id, "alias": alias}
-            for key, alias in dict(zip(keys, names, strict=True)).items()
-            if key and (kind, key) not in self.aliases
-        ]
-        if new:
-            self.conn.execute(insert(t.entity_aliases), new)
-            self.aliases.update({(kind, row["key"]): entity_id for row in new})
-        return entity_id
-
-    def _compatible(self, entity_id: int, marker: str | None) -> bool:
-        known = self.markers.get(entity_id)
-        return marker is None or known is None or known == marker
-
-    def _maybe_rename(self, entity_id: int, kind: str, name: str, standard_id: str | None) -> None:
-        """Keep the most complete name seen as the canonical one, and the first standard id."""
-        current, current_id = self.conn.execute(
-            select(t.entities.c.name, t.entities.c.standard_id).where(t.entities.c.id == entity_id)
-        ).one()
-        values: dict[str, Any] = {}
-        if len(name) > len(current) and entity_key(kind, name) == entity_key(kind, current):
-            values["name"] = name
-        if standard_id and not current_id:
-            values["standard_id"] = standard_id
-        if values:
-            self.conn.execute(update(t.entities).where(t.entities.c.id == entity_id).values(**values))
-            if kind == "company" and "name" in values:
-                self.markers[entity_id] = self.markers.get(entity_id) or company_marker(name)
 
     def _resolve_all(self, kind: str, items: Iterable[dict[str, Any]], ids: dict[tuple[str, str], str]) -> list[int]:
         resolved = []
