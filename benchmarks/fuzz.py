@@ -12,8 +12,8 @@ It counts what must never happen:
 - an exception other than ``IngestError`` out of ``read_path`` (a reader crash);
 - an exception out of ``extract_record`` (an extractor crash);
 - an evidence, mention or money span that does not slice the stored original text;
-- an exception out of the ingest into a SQLite knowledge base (``--store``), or a document the
-  store lost (every document read must be stored, skipped as a duplicate, or counted as failed).
+- with ``--store``, an exception out of the writer of a SQLite knowledge base, a document it could
+  not store, or one it lost (every document read is stored, or skipped as a duplicate).
 
 usage: python benchmarks/fuzz.py [--inputs N] [--seed S] [--store] [--show K]
 """
@@ -62,6 +62,7 @@ class Tally:
     extractor_crashes: int = 0
     span_violations: int = 0
     store_crashes: int = 0
+    store_failed: int = 0
     store_lost: int = 0
     formats: Counter = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
@@ -69,7 +70,12 @@ class Tally:
     @property
     def failures(self) -> int:
         return (
-            self.reader_crashes + self.extractor_crashes + self.span_violations + self.store_crashes + self.store_lost
+            self.reader_crashes
+            + self.extractor_crashes
+            + self.span_violations
+            + self.store_crashes
+            + self.store_failed
+            + self.store_lost
         )
 
 
@@ -242,29 +248,35 @@ def record_spans(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from item["evidence"]
 
 
-def check_document(document: Document, tally: Tally, where: str) -> None:
+def check_document(document: Document, tally: Tally, where: str) -> dict[str, Any] | None:
+    """Extract ``document`` and check its record; the record, or None when extraction crashed."""
     try:
         record = extract_record(document)
     except Exception:
         tally.extractor_crashes += 1
         tally.problems.append(f"{where}: extractor crash\n{traceback.format_exc(limit=-3)}")
-        return
+        return None
     original = document.original
     for span in record_spans(record):
-        if not (0 <= span["start"] <= span["end"] <= len(original)) or original[span["start"] : span["end"]] != span[
-            "text"
-        ]:
+        start, end = span["start"], span["end"]
+        if not (0 <= start <= end <= len(original)) or original[start:end] != span["text"]:
             tally.span_violations += 1
-            tally.problems.append(f"{where}: span {span['start']}:{span['end']} is not {span['text']!r}")
+            tally.problems.append(f"{where}: span {start}:{end} is not {span['text']!r}")
     json.dumps(record, allow_nan=False)  # a record is JSON: no NaN, no Infinity
+    return record
 
 
 def run(count: int, seed: int = 1, *, store: bool = False, on_input: Callable[[int], None] | None = None) -> Tally:
-    """Fuzz ``count`` inputs; with ``store``, also ingest everything read into a SQLite file."""
+    """Fuzz ``count`` inputs; with ``store``, also write every document and its record into a
+    SQLite knowledge base, in batches of 50, as the ingest does."""
+    from biodeals.store import Extracted, Writer, connect
+
     tally = Tally()
     load_vocabulary()
     with tempfile.TemporaryDirectory(prefix="biodeals-fuzz-") as folder:
-        documents: list[Document | IngestError] = []
+        engine = connect(Path(folder) / "fuzz.db") if store else None
+        writer = Writer(engine) if engine else None
+        batch: list[Extracted] = []
         for index, suffix, data in generate(count, seed):
             path = Path(folder) / f"fuzz-{index}{suffix}"
             path.write_bytes(data)
@@ -284,33 +296,30 @@ def run(count: int, seed: int = 1, *, store: bool = False, on_input: Callable[[i
                     tally.read_errors += 1
                     continue
                 tally.documents += 1
-                check_document(result, tally, path.name)
-            if store:
-                documents.extend(results)
+                record = check_document(result, tally, path.name)
+                if writer and record is not None:
+                    batch.append(Extracted(result, record))
+            if writer and (len(batch) >= 50 or index == count - 1):
+                _write(writer, batch, tally)
             if on_input:
                 on_input(index)
-        if store:
-            _check_store(documents, Path(folder) / "fuzz.db", tally)
+        if engine:
+            engine.dispose()
     return tally
 
 
-def _check_store(results: list[Document | IngestError], db: Path, tally: Tally) -> None:
-    from biodeals.service.ingest import ingest_documents
-    from biodeals.store import connect
-
-    engine = connect(db)
+def _write(writer: Any, batch: list[Any], tally: Tally) -> None:
+    """Write ``batch``; every document must be stored or skipped as a duplicate, none fail."""
     try:
-        summary = ingest_documents(results, engine, batch_size=50)
+        counts = writer.write_batch(batch)
     except Exception:
         tally.store_crashes += 1
         tally.problems.append(f"store crash\n{traceback.format_exc(limit=-4)}")
-        return
-    finally:
-        engine.dispose()
-    accounted = summary.new + summary.skipped + len(summary.unreadable)
-    if accounted != summary.read or summary.read != len(results):
-        tally.store_lost += summary.read - accounted
-        tally.problems.append(f"store: {summary.read} read, {summary.new} new, {summary.skipped} skipped")
+    else:
+        tally.store_failed += counts.failed
+        tally.problems.extend(counts.failures)
+        tally.store_lost += len(batch) - counts.documents - counts.skipped
+    batch.clear()
 
 
 def main(argv: list[str]) -> int:
@@ -332,7 +341,8 @@ def main(argv: list[str]) -> int:
         f"{tally.inputs} inputs ({', '.join(f'{k} {v}' for k, v in sorted(tally.formats.items()))}) in {elapsed:.0f} s: "
         f"{tally.documents} documents, {tally.read_errors} read errors (reported); "
         f"reader crashes {tally.reader_crashes}, extractor crashes {tally.extractor_crashes}, "
-        f"span violations {tally.span_violations}, store crashes {tally.store_crashes}, lost {tally.store_lost}"
+        f"span violations {tally.span_violations}; store crashes {tally.store_crashes}, "
+        f"documents not stored {tally.store_failed}, lost {tally.store_lost}"
     )
     for problem in tally.problems[: args.show]:
         print(problem, file=sys.stderr)
