@@ -989,12 +989,11 @@ def _mention_evidence(field: str, entities: list[Entity], ranges: list[tuple[int
     """For each entity, its first mention inside ``ranges``: where the text names that value."""
     evidence = []
     for entity in entities:
-        mentions = entity.mentions  # in text order
+        mentions, starts = entity.mentions, entity.mention_starts()  # in text order
         best: tuple[int, int] | None = None  # (start, index) of the first mention inside a range
         for start, end in ranges:
-            low = bisect.bisect_left(mentions, start, key=_mention_start)
-            high = bisect.bisect_right(mentions, end, lo=low, key=_mention_start)
-            for index in range(low, high):
+            low = bisect.bisect_left(starts, start)
+            for index in range(low, bisect.bisect_right(starts, end, low)):
                 if mentions[index].end <= end:
                     if best is None or (mentions[index].start, index) < best:
                         best = (mentions[index].start, index)
@@ -1003,10 +1002,6 @@ def _mention_evidence(field: str, entities: list[Entity], ranges: list[tuple[int
             mention = mentions[best[1]]
             evidence.append({"field": field, "start": mention.start, "end": mention.end})
     return evidence
-
-
-def _mention_start(mention: Any) -> int:
-    return mention.start
 
 
 def _type_evidence(draft: DealDraft, types: set[str]) -> list[dict[str, Any]]:

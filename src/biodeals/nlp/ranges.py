@@ -15,24 +15,18 @@ from biodeals.ingest.document import Document, Section
 from biodeals.nlp.spans import Entity, Mention
 
 
-def _start(mention: Mention) -> int:
-    return mention.start
-
-
 def mentions_in(entity: Entity, start: int, end: int) -> list[Mention]:
-    """The entity's mentions that start in ``[start, end)``, in text order (``resolve`` builds
-    entities with their mentions sorted by start)."""
-    mentions = entity.mentions
-    first = bisect.bisect_left(mentions, start, key=_start)
-    last = bisect.bisect_left(mentions, end, lo=first, key=_start)
-    return mentions[first:last]
+    """The entity's mentions that start in ``[start, end)``, in text order."""
+    starts = entity.mention_starts()
+    first = bisect.bisect_left(starts, start)
+    return entity.mentions[first : bisect.bisect_left(starts, end, first)]
 
 
 def first_mention_in(entity: Entity, start: int, end: int) -> Mention | None:
     """The entity's first mention that starts in ``[start, end)``, if any."""
-    mentions = entity.mentions
-    index = bisect.bisect_left(mentions, start, key=_start)
-    return mentions[index] if index < len(mentions) and mentions[index].start < end else None
+    starts = entity.mention_starts()
+    index = bisect.bisect_left(starts, start)
+    return entity.mentions[index] if index < len(starts) and starts[index] < end else None
 
 
 class Cover:

@@ -7,7 +7,9 @@ first drug); phase, assets, indications and endpoint values are read from the gr
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 from biodeals import fastre
 from biodeals.ingest.document import Document
 from biodeals.nlp.pipeline import Analysis
+from biodeals.nlp.ranges import section_at
 from biodeals.nlp.spans import Entity, most_specific
 
 _RESULT = fastre.compile(
@@ -72,6 +75,12 @@ class _Group:
     key: str
     trial: Entity | None
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    _added: set[tuple[int, int]] = field(default_factory=set, repr=False)  # what ``sentences`` holds
+
+    def add(self, span: tuple[int, int]) -> None:
+        if span not in self._added:
+            self._added.add(span)
+            self.sentences.append(span)
 
 
 def _phase(text: str) -> str | None:
@@ -122,23 +131,28 @@ _PLURAL_STUDIES = fastre.compile(
 _CONTINUATION = 600  # characters after a trial's last result sentence in which results still belong to it
 
 
+def _first_start(trial: Entity) -> int:
+    return trial.mentions[0].start
+
+
 def _trials_referred(sentence: str, start: int, trials: list[Entity], last: _Group | None) -> list[Entity | None]:
     """Trials that a result sentence naming none refers to: the trial just reported on, else
-    the document's trials ("both Phase 3 studies" -> every trial it names)."""
+    the document's trials ("both Phase 3 studies" -> every trial it names; ``trials`` are in
+    order of first mention)."""
     if last is not None and last.trial is not None and start - last.sentences[-1][1] < _CONTINUATION:
         return [last.trial]
     if not trials or not _STUDY_WORD.search(sentence):
         return []
     if _PLURAL_STUDIES.search(sentence) and len(trials) <= 3:
         return list(trials)
-    before = [t for t in trials if t.mentions[0].start < start]
-    return [before[-1] if before else trials[0]]
+    before = bisect.bisect_left(trials, start, key=_first_start)  # trials first named before ``start``
+    return [trials[before - 1] if before else trials[0]]
 
 
 def _may_report(document: Document, analysis: Analysis, start: int) -> bool:
     """Results are reported in the body and in "About <drug or trial>" paragraphs, not in
     company boilerplate, forward-looking statements or contacts."""
-    section = document.section_at(start)
+    section = section_at(document, start)
     if section is None:
         return True
     if section.kind != "about":
@@ -201,15 +215,17 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
         for trial in trials:
             key = trial.name if trial else drugs[0].name
             group = groups.setdefault(key, _Group(key, trial))
-            if (start, end) not in group.sentences:
-                group.sentences.append((start, end))
+            group.add((start, end))
             last = group if trial else last
     _merge_into_trials(groups, analysis, text)
     records = [_readout(group, analysis, text) for group in groups.values()]
+    codes: dict[str, list[str]] = defaultdict(list)  # trial name -> the registry numbers naming it
+    for code, named in registry.items():
+        codes[named.name].append(code)
     for record in records:
         trial = record["trial"]
         if trial:
-            trial["aliases"] += [code for code, named in registry.items() if named.name == trial["name"]]
+            trial["aliases"] += codes.get(trial["name"], [])
     return records
 
 
@@ -218,19 +234,35 @@ def _merge_into_trials(groups: dict[str, _Group], analysis: Analysis, text: str)
     improved six-minute walk distance by 40.8 meters") join the one trial of that drug the text
     reports on, unless they state another phase."""
 
-    def drugs(group: _Group) -> set[str]:
-        return {e.name for s, e in group.sentences for e in analysis.within("drug", s, e)}
+    def drugs(sentences: list[tuple[int, int]]) -> set[str]:
+        return {e.name for s, e in sentences for e in analysis.within("drug", s, e)}
+
+    phases: dict[int, str | None] = {}  # id of a trial group -> its phase, until it gains sentences
 
     def phase(group: _Group) -> str | None:
-        return _phase(" ".join(text[s:e] for s, e in group.sentences))
+        if id(group) not in phases:
+            phases[id(group)] = _phase(" ".join(text[s:e] for s, e in group.sentences))
+        return phases[id(group)]
 
+    # the trial groups naming each drug, in the order of ``groups`` (trial groups are never removed)
+    order = {id(g): index for index, g in enumerate(groups.values())}
+    trial_drugs = {id(g): drugs(g.sentences) for g in groups.values() if g.trial is not None}
+    naming: dict[str, list[_Group]] = defaultdict(list)
+    for g in groups.values():
+        for name in trial_drugs.get(id(g), ()):
+            naming[name].append(g)
     for key, group in list(groups.items()):
         if group.trial is not None:
             continue
-        trials = [g for g in groups.values() if g.trial is not None and key in drugs(g)]
-        if len(trials) != 1 or phase(group) not in (None, phase(trials[0])):
+        trials = naming.get(key, [])
+        if len(trials) != 1 or _phase(" ".join(text[s:e] for s, e in group.sentences)) not in (None, phase(trials[0])):
             continue
-        trials[0].sentences = sorted({*trials[0].sentences, *group.sentences})
+        target = trials[0]
+        target.sentences = sorted({*target.sentences, *group.sentences})
+        phases.pop(id(target), None)
+        for name in drugs(group.sentences) - trial_drugs[id(target)]:
+            trial_drugs[id(target)].add(name)
+            bisect.insort(naming[name], target, key=lambda g: order[id(g)])
         del groups[key]
 
 

@@ -44,7 +44,8 @@ class Entity:
     """One thing the document talks about, with every name it uses for it.
 
     ``name`` is the most complete name the text uses; ``aliases`` the others; ``standard_id``
-    an HGNC / MONDO / UNII identifier when the vocabulary knows one.
+    an HGNC / MONDO / UNII identifier when the vocabulary knows one. ``mentions`` are in text
+    order (by start), which the range look-ups of ``ranges.py`` rely on.
     """
 
     label: Label
@@ -52,6 +53,14 @@ class Entity:
     aliases: list[str] = field(default_factory=list)
     standard_id: str | None = None
     mentions: list[Mention] = field(default_factory=list)
+    # the starts of ``mentions``, filled by ``ranges.mention_starts`` when first needed
+    starts_cache: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def mention_starts(self) -> list[int]:
+        """The starts of ``mentions``, in order (worked out once; mentions only ever grow)."""
+        if len(self.starts_cache) != len(self.mentions):
+            self.starts_cache = [m.start for m in self.mentions]
+        return self.starts_cache
 
     @property
     def names(self) -> list[str]:
