@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from biodeals.cli.commands import sample_paths
+from biodeals.service import ingest as ingest_module
 from biodeals.service.ingest import ingest, ingest_documents
 from biodeals.store import connect, entity_key
 from biodeals.store import schema as t
@@ -123,22 +124,30 @@ def test_two_processes_ingesting_overlapping_inputs_at_once(db_url, tmp_path):
     assert (state["entities"], state["entity_aliases"]) == (expected["entities"], expected["entity_aliases"])
 
 
-def test_a_document_that_cannot_be_written_costs_only_itself(engine):
-    """A NUL in the text: PostgreSQL refuses it, so the document is kept with the reason (its
-    text made storable) and the batch's other documents are stored whole; SQLite takes it."""
-    text = "Acme Therapeutics and Zeta Pharma, Inc. signed a license agreement for AC-101. Note {}."
-    good = [doc(text.format(i), f"good-{i}") for i in range(3)]
-    bad = doc(text.format("\x00"), "bad")
-    summary = ingest_documents([good[0], bad, good[1], good[2]], engine, batch_size=10)
-    refused = engine.dialect.name == "postgresql"
-    assert (summary.read, summary.new, summary.failed) == (4, 4, int(refused))
+def test_a_document_that_cannot_be_written_costs_only_itself(engine, monkeypatch):
+    """A record naming a company with a lone surrogate (no database takes it), from an extractor
+    that let it through: that document is kept with the reason, the others are stored whole."""
+    real = ingest_module.extract_compact
+
+    def extract(document):
+        record, error = real(document)
+        if document.name == "bad":
+            record["deals"][0]["parties"][0]["name"] = "Broken\ud800 Ltd"
+        return record, error
+
+    monkeypatch.setattr(ingest_module, "extract_compact", extract)
+    licence = Path(sample_paths()[0]).read_text(encoding="utf-8")
+    documents = [doc(f"{licence}\nRelease {i}.", f"good-{i}") for i in range(3)]
+    documents.insert(1, doc(f"{licence}\nRelease bad.", "bad"))
+    assert all(real(d)[0]["deals"] for d in documents), "the text no longer reads as a deal"
+    summary = ingest_documents(documents, engine, batch_size=10)
+    assert (summary.read, summary.new, summary.skipped, summary.failed) == (4, 4, 0, 1)
+    [failure] = summary.failures
+    assert failure.startswith("<bad>: not stored: UnicodeEncodeError")
     with engine.connect() as conn:
         rows = dict(conn.execute(select(t.documents.c.name, t.documents.c.error)).all())
-    assert set(rows) == {"good-0", "good-1", "good-2", "bad"}
-    assert not any(rows[f"good-{i}"] for i in range(3))
-    if refused:
-        [failure] = summary.failures
-        assert failure.startswith("<bad>: not stored") and "NUL" in failure
-        assert rows["bad"].startswith("not stored") and "NUL" in rows["bad"]
-    again = ingest_documents([good[0], bad, good[1], good[2]], engine)
+        deals = conn.scalar(select(func.count()).select_from(t.deal_sources))
+    assert rows == {"good-0": None, "good-1": None, "good-2": None, "bad": failure[len("<bad>: ") :]}
+    assert deals == 3
+    again = ingest_documents(documents, engine)
     assert (again.new, again.skipped, again.failed) == (0, 4, 0)
