@@ -5,6 +5,7 @@ store, with no crash, no span that misses its text and no document lost."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 FUZZ = Path(__file__).resolve().parents[1] / "benchmarks" / "fuzz.py"
@@ -13,6 +14,7 @@ FUZZ = Path(__file__).resolve().parents[1] / "benchmarks" / "fuzz.py"
 def _fuzz_module():
     spec = importlib.util.spec_from_file_location("biodeals_fuzz", FUZZ)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
