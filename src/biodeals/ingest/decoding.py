@@ -17,13 +17,11 @@ if TYPE_CHECKING:
     from charset_normalizer import CharsetMatches
 
 _HEAD = 8192
-# NUL and UTF-16 surrogate code points: PostgreSQL text cannot hold NUL, and no UTF-8 encoder
-# accepts a surrogate, so one such character used to fail the hashing or the batch insert.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # Mojibake (UTF-8 read as a one-byte encoding) turns each non-ASCII character into two or more
 # non-ASCII characters, a C1 control, or a lead letter before a space that was U+00A0; text with
-# none of these is left as it is without asking ftfy (whose check costs ~4 ms per article).
-_MAYBE_MOJIBAKE = re.compile("[^\x00-\x7f]{2}|[\x80-\x9f]|[\u00c2-\u00f4] ")
+# none of these is left as it is without asking ftfy (whose check costs ~4 ms per article). One
+# leading class, so the engine skips from one non-ASCII character to the next.
+_MAYBE_MOJIBAKE = re.compile("[^\x00-\x7f](?:[^\x00-\x7f]| (?<=[\u00c2-\u00f4] )|(?<=[\x80-\x9f]))")
 # Windows-1252 for each byte, Latin-1 where 1252 leaves a byte undefined (0x81, 0x8d, ...).
 _CP1252 = [bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256)]
 # what ``bytes.decode(errors="surrogateescape")`` makes of bytes that are not valid UTF-8
@@ -32,12 +30,22 @@ _UTF8_CHARS = re.compile("[^\x00-\x7f\udc80-\udcff]+")
 
 
 def storable(text: str) -> str:
-    """``text`` with NUL and lone surrogates replaced by U+FFFD (one character each, so lengths
-    and offsets do not move) and surrogate pairs joined into the character they encode."""
-    if not _UNSTORABLE.search(text):
+    """``text`` with NUL and lone surrogates replaced by U+FFFD (one character each, so offsets
+    do not move) and surrogate pairs joined into the character they encode: PostgreSQL text
+    cannot hold NUL, and no UTF-8 encoder takes a surrogate, so one such character used to fail
+    the content hash or a whole batch of the store."""
+    if "\x00" not in text and (text.isascii() or _encodes(text)):
         return text
     text = text.replace("\x00", "\ufffd")
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")  # a C loop; a regex for surrogates is ten times slower
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def decode_mixed(data: bytes, encoding: str = "cp1252") -> str:
