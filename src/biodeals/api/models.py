@@ -26,8 +26,9 @@ MAX_ID = 2**31 - 1
 MAX_OFFSET = MAX_ID
 # PostgreSQL text cannot hold NUL: a filter holding one is refused, not sent to the database
 NO_NUL = r"^[^\x00]*$"
-# full-text search needs a word (documented; checked with Python's \w, as the search splits words)
-HAS_WORD = r"^[^\x00]*\w[^\x00]*$"
+# full-text search needs something to search for: an ASCII letter or digit, or any non-ASCII
+# character, and no NUL. Written so that JSON Schema (ECMA) and Python's re read it alike.
+HAS_WORD = r"^[^\x00]*([0-9A-Za-z]|[^\x00-\x7f])[^\x00]*$"
 _WORD = re.compile(r"\w")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -48,9 +49,15 @@ def _no_nul(value: str) -> str:
 
 
 def _has_word(value: str) -> str:
-    if not _WORD.search(value):
-        raise ValueError("the search text needs at least one word (letters or digits)")
+    if not re.search(HAS_WORD, value):
+        raise ValueError("the search text needs at least one letter or digit")
     return value
+
+
+def has_words(text: str | None) -> bool:
+    """Whether the full-text search finds a word to look for in ``text`` (it splits at ``\\W``);
+    valid text without one (``±``) matches nothing."""
+    return text is None or bool(_WORD.search(text))
 
 
 RealDate = Annotated[date, BeforeValidator(_real_date)]
@@ -58,7 +65,7 @@ RealDate = Annotated[date, BeforeValidator(_real_date)]
 Text = Annotated[str, Field(json_schema_extra={"pattern": NO_NUL}), AfterValidator(_no_nul)]
 SearchText = Annotated[
     str, Field(json_schema_extra={"pattern": HAS_WORD}), AfterValidator(_no_nul), AfterValidator(_has_word)
-]
+]  # NUL first: its message is the clearer one
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 

@@ -9,6 +9,7 @@ limits and offsets are bounded so no number reaches the database that it cannot 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
@@ -20,7 +21,7 @@ from starlette.routing import BaseRoute
 
 from biodeals.api.envelope import DOWNLOAD, INVALID, NOT_FOUND, WRITE, XLSX
 from biodeals.api.middleware import token_problem
-from biodeals.api.models import MAX_ID, MAX_PAGE, DealQuery, NewDocument, SearchText, Text
+from biodeals.api.models import MAX_ID, MAX_PAGE, DealQuery, NewDocument, SearchText, Text, has_words
 from biodeals.api.public import public_document
 from biodeals.errors import IngestError, NotFound
 from biodeals.ingest import ReadOptions
@@ -42,19 +43,25 @@ Engine = Annotated[Any, Depends(_engine)]
 Deals = Annotated[DealQuery, Query()]
 
 
+FACETS = ("type", "status", "modality", "year", "company")
+
+
 @router.get("/deals", summary="Deals, filtered, sorted and paged")
 def deals(engine: Engine, query: Deals) -> dict[str, Any]:
     deal_filter = query.to_filter()
+    found = has_words(query.q)  # text without a word to search for (e.g. '±') selects nothing
     return {
-        "total": queries.count_deals(engine, deal_filter),
+        "total": queries.count_deals(engine, deal_filter) if found else 0,
         "limit": query.limit,
         "offset": query.offset,
-        "items": queries.list_deals(engine, deal_filter),
+        "items": queries.list_deals(engine, deal_filter) if found else [],
     }
 
 
 @router.get("/deals/facets", summary="Counts of the selected deals by type, status, modality, year and company")
 def deal_facets(engine: Engine, query: Deals) -> dict[str, Any]:
+    if not has_words(query.q):
+        return {name: [] for name in FACETS}
     return queries.deal_facets(engine, query.to_filter(paged=False))
 
 
@@ -67,7 +74,10 @@ def deal_facets(engine: Engine, query: Deals) -> dict[str, Any]:
 def download_deals(engine: Engine, query: Deals, extension: Literal["csv", "xlsx"]) -> FileResponse:
     folder = tempfile.TemporaryDirectory(prefix="biodeals-export-")
     path = FilePath(folder.name) / f"biodeals-deals.{extension}"
-    export_deals(engine, path, query.to_filter(paged=False))
+    deal_filter = query.to_filter(paged=False)
+    if not has_words(query.q):  # nothing selected: the file holds the column names only
+        deal_filter = replace(deal_filter, text=None, limit=0)
+    export_deals(engine, path, deal_filter)
     media = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}[extension]
     return FileResponse(path, media_type=media, filename=path.name, background=BackgroundTask(folder.cleanup))
 
@@ -123,6 +133,8 @@ def readouts(
 def search(
     engine: Engine, q: Annotated[SearchText, Query(min_length=1, max_length=500)], limit: Limit = 20
 ) -> list[dict[str, Any]]:
+    if not has_words(q):
+        return []
     return [public_document(hit) for hit in queries.search_documents(engine, q, limit=limit)]
 
 
