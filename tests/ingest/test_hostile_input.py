@@ -349,3 +349,18 @@ def test_hostile_undecodable_file_name(tmp_path):
     assert doc.name == "caf\ufffd" and doc.source.endswith("caf\ufffd.txt")
     str(error).encode("utf-8")
     assert str(error).endswith("empty\\udcff.txt: the input is empty")
+
+
+def test_hostile_utf16_without_bom_cut_short(tmp_path):
+    path = tmp_path / "cut.txt"
+    path.write_bytes((ARTICLE * 2).encode("utf-16-le")[:-1])
+    (doc,), _ = read_all(path)
+    assert doc.original == (ARTICLE * 2)[:-1] + "\ufffd"
+
+
+@pytest.mark.parametrize("data", [b"\x00\x01\x02binary", b"a\x00b\x00\x00\xd8\x00\xdc" * 3, b"\x00\x00\x00\x01" * 50])
+def test_hostile_short_nul_patterns_are_binary(tmp_path, data):
+    path = tmp_path / "blob.txt"
+    path.write_bytes(data)
+    _, (error,) = read_all(path)
+    assert isinstance(error, BinaryInput)

@@ -74,15 +74,15 @@ def repair_mojibake(text: str) -> str:
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
-    """'utf-16-le' / 'utf-16-be' when NUL bytes sit at every other position of ``head`` (ASCII-range
-    text in UTF-16 with no byte-order mark), else None."""
+    """'utf-16-le' / 'utf-16-be' when NUL bytes fill every other position of ``head`` (Latin text in
+    UTF-16 with no byte-order mark: half its bytes or more are NUL, all on one side), else None."""
     pairs = len(head) // 2
     if pairs < 2:
         return None
     zeros_even, zeros_odd = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
-    if zeros_odd >= pairs / 4 and zeros_even * 10 <= zeros_odd:
+    if zeros_odd >= pairs / 2 and zeros_even * 10 <= zeros_odd:
         return "utf-16-le"
-    if zeros_even >= pairs / 4 and zeros_odd * 10 <= zeros_even:
+    if zeros_even >= pairs / 2 and zeros_odd * 10 <= zeros_even:
         return "utf-16-be"
     return None
 
@@ -149,13 +149,8 @@ def decode(data: bytes, source: str) -> str:
         encoding = _utf16_without_bom(head)
         if encoding is None:
             raise BinaryInput(source, "looks like binary data (NUL bytes), not text")
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as error:
-            raise DecodeFailed(
-                source, f"invalid {encoding.upper()} without a byte-order mark ({error.reason})"
-            ) from error
-        if _looks_binary(text):
+        text = data.decode(encoding, errors="replace")  # a file cut short keeps what it holds
+        if _looks_binary(text) or text.count("\ufffd") > len(text) // 100:
             raise BinaryInput(source, "looks like binary data (NUL bytes), not text")
         return repair_mojibake(text)
     try:
