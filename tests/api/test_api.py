@@ -3,8 +3,10 @@ and PostgreSQL: every endpoint, its filters, and its answers to bad input."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import json
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -170,7 +172,175 @@ def test_openapi_and_docs_are_served_without_a_cdn(client):
 def test_bad_input_is_a_422_with_a_reason(client, path, params):
     response = client.get(path, params=params)
     assert response.status_code == 422, response.text
-    assert response.json()["detail"]
+    body = response.json()
+    assert isinstance(body["detail"], str) and body["detail"]  # the one envelope, not FastAPI's list
+    assert set(body) <= {"detail", "problems"}
+    assert all(set(p) == {"field", "message"} for p in body.get("problems") or [])
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "field"),
+    [
+        ("/api/deals/99999999999999999999", {}, 422, "path.deal_id"),
+        ("/api/deals/2147483648", {}, 422, "path.deal_id"),
+        ("/api/deals/0", {}, 422, "path.deal_id"),
+        ("/api/documents/9223372036854775808", {}, 422, "path.document_id"),
+        ("/api/deals", {"offset": 2**64}, 422, "query.offset"),
+        ("/api/deals.csv", {"offset": 2**64}, 422, "query.offset"),
+        ("/api/deals", {"limit": 2**70}, 422, "query.limit"),
+        ("/api/readouts", {"limit": 2**63}, 422, "query.limit"),
+        ("/api/companies/99999999999999999999", {}, 404, None),
+        ("/api/companies/2147483648", {}, 404, None),
+        ("/api/companies/²", {}, 404, None),
+    ],
+)
+def test_numbers_beyond_the_store_are_refused_not_overflowed(client, path, params, status, field):
+    response = client.get(path, params=params)
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert isinstance(body["detail"], str)
+    if field:
+        assert [p["field"] for p in body["problems"]] == [field] and body["detail"].startswith(field)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"until": "0"},
+        {"since": "1"},
+        {"since": "20260101"},
+        {"until": "2026-02-30"},
+        {"since": "2026-01-01T00:00:00"},
+        {"until": "1767225600"},
+    ],
+)
+def test_dates_must_be_real_dates(client, params):
+    response = client.get("/api/deals", params=params)
+    assert response.status_code == 422, response.text
+    assert next(iter(params)) in response.json()["detail"]
+
+
+def test_text_filters_refuse_nul_and_wordless_search_selects_nothing(client):
+    for path, params in (
+        ("/api/deals", {"company": "Nor\x00vale"}),
+        ("/api/companies", {"name": "a\x00"}),
+        ("/api/readouts", {"phase": "\x00"}),
+        ("/api/search", {"q": "cancer\x00"}),
+        ("/api/companies/Nor%00vale", {}),
+    ):
+        response = client.get(path, params=params)
+        assert response.status_code == 422 and "NUL" in response.json()["detail"], (path, response.text)
+    assert client.get("/api/search", params={"q": "±"}).json() == []  # valid text, no word in it
+    assert client.get("/api/deals", params={"q": "±"}).json()["total"] == 0
+    assert all(not v for v in client.get("/api/deals/facets", params={"q": "±"}).json().values())
+    assert list(csv.DictReader(io.StringIO(client.get("/api/deals.csv", params={"q": "±"}).text))) == []
+
+
+def test_errors_are_documented_in_the_one_envelope(client):
+    schema = client.get("/openapi.json").json()
+    envelope = schema["components"]["schemas"]["ErrorBody"]
+    assert envelope["required"] == ["detail"] and "HTTPValidationError" not in schema["components"]["schemas"]
+    api = {path: item for path, item in schema["paths"].items() if path.startswith("/api/")}
+    for path, item in api.items():
+        for method, operation in item.items():
+            answers = operation["responses"]
+            assert answers["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+            if "{" in path and not path.startswith("/api/deals."):
+                assert "404" in answers, (method, path)
+    download = api["/api/deals.{extension}"]["get"]["responses"]["200"]["content"]
+    assert set(download) == {"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    assert {"400", "401", "403", "413", "422"} <= set(api["/api/documents"]["post"]["responses"])
+    # and a real 422 matches it
+    body = client.get("/api/deals", params={"year": "soon"}).json()
+    assert body == {"detail": "query.year: Input should be a valid integer, unable to parse string as an integer",
+                    "problems": [{"field": "query.year",
+                                  "message": "Input should be a valid integer, unable to parse string as an integer"}]}
+
+
+SECURITY = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+}
+
+
+def test_every_answer_carries_the_security_headers(client):
+    answers = [
+        client.get("/api/stats"),
+        client.get("/api/deals/99999"),  # 404
+        client.get("/api/deals", params={"limit": 0}),  # 422
+        client.get("/api/nowhere"),
+        client.get("/openapi.json"),
+        client.get("/docs"),
+        client.get("/"),
+        client.get("/deals/99999"),
+        client.get("/static/app.js"),
+        client.post("/api/documents", json={"text": LICENSE_TEXT}),  # 401, from the token check
+        client.post("/api/documents", content=b"x" * (MAX_BODY + 1), headers=AUTH),  # 413
+    ]
+    for response in answers:
+        for name, value in SECURITY.items():
+            assert response.headers.get(name) == value, (response.request.url, name)
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_sources_name_no_server_path(client, tmp_path):
+    records = tmp_path / "secret-folder" / "feed.jsonl"
+    records.parent.mkdir()
+    records.write_text(json.dumps({"text": LICENSE_TEXT, "url": "https://example.com/aldane"}) + "\n", encoding="utf-8")
+    ingest([str(records)], client.app.state.engine)
+    [hit] = client.get("/api/search", params={"q": "Aldane Quorra"}).json()
+    document = client.get(f"/api/documents/{hit['id']}").json()
+    assert hit["source"] == document["source"] == "feed.jsonl:1"
+    [deal] = document["deals"]
+    assert {h["document"]["source"] for h in client.get(f"/api/deals/{deal['id']}").json()["history"]} == {"feed.jsonl:1"}
+    sample = client.get("/api/documents/1").json()
+    assert sample["source"] == f"{sample['name']}.txt"
+    for path in ("/api/search?q=license", f"/api/documents/{hit['id']}", f"/api/deals/{deal['id']}", "/api/documents/1"):
+        text = client.get(path).text
+        assert str(tmp_path) not in text and str(Path(sample_paths()[0]).parent) not in text, path
+
+
+def _post_without_reading(app, headers: list[tuple[bytes, bytes]]) -> tuple[list[dict], list[str]]:
+    """POST /api/documents straight to the ASGI app: the answer's messages, and whether the app
+    asked for the body."""
+    asked: list[str] = []
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        asked.append("body")
+        return {"type": "http.request", "body": b'{"text": "x"}', "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": "/api/documents", "raw_path": b"/api/documents", "query_string": b"", "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), (b"content-length", b"13"),
+                    *headers],
+        "client": ("127.0.0.1", 1), "server": ("testserver", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    return sent, asked
+
+
+def test_the_token_is_checked_before_the_body_is_read(client):
+    """An unauthenticated write is refused from its headers: the app never asks for its body."""
+    for headers in ([], [(b"authorization", b"Bearer nope")], [(b"authorization", b"Basic " + TOKEN.encode())]):
+        sent, asked = _post_without_reading(client.app, headers)
+        assert sent[0]["status"] == 401 and not asked
+        assert (b"www-authenticate", b"Bearer") in sent[0]["headers"]
+        assert json.loads(sent[1]["body"])["detail"].startswith("writes need")
+    sent, asked = _post_without_reading(client.app, [(b"authorization", f"Bearer {TOKEN}".encode())])
+    assert asked and sent[0]["status"] == 201  # with the token the body is read and stored
+    # token first: an unauthenticated body over the limit is a 401, not a 413
+    big = client.post("/api/documents", content=b"x" * (MAX_BODY + 1), headers={"content-type": "application/json"})
+    assert big.status_code == 401
+    # reads and other methods are untouched: a DELETE is still a 405 with its Allow header
+    assert client.delete("/api/documents").status_code == 405
 
 
 @pytest.mark.parametrize("path", ["/api/deals/99999", "/api/companies/No%20Such%20Company", "/api/documents/99999"])

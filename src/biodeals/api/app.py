@@ -75,7 +75,7 @@ def create_app(
     app.state.max_body_bytes = max_body_bytes
     # added innermost first: the token is checked before the size, both before any body is read
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    app.add_middleware(TokenFirst, routes=app.router.routes, needs_token=needs_token)
+    app.add_middleware(TokenFirst, routes=router.routes, needs_token=needs_token)
 
     @app.exception_handler(BiodealsError)
     async def _known_error(request: Request, error: BiodealsError) -> Response:

@@ -90,7 +90,7 @@ class TokenFirst:
 
     def __init__(self, app: ASGIApp, routes: list[BaseRoute], needs_token: Callable[[BaseRoute], bool]) -> None:
         self.app = app
-        self.routes = routes  # the app's own list: routes included later are seen too
+        self.routes = routes  # the API router's own routes (an included router is not a flat list)
         self.needs_token = needs_token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
