@@ -3,13 +3,17 @@ filters arrive from forms, document text is escaped, and the evidence highlighte
 
 from __future__ import annotations
 
+import csv
 import html
+import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from biodeals.service.ingest import ingest
 from biodeals.web.highlight import highlight
 from tests.api.test_api import AUTH, build_client
 
@@ -108,3 +112,77 @@ def test_highlight_marks_values_inside_sentences():
     )
     assert '<span class="sentence" data-ev="1">Acme pays </span>' in markup
     assert markup.endswith("&lt;b&gt;Outro&lt;/b&gt;")
+
+
+XSS_URL = "javascript:alert(document.domain)"
+XSS_TEXT = """Pellan Bio and Corra Pharma Sign License Agreement for PB-5
+
+BOSTON, May 5, 2026 -- Corra Pharma, Inc. and Pellan Bio, Inc. today announced an exclusive license
+agreement for PB-5. Pellan will receive an upfront payment of $15 million.
+"""
+
+
+def _hostile_inputs(folder: Path) -> list[str]:
+    """The same press release as JSON Lines, CSV and an RSS feed, each with a javascript: URL."""
+    jsonl = folder / "hostile.jsonl"
+    jsonl.write_text(json.dumps({"text": XSS_TEXT, "url": XSS_URL, "title": "Pellan JSONL"}) + "\n", encoding="utf-8")
+    table = folder / "hostile.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["title", "url", "text"], ["Pellan CSV", " JavaScript:alert(1)", XSS_TEXT + " (CSV)"]])
+    feed = folder / "hostile.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>Pellan RSS</title>'
+        f"<link>{XSS_URL}</link><description>{html.escape(XSS_TEXT + ' (RSS)')}</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    return [str(jsonl), str(table), str(feed)]
+
+
+def test_stored_urls_link_only_when_http(client, tmp_path):
+    ingest(_hostile_inputs(tmp_path), client.app.state.engine)
+    hits = client.get("/api/search", params={"q": "Pellan Corra"}).json()
+    assert len(hits) >= 2
+    stored = [client.get(f"/api/documents/{hit['id']}").json() for hit in hits]
+    assert XSS_URL in {d["url"] for d in stored}  # the hostile value really is stored
+    pages = [client.get(f"/documents/{d['id']}").text for d in stored]
+    pages += [client.get(f"/deals/{deal['id']}").text for d in stored for deal in d["deals"]]
+    for page in pages:
+        hrefs = re.findall(r'href="([^"]*)"', page)
+        assert all(h.startswith(("/", "#", "http://", "https://")) for h in hrefs), hrefs
+        assert "javascript:" not in " ".join(hrefs).lower()
+    assert any('<span class="original-text"' in page and "javascript:alert(document.domain)" in page for page in pages)
+    assert str(tmp_path) not in "".join(pages) and "hostile.jsonl:1" in "".join(pages)
+
+
+def test_http_urls_still_link(client, tmp_path):
+    record = tmp_path / "fine.jsonl"
+    record.write_text(json.dumps({"text": XSS_TEXT, "url": "https://example.com/pellan"}) + "\n", encoding="utf-8")
+    ingest([str(record)], client.app.state.engine)
+    [hit] = client.get("/api/search", params={"q": "Pellan"}).json()
+    assert '<a class="original" href="https://example.com/pellan"' in client.get(f"/documents/{hit['id']}").text
+
+
+def test_pages_have_no_inline_script_or_style(client):
+    deal_id = client.get("/api/deals").json()["items"][0]["id"]
+    company_id = client.get("/api/companies").json()[0]["id"]
+    for path in ("/", f"/deals/{deal_id}", f"/companies/{company_id}", "/dashboard", "/readouts", "/search?q=license",
+                 "/documents/1", "/docs", "/deals/99999"):
+        response = client.get(path)
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
+        scripts = re.findall(r"<script([^>]*)>(.*?)</script>", response.text, re.S)
+        for attributes, body in scripts:
+            assert 'src="/static/' in attributes or 'type="application/json"' in attributes, (path, attributes)
+            assert 'type="application/json"' in attributes or not body.strip(), path
+        assert not re.search(r"<style|\sstyle=|\son[a-z]+=", response.text), path
+
+
+def test_page_numbers_and_text_beyond_the_store_are_explained(client):
+    for path in ("/deals/99999999999999999999", "/documents/9223372036854775808", "/companies/2147483648", "/deals/-1"):
+        response = client.get(path)
+        assert response.status_code == 404 and "text/html" in response.headers["content-type"], path
+    for path, params in (("/readouts", {"asset": "a\x00"}), ("/companies", {"name": "\x00"}), ("/search", {"q": "x\x00"})):
+        response = client.get(path, params=params)
+        assert response.status_code == 200 and "no NUL character" in response.text, path
+    response = client.get("/", params={"until": "0"})
+    assert response.status_code == 200 and "until: expected a date written YYYY-MM-DD" in response.text
+    assert client.get("/deals/abc").status_code == 422 and "text/html" in client.get("/deals/abc").headers["content-type"]

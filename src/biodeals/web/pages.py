@@ -84,7 +84,10 @@ def _known_id(value: int, kind: str) -> int:
 
 
 def _problems(error: ValidationError) -> list[str]:
-    return [f"{'.'.join(str(p) for p in e['loc']) or 'filters'}: {e['msg']}" for e in error.errors()]
+    return [
+        f"{'.'.join(str(p) for p in e['loc']) or 'filters'}: {e['msg'].removeprefix('Value error, ')}"
+        for e in error.errors()
+    ]
 
 
 class _Links:
