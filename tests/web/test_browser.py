@@ -8,6 +8,7 @@ Skipped when /usr/bin/chromium is absent, unless BIODEALS_REQUIRE_BROWSER is set
 from __future__ import annotations
 
 import csv
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +32,13 @@ agreement for ZB-9 <img src=x onerror="window.__pwned = 1">, a small molecule in
 atopic dermatitis. Zentra will receive an upfront payment of $20 million.
 """
 
+SCRIPT_URL = "javascript:window.__pwned = 1; alert(document.domain)"
+SCRIPT_LINK_TEXT = """Pellan Bio and Corra Pharma Sign License Agreement for PB-5
+
+BOSTON, May 5, 2026 -- Corra Pharma, Inc. and Pellan Bio, Inc. today announced an exclusive license
+agreement for PB-5. Pellan will receive an upfront payment of $15 million.
+"""
+
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and not os.environ.get("BIODEALS_REQUIRE_BROWSER"),
     reason=f"no Chromium at {CHROMIUM} (Debian package chromium; .ci/run installs it)",
@@ -39,17 +47,21 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`biodeals serve` on a knowledge base of the samples plus one document posted through the
-    API that carries HTML to inject."""
-    db = tmp_path_factory.mktemp("web") / "kb.db"
+    """`biodeals serve` on a knowledge base of the samples, one JSON Lines record whose url is
+    ``javascript:``, and one document posted through the API that carries HTML to inject."""
+    folder = tmp_path_factory.mktemp("web")
+    db = folder / "kb.db"
+    hostile = folder / "hostile.jsonl"
+    hostile.write_text(json.dumps({"text": SCRIPT_LINK_TEXT, "url": SCRIPT_URL, "title": "Pellan"}) + "\n", encoding="utf-8")
     engine = connect(db)
-    ingest(sample_paths(), engine)
+    ingest([*sample_paths(), str(hostile)], engine)
     engine.dispose()
     with running("serve", "--db", str(db), env={"BIODEALS_API_TOKEN": TOKEN}) as base:
         posted = httpx.post(
             f"{base}/api/documents",
             json={"text": INJECTION, "title": "<b onmouseover=alert(1)>Zentra</b>"},
             headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=60,  # the server's first extraction loads its models
         )
         assert posted.status_code == 201, posted.text
         yield base
@@ -81,13 +93,16 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, server, request):
-    """A fresh page that records every host it contacts and every dialog it opens."""
+    """A fresh page that records every host it contacts, every dialog it opens and every
+    Content-Security-Policy violation the browser reports (none is allowed)."""
     context = browser.new_context(viewport={"width": 1300, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.hosts = set()
     page.dialogs = []
     page.on("request", lambda r: page.hosts.add(urlparse(r.url).hostname))
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.csp_violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_violations.append(m.text))
     page.set_default_timeout(10_000)
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -95,6 +110,7 @@ def page(browser, server, request):
     context.close()
     assert page.hosts <= {"127.0.0.1"}, f"the page loaded from elsewhere: {page.hosts}"
     assert not page.dialogs
+    assert not page.csp_violations, page.csp_violations
 
 
 def shot(page, name: str) -> None:
@@ -193,3 +209,40 @@ def test_unknown_deal_is_a_404_page(page, server):
     response = page.goto(f"{server}/deals/99999")
     assert response.status == 404 and "no such deal" in page.locator(".problem").inner_text()
 
+
+
+def test_api_docs_run_under_the_content_security_policy(page, server):
+    response = page.goto(f"{server}/docs")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.locator(".swagger-ui .opblock-summary-path", has_text="/api/deals/{deal_id}").first.wait_for()
+    assert page.locator(".swagger-ui .opblock").count() >= 10
+    shot(page, "08-api-docs")
+
+
+def test_a_javascript_url_is_shown_not_linked(page, server):
+    [hit] = httpx.get(f"{server}/api/search", params={"q": "Pellan Corra"}).json()
+    for path in [f"/documents/{hit['id']}"] + [
+        f"/deals/{deal['id']}" for deal in httpx.get(f"{server}/api/documents/{hit['id']}").json()["deals"]
+    ]:
+        page.goto(f"{server}{path}")
+        assert page.locator('a[href^="javascript:" i]').count() == 0
+        shown = page.locator(".original-text").first
+        assert shown.inner_text() == SCRIPT_URL
+        shown.click()
+        assert page.evaluate("window.__pwned") is None
+        visible = page.locator("main").inner_text()
+        assert "hostile.jsonl:1" in visible and "/tmp" not in visible  # the source, not the server's path
+    shot(page, "09-javascript-url-as-text")
+
+
+def test_the_policy_stops_an_inline_script(page, server):
+    """The CSP is enforced and its violations are seen: a script element written into the page
+    does not run, and the browser reports it (so the check of every other test can fail)."""
+    page.goto(server)
+    page.evaluate(
+        "document.body.appendChild(Object.assign(document.createElement('script'), {textContent: 'window.__inline = 1'}))"
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__inline") is None
+    assert any("script-src" in message for message in page.csp_violations)
+    page.csp_violations.clear()
