@@ -112,3 +112,21 @@ def test_cli_extract_reports_an_extraction_bug_and_goes_on(tmp_path, article, mo
     assert result.exit_code == 0
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["seed"]
     assert result.stderr == f"Error: {boom}: extraction failed (ValueError: simulated bug)\n"
+
+
+def test_cli_error_lines_cannot_be_forged_by_a_file_name(tmp_path, monkeypatch):
+    """A newline in a file name is printed as an escape, so each problem stays one line."""
+    import biodeals.nlp as nlp
+
+    def broken(document):
+        raise ValueError("simulated bug")
+
+    monkeypatch.setattr(nlp, "extract_record", broken)
+    forged = tmp_path / "a\nError: all is well.txt"
+    forged.write_text("Acme and Beta signed a deal.")
+    binary = tmp_path / "b\rError: fine.txt"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    result = runner.invoke(app, ["extract", str(forged), str(binary)])
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"Error: {tmp_path}/") for line in lines)
+    assert "a\\nError: all is well.txt: extraction failed" in lines[0] and "b\\rError: fine.txt" in lines[1]

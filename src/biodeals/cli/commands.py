@@ -14,7 +14,7 @@ import typer
 
 from biodeals import __version__
 from biodeals.cli import kb
-from biodeals.errors import BiodealsError, IngestError, InternalError
+from biodeals.errors import BiodealsError, IngestError, InternalError, printable
 from biodeals.limits import DEFAULT_MAX_BYTES
 from biodeals.service.queries import list_deals
 
@@ -62,7 +62,7 @@ def _extracted(inputs: list[str], max_bytes: int) -> Iterator[dict[str, Any]]:
         try:
             yield extract_record(result)
         except Exception as error:  # a bug of ours must not cost the rest of the run
-            problem = InternalError(f"{result.source}: extraction failed ({type(error).__name__}: {error})")
+            problem = InternalError(f"{printable(result.source)}: extraction failed ({type(error).__name__}: {error})")
             stderr.print(f"Error: {problem}", markup=False)
 
 

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from sqlalchemy import Engine
 
-from biodeals.errors import BiodealsError
+from biodeals.errors import BiodealsError, printable
 from biodeals.limits import DEFAULT_BATCH, DEFAULT_MAX_BYTES
 from biodeals.service.display import format_money
 from biodeals.service.export import export_deals, flat_deal, write_csv
@@ -424,7 +424,7 @@ def _print_summary(summary: IngestSummary) -> None:
         markup=False,
     )
     for failure in summary.failures[:20]:
-        stderr.print(f"  failed: {failure}", markup=False)
+        stderr.print(f"  failed: {printable(failure)}", markup=False)
     if len(summary.failures) > 20:
         stderr.print(f"  ... and {len(summary.failures) - 20} more", markup=False)
 
