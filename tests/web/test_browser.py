@@ -20,6 +20,7 @@ import pytest
 from biodeals.cli.commands import sample_paths
 from biodeals.service.ingest import ingest
 from biodeals.store import connect
+from tests.api.test_api import LICENSE_TEXT
 from tests.web.serving import running
 
 CHROMIUM = os.environ.get("BIODEALS_CHROMIUM", "/usr/bin/chromium")
@@ -33,11 +34,7 @@ atopic dermatitis. Zentra will receive an upfront payment of $20 million.
 """
 
 SCRIPT_URL = "javascript:window.__pwned = 1; alert(document.domain)"
-SCRIPT_LINK_TEXT = """Pellan Bio and Corra Pharma Sign License Agreement for PB-5
-
-BOSTON, May 5, 2026 -- Corra Pharma, Inc. and Pellan Bio, Inc. today announced an exclusive license
-agreement for PB-5. Pellan will receive an upfront payment of $15 million.
-"""
+SCRIPT_LINK_TEXT = LICENSE_TEXT  # a licence with a deal: its deal page shows the source link too
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and not os.environ.get("BIODEALS_REQUIRE_BROWSER"),
@@ -52,7 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("web")
     db = folder / "kb.db"
     hostile = folder / "hostile.jsonl"
-    hostile.write_text(json.dumps({"text": SCRIPT_LINK_TEXT, "url": SCRIPT_URL, "title": "Pellan"}) + "\n", encoding="utf-8")
+    hostile.write_text(json.dumps({"text": SCRIPT_LINK_TEXT, "url": SCRIPT_URL, "title": "Aldane"}) + "\n", encoding="utf-8")
     engine = connect(db)
     ingest([*sample_paths(), str(hostile)], engine)
     engine.dispose()
@@ -220,10 +217,10 @@ def test_api_docs_run_under_the_content_security_policy(page, server):
 
 
 def test_a_javascript_url_is_shown_not_linked(page, server):
-    [hit] = httpx.get(f"{server}/api/search", params={"q": "Pellan Corra"}).json()
-    for path in [f"/documents/{hit['id']}"] + [
-        f"/deals/{deal['id']}" for deal in httpx.get(f"{server}/api/documents/{hit['id']}").json()["deals"]
-    ]:
+    [hit] = httpx.get(f"{server}/api/search", params={"q": "Aldane Quorra"}).json()
+    deals = httpx.get(f"{server}/api/documents/{hit['id']}").json()["deals"]
+    assert deals
+    for path in [f"/documents/{hit['id']}"] + [f"/deals/{deal['id']}" for deal in deals]:
         page.goto(f"{server}{path}")
         assert page.locator('a[href^="javascript:" i]').count() == 0
         shown = page.locator(".original-text").first

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from biodeals.service.ingest import ingest
 from biodeals.web.highlight import highlight
-from tests.api.test_api import AUTH, build_client
+from tests.api.test_api import AUTH, LICENSE_TEXT, build_client
 
 INJECTED = (
     "Ulmo Bio and Vesta Pharma sign a license agreement. <script>alert('x')</script> <img src=x onerror=alert(1)>"
@@ -115,11 +115,7 @@ def test_highlight_marks_values_inside_sentences():
 
 
 XSS_URL = "javascript:alert(document.domain)"
-XSS_TEXT = """Pellan Bio and Corra Pharma Sign License Agreement for PB-5
-
-BOSTON, May 5, 2026 -- Corra Pharma, Inc. and Pellan Bio, Inc. today announced an exclusive license
-agreement for PB-5. Pellan will receive an upfront payment of $15 million.
-"""
+XSS_TEXT = LICENSE_TEXT  # a licence with a deal: its deal page shows the source link too
 
 
 def _hostile_inputs(folder: Path) -> list[str]:
@@ -140,12 +136,14 @@ def _hostile_inputs(folder: Path) -> list[str]:
 
 def test_stored_urls_link_only_when_http(client, tmp_path):
     ingest(_hostile_inputs(tmp_path), client.app.state.engine)
-    hits = client.get("/api/search", params={"q": "Pellan Corra"}).json()
+    hits = client.get("/api/search", params={"q": "Aldane Quorra"}).json()
     assert len(hits) >= 2
     stored = [client.get(f"/api/documents/{hit['id']}").json() for hit in hits]
     assert XSS_URL in {d["url"] for d in stored}  # the hostile value really is stored
+    deal_ids = {deal["id"] for d in stored for deal in d["deals"]}
+    assert deal_ids
     pages = [client.get(f"/documents/{d['id']}").text for d in stored]
-    pages += [client.get(f"/deals/{deal['id']}").text for d in stored for deal in d["deals"]]
+    pages += [client.get(f"/deals/{deal_id}").text for deal_id in deal_ids]
     for page in pages:
         hrefs = re.findall(r'href="([^"]*)"', page)
         assert all(h.startswith(("/", "#", "http://", "https://")) for h in hrefs), hrefs
@@ -158,7 +156,7 @@ def test_http_urls_still_link(client, tmp_path):
     record = tmp_path / "fine.jsonl"
     record.write_text(json.dumps({"text": XSS_TEXT, "url": "https://example.com/pellan"}) + "\n", encoding="utf-8")
     ingest([str(record)], client.app.state.engine)
-    [hit] = client.get("/api/search", params={"q": "Pellan"}).json()
+    [hit] = client.get("/api/search", params={"q": "Aldane"}).json()
     assert '<a class="original" href="https://example.com/pellan"' in client.get(f"/documents/{hit['id']}").text
 
 
