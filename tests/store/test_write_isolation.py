@@ -1,6 +1,6 @@
 """One document that cannot be written costs only itself; writers that overlap (another process
 stored entities since this writer loaded its cache, or is inserting the same alias right now)
-neither fail nor split an entity; two processes opening a fresh database at once both succeed.
+neither fail nor split an entity; processes opening a fresh database at once all succeed.
 Every test runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -70,6 +70,18 @@ def test_a_nul_is_refused_by_postgresql_alone_and_costs_only_its_document(engine
         kept = conn.scalar(select(t.documents.c.text).where(t.documents.c.name == "bad"))
     assert kept == bad.document.original.replace("\x00", "\ufffd")
     assert "Nul\x00 Ltd" not in _companies(engine)
+
+
+def test_a_failed_extraction_that_cannot_be_written_keeps_both_reasons(engine):
+    broken = report("broken", "2021-03-01", [])
+    broken.document.original += "\x00"
+    counts = Writer(engine).write_batch([Extracted(broken.document, None, "extraction failed (ValueError: boom)")])
+    assert (counts.documents, counts.failed) == (1, 1)
+    error = _errors(engine)["broken"]
+    if engine.dialect.name == "sqlite":
+        assert error == "extraction failed (ValueError: boom)"
+    else:
+        assert error.startswith("extraction failed (ValueError: boom); not stored: DataError") and "NUL" in error
 
 
 def test_a_document_rolled_back_takes_its_cached_entities_with_it(engine, monkeypatch):
@@ -183,16 +195,17 @@ def _connect_in_process(url: str, barrier: Any, results: Any) -> None:
 
 
 @pytest.mark.parametrize("round_", range(3))
-def test_two_processes_opening_a_fresh_database_at_once_both_succeed(db_url, round_):
+def test_processes_opening_a_fresh_database_at_once_all_succeed(db_url, round_):
+    """Four at once: the migration and (SQLite) the switch to WAL are raced for."""
     context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(2), context.Queue()
-    processes = [context.Process(target=_connect_in_process, args=(db_url, barrier, results)) for _ in range(2)]
+    barrier, results = context.Barrier(4), context.Queue()
+    processes = [context.Process(target=_connect_in_process, args=(db_url, barrier, results)) for _ in range(4)]
     for process in processes:
         process.start()
     outcomes = [results.get(timeout=120) for _ in processes]
     for process in processes:
         process.join(timeout=60)
-    assert outcomes == ["ok", "ok"], "\n".join(outcomes)
+    assert outcomes == ["ok"] * 4, "\n".join(outcomes)
     engine = connect(db_url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]

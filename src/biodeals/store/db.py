@@ -11,6 +11,8 @@ while their extraction runs in parallel.
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -33,6 +35,7 @@ _MIGRATION_LOCK = 7_151_301
 _WRITE_LOCK = 7_151_302
 # The execution option that makes a SQLite transaction begin IMMEDIATE (taking the write lock).
 _WRITER = "biodeals_writer"
+_WAL_ATTEMPTS = 500  # 10 s of tries
 
 
 def database_url(target: str | Path | None = None) -> str:
@@ -52,11 +55,27 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # mode leaves SELECTs and SAVEPOINTs outside the transaction.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=30000")  # first: a second process waits, even for the WAL switch
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable against a crashed process
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
+    """WAL journal mode (persistent: set once per file). Two processes opening a new file at
+    once race to switch it, and the loser gets "database is locked" at once, busy_timeout or
+    not: it tries again until the winner is done."""
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == _WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.02)
 
 
 def _sqlite_begin(connection: Connection) -> None:

@@ -123,6 +123,8 @@ class Writer:
             self._entities.undo(mark)
             _reraise_if_connection_lost(error)
             reason = f"not stored: {_describe(error)}"
+            if item.error:
+                reason = f"{item.error}; {reason}"
             doc = item.document
             try:
                 with session.conn.begin_nested():
