@@ -7,6 +7,7 @@ Amounts are returned in units (not millions) with an ISO 4217 currency code, and
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -174,8 +175,11 @@ def find_money(text: str) -> list[Money]:
         if money is not None:
             found.append(money)
         taken.append((match.start(), match.end()))  # an implausible figure is no money mention either
+    taken_starts = [start for start, _ in taken]  # leading matches do not overlap: sorted both ways
     for match in _TRAILING.finditer(text):
-        if any(match.start() < end and start < match.end() for start, end in taken):
+        # the last leading match starting before this one ends is the only one that can overlap it
+        index = bisect.bisect_left(taken_starts, match.end()) - 1
+        if index >= 0 and match.start() < taken[index][1]:
             continue
         word = match.group("word")
         currency = WORDS.get(word.lower()) or SYMBOLS.get(word.upper(), "USD")

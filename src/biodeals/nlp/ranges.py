@@ -39,23 +39,25 @@ class Cover:
         ordered = sorted(ranges)
         self._starts = [start for start, _ in ordered]
         self._max_ends: list[int] = []  # the furthest end of the ranges up to each index
-        furthest = -1
+        furthest = -(2**63)
         for _, end in ordered:
             furthest = max(furthest, end)
             self._max_ends.append(furthest)
 
-    def _furthest_end(self, position: int) -> int:
-        """The furthest end among the ranges starting at or before ``position`` (-1 if none)."""
+    def _furthest_end(self, position: int) -> int | None:
+        """The furthest end among the ranges starting at or before ``position`` (None if none)."""
         index = bisect.bisect_right(self._starts, position)
-        return self._max_ends[index - 1] if index else -1
+        return self._max_ends[index - 1] if index else None
 
     def covers(self, position: int) -> bool:
         """Whether some range has ``start <= position < end``."""
-        return self._furthest_end(position) > position
+        furthest = self._furthest_end(position)
+        return furthest is not None and furthest > position
 
     def contains(self, start: int, end: int) -> bool:
         """Whether some range has ``range_start <= start`` and ``end <= range_end``."""
-        return self._furthest_end(start) >= end
+        furthest = self._furthest_end(start)
+        return furthest is not None and furthest >= end
 
 
 class SectionLookup:

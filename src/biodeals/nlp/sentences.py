@@ -55,13 +55,25 @@ _BOUNDARY = fastre.compile(
 )
 
 
+def _last_token(text: str, start: int, end: int) -> str:
+    """The last whitespace-separated token of ``text[start:end]`` ("" if none), read backwards
+    from ``end``: copying the whole stretch since the last boundary at every rejected boundary
+    ("A. B. C. ...") made splitting quadratic."""
+    stop = end
+    while stop > start and text[stop - 1].isspace():
+        stop -= 1
+    begin = stop
+    while begin > start and not text[begin - 1].isspace():
+        begin -= 1
+    return text[begin:stop]
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` ranges of the sentences of ``text`` (whitespace trimmed)."""
     spans = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        before = text[start : match.start()]
-        token = before.rsplit(None, 1)[-1].rstrip(".!?\"'”’)]").lower() if before.strip() else ""
+        token = _last_token(text, start, match.start()).rstrip(".!?\"'”’)]").lower()
         if (match.group().strip() == "" and token in _ABBREVIATIONS) or (len(token) == 1 and "a" <= token <= "z"):
             continue
         spans.append((start, match.start()))
