@@ -7,9 +7,6 @@ content hash) are skipped before extraction, so a re-run after a crash only does
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +18,7 @@ from biodeals.ingest import Document, ReadOptions, read_inputs
 from biodeals.limits import DEFAULT_BATCH
 from biodeals.nlp import extract_record
 from biodeals.nlp.vocab import load_vocabulary
+from biodeals.service import workers as run_workers
 from biodeals.store import Extracted, WriteCounts, Writer
 
 _IN_FLIGHT_PER_WORKER = 64  # documents handed to worker processes ahead of the writer
@@ -62,11 +60,21 @@ class IngestSummary:
         }
 
 
-def extract_compact(document: Document) -> tuple[dict[str, Any] | None, str | None]:
+EXTRACTION_TIME_LIMIT = 30.0
+"""Seconds one document's extraction may take before it is stored with a "timed out" error."""
+
+
+def extract_compact(document: Document, time_limit: float | None = None) -> tuple[dict[str, Any] | None, str | None]:
     """(record, None) or (None, why extraction failed). The record loses its mention lists: the
-    store keeps entities' names and ids, and the evidence spans of field values."""
+    store keeps entities' names and ids, and the evidence spans of field values. Extraction
+    taking over ``time_limit`` seconds (default ``EXTRACTION_TIME_LIMIT``; 0 for none) is
+    stopped: one pathological document must not hold up a run."""
+    limit = EXTRACTION_TIME_LIMIT if time_limit is None else time_limit
     try:
-        record = extract_record(document)
+        with run_workers.time_limit(limit):
+            record = extract_record(document)
+    except run_workers.ExtractionTimeout:
+        return None, f"extraction timed out (over {limit:g} s)"
     except Exception as error:  # a bug of ours must not cost the document or the run
         return None, f"extraction failed ({type(error).__name__}: {error})"
     for group in record.get("entities", {}).values():
@@ -135,26 +143,30 @@ def ingest_documents(
     return summary
 
 
-def _extract_all(documents: Iterator[Document], workers: int) -> Iterator[Extracted]:
-    """``extract_compact`` over ``documents``, in order, in ``workers`` processes. A bounded
-    number of documents is in flight, so memory stays flat however long the input."""
+def _extract_task(item: tuple[Document, float | None]) -> tuple[dict[str, Any] | None, str | None]:
+    """One document's extraction in a worker process (``extract_compact`` looked up when run)."""
+    document, time_limit = item
+    return extract_compact(document) if time_limit is None else extract_compact(document, time_limit)
+
+
+def _extract_all(
+    documents: Iterator[Document], workers: int, time_limit: float | None = None
+) -> Iterator[Extracted]:
+    """``extract_compact`` over ``documents``, in order, in ``workers`` processes, each document
+    bounded by ``time_limit`` seconds (None: ``EXTRACTION_TIME_LIMIT``). A bounded number of
+    documents is in flight, so memory stays flat however long the input. A worker that dies
+    costs the documents it had in flight (stored with the reason) and the run goes on; Ctrl-C
+    stops the workers, which leave it to this process."""
     if workers <= 1:
         for document in documents:
-            yield Extracted(document, *extract_compact(document))
+            yield Extracted(document, *_extract_task((document, time_limit)))
         return
     load_vocabulary()  # loaded once here, shared with the forked workers
-    slots = threading.BoundedSemaphore(workers * _IN_FLIGHT_PER_WORKER)
-    pending: deque[Document] = deque()
-
-    def fed() -> Iterator[Document]:
-        for document in documents:
-            slots.acquire()
-            pending.append(document)
-            yield document
-
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        for record, error in pool.imap(extract_compact, fed(), chunksize=4):
-            document = pending.popleft()
-            slots.release()
-            yield Extracted(document, record, error)
+    items = ((document, time_limit) for document in documents)
+    for (document, _), outcome in run_workers.map_in_workers(
+        _extract_task, items, workers, workers * _IN_FLIGHT_PER_WORKER
+    ):
+        if isinstance(outcome, run_workers.WorkerLost):
+            yield Extracted(document, None, f"extraction failed ({outcome.reason})")
+        else:
+            yield Extracted(document, *outcome)

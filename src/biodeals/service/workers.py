@@ -1,0 +1,138 @@
+"""Running extraction safely: a time bound per document, and worker processes that can be
+interrupted or killed without tracebacks from the children or a run that never ends.
+
+``time_limit`` bounds a block with ``SIGALRM`` (``setitimer``), which interrupts pure-Python
+work in the thread that runs signal handlers: the main thread of the calling process, which is
+also where pool workers run their tasks. ``map_in_workers`` runs a function over items in forked
+processes, in order, with a bounded number in flight; a worker that dies (``kill -9``, the OOM
+killer) costs the items in flight, reported as such, and the run goes on in a fresh pool.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class ExtractionTimeout(BaseException):
+    """Raised inside a ``time_limit`` block that ran out of time. A BaseException, so that no
+    ``except Exception`` in the interrupted code swallows it."""
+
+
+def can_bound_time() -> bool:
+    """Whether ``time_limit`` bounds anything here: POSIX timers, on the main thread."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ExtractionTimeout in the block once it has run ``seconds``. No bound when seconds
+    is None or not positive, or off the main thread (signals are delivered there only); the
+    previous SIGALRM handler and timer are restored afterwards."""
+    if seconds is None or seconds <= 0 or not can_bound_time():
+        yield
+        return
+
+    def on_alarm(_signum: int, _frame: Any) -> None:
+        raise ExtractionTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    earlier, _interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if earlier:  # someone else's timer was running: let it go off, at about its time
+            signal.setitimer(signal.ITIMER_REAL, max(earlier - (seconds - left), 0.001))
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerLost:
+    """In place of a result: the worker process running the task died, or the task could not
+    be run or its result not returned."""
+
+    reason: str
+
+
+def _ignore_interrupts() -> None:
+    """Pool worker initializer: Ctrl-C is the parent's to handle (it stops the workers); a worker
+    that took it would print a KeyboardInterrupt traceback and die mid-task."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Shut the pool down now: queued tasks cancelled, workers terminated (not waited for)."""
+    # the executor has no public way to stop running workers before Python 3.14
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def map_in_workers(
+    task: Callable[[T], R], items: Iterable[T], workers: int, in_flight: int
+) -> Iterator[tuple[T, R | WorkerLost]]:
+    """``(item, task(item))`` for each item, in order, computed in ``workers`` forked processes
+    with at most ``in_flight`` items handed out ahead. Items are read from ``items`` by the
+    caller's thread as results are taken. When a worker dies, the items in flight come back
+    with a WorkerLost and the rest go to a fresh pool; when the caller stops (Ctrl-C, an
+    error, closing the iterator), the workers are stopped at once."""
+    source = iter(items)
+    context = multiprocessing.get_context("fork")
+    done = False
+    while not done:
+        executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+        pending: deque[tuple[T, Future[R] | WorkerLost]] = deque()
+        lost: str | None = None
+        try:
+            while True:
+                while lost is None and len(pending) < in_flight:
+                    item = next(source, _END)
+                    if item is _END:
+                        done = True
+                        break
+                    try:
+                        pending.append((item, executor.submit(task, item)))
+                    except BrokenProcessPool:  # a worker died since the last result
+                        pending.append((item, WorkerLost("not run: an extraction worker died")))
+                        lost = "an extraction worker process died (killed?) while it was in flight"
+                if not pending:
+                    return
+                if isinstance(pending[0][1], WorkerLost):
+                    break
+                item, future = pending[0]
+                try:
+                    result: R | WorkerLost = future.result()
+                except BrokenProcessPool:
+                    lost = "an extraction worker process died (killed?) while it was in flight"
+                    break
+                except Exception as error:  # the task could not be sent or its result not returned
+                    result = WorkerLost(f"{type(error).__name__}: {error}")
+                pending.popleft()
+                yield item, result
+        finally:
+            _stop(executor)
+        for item, outcome in pending:  # what finished before the worker died is kept
+            finished = isinstance(outcome, Future) and outcome.done() and not outcome.cancelled()
+            if finished and outcome.exception() is None:
+                yield item, outcome.result()
+                continue
+            yield item, outcome if isinstance(outcome, WorkerLost) else WorkerLost(lost or "not run")
+
+
+_END: Any = object()
