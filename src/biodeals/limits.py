@@ -3,3 +3,4 @@ imports nothing, so the CLI starts fast)."""
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_BATCH = 200  # documents per ingest transaction
+DEFAULT_TIME_LIMIT = 30.0  # seconds one document's extraction may take before it is given up as timed out

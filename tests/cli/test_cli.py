@@ -130,3 +130,42 @@ def test_cli_error_lines_cannot_be_forged_by_a_file_name(tmp_path, monkeypatch):
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and all(line.startswith(f"Error: {tmp_path}/") for line in lines)
     assert "a\\nError: all is well.txt: extraction failed" in lines[0] and "b\\rError: fine.txt" in lines[1]
+
+
+def _slow_on(monkeypatch, module, name="slow"):
+    """``module.extract_record`` made to take 5 s on the document called ``name``."""
+    import time
+
+    real = module.extract_record
+
+    def slow(document, *args):
+        if document.name == name:
+            time.sleep(5)
+        return real(document, *args)
+
+    monkeypatch.setattr(module, "extract_record", slow)
+
+
+def test_cli_extract_gives_up_on_a_document_past_the_time_limit(tmp_path, article, monkeypatch):
+    import biodeals.nlp as nlp
+
+    _slow_on(monkeypatch, nlp)
+    slow = tmp_path / "slow.txt"
+    slow.write_text("Acme and Beta signed a deal.")
+    result = runner.invoke(app, ["extract", "--format", "jsonl", "--time-limit", "0.2", str(slow), str(article)])
+    assert result.exit_code == 0
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["seed"]
+    assert result.stderr == f"Error: {slow}: extraction timed out (over 0.2 s)\n"
+
+
+def test_cli_ingest_stores_a_timed_out_document_with_its_reason(tmp_path, article, monkeypatch):
+    import biodeals.service.ingest as service
+
+    _slow_on(monkeypatch, service)
+    slow = tmp_path / "slow.txt"
+    slow.write_text("Acme and Beta signed a deal.")
+    db = tmp_path / "kb.db"
+    result = runner.invoke(app, ["ingest", "-q", "--time-limit", "0.2", "--db", str(db), str(slow), str(article)])
+    assert result.exit_code == 0, result.output
+    assert "2 read, 2 new, 0 skipped (already stored), 1 failed" in result.stderr
+    assert f"failed: {slow}: extraction timed out (over 0.2 s)" in result.stderr

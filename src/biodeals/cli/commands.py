@@ -15,7 +15,7 @@ import typer
 from biodeals import __version__
 from biodeals.cli import kb
 from biodeals.errors import BiodealsError, IngestError, InternalError, printable
-from biodeals.limits import DEFAULT_MAX_BYTES
+from biodeals.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
 from biodeals.service.queries import list_deals
 
 app = typer.Typer(
@@ -49,21 +49,28 @@ def _root(
     """biodeals: a structured, evidence-backed database of biopharma deals and readouts."""
 
 
-def _extracted(inputs: list[str], max_bytes: int) -> Iterator[dict[str, Any]]:
-    """Records of every readable input; unreadable inputs, and documents on which extraction
-    hits a bug, are reported on stderr and skipped."""
+def _extracted(inputs: list[str], max_bytes: int, seconds: float) -> Iterator[dict[str, Any]]:
+    """Records of every readable input; unreadable inputs, documents on which extraction hits a
+    bug and those it cannot finish within ``seconds`` are reported on stderr and skipped."""
     from biodeals.ingest import ReadOptions, read_inputs
     from biodeals.nlp import extract_record
+    from biodeals.service.workers import ExtractionTimeout, time_limit
 
     for result in read_inputs(inputs, ReadOptions(max_bytes=max_bytes)):
         if isinstance(result, IngestError):
             stderr.print(f"Error: {result}", markup=False)
             continue
         try:
-            yield extract_record(result)
+            with time_limit(seconds):
+                record = extract_record(result)
+        except ExtractionTimeout:
+            stderr.print(f"Error: {printable(result.source)}: extraction timed out (over {seconds:g} s)", markup=False)
+            continue
         except Exception as error:  # a bug of ours must not cost the rest of the run
             problem = InternalError(f"{printable(result.source)}: extraction failed ({type(error).__name__}: {error})")
             stderr.print(f"Error: {problem}", markup=False)
+            continue
+        yield record
 
 
 @app.command("extract")
@@ -75,6 +82,7 @@ def extract_command(
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", min=1, help="Size limit of one document, in bytes.")
     ] = DEFAULT_MAX_BYTES,
+    seconds: kb.TimeLimitOption = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Print the extraction record (../shared/eval/SCHEMA.md shape plus an `entities` section)
     of every document in INPUT... to stdout.
@@ -85,11 +93,11 @@ def extract_command(
     try:
         count = 0
         if output_format is OutputFormat.jsonl:
-            for record in _extracted(inputs, max_bytes):
+            for record in _extracted(inputs, max_bytes, seconds):
                 sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
                 count += 1
         else:
-            records = list(_extracted(inputs, max_bytes))
+            records = list(_extracted(inputs, max_bytes, seconds))
             count = len(records)
             if records:
                 payload: Any = records[0] if len(records) == 1 else records

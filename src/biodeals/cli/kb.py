@@ -21,7 +21,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from biodeals.errors import BiodealsError, printable
-from biodeals.limits import DEFAULT_BATCH, DEFAULT_MAX_BYTES
+from biodeals.limits import DEFAULT_BATCH, DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
 from biodeals.service.display import format_money
 from biodeals.service.export import export_deals, flat_deal, write_csv
 from biodeals.service.queries import (
@@ -72,6 +72,10 @@ UntilOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help
 MinUpfrontOption = Annotated[float | None, typer.Option(help="Minimum upfront (units, e.g. 50e6).")]
 MinTotalOption = Annotated[float | None, typer.Option(help="Minimum total value (units).")]
 TextOption = Annotated[str | None, typer.Option("--text", help="Full-text query over the source articles.")]
+TimeLimitOption = Annotated[
+    float,
+    typer.Option("--time-limit", min=0, help="Seconds one document's extraction may take (0: no limit)."),
+]
 
 
 def deal_filter(*, deal_type: str | None, since: datetime | None, until: datetime | None, **criteria: Any) -> DealFilter:
@@ -133,11 +137,13 @@ def register(app: typer.Typer) -> None:
             int, typer.Option("--max-bytes", min=1, help="Size limit of one document.")
         ] = DEFAULT_MAX_BYTES,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+        seconds: TimeLimitOption = DEFAULT_TIME_LIMIT,
     ) -> None:
         """Read, extract and store INPUT... in the knowledge base. Documents already stored
-        (same content hash) are skipped, so re-running, or resuming after a crash, adds nothing twice."""
+        (same content hash) are skipped, so re-running, or resuming after a crash, adds nothing twice.
+        A document whose extraction takes over --time-limit is stored with a 'timed out' error."""
         with reported_errors(), database(db) as engine:
-            summary = _run_ingest(inputs, engine, workers, batch_size, max_bytes, quiet)
+            summary = _run_ingest(inputs, engine, workers, batch_size, max_bytes, quiet, seconds)
         _print_summary(summary)
         if summary.read and summary.failed == summary.read:
             raise typer.Exit(1)
@@ -385,14 +391,19 @@ def register(app: typer.Typer) -> None:
 
 
 def _run_ingest(
-    inputs: list[str], engine: Engine, workers: int, batch_size: int, max_bytes: int, quiet: bool
+    inputs: list[str], engine: Engine, workers: int, batch_size: int, max_bytes: int, quiet: bool, seconds: float
 ) -> IngestSummary:
+    from functools import partial
+
     from biodeals.ingest import ReadOptions
     from biodeals.service.ingest import ingest
 
-    options = ReadOptions(max_bytes=max_bytes)
+    run = partial(
+        ingest, inputs, engine, workers=workers, batch_size=batch_size, options=ReadOptions(max_bytes=max_bytes),
+        time_limit=seconds,
+    )  # fmt: skip
     if quiet:
-        return ingest(inputs, engine, workers=workers, batch_size=batch_size, options=options)
+        return run()
     started = time.monotonic()
     columns = (
         SpinnerColumn(),
@@ -413,7 +424,7 @@ def _run_ingest(
                 rate=f"{rate:,.0f} docs/s",
             )
 
-        return ingest(inputs, engine, workers=workers, batch_size=batch_size, options=options, on_progress=update)
+        return run(on_progress=update)
 
 
 def _print_summary(summary: IngestSummary) -> None:

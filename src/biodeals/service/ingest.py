@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from biodeals.errors import IngestError
 from biodeals.ingest import Document, ReadOptions, read_inputs
-from biodeals.limits import DEFAULT_BATCH
+from biodeals.limits import DEFAULT_BATCH, DEFAULT_TIME_LIMIT
 from biodeals.nlp import extract_record
 from biodeals.nlp.vocab import load_vocabulary
 from biodeals.service import workers as run_workers
@@ -60,7 +60,7 @@ class IngestSummary:
         }
 
 
-EXTRACTION_TIME_LIMIT = 30.0
+EXTRACTION_TIME_LIMIT = DEFAULT_TIME_LIMIT
 """Seconds one document's extraction may take before it is stored with a "timed out" error."""
 
 
@@ -92,10 +92,16 @@ def ingest(
     batch_size: int = DEFAULT_BATCH,
     options: ReadOptions | None = None,
     on_progress: Callable[[IngestSummary], None] | None = None,
+    time_limit: float | None = None,
 ) -> IngestSummary:
     """Read, extract and store ``inputs``; ``on_progress`` is called after every document."""
     return ingest_documents(
-        read_inputs(inputs, options), engine, workers=workers, batch_size=batch_size, on_progress=on_progress
+        read_inputs(inputs, options),
+        engine,
+        workers=workers,
+        batch_size=batch_size,
+        on_progress=on_progress,
+        time_limit=time_limit,
     )
 
 
@@ -106,8 +112,11 @@ def ingest_documents(
     workers: int = 1,
     batch_size: int = DEFAULT_BATCH,
     on_progress: Callable[[IngestSummary], None] | None = None,
+    time_limit: float | None = None,
 ) -> IngestSummary:
-    """Extract and store documents already read (read errors are counted as failures)."""
+    """Extract and store documents already read (read errors are counted as failures); a
+    document whose extraction takes over ``time_limit`` seconds (None: ``EXTRACTION_TIME_LIMIT``,
+    0: no limit) is stored with a "timed out" error."""
     writer = Writer(engine)
     summary = IngestSummary()
     seen = writer.stored_hashes()
@@ -132,7 +141,7 @@ def ingest_documents(
         batch.clear()
 
     batch: list[Extracted] = []
-    for extracted in _extract_all(new_documents(), workers):
+    for extracted in _extract_all(new_documents(), workers, time_limit):
         batch.append(extracted)
         if len(batch) >= batch_size:
             write(batch)
