@@ -39,7 +39,7 @@ from typing import Any
 from biodeals.cli.commands import sample_paths
 from biodeals.errors import IngestError
 from biodeals.ingest import Document, ReadOptions, read_path
-from biodeals.nlp import extract_record, load_vocabulary
+from biodeals.nlp import extract_record, load_vocabulary, record_spans
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 
@@ -236,16 +236,6 @@ def generate(count: int, seed: int) -> Iterator[tuple[int, str, bytes]]:
 
 
 # -- checks -----------------------------------------------------------------------------------
-
-
-def record_spans(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every span of a record: entity mentions, money mentions, deal and readout evidence."""
-    for group in ("companies", "assets", "targets", "indications", "trials"):
-        for entity in record["entities"][group]:
-            yield from entity["mentions"]
-    yield from record["entities"]["money"]
-    for item in [*record["deals"], *record["readouts"]]:
-        yield from item["evidence"]
 
 
 def check_document(document: Document, tally: Tally, where: str) -> dict[str, Any] | None:

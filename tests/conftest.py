@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from biodeals.ingest import Document, make_document
+from biodeals.errors import IngestError
+from biodeals.ingest import Document, ReadOptions, make_document, read_inputs
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -30,6 +31,13 @@ def core_samples() -> list[str]:
     from biodeals.cli.commands import sample_paths
 
     return [path for path in sample_paths() if Path(path).name[:2] in ("01", "02", "03", "04")]
+
+
+def read_all(*inputs: object, **options: object) -> tuple[list[Document], list[IngestError]]:
+    """Everything ``read_inputs`` makes of ``inputs`` (ReadOptions from ``options``): the
+    documents, and the errors of what could not be read."""
+    results = list(read_inputs([str(i) for i in inputs], ReadOptions(**options)))
+    return [r for r in results if isinstance(r, Document)], [r for r in results if isinstance(r, IngestError)]
 
 
 def doc(text: str, name: str = "test") -> Document:

@@ -15,8 +15,9 @@ import httpx
 import pytest
 
 from biodeals.errors import FetchFailed, IngestError, InputTooLarge
-from biodeals.ingest import Document, ReadOptions, read_inputs
+from biodeals.ingest import ReadOptions
 from biodeals.ingest.fetch import refused_address
+from tests.conftest import read_all
 
 ARTICLE = "Acme Therapeutics and Beta Pharma signed a license for $20 million upfront."
 RSS = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>
@@ -27,11 +28,6 @@ PUBLIC = "93.184.216.34"
 
 def public_resolver(host: str, port: int) -> list[str]:
     return [PUBLIC]
-
-
-def read_all(url: str, **options) -> tuple[list[Document], list[IngestError]]:
-    results = list(read_inputs([url], ReadOptions(**options)))
-    return [r for r in results if isinstance(r, Document)], [r for r in results if isinstance(r, IngestError)]
 
 
 def mocked(handler) -> httpx.Client:

@@ -15,23 +15,16 @@ from sqlalchemy import select
 
 from biodeals.errors import (
     BinaryInput,
-    IngestError,
     InputTooLarge,
     MalformedInput,
     ReadFailed,
 )
-from biodeals.ingest import Document, ReadOptions, read_inputs
+from biodeals.ingest import Document
 from biodeals.service.ingest import ingest
 from biodeals.store import schema as t
+from tests.conftest import read_all
 
 ARTICLE = "Acme Therapeutics and Beta Pharma signed a license for $20 million upfront."
-
-
-def read_all(*inputs, **options):
-    results = list(read_inputs([str(i) for i in inputs], ReadOptions(**options)))
-    docs = [r for r in results if isinstance(r, Document)]
-    errors = [r for r in results if isinstance(r, IngestError)]
-    return docs, errors
 
 
 def _storable(doc: Document) -> None:

@@ -7,20 +7,12 @@ from biodeals.errors import (
     BinaryInput,
     DecodeFailed,
     EmptyInput,
-    IngestError,
     InputTooLarge,
     MalformedInput,
 )
-from biodeals.ingest import Document, ReadOptions, read_inputs
+from tests.conftest import read_all
 
 ARTICLE = "Acme Therapeutics and Beta Pharma signed a license for $20 million upfront."
-
-
-def read_all(*inputs, **options):
-    results = list(read_inputs([str(i) for i in inputs], ReadOptions(**options)))
-    docs = [r for r in results if isinstance(r, Document)]
-    errors = [r for r in results if isinstance(r, IngestError)]
-    return docs, errors
 
 
 def test_readers_text(tmp_path):

@@ -11,24 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from biodeals.nlp import extract_record, match_gazetteer
+from biodeals.nlp import extract_record, match_gazetteer, record_spans
 from biodeals.nlp.vocab import load_vocabulary
 from tests.conftest import doc
 
 
-def _spans(record):
-    """Every span of a record: entity mentions, money, and deal and readout evidence."""
-    for group in ("companies", "assets", "targets", "indications", "trials"):
-        for entity in record["entities"][group]:
-            yield from entity["mentions"]
-    yield from record["entities"]["money"]
-    for item in [*record["deals"], *record["readouts"]]:
-        yield from item["evidence"]
-
-
 def _check(original: str) -> None:
     record = extract_record(doc(original))
-    for span in _spans(record):
+    for span in record_spans(record):
         assert 0 <= span["start"] <= span["end"] <= len(original)
         assert original[span["start"] : span["end"]] == span["text"]
 

@@ -4,7 +4,7 @@ from biodeals.nlp.dates import DateMention, dateline, find_dates
 from biodeals.nlp.gazetteer import longest_first, match_gazetteer
 from biodeals.nlp.money import Money, find_money, parse_money
 from biodeals.nlp.pipeline import PIPELINE_STEPS, Analysis, recognize
-from biodeals.nlp.record import build_record, extract_record
+from biodeals.nlp.record import build_record, extract_record, record_spans
 from biodeals.nlp.resolve import normalise_name, resolve_entities
 from biodeals.nlp.sentences import split_sentences
 from biodeals.nlp.spans import Entity, Mention
@@ -29,6 +29,7 @@ __all__ = [
     "normalise_name",
     "parse_money",
     "recognize",
+    "record_spans",
     "resolve_entities",
     "split_sentences",
 ]

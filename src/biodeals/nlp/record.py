@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from biodeals.ingest.document import Document
@@ -66,6 +67,17 @@ def build_record(document: Document, analysis: Analysis) -> dict[str, Any]:
         "readouts": readouts,
         "entities": entities,
     }
+
+
+def record_spans(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every span a record points into its original text with: entity mentions, money mentions,
+    and deal and readout evidence (each ``{"start", "end", "text", ...}``)."""
+    for group in ENTITY_GROUPS:
+        for entity in record["entities"][group]:
+            yield from entity.get("mentions", ())
+    yield from record["entities"]["money"]
+    for item in [*record["deals"], *record["readouts"]]:
+        yield from item["evidence"]
 
 
 def extract_record(document: Document, vocab: Vocabulary | None = None) -> dict[str, Any]:
