@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from biodeals.errors import FetchFailed, IngestError, InputTooLarge
+from biodeals.errors import FetchFailed, InputTooLarge
 from biodeals.ingest import ReadOptions
-from biodeals.ingest.fetch import refused_address
+from biodeals.ingest.fetch import fetch, refused_address
 from tests.conftest import read_all
 
 ARTICLE = "Acme Therapeutics and Beta Pharma signed a license for $20 million upfront."
@@ -105,6 +105,10 @@ def test_fetch_failures_are_named(handler, message):
         "fc00::1",
         "::ffff:127.0.0.1",
         "ff02::1",
+        "2002:7f00:1::",  # 6to4 around 127.0.0.1
+        "2002:a00:1::",  # 6to4 around 10.0.0.1
+        "64:ff9b::a00:1",  # NAT64 around 10.0.0.1
+        "fec0::1",  # site-local
     ],
 )
 def test_non_public_addresses_are_refused(address):
@@ -188,7 +192,37 @@ def test_a_name_that_resolves_to_a_private_address_is_refused():
     assert "private address 10.0.0.5" in str(error)
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com/x", "http:///nohost"])
-def test_other_schemes_and_hostless_urls_are_refused(url):
-    docs, (error,) = read_all(url, resolver=public_resolver)
-    assert not docs and isinstance(error, (FetchFailed, IngestError))
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("ftp://example.com/x", "only http and https URLs are fetched, not ftp URL"),
+        ("http:///nohost", "the URL names no host"),
+    ],
+)
+def test_other_schemes_and_hostless_urls_are_refused(url, problem):
+    client = mocked(lambda request: pytest.fail("no request may be sent"))
+    with pytest.raises(FetchFailed, match=problem):
+        fetch(url, client, max_bytes=100, timeout=5, resolver=public_resolver)
+
+
+def test_the_whole_fetch_shares_one_deadline(monkeypatch):
+    """Each hop is sent with what is left of the time; none is sent once it is up."""
+    import biodeals.ingest.fetch as fetching
+
+    clock = iter([0.0, 3.0, 8.0, 11.0])
+    monkeypatch.setattr(fetching.time, "monotonic", lambda: next(clock))
+    timeouts: list[float] = []
+
+    def redirect(request: httpx.Request) -> httpx.Response:
+        timeouts.append(request.extensions["timeout"]["read"])
+        return httpx.Response(302, headers={"location": "/next"})
+
+    with pytest.raises(FetchFailed, match="timed out after 10 s"):
+        fetch("https://news.test/a", mocked(redirect), max_bytes=100, timeout=10, resolver=public_resolver)
+    assert timeouts == [7.0, 2.0]
+
+
+def test_a_user_name_and_password_are_not_kept():
+    client = mocked(lambda request: httpx.Response(200, text=ARTICLE, headers={"content-type": "text/plain"}))
+    docs, _ = read_all("https://reader:secret@news.test/feed/acme", client=client, resolver=public_resolver)
+    assert docs[0].url == "https://news.test/feed/acme" and "secret" not in docs[0].name

@@ -357,3 +357,32 @@ def test_hostile_short_nul_patterns_are_binary(tmp_path, data):
     path.write_bytes(data)
     _, (error,) = read_all(path)
     assert isinstance(error, BinaryInput)
+
+
+def test_a_bad_quote_on_every_row_costs_linear_work(monkeypatch):
+    """Each bad row restarts the strict reader after it; restarting must not walk the lines
+    before it again (islice did: a 20 MB file of bad rows took hours)."""
+    import csv
+
+    from biodeals.ingest import csvrows
+
+    walked = 0
+    real = csvrows._lines_from
+
+    def counted(lines, start):
+        nonlocal walked
+        for line in real(lines, start):
+            walked += 1
+            yield line
+
+    monkeypatch.setattr(csvrows, "_lines_from", counted)
+
+    def lines_walked(rows: int) -> int:
+        nonlocal walked
+        walked = 0
+        text = "id,title,text\n" + "".join(f'{i},t,"unterminated\n{i},t,fine\n' for i in range(rows // 2))
+        assert sum(isinstance(r, MalformedInput) for r in csvrows.csv_rows(text, csv.excel, "x.csv")) == rows // 2
+        return walked
+
+    assert lines_walked(4000) <= 4 * 4000
+    assert lines_walked(16000) <= 4.4 * lines_walked(4000)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,10 +23,16 @@ Row = tuple[int, list[str]]
 _ROW_LIKE_LINES_CHECKED = 1000
 
 
+def _lines_from(lines: list[str], start: int) -> Iterator[str]:
+    """``lines[start:]`` without copying, and without walking the first ``start`` lines as
+    ``islice`` does: a file with a bad row on every line would otherwise cost quadratic time."""
+    return (lines[index] for index in range(start, len(lines)))
+
+
 def _lenient_row(lines: list[str], start: int, dialect: Any) -> tuple[list[str] | None, int, str]:
     """The row starting on line index ``start`` as csv reads it by default, the index of the
     line after it, and csv's complaint if even that fails."""
-    reader = csv.reader(itertools.islice(lines, start, None), dialect)
+    reader = csv.reader(_lines_from(lines, start), dialect)
     try:
         return next(reader, []), start + max(reader.line_num, 1), ""
     except csv.Error as error:
@@ -72,7 +77,7 @@ def csv_rows(text: str, dialect: Any, source: str) -> Iterator[Row | MalformedIn
     width = 0  # the number of fields of the header
     position = 0
     while position < len(lines):
-        reader = csv.reader(itertools.islice(lines, position, None), dialect, strict=True)
+        reader = csv.reader(_lines_from(lines, position), dialect, strict=True)
         while True:
             start = position + reader.line_num
             try:

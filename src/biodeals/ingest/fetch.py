@@ -9,7 +9,9 @@ server read its own loopback services, the private network, the cloud metadata a
   the request goes to the checked address (the Host header and TLS name stay the host's), so a DNS
   answer that changes between the check and the connection cannot send it elsewhere;
 - redirects are followed by hand, at most ``max_redirects`` of them;
-- the body is read up to the size limit and the whole fetch to a deadline.
+- the body is read up to the size limit, and every hop's connection, headers and body share one
+  deadline (the host name's resolution is the system resolver's and keeps its own timeout);
+- a user name and password in the URL are sent but never kept in the document's url.
 
 Hosts an operator lists (``ReadOptions.allow_hosts``, or ``$BIODEALS_ALLOW_HOSTS``, comma
 separated) are fetched whatever they resolve to: an intranet news server, a test server.
@@ -49,11 +51,30 @@ def resolve_host(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries to (IPv4-mapped, 6to4, NAT64), if any."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def refused_address(address: str) -> str | None:
-    """Why ``address`` may not be fetched (loopback, private ...), or None for a public one."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    """Why ``address`` may not be fetched (loopback, private ...), or None for a public one.
+    An IPv6 address that carries an IPv4 one is judged by the IPv4 address as well."""
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if ip.is_site_local:
+            return f"site-local address {ip}"
+        if embedded is not None and (why := refused_address(str(embedded))):
+            return f"{why} (inside {ip})"
     for kind, refused in (
         ("unspecified", ip.is_unspecified),
         ("loopback", ip.is_loopback),
@@ -84,7 +105,11 @@ def fetch(
     current = httpx.URL(url)
     for hop in range(max_redirects + 1):
         target, headers, extensions = _checked_target(url, current, allow_hosts, resolver)
-        request = client.build_request("GET", target, headers=headers, extensions=extensions)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise FetchFailed(url, f"timed out after {timeout:g} s")
+        # each hop's connection and reads get only what is left of the whole fetch's time
+        request = client.build_request("GET", target, headers=headers, extensions=extensions, timeout=left)
         try:
             response = client.send(request, stream=True, follow_redirects=False)
         except httpx.TimeoutException as error:
@@ -100,7 +125,8 @@ def fetch(
             if response.status_code >= 400:
                 raise FetchFailed(url, f"HTTP {response.status_code} {response.reason_phrase}")
             data = _read_body(url, response, max_bytes, deadline, timeout)
-            return Fetched(data, response.headers.get("content-type", "").lower(), str(current))
+            public = current.copy_with(username=None, password=None)  # a user name and password stay here
+            return Fetched(data, response.headers.get("content-type", "").lower(), str(public))
         finally:
             response.close()
     raise AssertionError("unreachable: the loop returns or raises")
