@@ -133,3 +133,21 @@ def test_longest_first_keeps_what_a_whole_text_bitmap_kept(mentions):
             kept.append(m)
             occupied[m.start : m.end] = b"\x01" * m.length
     assert longest_first(mentions) == sorted(kept, key=lambda m: m.start)
+
+
+def test_section_look_ups_of_two_threads_do_not_mix():
+    """Each thread keeps the look-up of its own document: another thread asking about another
+    document in between (or at the same time) leaves it in place."""
+    import threading
+
+    from biodeals.nlp import ranges
+
+    first = doc("Intro text here.\n\nAbout Acme\nAcme makes drugs.\n", name="a")
+    second = doc("Only one paragraph and no sections at all, long enough to hold the position.", name="b")
+    position = first.text.index("Acme makes")
+    assert ranges.section_at(first, position) == first.section_at(position) is not None
+    other = threading.Thread(target=ranges.section_at, args=(second, position))
+    other.start()
+    other.join()
+    assert ranges._LAST.sections is first.sections  # this thread's look-up was not replaced
+    assert ranges.section_at(first, position) == first.section_at(position)

@@ -9,6 +9,7 @@ sentence, or every section for every position, made a 4 MB text take seventy tim
 from __future__ import annotations
 
 import bisect
+import threading
 from collections.abc import Iterable
 
 from biodeals.ingest.document import Document, Section
@@ -82,13 +83,22 @@ class SectionLookup:
         return None
 
 
-_LAST: list[tuple[list[Section], int, SectionLookup]] = []
+class _LastLookup(threading.local):
+    """The section look-up of the document a thread last asked about (one per thread: two
+    threads extracting at once must not read each other's)."""
+
+    key: tuple[int, int] | None = None
+    sections: list[Section] | None = None
+    lookup: SectionLookup | None = None
+
+
+_LAST = _LastLookup()
 
 
 def section_at(document: Document, position: int) -> Section | None:
     """``document.section_at(position)`` in logarithmic time (the look-up of the document last
-    asked about is kept)."""
+    asked about in this thread is kept)."""
     sections = document.sections
-    if not _LAST or _LAST[0][0] is not sections or _LAST[0][1] != len(sections):
-        _LAST[:] = [(sections, len(sections), SectionLookup(sections))]
-    return _LAST[0][2].at(position)
+    if _LAST.sections is not sections or _LAST.key != (id(sections), len(sections)) or _LAST.lookup is None:
+        _LAST.sections, _LAST.key, _LAST.lookup = sections, (id(sections), len(sections)), SectionLookup(sections)
+    return _LAST.lookup.at(position)
