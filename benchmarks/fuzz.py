@@ -9,7 +9,8 @@ HTML, JSON, deeply nested JSON, JSON Lines plain and gzip, CSV, RSS) and one of 
 encodings (UTF-8, invalid UTF-8, UTF-16 with and without BOM, Latin-1, UTF-8 mixed with Latin-1).
 
 It counts what must never happen:
-- an exception other than ``IngestError`` out of ``read_path`` (a reader crash);
+- an exception other than ``IngestError`` out of ``read_path``, or a ``ReadFailed`` (what the
+  readers' last-resort guard makes of an exception they did not foresee): a reader crash;
 - an exception out of ``extract_record`` (an extractor crash);
 - an evidence, mention or money span that does not slice the stored original text;
 - with ``--store``, an exception out of the writer of a SQLite knowledge base, a document it could
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from biodeals.cli.commands import sample_paths
-from biodeals.errors import IngestError
+from biodeals.errors import IngestError, ReadFailed
 from biodeals.ingest import Document, ReadOptions, read_path
 from biodeals.nlp import extract_record, load_vocabulary, record_spans
 
@@ -282,6 +283,10 @@ def run(count: int, seed: int = 1, *, store: bool = False, on_input: Callable[[i
                 results = []
             path.unlink()
             for result in results:
+                if isinstance(result, ReadFailed):  # a reader raised what it did not foresee: a bug
+                    tally.reader_crashes += 1
+                    tally.problems.append(f"{path.name}: reader crash caught as {result}")
+                    continue
                 if isinstance(result, IngestError):
                     tally.read_errors += 1
                     continue
