@@ -128,8 +128,8 @@ def test_a_document_that_cannot_be_written_costs_only_itself(engine, monkeypatch
     that let it through: that document is kept with the reason, the others are stored whole."""
     real = ingest_module.extract_compact
 
-    def extract(document):
-        record, error = real(document)
+    def extract(document, *limit):
+        record, error = real(document, *limit)
         if document.name == "bad":
             record["deals"][0]["parties"][0]["name"] = "Broken\ud800 Ltd"
         return record, error

@@ -54,8 +54,10 @@ def _extracted(inputs: list[str], max_bytes: int, seconds: float) -> Iterator[di
     bug and those it cannot finish within ``seconds`` are reported on stderr and skipped."""
     from biodeals.ingest import ReadOptions, read_inputs
     from biodeals.nlp import extract_record
+    from biodeals.nlp.vocab import load_vocabulary
     from biodeals.service.workers import ExtractionTimeout, time_limit
 
+    load_vocabulary()  # before the first document's time limit starts
     for result in read_inputs(inputs, ReadOptions(max_bytes=max_bytes)):
         if isinstance(result, IngestError):
             stderr.print(f"Error: {result}", markup=False)

@@ -27,9 +27,8 @@ from biodeals.ingest.fetch import Resolver, fetch, resolve_host
 from biodeals.ingest.formats import READERS, ReadResult, read_json_lines, shielded
 from biodeals.limits import DEFAULT_MAX_BYTES
 
-ALLOW_HOSTS_ENV = "BIODEALS_ALLOW_HOSTS"
-
-"""Size limit of one document (a file, a fetched URL, or one record of a collection)."""
+# DEFAULT_MAX_BYTES: the size limit of one document (a file, a fetched URL, or one record of a collection)
+ALLOW_HOSTS_ENV = "BIODEALS_ALLOW_HOSTS"  # hosts fetched even at private addresses, comma separated
 
 SUFFIX_FORMATS = {
     ".txt": "text",

@@ -155,7 +155,7 @@ def ingest_documents(
 def _extract_task(item: tuple[Document, float | None]) -> tuple[dict[str, Any] | None, str | None]:
     """One document's extraction in a worker process (``extract_compact`` looked up when run)."""
     document, time_limit = item
-    return extract_compact(document) if time_limit is None else extract_compact(document, time_limit)
+    return extract_compact(document, time_limit)
 
 
 def _extract_all(
@@ -166,11 +166,11 @@ def _extract_all(
     documents is in flight, so memory stays flat however long the input. A worker that dies
     costs the documents it had in flight (stored with the reason) and the run goes on; Ctrl-C
     stops the workers, which leave it to this process."""
+    load_vocabulary()  # before the first document's time limit starts; shared with forked workers
     if workers <= 1:
         for document in documents:
             yield Extracted(document, *_extract_task((document, time_limit)))
         return
-    load_vocabulary()  # loaded once here, shared with the forked workers
     items = ((document, time_limit) for document in documents)
     for (document, _), outcome in run_workers.map_in_workers(
         _extract_task, items, workers, workers * _IN_FLIGHT_PER_WORKER

@@ -44,14 +44,18 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
 
+    running = True
+
     def on_alarm(_signum: int, _frame: Any) -> None:
-        raise ExtractionTimeout(seconds)
+        if running:  # an alarm that fires as the block ends must not cut its clean-up short
+            raise ExtractionTimeout(seconds)
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     earlier, _interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
+        running = False
         left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if earlier:  # someone else's timer was running: let it go off, at about its time
