@@ -259,6 +259,7 @@ def _merge_into_trials(groups: dict[str, _Group], analysis: Analysis, text: str)
             continue
         target = trials[0]
         target.sentences = sorted({*target.sentences, *group.sentences})
+        target._added.update(group.sentences)
         phases.pop(id(target), None)
         for name in drugs(group.sentences) - trial_drugs[id(target)]:
             trial_drugs[id(target)].add(name)
