@@ -144,3 +144,17 @@ def test_workers_leave_ctrl_c_to_the_parent_which_stops_them(capfd):
     assert time.monotonic() - started < 20
     assert _no_children_left(), (pid, other, multiprocessing.active_children())
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_off_the_main_thread_the_time_limit_holds_in_a_worker_process(engine, stalls_on_slow):
+    """The API ingests from a thread pool, where no alarm reaches: the document is extracted in
+    a worker process instead, and a slow one is still stored timed out."""
+    outcome: list[object] = []
+    thread = threading.Thread(
+        target=lambda: outcome.append(ingest_documents(_documents(["slow", "fast"]), engine, time_limit=0.5))
+    )
+    thread.start()
+    thread.join(60)
+    (summary,) = outcome
+    assert summary.new == 2 and summary.failed == 1 and summary.stored.deals_added == 1
+    assert summary.failures == ["<slow>: extraction timed out (over 0.5 s)"]

@@ -165,12 +165,15 @@ def _extract_all(
     bounded by ``time_limit`` seconds (None: ``EXTRACTION_TIME_LIMIT``). A bounded number of
     documents is in flight, so memory stays flat however long the input. A worker that dies
     costs the documents it had in flight (stored with the reason) and the run goes on; Ctrl-C
-    stops the workers, which leave it to this process."""
+    stops the workers, which leave it to this process. Off the main thread (the API serves
+    requests from a thread pool) a time limit holds only in a worker process, so one is used."""
     load_vocabulary()  # before the first document's time limit starts; shared with forked workers
-    if workers <= 1:
+    bounded_here = time_limit == 0 or run_workers.can_bound_time()
+    if workers <= 1 and bounded_here:
         for document in documents:
             yield Extracted(document, *_extract_task((document, time_limit)))
         return
+    workers = max(workers, 1)
     items = ((document, time_limit) for document in documents)
     for (document, _), outcome in run_workers.map_in_workers(
         _extract_task, items, workers, workers * _IN_FLIGHT_PER_WORKER
