@@ -451,3 +451,20 @@ def test_posting_a_url_fetches_and_ingests_the_page(client, article_server, monk
     assert response.json()["deals_added"] == 1
     missing = client.post("/api/documents", json={"url": f"{article_server}/missing.html"}, headers=AUTH)
     assert missing.status_code == 422 and "404" in missing.json()["detail"]
+
+
+def test_posting_text_with_a_lone_surrogate_stores_it_and_nul_is_a_clear_422(client):
+    """JSON may escape a lone surrogate ("\\ud800"): the document is stored with it replaced by
+    U+FFFD (no encoder takes a surrogate), not a 500. NUL is refused with the reason."""
+
+    def post(name: str) -> object:
+        text = LICENSE_TEXT.replace("\n", "\\n").replace("Aldane Bio, Inc.", name)
+        body = ('{"text": "' + text + '"}').encode()
+        return client.post("/api/documents", content=body, headers={**AUTH, "content-type": "application/json"})
+
+    response = post("Aldane\\ud800 Bio, Inc.")
+    assert response.status_code == 201, response.text
+    (stored,) = response.json()["documents"]
+    assert "Aldane\ufffd Bio, Inc." in client.get(f"/api/documents/{stored['id']}").json()["text"]
+    refused = post("Aldane\\u0000 Bio, Inc.")
+    assert refused.status_code == 422 and "NUL" in refused.json()["detail"]
