@@ -13,6 +13,7 @@ from biodeals.nlp.readouts import extract_readouts
 from biodeals.nlp.sentences import split_sentences
 from biodeals.nlp.spans import Entity
 from biodeals.nlp.vocab import Vocabulary
+from biodeals.nlp.windows import extract_in_windows
 
 ENTITY_GROUPS = {
     "companies": "company",
@@ -81,5 +82,6 @@ def record_spans(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def extract_record(document: Document, vocab: Vocabulary | None = None) -> dict[str, Any]:
-    """Document in, SCHEMA.md record out: the nlp layer's single entry point."""
-    return build_record(document, recognize(document, vocab))
+    """Document in, SCHEMA.md record out: the nlp layer's single entry point (a very long text
+    is read in windows, ``nlp/windows.py``)."""
+    return extract_in_windows(document, lambda part: build_record(part, recognize(part, vocab)))
