@@ -1,0 +1,144 @@
+"""Deal candidates: the deal sentences grouped by the pair of companies they name (and the
+year a past deal is dated), plus the sentences that state their money."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from biodeals import fastre
+from biodeals.ingest.document import Document
+from biodeals.model import DealType
+from biodeals.nlp.deals.cues import any_within, type_matches
+from biodeals.nlp.deals.sentences import DealSentence
+from biodeals.nlp.pipeline import Analysis
+from biodeals.nlp.ranges import section_at
+from biodeals.nlp.spans import Entity
+
+# deal types in the order the main type of a deal is chosen
+TYPE_PRIORITY: tuple[str, ...] = tuple(t.value for t in DealType)
+_MAX_PARTIES = 6
+
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_YEAR_IN = fastre.compile(
+    rf"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Oo]n)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?((?:19|20)\d{{2}})\b"
+)
+# A deal the document reports as news, rather than one it mentions as background.
+_FRESH = fastre.compile(
+    r"\b(?:today|announc\w+|enter(?:s|ed)? into|sign(?:s|ed)?|agree[sd]?|complet\w+|clos(?:es|ed)|to acquire"
+    r"|will (?:acquire|receive|pay|make|invest|have)|definitive|rais(?:es|ed)|co-led)\b",
+    re.I,
+)
+# A deal the text places before its news without dating it.
+_EARLIER = fastre.compile(
+    r"\b(?:previously|formerly|earlier|had) (?:\w+ )?(?:led|co-led|entered|signed|made|invested|acquired|licensed"
+    r"|partnered|participated)\b",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class DealCandidate:
+    """A deal being assembled; offsets index ``Document.text``."""
+
+    companies: list[Entity]
+    sentences: list[DealSentence] = field(default_factory=list)
+    year: int | None = None
+    past: bool = False  # a deal the text dates before its news ("previously led") without a year
+
+    @property
+    def types(self) -> set[str]:
+        return set().union(*(s.types for s in self.sentences)) if self.sentences else set()
+
+    @property
+    def is_news(self) -> bool:
+        """Whether a deal sentence reports it as news ("today announced", "signed", "will pay")
+        rather than mentioning it as background."""
+        return not self.past and any(_FRESH.search(s.text) for s in self.sentences if s.types)
+
+
+def group_deals(sentences: list[DealSentence], published_year: int | None) -> list[DealCandidate]:
+    """One candidate per pair of companies (or lone company); a sentence that names a past year
+    ("In 2016, ...") starts a separate candidate for that year."""
+    candidates: dict[tuple[frozenset[str], int | None], DealCandidate] = {}  # year -1: undated past deal
+    lone: list[DealSentence] = []
+    for sentence in sentences:
+        year_match = _YEAR_IN.search(sentence.text)
+        year = int(year_match.group(1)) if year_match else None
+        if year is not None and published_year is not None and year >= published_year:
+            year = None
+        past = year is None and bool(_EARLIER.search(sentence.text))
+        if len(sentence.companies) < 2:
+            lone.append(sentence)
+            continue
+        pair = frozenset(e.name for e in sentence.companies[:2])
+        key = (pair, -1 if past else year)
+        candidate = candidates.get(key)
+        if candidate is None:
+            candidate = candidates[key] = DealCandidate(sentence.companies[:2], year=year, past=past)
+        if "equity" in sentence.types:  # a financing round has many investors
+            known = {c.name for c in candidate.companies}
+            candidate.companies += [c for c in sentence.companies[2:_MAX_PARTIES] if c.name not in known]
+        candidate.sentences.append(sentence)
+    # a partnership the document only refers to ("its strategic partner") is the past deal it dates
+    first_dated: dict[frozenset[str], DealCandidate] = {}
+    for (pair, year), candidate in candidates.items():
+        if year is not None:
+            first_dated.setdefault(pair, candidate)
+    for (pair, year), candidate in list(candidates.items()):
+        dated = first_dated.get(pair)
+        if year is None and dated and not candidate.is_news:
+            dated.sentences = sorted(dated.sentences + candidate.sentences, key=lambda s: s.start)
+            del candidates[(pair, year)]
+    # a sentence with one company joins the current-year deal that includes it
+    current: dict[str, DealCandidate] = {}  # company name -> the first current-year deal naming it
+    for (pair, year), candidate in candidates.items():
+        if year is None:
+            for name in pair:
+                current.setdefault(name, candidate)
+    for sentence in lone:
+        if (candidate := current.get(sentence.companies[0].name)) is not None:
+            candidate.sentences.append(sentence)
+    return list(candidates.values())
+
+
+_MONEY_CONTEXT = fastre.compile(
+    r"up[- ]?front|milestone|royalt|payment|deal|agreement|transaction|acqui|equity|invest|consideration|receive|pay",
+    re.I,
+)
+
+
+def attach_money_sentences(
+    candidates: list[DealCandidate], analysis: Analysis, text: str, spans: list[tuple[int, int]], document: Document
+) -> None:
+    """Sentences that state deal money without a deal word ("Innate may receive up to $1.44
+    billion in milestones") join the current deal that names one of their companies, else the
+    first current deal."""
+    current = [d for d in candidates if d.year is None and not d.past]
+    if not current:
+        return
+    taken = {(s.start, s.end) for d in candidates for s in d.sentences}
+    amounts = sorted(m.start for m in analysis.money if not m.per_share)
+    first_naming: dict[str, int] = {}  # company name -> index of the first current deal naming it
+    for index, candidate in enumerate(current):
+        for company in candidate.companies:
+            first_naming.setdefault(company.name, index)
+    extended: dict[int, DealCandidate] = {}
+    for start, end in spans:
+        if (start, end) in taken or not any_within(amounts, start, end):
+            continue
+        section = section_at(document, start)
+        if section:
+            continue
+        sentence_text = text[start:end]
+        if not _MONEY_CONTEXT.search(sentence_text):
+            continue
+        companies = analysis.within("company", start, end)
+        target = current[min((first_naming[c.name] for c in companies if c.name in first_naming), default=0)]
+        type_spans = type_matches(sentence_text, start)
+        stated = set(type_spans) & {"equity", "option"}
+        target.sentences.append(DealSentence(start, end, sentence_text, companies, stated, type_spans))
+        extended[id(target)] = target
+    for target in extended.values():  # one stable sort, as after each addition
+        target.sentences.sort(key=lambda s: s.start)

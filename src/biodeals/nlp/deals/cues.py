@@ -1,0 +1,216 @@
+"""Deal cues: the words by which a sentence states a deal of each type, and the tests that
+set aside cue words that state none (part of a name, a description, a quote, a wish)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+import ahocorasick_rs
+
+from biodeals import fastre
+from biodeals.nlp.ranges import mentions_in
+from biodeals.nlp.spans import Entity
+
+DEAL_TYPES: dict[str, re.Pattern[str]] = {
+    "acquisition": fastre.compile(
+        r"(?<!customer )(?<!patient )(?<!user )(?<!talent )(?<!client )(?<!data )(?<!image )"
+        r"\b(?:acquir(?:e|es|ed|ing)|acquisition|merger|merge[sd]?|buy(?:s|out)?|bought|takeover|tender offer)\b"
+        r"(?!\s+(?:\S+\s+){0,3}?(?:shares|stake|equity|rights|an? (?:option|license|licence)))"
+        r"(?!\s+(?:rating|recommendation))"  # an analyst's "Buy rating"
+        r"(?!\s+(?:funding|financing|facility|inventory|equipment|land)\b)",  # money for deals, goods
+        re.I,
+    ),
+    "license": fastre.compile(
+        r"\b(?:licen[cs](?:e|es|ed|ing|or|ee)|sublicen[cs]e|in-licen[cs]\w*|exclusive (?:[\w-]+,? (?:and )?){0,3}?rights?"
+        r"|(?:acquire|gain|obtain|receive|grant)s? (?:[\w-]+,? (?:and )?){0,4}?rights to (?:develop|commerciali[sz]e|market))\b",
+        re.I,
+    ),
+    "option": fastre.compile(
+        r"\boptions?\s+(?:to|for)\s+(?:\w+\s+){0,2}?(?:license|licence|in-license|acquire|exclusive|extend|expand|obtain)"
+        r"|\bexercis\w+\s+(?:its|an|the)\s+option|\b(?:able|right|rights)\s+to\s+license\s+(?:\w+\s+)?(?:additional|further|more)",
+        re.I,
+    ),
+    "collaboration": fastre.compile(
+        r"\b(?:collaborat\w*|partnership|partner(?:ed|ing)? with|(?:strategic|key|development|manufacturing) partners?"
+        r"|alliance|joint venture|co-develop\w*"
+        r"|research agreement|memorandum of understanding|MOU)\b",
+        re.I,
+    ),
+    "equity": fastre.compile(
+        r"\b(?:equity (?:investment|stake|purchase)|(?:minority|strategic) investment|invest(?:s|ed|ing|ment)? (?:of )?(?:US)?\$"
+        r"|(?:invest(?:s|ed|ing|ment)?|stake) (?:of \S+ )?in (?:the (?:common )?shares of )?(?-i:(?=[A-Z]))|investment (?:from|by) (?-i:(?=[A-Z]))"
+        r"|purchase of \w+ equity|co-invest\w*|founded (?:in \d{4} )?by|Series [A-F]\b|financing round"
+        r"|private placement|led the (?:round|financing)|participat\w+ in the (?:round|financing)|purchase of (?:common )?shares)",
+        re.I,
+    ),
+    "manufacturing": fastre.compile(
+        r"\b(?:manufactur\w+ (?:agreement|partnership|collaboration|services|capacity)|contract (?:development and )?manufactur\w+"
+        r"|CDMO|CMO agreement|to manufacture)\b",
+        re.I,
+    ),
+    "supply": fastre.compile(
+        r"\b(?:supply agreement|supply (?:of|up to)|to supply|procurement (?:agreement|contract|deal)|to procure"
+        r"|purchase agreement|doses? to)\b",
+        re.I,
+    ),
+}
+# Word stems every deal cue contains; one Aho-Corasick pass finds the few sentences worth the
+# seven deal-type patterns (most sentences of a release have none).
+_CUE_STEMS = (
+    "acqui",
+    "merge",
+    "buy",
+    "bought",
+    "takeover",
+    "tender",
+    "licen",
+    "exclusive",
+    "option",
+    "collaborat",
+    "partner",
+    "allian",
+    "joint",
+    "co-develop",
+    "agreement",
+    "memorandum",
+    "mou",
+    "invest",
+    "stake",
+    "series",
+    "financ",
+    "placement",
+    "round",
+    "shares",
+    "equity",
+    "founded",
+    "manufactur",
+    "cdmo",
+    "cmo",
+    "suppl",
+    "procure",
+    "purchase",
+    "dose",
+    "exercis",
+    "right",
+)
+_CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUE_STEMS)
+
+
+def cue_positions(text: str) -> list[int]:
+    """Sorted offsets of the last characters of deal-cue stems in ``text`` (case-insensitive)."""
+    return [end - 1 for _, _, end in _CUE_AUTOMATON.find_matches_as_indexes(text.lower(), overlapping=True)]
+
+
+def any_within(positions: list[int], start: int, end: int) -> bool:
+    """Whether the sorted ``positions`` hold one in ``[start, end)``."""
+    index = bisect.bisect_left(positions, start)
+    return index < len(positions) and positions[index] < end
+
+
+def type_matches(text: str, offset: int) -> dict[str, tuple[int, int]]:
+    """The first words of ``text`` (which starts at ``offset``) stating each deal type; "license"
+    inside an option ("an option to license") states the option, not a licence."""
+    found = {kind: match.span() for kind, pattern in DEAL_TYPES.items() if (match := pattern.search(text))}
+    if "license" in found and "option" in found:
+        options = [m.span() for m in DEAL_TYPES["option"].finditer(text)]
+        licence = (m for m in DEAL_TYPES["license"].finditer(text) if not any(s <= m.start() < e for s, e in options))
+        match = next(licence, None)
+        if match:
+            found["license"] = match.span()
+        else:
+            del found["license"]
+    return {kind: (offset + start, offset + end) for kind, (start, end) in found.items()}
+
+
+_INVESTEE_NEXT = fastre.compile(
+    r"\b(?:in|from|by)\s+(?:the (?:common )?shares of )?$|founded (?:in \d{4} )?by\s*$", re.I
+)
+# "Phlow Corp., a contract development and manufacturing organization (CDMO), has closed ..." and
+# "AGC Biologics is a leading global CDMO": the words between a company and a cue describe it
+_APPOSITION_SO_FAR = fastre.compile(r"^[’']?s?(?:,|\s+is)\s+(?:a|an)\s+[^,;.()]{0,120}$")
+
+
+def _describes_company(span: tuple[int, int], names: list[tuple[int, int]], text: str) -> bool:
+    """Whether a deal cue is part of the description of a company named just before it."""
+    before = [end for _, end in names if end <= span[0]]
+    return bool(before) and bool(_APPOSITION_SO_FAR.match(text[max(before) : span[0]]))
+
+
+def _names_investee(span: tuple[int, int], companies: list[Entity], text: str) -> bool:
+    """Whether an equity cue that ends before a name ("investment in Acme") is followed by a
+    company ("investment in NK cells" is not an equity deal)."""
+    start, end = span
+    if not _INVESTEE_NEXT.search(text, start, end):
+        return True
+    return any(mentions_in(c, end, end + 5) for c in companies)
+
+
+_WORD = fastre.compile(r"[A-Za-z][\w&-]*")
+
+
+def _in_proper_name(span: tuple[int, int], text: str, start: int, end: int) -> bool:
+    """Whether a capitalised cue word in running text sits inside a name ("BARDA's Rapid Response
+    Partnership Vehicle"); headlines, where most words are capitalised, are not judged."""
+    if not text[span[0]].isupper():
+        return False
+    if sum(len(w) > 4 and w.islower() for w in _WORD.findall(text, start, end)) < 3:
+        return False  # a headline, where most words are capitalised
+    before = _WORD.findall(text, max(start, span[0] - 30), span[0])
+    after = _WORD.findall(text, span[1], min(end, span[1] + 30))
+    if len(after) > 1 and after[0] in ("for", "of"):  # "The Partnership for Safe Medicines"
+        if before and before[-1] in ("the", "The") and after[1][0].isupper():
+            return True  # "the Alliance for Better Medicine" (not "the License Agreement")
+        after = after[1:]
+    return bool(before and after and before[-1][0].isupper() and after[0][0].isupper())
+
+
+_ATTRIBUTION = fastre.compile(r"\W{0,3}\s*(?:said|says|stated|added|commented|noted|explained|according)\b")
+_QUOTE_MARK = fastre.compile(r"[“”\"]")
+
+
+def _quoted(position: int, text: str, start: int, end: int) -> bool:
+    """Whether ``position`` in the sentence ``text[start:end]`` lies inside quoted speech ("“We are
+    proud to partner with Gilead,” said ..."): a quote says how someone feels about a deal; the
+    release states the deal itself in its own words."""
+    before = text[start:position]
+    opened, closed = before.count("“"), before.count("”")
+    if opened or closed:
+        return opened > closed
+    if before.count('"') % 2:
+        return True
+    # a quote that began in an earlier sentence ends in this one: ... partnership,” said X.
+    quote = _QUOTE_MARK.search(text, position, end)
+    return bool(quote) and quote.group() != "“" and bool(_ATTRIBUTION.match(text, quote.end(), quote.end() + 40))
+
+
+# "stands ready to partner with HHS", "seeking potential licensing partners": a wish, not a deal
+_WISHED = fastre.compile(
+    r"\b(?:ready|looking|seeking|seeks?|hopes?|hoping|aims?|aiming|wants?|poised|positioned|eager|open)\s+to\s+$"
+    r"|\b(?:potential|prospective|possible|future)\s+(?:\w+\s+)?$",
+    re.I,
+)
+
+
+def deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[str, tuple[int, int]]:
+    """Where the sentence ``text[start:end]`` states each deal type, leaving out cue words that
+    are part of a company's name ("Merge Healthcare") or description ("Phlow, a contract
+    manufacturer, closed a round") and investment words not followed by the investee."""
+    type_spans = type_matches(text[start:end], start)
+    names = [(m.start, m.end) for c in companies for m in mentions_in(c, start, end)]
+    for kind, span in list(type_spans.items()):
+        while span and (
+            any(s <= span[0] < e for s, e in names)
+            or _in_proper_name(span, text, start, end)
+            or _quoted(span[0], text, start, end)
+            or _WISHED.search(text, max(start, span[0] - 30), span[0])
+        ):
+            match = DEAL_TYPES[kind].search(text, span[1], end)
+            span = match.span() if match else None
+        if span is None or _describes_company(span, names, text):
+            del type_spans[kind]
+        else:
+            type_spans[kind] = span
+    if "equity" in type_spans and not _names_investee(type_spans["equity"], companies, text):
+        del type_spans["equity"]
+    return type_spans

@@ -1,0 +1,99 @@
+"""What deal extraction asks many times about one document's entities, worked out once each."""
+
+from __future__ import annotations
+
+import bisect
+from itertools import islice
+
+from biodeals import fastre
+from biodeals.ingest.document import Document
+from biodeals.nlp.deals.sentences import group_pairs
+from biodeals.nlp.descriptions import company_kind, descriptions
+from biodeals.nlp.pipeline import Analysis
+from biodeals.nlp.ranges import Cover, section_at
+from biodeals.nlp.spans import Entity
+
+NAMED_DRUG_SOURCES = frozenset({"gazetteer", "inn-stem", "code", "brand", "alias"})
+
+BIOPHARMA_WORDS = fastre.Anchored(
+    r"\b(?:clinical|trials?|FDA|EMA|preclinical|Phase [1-3I]|patients|therap(?:y|ies|eutics?)|drugs?|biotech\w*"
+    r"|pharmaceutical|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|candidates?|indications?|IND|NDA|BLA)\b",
+    anchors=(
+        *("clinical", "trial", "FDA", "EMA", "preclinical", "Phase ", "patients", "therap", "drug", "biotech"),
+        *("pharmaceutical", "oncology", "antibod", "molecule", "vaccine", "biologic", "candidate", "indication"),
+        *("IND", "NDA", "BLA"),
+    ),
+)
+
+
+def _in_vocabulary(company: Entity) -> bool:
+    return any(m.key.startswith("v:") for m in company.mentions)
+
+
+class DocumentFacts:
+    """What deal extraction asks many times about one document's entities (every deal of a long
+    digest asks about "Lilly"), worked out once each: cost stays linear in the document's size."""
+
+    def __init__(self, document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> None:
+        self.document, self.text, self.analysis, self.spans = document, document.text, analysis, spans
+        self._span_starts = [start for start, _ in spans]
+        self._described: dict[int, tuple[Entity, list[tuple[int, int]]]] = {}
+        self._covers: dict[int, tuple[Entity, Cover]] = {}
+        self._flags: dict[tuple[str, int], tuple[Entity, bool]] = {}
+        self._body_spans: dict[int, tuple[Entity, list[int]]] = {}
+        self._pairs: set[tuple[int, int]] | None = None
+        self._biopharma_words: int | None = None
+
+    def descriptions(self, company: Entity) -> list[tuple[int, int]]:
+        if id(company) not in self._described:
+            self._described[id(company)] = (company, descriptions(company, self.text))
+        return self._described[id(company)][1]
+
+    def kind(self, company: Entity) -> str | None:
+        return company_kind(company, self.text, self.descriptions(company))
+
+    def names(self, entity: Entity) -> Cover:
+        """Where the text names ``entity``."""
+        if id(entity) not in self._covers:
+            self._covers[id(entity)] = (entity, Cover((m.start, m.end) for m in entity.mentions))
+        return self._covers[id(entity)][1]
+
+    def _flag(self, what: str, entity: Entity) -> bool:
+        key = (what, id(entity))
+        if key not in self._flags:
+            if what == "vocabulary":
+                value = _in_vocabulary(entity)
+            else:  # a drug named as drugs are, not only by a pattern ("the ANKET platform")
+                value = any(m.source in NAMED_DRUG_SOURCES for m in entity.mentions)
+            self._flags[key] = (entity, value)
+        return self._flags[key][1]
+
+    def in_vocabulary(self, company: Entity) -> bool:
+        return self._flag("vocabulary", company)
+
+    def named_drug(self, drug: Entity) -> bool:
+        return self._flag("named drug", drug)
+
+    def same_group(self, first: Entity, second: Entity) -> bool:
+        """Whether the document names one company a subsidiary of the other anywhere."""
+        if self._pairs is None:
+            self._pairs = group_pairs(self.analysis.of("company"), self.text)
+        return (id(first), id(second)) in self._pairs or (id(second), id(first)) in self._pairs
+
+    def talks_biopharma(self, enough: int) -> bool:
+        """Whether the text uses at least ``enough`` (at most 8) life-science words."""
+        if self._biopharma_words is None:
+            self._biopharma_words = len(list(islice(BIOPHARMA_WORDS.finditer(self.text), 8)))
+        return self._biopharma_words >= enough
+
+    def body_spans(self, entity: Entity) -> list[int]:
+        """Indexes of the sentences (``spans``, sorted and disjoint) that name ``entity`` outside
+        boilerplate sections."""
+        if id(entity) not in self._body_spans:
+            found: set[int] = set()
+            for m in entity.mentions:
+                index = bisect.bisect_right(self._span_starts, m.start) - 1
+                if index >= 0 and m.start < self.spans[index][1] and section_at(self.document, m.start) is None:
+                    found.add(index)
+            self._body_spans[id(entity)] = (entity, sorted(found))
+        return self._body_spans[id(entity)][1]

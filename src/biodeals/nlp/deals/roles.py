@@ -1,0 +1,104 @@
+"""Who is on which side of a deal: buyer-side and seller-side cues read around each party's
+mentions, and the company a financing round is for."""
+
+from __future__ import annotations
+
+import re
+
+from biodeals import fastre
+from biodeals.model import BUYER_ROLE, SELLER_ROLE, DealType, Role
+from biodeals.nlp.deals.candidates import DealCandidate
+from biodeals.nlp.deals.sentences import DealSentence
+from biodeals.nlp.pipeline import Analysis
+from biodeals.nlp.ranges import mentions_in
+from biodeals.nlp.spans import Entity
+
+SUBJECT_ROLES = frozenset({Role.TARGET, Role.LICENSOR, Role.INVESTEE})
+
+
+_FUND_WORDS = r"Ventures?|Capital|Fund|Investments?"
+FUND_NAME = fastre.compile(rf"\b(?:{_FUND_WORDS})\b")
+_INVESTOR_NAME = fastre.compile(rf"\b(?:{_FUND_WORDS}|Partners|Equity)\b")
+
+
+# one of its mentions in a deal sentence.
+_NEW_CLAUSE = r"(?![’']?s?\W{0,3}(?:as|while|when|because|since|if|but|who|which|that)\b)"
+_BUYER_AFTER = fastre.compile(
+    rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
+    r"(?:will |has |have |had |agreed to |to |is to |would )?"
+    r"(?:acquir(?!ed by)|buy|bought|purchas|licens(?:e|es|ed|ing)\b(?! to| its| their)|in-licens|invest|pay|paid"
+    r"|make (?:an? )?(?:upfront |equity |one-time )?(?:payment|investment)|led |lead |participat|obtain|gain"
+    r"|receives? (?:an? )?(?:exclusive |worldwide |global )*(?:rights|license|licence|option)|exercis"
+    r"|(?:be|been|was|were|is) granted|co-invest)",
+    re.I,
+)
+_SELLER_AFTER = fastre.compile(
+    rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
+    r"(?:will |to |may |is eligible to |could |would |has |shareholders (?:will|could|would) )?"
+    r"(?:receive (?:up to |an? |the )?(?:upfront|\$|US\$|€|£|payments?|milestones?|royalt|cash|consideration)"
+    r"|be (?:eligible|entitled) to receive|(?<!be )(?<!been )(?<!was )(?<!is )grant|out-licens|sell|sold|be acquired"
+    r"|was acquired|has been acquired|(?:was|were|is) (?:co-)?founded"
+    r"|raised|rais|clos\w+ (?:a|an|its) .{0,30}financing|supply|manufactur|provide)",
+    re.I,
+)
+_BUYER_BEFORE = fastre.compile(
+    r"(?:acquired by|be acquired by|led by|paid by|licen[cs]ed to|licen[cs]e to|rights to|granted|grants?"
+    r"|investment (?:from|by)|participation (?:from|of)|investors? (?:including|such as)|on behalf of|client|customer"
+    r"|(?:co-)?founded (?:in \d{4} )?by|provided by|enabl\w+|allow\w+)"
+    r"\W+(?:the\s+)?$",
+    re.I,
+)
+_SELLER_BEFORE = fastre.compile(
+    r"(?:acquisition of|acquire|acquires|acquiring|to buy|purchase of|licen[cs]e from|licen[cs]ed from|rights from"
+    r"|invest(?:ment|s|ed)? (?:of \S+ )?in|stake in|shares of|option to acquire|manufactured by|supplied by|from)"
+    r"\W+(?:the\s+)?$",
+    re.I,
+)
+
+
+# "WuXi Biologics, a company offering ... manufacturing," is cast as the provider
+_PROVIDER_APPOSITION = fastre.compile(
+    r",\s+(?:a|an)\s+[^.;]{0,220}?\b(?:CDMO|CMO|contract (?:development|research|manufacturing)|manufacturing)\b"
+)
+
+
+def _side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int:
+    """Positive when the text casts ``entity`` as the buyer side, negative as the seller side."""
+    score = 0
+    for sentence in sentences:
+        for mention in mentions_in(entity, sentence.start, sentence.end):
+            after = text[mention.end : min(sentence.end, mention.end + 90)]
+            before = text[max(sentence.start, mention.start - 50) : mention.start]
+            score += bool(_BUYER_AFTER.search(after)) + bool(_BUYER_BEFORE.search(before))
+            score -= bool(_SELLER_AFTER.search(after)) + bool(_SELLER_BEFORE.search(before))
+            score -= bool(_PROVIDER_APPOSITION.match(text, mention.end, min(sentence.end, mention.end + 260)))
+    return score
+
+
+def assign_roles(candidate: DealCandidate, primary: str, text: str) -> list[tuple[Entity, Role]]:
+    first, second = candidate.companies[0], candidate.companies[1] if len(candidate.companies) > 1 else None
+    if second is None:
+        return [(first, BUYER_ROLE[DealType(primary)])]
+    if primary == "collaboration":
+        return [(first, Role.PARTNER), (second, Role.PARTNER)]
+    if primary == "equity":
+        # the investee is the one company cast as the seller side, never a fund-shaped name
+        ranked = sorted(
+            candidate.companies,
+            key=lambda c: (not _INVESTOR_NAME.search(c.name), -_side_score(c, candidate.sentences, text)),
+        )
+        return [(c, Role.INVESTOR) for c in ranked[:-1]] + [(ranked[-1], Role.INVESTEE)]
+    first_score = _side_score(first, candidate.sentences, text)
+    second_score = _side_score(second, candidate.sentences, text)
+    buyer, seller = (second, first) if second_score > first_score else (first, second)
+    return [(buyer, BUYER_ROLE[DealType(primary)]), (seller, SELLER_ROLE[DealType(primary)])]
+
+
+def round_subject(candidate: DealCandidate, analysis: Analysis) -> Entity | None:
+    """The company a financing round is for, when its sentences name only the investors ("The
+    Series A was co-led by Radical Ventures and Sofinnova Partners"): the first company the
+    document names that is not fund-shaped."""
+    if not all(_INVESTOR_NAME.search(c.name) for c in candidate.companies):
+        return None
+    named = {c.name for c in candidate.companies}
+    return next((c for c in analysis.of("company") if c.name not in named and not _INVESTOR_NAME.search(c.name)), None)

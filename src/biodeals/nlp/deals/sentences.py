@@ -1,0 +1,177 @@
+"""Deal sentences: sentences that state a deal, with the companies the deal is between (a
+group's parent and subsidiary are one side; a collaboration word must relate the two)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from biodeals import fastre
+from biodeals.ingest.document import Document
+from biodeals.nlp.deals.cues import any_within, cue_positions, deal_cues
+from biodeals.nlp.pipeline import Analysis
+from biodeals.nlp.ranges import first_mention_in, mentions_in, section_at
+from biodeals.nlp.resolve import GENERIC_FIRST_WORDS, normalise_name
+from biodeals.nlp.spans import Entity
+
+_NOT_A_DEAL = fastre.compile(
+    r"\b(?:approv\w+|launch\w*|tender offer for (?:its|the company's) (?:own )?(?:notes|bonds)|notes due|senior notes"
+    r"|debt financing|term loan|credit facility|loan agreement|dividend|share repurchase|price cut)\b",
+    re.I,
+)
+# A person's career ("Earlier in his career, he held roles at IBM Watson Health and Merge
+# Healthcare, a platform acquired by ..."): the companies it names made no deal in this news.
+_BIOGRAPHY = fastre.compile(
+    r"\b(?:[Hh]e|[Ss]he) (?:also |currently |previously |most recently )?(?:has |had )?"
+    r"(?:served|serves|held|holds|was|joined|worked|sits|led|oversaw|founded|co-founded|spent|brings)\b"
+    r"|\b(?:[Hh]e|[Ss]he|Mr\. \w+|Ms\. \w+|Dr\. \w+) (?:is|was) an? (?:industry |seasoned |pharmaceutical |biotech )?veteran\b"
+    r"|\bplayed an? (?:\w+ )?role\b|\b(?:his|her) time at\b|\bbrings? (?:\w+ ){0,3}experience\b"
+    r"|\b(?:[Hh]is|[Hh]er) (?:career|tenure)\b|\b[Pp]rior to (?:joining|that)\b|\bBoard of Directors (?:for|of)\b"
+)
+
+
+# "the two companies", "the parties": a deal sentence about the pair just named
+_PAIR_ANAPHOR = fastre.compile(r"\b(?:the|both) (?:two )?(?:companies|parties|partners)\b", re.I)
+
+
+@dataclass(slots=True)
+class DealSentence:
+    start: int
+    end: int
+    text: str
+    companies: list[Entity]
+    types: set[str]
+    type_spans: dict[str, tuple[int, int]]  # where the sentence first states each deal type (evidence)
+
+
+def _first_index(entity: Entity, start: int, end: int) -> int:
+    first = first_mention_in(entity, start, end)
+    return end if first is None else first.start
+
+
+def _distinct_companies(companies: list[Entity]) -> list[Entity]:
+    """Drop a company that shares its first name word with one named before it: "Merck Animal
+    Health" and "Merck & Co., Inc." are a subsidiary and its parent, not two sides of a deal."""
+    kept: list[Entity] = []
+    seen: set[str] = set()
+    for company in companies:
+        first = normalise_name(company.name).split(" ", 1)[0]
+        if len(first) >= 3 and first in seen and first not in GENERIC_FIRST_WORDS:
+            continue
+        seen.add(first)
+        kept.append(company)
+    return kept
+
+
+# "its subsidiary, HOPE Therapeutics", not "Merck, through a subsidiary, will acquire Imago"
+_CHILD_NEXT = fastre.compile(r"\b(?:subsidiary|sister (?:company|brand)|division)\W+(?-i:[A-Z]\w*\W+){0,2}$", re.I)
+_PARENT_NEXT = fastre.compile(
+    r"^,?\s+(?:a|an|its)\s+(?:wholly[- ]owned\s+)?(?:subsidiary|sister (?:company|brand)|division) of\s+(?:the\s+)?$"
+)
+
+
+def _without_parents(companies: list[Entity], text: str, start: int, end: int) -> list[Entity]:
+    """Drop a company the sentence names as the parent of another ("NRx ... its wholly owned
+    subsidiary, HOPE Therapeutics, has signed ..."; "Wesley, a sister brand of Olympia"): a
+    group's own companies are one side, and the one that acts is the subsidiary."""
+    mentions = sorted((m.start, m.end, c) for c in companies for m in mentions_in(c, start, end))
+    parents = set()
+    for index, (m_start, m_end, company) in enumerate(mentions):
+        if index and _CHILD_NEXT.search(text, max(start, m_start - 40), m_start):
+            parents.add(mentions[index - 1][2].name)
+        if index + 1 < len(mentions) and _PARENT_NEXT.match(text[m_end : mentions[index + 1][0]]):
+            parents.add(mentions[index + 1][2].name)
+        parents.discard(company.name)
+    return [c for c in companies if c.name not in parents]
+
+
+_LINK_TO_SECOND = fastre.compile(r"^(?:\W*|.{0,60}?\b(?:with|between|and|to|of|including)\b\W*(?:the\s+)?)$", re.S)
+_JOINED = fastre.compile(r"\band\b|&")  # "A and B", "A, a ..., and B"; not the list "A, B, C"
+_ENUMERATION = fastre.compile(r"^\s*(?:,|,?\s*(?:and|&|or))\s*$")
+
+
+def _links_partners(cue: tuple[int, int], first: Entity, second: Entity, text: str, start: int, end: int) -> bool:
+    """Whether a collaboration word relates the two companies to each other: "A partnered with B",
+    "A and B announced a collaboration", "a partnership between A and B", "In collaboration with
+    B, A ...". Not "partnering with A, B and C" (the partner is the speaker) nor "A's drug, with
+    U.S. government collaborations ongoing" (nothing joins the two)."""
+    a, b = first_mention_in(first, start, end), first_mention_in(second, start, end)
+    if a is None or b is None:
+        return True  # a pair carried over from the sentence before ("the two companies")
+    a, b = sorted((a, b), key=lambda m: m.start)
+    cue_start, cue_end = cue
+    if a.end <= cue_start and cue_end <= b.start:  # A ... cue ... B
+        return cue_start - a.end <= 200 and bool(_LINK_TO_SECOND.match(text[cue_end : b.start]))
+    if b.end <= cue_start:  # A and B ... cue
+        return cue_start - b.end <= 150 and bool(_JOINED.search(text, a.end, b.start)) and b.start - a.end <= 200
+    if cue_end <= a.start:  # cue ... A ... B
+        between = text[cue_end : a.start]
+        return "between" in between or not _ENUMERATION.match(text[a.end : b.start])
+    return True
+
+
+def group_pairs(companies: list[Entity], text: str) -> set[tuple[int, int]]:
+    """``(id(parent), id(child))`` for each pair of companies the document names as a group
+    anywhere ("NRx subsidiary HOPE Therapeutics", "Akouos, a wholly owned subsidiary of Eli
+    Lilly"): a group's companies are one side of its deals, never two. One pass over the
+    mentions, each compared with the few just before and after it."""
+    mentions = sorted(((m.start, m.end, c) for c in companies for m in c.mentions), key=lambda x: x[0])
+    starts = [start for start, _, _ in mentions]
+    pairs: set[tuple[int, int]] = set()
+    for start, end, child in mentions:
+        window = max(0, start - 60)
+        if _CHILD_NEXT.search(text, window, start):
+            low, high = bisect.bisect_left(starts, window), bisect.bisect_left(starts, start)
+            pairs.update((id(parent), id(child)) for _, _, parent in mentions[low:high])
+        low, high = bisect.bisect_right(starts, end), bisect.bisect_right(starts, end + 70)
+        for next_start, _, parent in mentions[low:high]:
+            if _PARENT_NEXT.match(text[end:next_start]):
+                pairs.add((id(parent), id(child)))
+    return pairs
+
+
+def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[DealSentence]:
+    """Sentences that state a deal: a deal word and at least one company, outside boilerplate
+    (an "About" section still counts when it names two companies and a deal word)."""
+    found: list[DealSentence] = []
+    last_pair: list[Entity] = []  # the companies of the last sentence found that names two
+    cues = cue_positions(document.text)
+    for start, end in spans:
+        if not any_within(cues, start, end):
+            continue
+        section = section_at(document, start)
+        if section and section.kind in ("forward_looking", "contact"):
+            continue
+        text = document.text[start:end]
+        if _BIOGRAPHY.search(text):
+            continue
+        named = analysis.within("company", start, end)
+        companies = named
+        if not companies and _PAIR_ANAPHOR.search(text):
+            companies = last_pair[:2]
+        if not companies or (section and len(companies) < 2):
+            continue
+        type_spans = deal_cues(document.text, start, end, named)
+        types = set(type_spans)
+        if not types:
+            continue
+        if _NOT_A_DEAL.search(text) and len(types) == 1 and "acquisition" not in types:
+            continue
+        companies = _distinct_companies(sorted(companies, key=lambda e: _first_index(e, start, end)))
+        companies = _without_parents(companies, document.text, start, end)
+        if not companies:
+            continue
+        if (
+            "collaboration" in types
+            and len(companies) > 1
+            and not _links_partners(type_spans["collaboration"], *companies[:2], document.text, start, end)
+        ):
+            del type_spans["collaboration"]
+            types.discard("collaboration")
+            if not types:
+                continue
+        found.append(DealSentence(start, end, text, companies, types, type_spans))
+        if len(companies) > 1:
+            last_pair = companies
+    return found

@@ -1,0 +1,117 @@
+"""Deal terms read from a candidate's sentences: status, money (upfront, equity, milestones,
+total value) and royalties."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from biodeals import fastre
+from biodeals.nlp.deals.candidates import DealCandidate
+from biodeals.nlp.money import Money
+from biodeals.nlp.pipeline import Analysis
+
+_COMPLETED = fastre.compile(r"\b(?:completed|completes|completion of the|closed|closes|has acquired|finalized)\b", re.I)
+_PROSPECTIVE = fastre.compile(r"\b(?:expect\w*|anticipat\w*|subject to|upon|will|would|to be)\b", re.I)
+# "terminates the agreement", not "refundable in the event of early termination"
+_TERMINATED = fastre.compile(
+    r"(?<!event of )(?<!early )(?<!right to )(?<!may )(?<!can )(?<!could )\bterminat(?:es?|ed|ing|ion of (?:the|its|their))\b",
+    re.I,
+)
+# an investment reported in the present or past tense has happened
+_INVESTED = fastre.compile(
+    r"\b(?:invests|invested|has made|made an?|closed|closes|raised|raises|completed|led|co-led|participated)\b", re.I
+)
+_AMENDED = fastre.compile(
+    r"\b(?:expand\w*|extend\w*|extension of|amend\w*|renew\w*)\s+(?:\w+\s+){0,4}?"
+    r"(?:agreement|collaboration|partnership|license|licence|alliance|deal)",
+    re.I,
+)
+_ROYALTY = fastre.compile(r"\broyalt(?:y|ies)\b", re.I)
+_NO_ROYALTY = fastre.compile(r"\b(?:no|without|royalty-free)\b[^.]{0,30}\broyalt", re.I)
+
+_UPFRONT = fastre.compile(r"up[- ]?front|initial payment|license fee|signing|at closing|near-term payment", re.I)
+_MILESTONE = fastre.compile(
+    r"milestone|contingent|development|regulatory|commercial|sales[- ]based|success-based", re.I
+)
+_EQUITY_MONEY = fastre.compile(r"equity|invest|stake|shares|financing|Series [A-F]|round", re.I)
+_TOTAL = fastre.compile(
+    r"total|worth|valued|value of|aggregate|deal value|transaction value|for (?:approximately |about )?$|up to$", re.I
+)
+
+
+_SMALLEST_DEAL_TERM = 100_000
+
+
+def _classify_money(sentence: str, money: Money, relative_start: int) -> str | None:
+    before = sentence[max(0, relative_start - 80) : relative_start]
+    after = sentence[relative_start + len(money.text) : relative_start + len(money.text) + 80]
+    near = before[-45:] + " " + after[:60]
+    if money.per_share or money.amount < _SMALLEST_DEAL_TERM:
+        return None  # share prices and per-share earnings ("EPS of $6.28") are not deal terms
+    if re.match(r"\s*(?:in cash\s*)?,?\s*(?:inclusive of|including|comprising|consisting of)", after) or re.search(
+        r"(?:total|aggregate|deal|transaction|equity) value of\s*(?:approximately |about |up to )?$"
+        r"|\bvalue of the (?:transaction|deal|acquisition|agreement) (?:is|was|will be|could be)\s*[\w ]{0,20}$",
+        before,
+    ):
+        return "total_value"
+    if _UPFRONT.search(near):
+        return "upfront"
+    if _MILESTONE.search(after[:60]) or re.search(r"milestone", before[-60:], re.I):
+        return "milestones"
+    if _EQUITY_MONEY.search(near):
+        return "equity"
+    if _TOTAL.search(before[-30:]) or re.search(r"acqui|deal|transaction|agreement|collaboration", near, re.I):
+        return "total_value"
+    return None
+
+
+def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict[str, Any]:
+    terms: dict[str, Any] = {}
+    milestones: list[Money] = []
+    for sentence in candidate.sentences:
+        for money in analysis.money_in(sentence.start, sentence.end):
+            kind = _classify_money(sentence.text, money, money.start - sentence.start)
+            if kind == "milestones":
+                milestones.append(money)
+            elif kind and kind not in terms:
+                terms[kind] = money
+    if milestones:
+        total = sum(m.amount for m in milestones)
+        terms["milestones"] = Money(
+            total,
+            milestones[0].currency,
+            milestones[0].start,
+            milestones[-1].end,
+            text[milestones[0].start : milestones[-1].end],
+        )
+    return terms
+
+
+# Cues that a company is on the buyer side (acquirer, licensee, investor, client, payer) or the
+# seller side (target, licensor, investee, provider, payee), read right after or right before
+
+
+def deal_status(candidate: DealCandidate) -> str | None:
+    words = " ".join(s.text for s in candidate.sentences)
+    if candidate.year is not None:
+        return None
+    if _TERMINATED.search(words):
+        return "terminated"
+    if any(_COMPLETED.search(s.text) and not _PROSPECTIVE.search(s.text) for s in candidate.sentences):
+        return "completed"
+    if _AMENDED.search(words):
+        return "amended"
+    if candidate.types == {"equity"} and any(
+        _INVESTED.search(s.text) and not _PROSPECTIVE.search(s.text) for s in candidate.sentences
+    ):
+        return "completed"
+    return "announced"
+
+
+def royalties_of(text: str) -> bool | None:
+    """True when ``text`` (a deal's sentences) says royalties are part of the deal, False when it
+    excludes them ("royalty-free"), else None."""
+    if not _ROYALTY.search(text):
+        return None
+    return not _NO_ROYALTY.search(text)
