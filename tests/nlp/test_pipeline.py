@@ -7,15 +7,33 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from biodeals.errors import ConfigError
 from biodeals.ingest import ReadOptions, read_path
-from biodeals.nlp import PIPELINE_STEPS, extract_record
+from biodeals.nlp import Pipeline, default_pipeline, extract_record, registered
 from tests.conftest import doc
 
 SNAPSHOT = Path(__file__).with_name("pipeline_steps.json")
 
 
 def test_pipeline_registered_steps_match_snapshot():
-    assert list(PIPELINE_STEPS) == json.loads(SNAPSHOT.read_text())
+    # the live registry, in the default pipeline's order: a step added, renamed, reordered or
+    # given other inputs or outputs shows here (update the snapshot with the change)
+    live = [{"name": c.name, "requires": list(c.requires), "produces": list(c.produces)} for c in default_pipeline().components]
+    assert live == json.loads(SNAPSHOT.read_text())
+    assert set(default_pipeline().names) == set(registered())
+
+
+def test_pipeline_refuses_a_step_before_what_it_needs_naming_both():
+    names = default_pipeline().names
+    reordered = [names[-1], *names[:-1]]  # the record step first
+    with pytest.raises(ConfigError, match=r"'biodeals.record.v1' needs \['analysis'"):
+        Pipeline(reordered)
+    with pytest.raises(ConfigError, match=r"no component named \['biodeals.nothing.v1'\]"):
+        Pipeline([*names, "biodeals.nothing.v1"])
+
+
+def test_pipeline_every_step_says_what_it_is_for():
+    assert all(c.about and c.produces for c in registered().values())
 
 
 def _all_spans(record):

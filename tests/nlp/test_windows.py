@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from biodeals.nlp import build_record, recognize, record_spans
+from biodeals.nlp import annotate, record_spans
 from biodeals.nlp.windows import extract_in_windows, window_bounds
 from tests.conftest import doc
 
@@ -17,7 +17,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "src" / "biodeals" / "data" / "s
 
 
 def _extract(part):
-    return build_record(part, recognize(part))
+    return annotate(part).record
 
 
 @given(st.text(alphabet="ab .\n", max_size=400), st.integers(4, 60))

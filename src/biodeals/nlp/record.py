@@ -1,19 +1,17 @@
-"""Serialisation of an analysis as the SCHEMA.md record, with offsets into the original text."""
+"""Serialisation of what the pipeline found as the SCHEMA.md record, with offsets into the
+original text: the one place cleaned-text offsets become original-text offsets."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from biodeals.ingest.document import Document
-from biodeals.nlp.dates import publication_date
-from biodeals.nlp.deals import extract_deals
-from biodeals.nlp.pipeline import Analysis, recognize
-from biodeals.nlp.readouts import extract_readouts
-from biodeals.nlp.sentences import split_sentences
+from biodeals.model import Deal, EvidenceSpan, Readout
+from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.spans import Entity
-from biodeals.nlp.vocab import Vocabulary
-from biodeals.nlp.windows import extract_in_windows
 
 ENTITY_GROUPS = {
     "companies": "company",
@@ -29,6 +27,14 @@ def _span(document: Document, start: int, end: int) -> dict[str, Any]:
     return {"start": ostart, "end": oend, "text": document.original[ostart:oend]}
 
 
+def _to_original(document: Document, evidence: list[EvidenceSpan]) -> list[EvidenceSpan]:
+    spans = []
+    for span in evidence:
+        start, end = document.to_original(span.start, span.end)
+        spans.append(EvidenceSpan(span.field, start, end, document.original[start:end]))
+    return spans
+
+
 def entity_record(document: Document, entity: Entity) -> dict[str, Any]:
     """One entity: canonical name, aliases, standard id and mention spans (original offsets)."""
     return {
@@ -39,17 +45,11 @@ def entity_record(document: Document, entity: Entity) -> dict[str, Any]:
     }
 
 
-def build_record(document: Document, analysis: Analysis) -> dict[str, Any]:
-    """The SCHEMA.md record for ``document`` (deals and readouts filled by the extraction
-    steps) plus an ``entities`` section."""
-    published = document.published or publication_date(analysis.dates)
-    spans = split_sentences(document.text)
-    deals = extract_deals(document, analysis, spans, published)
-    readouts = extract_readouts(document, analysis, spans)
-    for item in [*deals, *readouts]:
-        item["evidence"] = [
-            {"field": ev["field"], **_span(document, ev["start"], ev["end"])} for ev in item["evidence"]
-        ]
+def assemble_record(
+    document: Document, analysis: Analysis, published: date | None, deals: list[Deal], readouts: list[Readout]
+) -> dict[str, Any]:
+    """The SCHEMA.md record for ``document`` plus an ``entities`` section; ``deals`` and
+    ``readouts`` carry cleaned-text evidence, the record original-text evidence."""
     entities: dict[str, Any] = {
         group: [entity_record(document, e) for e in analysis.of(label)] for group, label in ENTITY_GROUPS.items()
     }
@@ -64,8 +64,8 @@ def build_record(document: Document, analysis: Analysis) -> dict[str, Any]:
         "title": document.title,
         "published": published.isoformat() if published else None,
         "language": document.language,
-        "deals": deals,
-        "readouts": readouts,
+        "deals": [replace(d, evidence=_to_original(document, d.evidence)).to_record() for d in deals],
+        "readouts": [replace(r, evidence=_to_original(document, r.evidence)).to_record() for r in readouts],
         "entities": entities,
     }
 
@@ -79,9 +79,3 @@ def record_spans(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
     yield from record["entities"]["money"]
     for item in [*record["deals"], *record["readouts"]]:
         yield from item["evidence"]
-
-
-def extract_record(document: Document, vocab: Vocabulary | None = None) -> dict[str, Any]:
-    """Document in, SCHEMA.md record out: the nlp layer's single entry point (a very long text
-    is read in windows, ``nlp/windows.py``)."""
-    return extract_in_windows(document, lambda part: build_record(part, recognize(part, vocab)))

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from biodeals import fastre
 from biodeals.ingest.document import Document
 from biodeals.model import DealType
+from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.cues import any_within, type_matches
 from biodeals.nlp.deals.sentences import DealSentence
-from biodeals.nlp.pipeline import Analysis
 from biodeals.nlp.ranges import section_at
 from biodeals.nlp.spans import Entity
 
@@ -40,12 +40,19 @@ _EARLIER = fastre.compile(
 
 @dataclass(slots=True)
 class DealCandidate:
-    """A deal being assembled; offsets index ``Document.text``."""
+    """A possible deal: the companies it is between and the sentences that state it (offsets
+    index ``Document.text``), then what decides it: ``scope`` (where its subject is read),
+    ``features`` (named evidence for and against it, filled by scoring), ``score`` and, when it
+    is not a deal, ``rejected`` (the reason)."""
 
     companies: list[Entity]
     sentences: list[DealSentence] = field(default_factory=list)
     year: int | None = None
     past: bool = False  # a deal the text dates before its news ("previously led") without a year
+    scope: list[tuple[int, int]] = field(default_factory=list)
+    features: dict[str, bool] = field(default_factory=dict)
+    score: float | None = None
+    rejected: str | None = None
 
     @property
     def types(self) -> set[str]:

@@ -7,9 +7,9 @@ from itertools import islice
 
 from biodeals import fastre
 from biodeals.ingest.document import Document
+from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.sentences import group_pairs
 from biodeals.nlp.descriptions import company_kind, descriptions
-from biodeals.nlp.pipeline import Analysis
 from biodeals.nlp.ranges import Cover, section_at
 from biodeals.nlp.spans import Entity
 

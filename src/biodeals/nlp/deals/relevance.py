@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from biodeals import fastre
+from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.candidates import DealCandidate
 from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.deals.roles import FUND_NAME
 from biodeals.nlp.descriptions import company_kind
-from biodeals.nlp.pipeline import Analysis
 from biodeals.nlp.ranges import Cover, mentions_in
 
 _BIOPHARMA_NAME = fastre.compile(

@@ -7,9 +7,9 @@ import re
 
 from biodeals import fastre
 from biodeals.model import BUYER_ROLE, SELLER_ROLE, DealType, Role
+from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.candidates import DealCandidate
 from biodeals.nlp.deals.sentences import DealSentence
-from biodeals.nlp.pipeline import Analysis
 from biodeals.nlp.ranges import mentions_in
 from biodeals.nlp.spans import Entity
 

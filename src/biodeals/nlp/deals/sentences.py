@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from biodeals import fastre
 from biodeals.ingest.document import Document
+from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.cues import any_within, cue_positions, deal_cues
-from biodeals.nlp.pipeline import Analysis
 from biodeals.nlp.ranges import first_mention_in, mentions_in, section_at
 from biodeals.nlp.resolve import GENERIC_FIRST_WORDS, normalise_name
 from biodeals.nlp.spans import Entity

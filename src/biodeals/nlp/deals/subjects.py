@@ -8,10 +8,10 @@ import re
 from typing import Any
 
 from biodeals import fastre
+from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.candidates import TYPE_PRIORITY, DealCandidate
 from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.patterns import INN_STEM_MODALITIES
-from biodeals.nlp.pipeline import Analysis
 from biodeals.nlp.ranges import mentions_in, section_at
 from biodeals.nlp.spans import Entity
 

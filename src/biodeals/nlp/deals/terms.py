@@ -7,9 +7,9 @@ import re
 from typing import Any
 
 from biodeals import fastre
+from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.candidates import DealCandidate
 from biodeals.nlp.money import Money
-from biodeals.nlp.pipeline import Analysis
 
 _COMPLETED = fastre.compile(r"\b(?:completed|completes|completion of the|closed|closes|has acquired|finalized)\b", re.I)
 _PROSPECTIVE = fastre.compile(r"\b(?:expect\w*|anticipat\w*|subject to|upon|will|would|to be)\b", re.I)

@@ -1,0 +1,55 @@
+"""Corrections of raw mentions before the overlap rule: pattern companies cut to the known
+company they swallowed, and diseases that are part of a person's job title dropped."""
+
+from __future__ import annotations
+
+import bisect
+
+from biodeals import fastre
+from biodeals.nlp.gazetteer import longest_first
+from biodeals.nlp.resolve import normalise_name
+from biodeals.nlp.spans import Mention
+
+_AND_ANOTHER = fastre.compile(r",?\s+(?:and|&)\s+([A-Z].+)")
+
+
+def trim_to_known(candidates: list[Mention], known: list[Mention]) -> list[Mention]:
+    """Cut pattern companies that swallowed words before a known company
+    ("Jennifer Brennan Daiichi Sankyo, Inc." -> "Daiichi Sankyo, Inc.")."""
+    out = []
+    # known companies by start, each with its place in ``known`` (ties go to longest_first in that order)
+    companies = sorted(((k.start, i, k) for i, k in enumerate(known) if k.label == "company"), key=lambda x: x[:2])
+    starts = [start for start, _, _ in companies]
+    for c in candidates:
+        within = companies[bisect.bisect_left(starts, c.start) : bisect.bisect_left(starts, c.end)]
+        inner = longest_first(k for _, _, k in sorted(within, key=lambda x: x[1]) if k.end <= c.end)
+        if len(inner) > 1:
+            continue  # "Merck KGaA and Merck & Co., Inc." names two known companies
+        if inner:
+            k = inner[0]
+            rest = _AND_ANOTHER.match(c.text, k.end - c.start)
+            if rest:  # "Eli Lilly and Company and Biolojic Design Ltd." names two companies
+                start = c.start + rest.start(1)
+                out.append(Mention(c.label, start, c.end, rest.group(1), f"p:{rest.group(1).lower()}", c.source))
+                continue
+            text = c.text[k.start - c.start :]
+            # "Merck Sharp & Dohme LLC" is the known company plus a legal suffix: keep its identity
+            key = k.key if normalise_name(text) == normalise_name(k.text) else c.key
+            c = Mention(c.label, k.start, c.end, text, key, c.source)
+        out.append(c)
+    return out
+
+
+# "Vice President, Medicine Team Group Lead for Breast Cancer, Colorectal Cancer and Melanoma"
+_JOB_TITLE_BEFORE = fastre.compile(
+    r"\b(?:President|Head|Lead|Director|Officer|Chief|Chair|Manager|VP|Franchise|Unit)\b[^.;:()]{0,80}$"
+)
+
+
+def in_job_title(text: str, mention: Mention) -> bool:
+    """A capitalised disease in a person's job title names a business area, not an indication."""
+    return (
+        mention.label == "disease"
+        and mention.text[:1].isupper()
+        and bool(_JOB_TITLE_BEFORE.search(text, max(0, mention.start - 90), mention.start))
+    )
