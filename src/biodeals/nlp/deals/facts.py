@@ -15,6 +15,7 @@ from biodeals.nlp.spans import Entity
 
 NAMED_DRUG_SOURCES = frozenset({"gazetteer", "inn-stem", "code", "brand", "alias"})
 
+MOST_LIFE_SCIENCE_WORDS = 8  # counting stops here: the most any rule asks for
 BIOPHARMA_WORDS = fastre.Anchored(
     r"\b(?:clinical|trials?|FDA|EMA|preclinical|Phase [1-3I]|patients|therap(?:y|ies|eutics?)|drugs?|biotech\w*"
     r"|pharmaceutical|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|candidates?|indications?|IND|NDA|BLA)\b",
@@ -81,9 +82,9 @@ class DocumentFacts:
         return (id(first), id(second)) in self._pairs or (id(second), id(first)) in self._pairs
 
     def talks_biopharma(self, enough: int) -> bool:
-        """Whether the text uses at least ``enough`` (at most 8) life-science words."""
+        """Whether the text uses at least ``enough`` (at most ``MOST_LIFE_SCIENCE_WORDS``) life-science words."""
         if self._biopharma_words is None:
-            self._biopharma_words = len(list(islice(BIOPHARMA_WORDS.finditer(self.text), 8)))
+            self._biopharma_words = len(list(islice(BIOPHARMA_WORDS.finditer(self.text), MOST_LIFE_SCIENCE_WORDS)))
         return self._biopharma_words >= enough
 
     def body_spans(self, entity: Entity) -> list[int]:

@@ -12,6 +12,14 @@ from biodeals.nlp.deals.roles import FUND_NAME
 from biodeals.nlp.descriptions import company_kind
 from biodeals.nlp.ranges import Cover, mentions_in
 
+# How much a deal must show that it is about medicines: drugs, modalities and drug-development
+# words in its own sentences ("signals"), fewer when a party is a known or life-science-named company
+SIGNALS_NAMED_OR_KNOWN = 1
+SIGNALS_UNKNOWN = 2
+# and how many life-science words the whole document must use, unless a party is life-science named
+LIFE_SCIENCE_WORDS_KNOWN = 3
+LIFE_SCIENCE_WORDS_UNKNOWN = 8
+
 _BIOPHARMA_NAME = fastre.compile(
     r"\bBio(?=(?:,?\s+(?:Inc|Ltd|LLC|Corp|AG|SA|plc|GmbH)\.?)?$)"  # "Versanis Bio", not "Eco Bio Plastics"
     r"|\b(?:Therapeutics|Pharma\w*|Bio(?:sciences?|tech\w*|[Pp]harma\w*|logics|therapeutics)|Medicines"
@@ -113,8 +121,7 @@ def is_biopharma(
     # funding a company named for medicines ("Tilos Therapeutics") is a biopharma deal in itself, and
     # so is any deal of a known one ("Innate Pharma")
     self_evident = bool(named) and (any(map(facts.in_vocabulary, named)) or candidate.types == {"equity"})
-    needed = 0 if self_evident else 1 if named or known else 2
+    needed = 0 if self_evident else SIGNALS_NAMED_OR_KNOWN if named or known else SIGNALS_UNKNOWN
     if signals < needed:
         return False
-    enough = 3 if known else 8
-    return bool(named) or facts.talks_biopharma(enough)
+    return bool(named) or facts.talks_biopharma(LIFE_SCIENCE_WORDS_KNOWN if known else LIFE_SCIENCE_WORDS_UNKNOWN)
