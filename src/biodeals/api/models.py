@@ -12,9 +12,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, model_validator
 
-from biodeals.service.queries import DEAL_STATUSES, DEAL_TYPES, ROLES, DealFilter, DealSort
+from biodeals.model import DEAL_STATUSES, DEAL_TYPES, ROLES
+from biodeals.service.queries import DealFilter, DealSort
 
-# the service's vocabularies as validated choices (listed in the OpenAPI schema)
+# the domain model's vocabularies as validated choices (listed in the OpenAPI schema)
 DealType = Literal[DEAL_TYPES]  # type: ignore[valid-type]
 DealStatus = Literal[DEAL_STATUSES]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]

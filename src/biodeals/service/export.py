@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from biodeals.errors import ConfigError
+from biodeals.model import MONEY_KINDS
 from biodeals.service.queries import DealFilter, list_deals
 from biodeals.store import schema as t
 
@@ -30,7 +31,7 @@ def flat_deal(deal: dict[str, Any]) -> dict[str, Any]:
         "types": "; ".join(deal["types"]),
         "parties": "; ".join(f"{p['name']} ({p['role']})" for p in deal["parties"]),
     }
-    for kind in t.MONEY_KINDS:
+    for kind in MONEY_KINDS:
         money = deal[kind]
         row[f"{kind}_amount"] = money["amount"] if money else None
         row[f"{kind}_currency"] = money["currency"] if money else None
@@ -81,7 +82,7 @@ def export_deals(engine: Engine, path: Path, deal_filter: DealFilter | None = No
 _EMPTY_DEAL: dict[str, Any] = {
     "id": 0, "announced": None, "year": None, "status": None, "types": [], "parties": [], "royalties": None,
     "assets": [], "targets": [], "indications": [], "modalities": [], "sources": 0,
-    **dict.fromkeys(t.MONEY_KINDS),
+    **dict.fromkeys(MONEY_KINDS),
 }  # fmt: skip
 
 

@@ -13,23 +13,12 @@ from sqlalchemy import Engine, Select, and_, func, literal_column, or_, select, 
 from sqlalchemy.sql import ColumnElement
 
 from biodeals.errors import ConfigError, NotFound
+from biodeals.model import DEAL_STATUSES, DEAL_TYPES, MONEY_KINDS, ROLES
 from biodeals.store import schema as t
 from biodeals.store.names import entity_key
 
 DealSort = Literal["announced", "year", "upfront", "milestones", "total_value", "sources", "id"]
 DEAL_SORTS: tuple[str, ...] = DealSort.__args__  # type: ignore[attr-defined]
-DEAL_TYPES = (
-    "acquisition",
-    "asset_purchase",
-    "license",
-    "option",
-    "collaboration",
-    "equity",
-    "manufacturing",
-    "supply",
-)
-DEAL_STATUSES = ("announced", "completed", "terminated", "amended")
-ROLES = ("licensee", "licensor", "acquirer", "target", "investor", "investee", "client", "provider", "partner")
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,7 +328,7 @@ def _deal_summaries(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
             "status": r.status,
             "types": types[r.id],
             "parties": parties[r.id],
-            **{kind: _money(r._mapping, kind) for kind in t.MONEY_KINDS},
+            **{kind: _money(r._mapping, kind) for kind in MONEY_KINDS},
             "royalties": r.royalties,
             "assets": linked[r.id, "asset"],
             "targets": linked[r.id, "target"],

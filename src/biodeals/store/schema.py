@@ -26,9 +26,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from biodeals.model import MONEY_KINDS
+
 metadata = MetaData()
 
-MONEY_KINDS = ("upfront", "equity", "milestones", "total_value")
 ENTITY_KINDS = ("company", "asset", "target", "indication", "trial")
 
 documents = Table(
