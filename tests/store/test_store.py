@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from biodeals.ingest import make_document
+from biodeals.service.merge import POLICY
 from biodeals.service.queries import get_deal, list_companies, list_deals
 from biodeals.store import Extracted, Writer, company_key, company_marker, connect, plain_key
 from biodeals.store import schema as t
@@ -111,7 +112,7 @@ def test_company_key_property_legal_suffix_case_and_spacing_do_not_matter(words,
 
 
 def test_acquisition_announced_then_completed_is_one_deal_with_a_status_history(engine):
-    writer = Writer(engine)
+    writer = Writer(engine, policy=POLICY)
     agreed = report(
         "agree",
         "2020-01-10",
@@ -148,7 +149,7 @@ def test_acquisition_announced_then_completed_is_one_deal_with_a_status_history(
 
 
 def test_conflicting_figures_are_kept_with_their_sources(engine):
-    writer = Writer(engine)
+    writer = Writer(engine, policy=POLICY)
     writer.write_batch(
         [
             report(
@@ -171,7 +172,7 @@ def test_conflicting_figures_are_kept_with_their_sources(engine):
 
 
 def test_reports_that_disagree_on_type_year_or_size_stay_separate_deals(engine):
-    writer = Writer(engine)
+    writer = Writer(engine, policy=POLICY)
     parties = (("Acme Bio", "licensee"), ("Zeta Therapeutics", "licensor"))
     writer.write_batch([report("a", "2019-05-01", [deal(*parties, types=("license",), upfront=50e6)])])
     writer.write_batch([report("b", "2023-05-01", [deal(*parties, types=("license",), upfront=50e6)])])  # years apart
@@ -187,7 +188,7 @@ def test_reports_that_disagree_on_type_year_or_size_stay_separate_deals(engine):
 
 
 def test_company_spellings_resolve_to_one_company_and_merck_kgaa_stays_apart(engine):
-    writer = Writer(engine)
+    writer = Writer(engine, policy=POLICY)
     writer.write_batch(
         [
             report(
@@ -216,7 +217,7 @@ def test_company_spellings_resolve_to_one_company_and_merck_kgaa_stays_apart(eng
 
 
 def test_assets_resolve_by_any_shared_name_or_standard_id(engine):
-    writer = Writer(engine)
+    writer = Writer(engine, policy=POLICY)
     readout = {
         "trial": {"name": "TACTI-002", "aliases": []},
         "phase": "2",
@@ -234,16 +235,16 @@ def test_assets_resolve_by_any_shared_name_or_standard_id(engine):
 
 def test_writing_the_same_batch_twice_changes_nothing(engine):
     batch = [report("a", "2020-01-01", [deal(("Acme", "acquirer"), ("Zeta", "target"), total_value=3e8)])]
-    Writer(engine).write_batch(batch)
+    Writer(engine, policy=POLICY).write_batch(batch)
     before = {table.name: count(engine, table) for table in t.metadata.sorted_tables}
-    again = Writer(engine).write_batch(batch)
+    again = Writer(engine, policy=POLICY).write_batch(batch)
     assert again.documents == 0
     assert {table.name: count(engine, table) for table in t.metadata.sorted_tables} == before
 
 
 def test_a_failed_extraction_keeps_the_document(engine):
     document = make_document("Some text that broke the extractor.", name="broken", source="<broken>")
-    counts = Writer(engine).write_batch([Extracted(document, None, "extraction failed (ValueError: boom)")])
+    counts = Writer(engine, policy=POLICY).write_batch([Extracted(document, None, "extraction failed (ValueError: boom)")])
     assert counts.failed == 1 and "boom" in counts.failures[0]
     with engine.connect() as conn:
         assert conn.execute(select(t.documents.c.name, t.documents.c.error)).one() == (

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select, text
 
+from biodeals.service.merge import POLICY
 from biodeals.store import Extracted, Writer, connect
 from biodeals.store import schema as t
 from biodeals.store import writer as writer_module
@@ -42,7 +43,7 @@ def test_a_value_no_database_takes_costs_only_its_document(engine):
     """A lone surrogate in a party's name: neither SQLite nor PostgreSQL can encode it."""
     bad = report("bad", "2021-03-01", [deal(("Acme Bio", "acquirer"), ("Broken\ud800 Ltd", "target"))])
     batch = [_good(0), bad, _good(1)]
-    counts = Writer(engine).write_batch(batch)
+    counts = Writer(engine, policy=POLICY).write_batch(batch)
     assert (counts.documents, counts.failed, counts.deals_added) == (3, 1, 2)
     [failure] = counts.failures
     assert failure.startswith("<bad>: not stored: UnicodeEncodeError") and "surrogates not allowed" in failure
@@ -50,7 +51,7 @@ def test_a_value_no_database_takes_costs_only_its_document(engine):
     assert errors["good-0"] is None and errors["good-1"] is None and errors["bad"] == failure[len("<bad>: ") :]
     assert _companies(engine) == ["Acme Bio", "Target0 Inc.", "Target1 Inc."]  # nothing of 'bad' is left
     before = _table_counts(engine)
-    again = Writer(engine).write_batch(batch)
+    again = Writer(engine, policy=POLICY).write_batch(batch)
     assert (again.documents, again.skipped, again.failed) == (0, 3, 0)
     assert _table_counts(engine) == before
 
@@ -60,7 +61,7 @@ def test_a_nul_is_refused_by_postgresql_alone_and_costs_only_its_document(engine
     clean text): PostgreSQL refuses both, so the row kept for the document has U+FFFD instead."""
     bad = report("bad", "2021-03-01", [deal(("Acme Bio", "acquirer"), ("Nul\x00 Ltd", "target"))])
     bad.document.original += "\x00"
-    counts = Writer(engine).write_batch([_good(0), bad, _good(1)])
+    counts = Writer(engine, policy=POLICY).write_batch([_good(0), bad, _good(1)])
     if engine.dialect.name == "sqlite":
         assert (counts.documents, counts.failed) == (3, 0)
         return
@@ -75,7 +76,7 @@ def test_a_nul_is_refused_by_postgresql_alone_and_costs_only_its_document(engine
 def test_a_failed_extraction_that_cannot_be_written_keeps_both_reasons(engine):
     broken = report("broken", "2021-03-01", [])
     broken.document.original += "\x00"
-    counts = Writer(engine).write_batch([Extracted(broken.document, None, "extraction failed (ValueError: boom)")])
+    counts = Writer(engine, policy=POLICY).write_batch([Extracted(broken.document, None, "extraction failed (ValueError: boom)")])
     assert (counts.documents, counts.failed) == (1, 1)
     error = _errors(engine)["broken"]
     if engine.dialect.name == "sqlite":
@@ -97,7 +98,7 @@ def test_a_document_rolled_back_takes_its_cached_entities_with_it(engine, monkey
     monkeypatch.setattr(writer_module._BatchSession, "store", failing)
     first = report("first", "2021-03-01", [deal(("Newco", "acquirer"), ("Oldco", "target"))])
     second = report("second", "2021-03-02", [deal(("Newco", "acquirer"), ("Otherco", "target"))])
-    counts = Writer(engine).write_batch([first, second])
+    counts = Writer(engine, policy=POLICY).write_batch([first, second])
     assert counts.failures == ["<first>: not stored: RuntimeError: disk on fire"]
     assert (counts.documents, counts.failed, counts.deals_added) == (2, 1, 1)
     assert _companies(engine) == ["Newco", "Otherco"]
@@ -118,7 +119,7 @@ def test_a_document_whose_row_cannot_be_kept_either_is_counted_and_the_batch_goe
 
     monkeypatch.setattr(writer_module._BatchSession, "insert_document", failing)
     bad = report("bad", "2021-03-01", [deal(("Acme Bio", "acquirer"), ("Zeta", "target"))])
-    counts = Writer(engine).write_batch([bad, _good(0)])
+    counts = Writer(engine, policy=POLICY).write_batch([bad, _good(0)])
     assert (counts.documents, counts.failed) == (1, 1)
     assert counts.failures == [
         "<bad>: not stored: RuntimeError: cannot write bad; not recorded either (RuntimeError: cannot write bad)"
@@ -128,7 +129,7 @@ def test_a_document_whose_row_cannot_be_kept_either_is_counted_and_the_batch_goe
 
 def test_entities_stored_by_another_writer_meanwhile_are_found_not_created_again(engine):
     """Two writers on one database, each with its alias cache loaded before the other wrote."""
-    first, second = Writer(engine), Writer(engine)
+    first, second = Writer(engine, policy=POLICY), Writer(engine, policy=POLICY)
     first.write_batch([report("a", "2021-01-01", [deal(("Merck KGaA", "acquirer", ["Merck"]), ("Acme", "target"))])])
     counts = second.write_batch(
         [
@@ -150,7 +151,7 @@ def test_an_alias_another_writer_is_inserting_right_now_makes_its_entity_the_one
     transaction = other.begin()
     winner = other.execute(insert(t.entities).values(kind="company", name="Pfizer Inc.")).inserted_primary_key[0]
     other.execute(insert(t.entity_aliases).values(kind="company", key="pfizer", entity_id=winner, alias="Pfizer Inc."))
-    writer = Writer(engine)
+    writer = Writer(engine, policy=POLICY)
     outcome: list[Any] = []
 
     def write() -> None:

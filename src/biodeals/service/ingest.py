@@ -19,6 +19,7 @@ from biodeals.limits import DEFAULT_BATCH, DEFAULT_TIME_LIMIT
 from biodeals.nlp import extract_record
 from biodeals.nlp.vocab import load_vocabulary
 from biodeals.service import workers as run_workers
+from biodeals.service.merge import POLICY
 from biodeals.store import Extracted, WriteCounts, Writer
 
 _IN_FLIGHT_PER_WORKER = 64  # documents handed to worker processes ahead of the writer
@@ -117,7 +118,7 @@ def ingest_documents(
     """Extract and store documents already read (read errors are counted as failures); a
     document whose extraction takes over ``time_limit`` seconds (None: ``EXTRACTION_TIME_LIMIT``,
     0: no limit) is stored with a "timed out" error."""
-    writer = Writer(engine)
+    writer = Writer(engine, policy=POLICY)
     summary = IngestSummary()
     seen = writer.stored_hashes()
 

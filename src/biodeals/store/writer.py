@@ -1,5 +1,7 @@
 """Writing extraction records into the knowledge base: entities resolved across documents, deals
 merged with the deals other documents already reported, every value stored with its evidence.
+Which reports are one deal, and what a deal's current values are, the writer asks the
+``MergePolicy`` it is given (``biodeals.store.merging``); it only loads and persists.
 
 One ``write_batch`` call is one transaction, holding the knowledge base's write lock (so
 concurrent writers take turns), and each document in it is a savepoint: a document is stored
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -22,17 +24,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
+from biodeals.model import MONEY_KINDS, Amount
 from biodeals.store import schema as t
 from biodeals.store.db import write_transaction
 from biodeals.store.entities import EntityCache, Resolver
+from biodeals.store.merging import SEPARATE_REPORTS, DealReport, DealSource, KnownDeal, MergePolicy, StatedTerm
 
 if TYPE_CHECKING:
     from biodeals.ingest.document import Document
 
-# Figures of two reports that differ by more than this factor describe different deals.
-_MAX_TERM_RATIO = 2.0
-# How far a deal has gone; its status is the furthest one any source reports.
-_STATUS_RANK = {"announced": 0, "amended": 1, "completed": 2, "terminated": 3}
+_KNOWN_DEALS_CHUNK = 100  # stored deals loaded per query when looking for the one a report describes
 _DEAL_ENTITY_GROUPS = {"assets": "asset", "targets": "target", "indications": "indication"}
 _RECORD_ENTITY_GROUPS = {
     "companies": "company",
@@ -77,8 +78,11 @@ class WriteCounts:
 class Writer:
     """Stores ``Extracted`` documents in batches; see the module docstring."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, policy: MergePolicy = SEPARATE_REPORTS) -> None:
+        """``policy`` decides which reports are one deal (the ingest passes
+        ``biodeals.service.merge.POLICY``); without one, every report is a deal of its own."""
         self.engine = engine
+        self.policy = policy
         self._entities = EntityCache()
         with engine.connect() as conn:
             self._entities.load(conn)
@@ -98,7 +102,7 @@ class Writer:
                 stored = set(
                     conn.scalars(select(t.documents.c.content_hash).where(t.documents.c.content_hash.in_(hashes)))
                 )
-                session = _BatchSession(conn, self._entities)
+                session = _BatchSession(conn, self._entities, self.policy)
                 for item in batch:
                     if item.document.id in stored:
                         counts.skipped += 1
@@ -165,8 +169,9 @@ def _storable(text: str) -> str:
 class _BatchSession:
     """The work of one transaction; entities are resolved through the writer's cache."""
 
-    def __init__(self, conn: Connection, entities: EntityCache) -> None:
+    def __init__(self, conn: Connection, entities: EntityCache, policy: MergePolicy) -> None:
         self.conn = conn
+        self.policy = policy
         self.resolve = Resolver(conn, entities).resolve
 
     def insert_document(self, doc: Document, published: date | None, error: str | None, storable: bool = False) -> int:
@@ -224,26 +229,31 @@ class _BatchSession:
     def _store_deal(
         self, deal: dict[str, Any], document_id: int, published: date | None, ids: dict[tuple[str, str], str]
     ) -> bool:
-        """Store one deal of a document; True when it merged into a deal already known."""
+        """Store one deal of a document; True when the policy merged it into a deal already known."""
         parties: dict[int, str] = {}
         for party in deal.get("parties", []):
             if not party.get("name"):
                 continue
             entity_id = self.resolve("company", party["name"], party.get("aliases", []))
             parties.setdefault(entity_id, party.get("role") or "partner")
-        types = set(deal.get("types") or [])
-        year = deal.get("year") or (published.year if published and deal.get("status") else None)
-        terms = {kind: deal[kind] for kind in t.MONEY_KINDS if deal.get(kind)}
-        deal_id = self._matching_deal(parties, types, year, terms, document_id)
+        status = deal.get("status")
+        terms = {kind: deal[kind] for kind in MONEY_KINDS if deal.get(kind)}
+        report = DealReport(
+            document_id=document_id,
+            parties=parties,
+            types=frozenset(deal.get("types") or ()),
+            status=status,
+            year=self.policy.report_year(deal.get("year"), status, published),
+            terms={kind: Amount(term["amount"], term["currency"]) for kind, term in terms.items()},
+        )
+        deal_id = self._matching_deal(report)
         merged = deal_id is not None
         if deal_id is None:
-            deal_id = self.conn.execute(insert(t.deals).values(year=year)).inserted_primary_key[0]
-        if merged and not deal.get("status"):
-            types = set()  # a passing mention confirms a deal; it does not redefine what it is
-        self._add_links(deal_id, deal, parties, types, ids)
+            deal_id = self.conn.execute(insert(t.deals).values(year=report.year)).inserted_primary_key[0]
+        self._add_links(deal_id, deal, parties, self.policy.types_to_add(report, merged), ids)
         self.conn.execute(
             insert(t.deal_sources).values(
-                deal_id=deal_id, document_id=document_id, status=deal.get("status"), year=year, published=published
+                deal_id=deal_id, document_id=document_id, status=status, year=report.year, published=published
             )
         )
         if terms:
@@ -264,59 +274,62 @@ class _BatchSession:
         self._refresh_deal(deal_id, deal.get("royalties"))
         return merged
 
-    def _matching_deal(
-        self, parties: dict[int, str], types: set[str], year: int | None, terms: dict[str, Any], document_id: int
-    ) -> int | None:
-        """An already stored deal that this report describes too: the same parties (at least two
-        shared, or the single one), a shared type, years at most one apart, and no figure of the
-        same kind and currency more than ``_MAX_TERM_RATIO`` apart."""
-        if not parties:
+    def _matching_deal(self, report: DealReport) -> int | None:
+        """The first stored deal the policy takes ``report`` to describe too, among the deals
+        sharing its parties, in the policy's order."""
+        if not report.parties:
             return None
         shared: dict[int, int] = defaultdict(int)
         rows = self.conn.execute(
             select(t.deal_parties.c.deal_id, t.deal_parties.c.entity_id).where(
-                t.deal_parties.c.entity_id.in_(list(parties))
+                t.deal_parties.c.entity_id.in_(list(report.parties))
             )
         )
         for deal_id, _entity in rows:
             shared[deal_id] += 1
-        needed = min(2, len(parties))
-        candidates = sorted((n, d) for d, n in shared.items() if n >= needed)
-        for _n, deal_id in reversed(candidates):
-            if self._agrees(deal_id, types, year, terms, document_id, len(parties)):
-                return deal_id
+        for known in self._known_deals(self.policy.candidate_deals(shared, len(report.parties))):
+            if self.policy.same_deal(report, known):
+                return known.id
         return None
 
-    def _agrees(
-        self, deal_id: int, types: set[str], year: int | None, terms: dict[str, Any], document_id: int, n_parties: int
-    ) -> bool:
-        row = self.conn.execute(select(t.deals).where(t.deals.c.id == deal_id)).one()._mapping
-        if year and row["year"] and abs(year - row["year"]) > 1:
-            return False
-        if n_parties < 2 and not (year and row["year"] == year):
-            return False
-        known_types = set(self.conn.scalars(select(t.deal_types.c.type).where(t.deal_types.c.deal_id == deal_id)))
-        if not _types_agree(types, known_types):
-            return False
-        sources = set(
-            self.conn.scalars(select(t.deal_sources.c.document_id).where(t.deal_sources.c.deal_id == deal_id))
-        )
-        if document_id in sources:
-            return False  # the extractor already told this document's deals apart
-        for kind, term in terms.items():
-            amount, currency = row[f"{kind}_amount"], row[f"{kind}_currency"]
-            if amount and currency == term["currency"] and term["amount"]:
-                ratio = max(amount, term["amount"]) / min(amount, term["amount"])
-                if ratio > _MAX_TERM_RATIO:
-                    return False
-        return True
+    def _known_deals(self, deal_ids: list[int]) -> Iterator[KnownDeal]:
+        """The stored deals ``deal_ids``, in that order, loaded a chunk at a time (a match is
+        usually among the first)."""
+        for at in range(0, len(deal_ids), _KNOWN_DEALS_CHUNK):
+            chunk = deal_ids[at : at + _KNOWN_DEALS_CHUNK]
+            rows = {r.id: r._mapping for r in self.conn.execute(select(t.deals).where(t.deals.c.id.in_(chunk)))}
+            types: dict[int, set[str]] = defaultdict(set)
+            for deal_id, kind in self.conn.execute(
+                select(t.deal_types.c.deal_id, t.deal_types.c.type).where(t.deal_types.c.deal_id.in_(chunk))
+            ):
+                types[deal_id].add(kind)
+            documents: dict[int, set[int]] = defaultdict(set)
+            for deal_id, document_id in self.conn.execute(
+                select(t.deal_sources.c.deal_id, t.deal_sources.c.document_id).where(
+                    t.deal_sources.c.deal_id.in_(chunk)
+                )
+            ):
+                documents[deal_id].add(document_id)
+            for deal_id in chunk:
+                row = rows[deal_id]
+                yield KnownDeal(
+                    id=deal_id,
+                    year=row["year"],
+                    types=frozenset(types[deal_id]),
+                    documents=frozenset(documents[deal_id]),
+                    terms={
+                        kind: Amount(row[f"{kind}_amount"], row[f"{kind}_currency"])
+                        for kind in MONEY_KINDS
+                        if row[f"{kind}_amount"] is not None
+                    },
+                )
 
     def _add_links(
         self,
         deal_id: int,
         deal: dict[str, Any],
         parties: dict[int, str],
-        types: set[str],
+        types: frozenset[str],
         ids: dict[tuple[str, str], str],
     ) -> None:
         c = t.deal_parties.c
@@ -324,12 +337,12 @@ class _BatchSession:
         for entity_id, role in parties.items():
             if entity_id not in known_roles:
                 self.conn.execute(insert(t.deal_parties).values(deal_id=deal_id, entity_id=entity_id, role=role))
-            elif known_roles[entity_id] == "partner" and role != "partner":
+            elif (kept := self.policy.role_to_store(known_roles[entity_id], role)) != known_roles[entity_id]:
                 self.conn.execute(
-                    update(t.deal_parties).where(c.deal_id == deal_id, c.entity_id == entity_id).values(role=role)
+                    update(t.deal_parties).where(c.deal_id == deal_id, c.entity_id == entity_id).values(role=kept)
                 )
         known_types = set(self.conn.scalars(select(t.deal_types.c.type).where(t.deal_types.c.deal_id == deal_id)))
-        self._insert_new(t.deal_types, "deal_id", deal_id, "type", types - known_types)
+        self._insert_new(t.deal_types, "deal_id", deal_id, "type", set(types) - known_types)
         linked: list[int] = []
         for group, kind in _DEAL_ENTITY_GROUPS.items():
             linked += self._resolve_all(kind, deal.get(group) or [], ids)
@@ -346,39 +359,39 @@ class _BatchSession:
             self.conn.execute(insert(table), [{owner: owner_id, column: value} for value in sorted(values)])
 
     def _refresh_deal(self, deal_id: int, royalties: bool | None) -> None:
-        """Recompute the deal's current status, year, announcement date and figures from its sources."""
-        sources = self.conn.execute(
-            select(t.deal_sources.c.status, t.deal_sources.c.year, t.deal_sources.c.published).where(
-                t.deal_sources.c.deal_id == deal_id
+        """Store the deal's current status, year, announcement date and figures, as the policy
+        computes them from all of its sources."""
+        sources = [
+            DealSource(row.status, row.year, row.published)
+            for row in self.conn.execute(
+                select(t.deal_sources.c.status, t.deal_sources.c.year, t.deal_sources.c.published).where(
+                    t.deal_sources.c.deal_id == deal_id
+                )
             )
-        ).all()
-        news = [s for s in sources if s.status]
-        # The furthest status reached: a later article recalling the "announced" deal does not undo its closing.
-        latest = max(news, key=lambda s: (_STATUS_RANK.get(s.status, 0), s.published or date.min), default=None)
-        years = [s.year for s in sources if s.year]
-        dates = [s.published for s in news if s.published]  # a background mention does not date the deal
-        values: dict[str, Any] = {
-            "status": latest.status if latest else None,
-            "year": min(years) if years else None,
-            "announced": min(dates) if dates else None,
-        }
-        terms = self.conn.execute(
-            select(t.money_terms.c.kind, t.money_terms.c.amount, t.money_terms.c.currency, t.deal_sources.c.published)
-            .join(
-                t.deal_sources,
-                (t.deal_sources.c.deal_id == t.money_terms.c.deal_id)
-                & (t.deal_sources.c.document_id == t.money_terms.c.document_id),
+        ]
+        terms = [
+            StatedTerm(row.kind, row.amount, row.currency, row.published)
+            for row in self.conn.execute(
+                select(
+                    t.money_terms.c.kind, t.money_terms.c.amount, t.money_terms.c.currency, t.deal_sources.c.published
+                )
+                .join(
+                    t.deal_sources,
+                    (t.deal_sources.c.deal_id == t.money_terms.c.deal_id)
+                    & (t.deal_sources.c.document_id == t.money_terms.c.document_id),
+                )
+                .where(t.money_terms.c.deal_id == deal_id)
             )
-            .where(t.money_terms.c.deal_id == deal_id)
-        ).all()
-        for kind in t.MONEY_KINDS:
-            stated = [term for term in terms if term.kind == kind]
-            newest = max(stated, key=lambda term: term.published or date.min, default=None)
-            values[f"{kind}_amount"] = newest.amount if newest else None
-            values[f"{kind}_currency"] = newest.currency if newest else None
-        if royalties is not None:
-            current = self.conn.scalar(select(t.deals.c.royalties).where(t.deals.c.id == deal_id))
-            values["royalties"] = bool(current) or royalties
+        ]
+        state = self.policy.deal_state(sources, terms)
+        values: dict[str, Any] = {"status": state.status, "year": state.year, "announced": state.announced}
+        for kind in MONEY_KINDS:
+            current = state.terms.get(kind)
+            values[f"{kind}_amount"] = current.amount if current else None
+            values[f"{kind}_currency"] = current.currency if current else None
+        if royalties is not None:  # a report silent on royalties leaves them as they are
+            known = self.conn.scalar(select(t.deals.c.royalties).where(t.deals.c.id == deal_id))
+            values["royalties"] = self.policy.royalties(known, royalties)
         self.conn.execute(update(t.deals).where(t.deals.c.id == deal_id).values(**values))
 
     # -- readouts ---------------------------------------------------------------------------
@@ -415,14 +428,6 @@ class _BatchSession:
         ]
         if rows:
             self.conn.execute(insert(t.evidence), rows)
-
-
-def _types_agree(new: set[str], known: set[str]) -> bool:
-    """Two reports' deal types describe the same deal: one contains the other, or they share
-    at least half of their union."""
-    if not new or not known:
-        return True
-    return new <= known or known <= new or 2 * len(new & known) >= len(new | known)
 
 
 def _standard_ids(record: dict[str, Any]) -> dict[tuple[str, str], str]:
