@@ -9,42 +9,16 @@ from "About <Company>" headings, and from short forms of company names found in 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
 from biodeals import fastre
 from biodeals.ingest.document import Section
+from biodeals.names import company_key
 from biodeals.nlp.patterns import joins_word, squash
 from biodeals.nlp.spans import Entity, Label, Mention
 from biodeals.nlp.vocab import VocabEntry, Vocabulary
 
-_LEGAL_WORDS = {
-    "inc",
-    "incorporated",
-    "ltd",
-    "limited",
-    "plc",
-    "ag",
-    "sa",
-    "se",
-    "corporation",
-    "corp",
-    "co",
-    "company",
-    "llc",
-    "lp",
-    "gmbh",
-    "nv",
-    "bv",
-    "kk",
-    "spa",
-    "ab",
-    "as",
-    "asa",
-    "oyj",
-    "and",
-}
 GENERIC_FIRST_WORDS = {
     "united",
     "general",
@@ -75,17 +49,10 @@ GENERIC_FIRST_WORDS = {
 }
 
 
-_ALNUM_RUN = fastre.compile(r"[a-z0-9]+")
-
-
 def normalise_name(name: str) -> str:
-    """Lowercase alphanumeric tokens without trailing legal suffixes ("Merck & Co., Inc." ->
-    "merck"), the key under which company spellings are compared."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    tokens = _ALNUM_RUN.findall(text.replace(".", "").replace("&", " and "))
-    while len(tokens) > 1 and tokens[-1] in _LEGAL_WORDS:
-        tokens.pop()
-    return " ".join(tokens)
+    """The shared company key as within-document linking compares it (``company_key`` with
+    ``in_document``): "Merck & Co., Inc." -> "merck"."""
+    return company_key(name, in_document=True)
 
 
 class _Groups:
