@@ -17,7 +17,10 @@ from typing import Any
 from biodeals.errors import ConfigError
 from biodeals.ingest.document import Document
 from biodeals.model import Deal, Readout
+from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.dates import DateMention
+from biodeals.nlp.deals.candidates import DealCandidate
+from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.money import Money
 from biodeals.nlp.spans import Entity, Mention
 from biodeals.nlp.vocab import Vocabulary
@@ -38,9 +41,9 @@ class Annotations:
     money: list[Money] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     published: date | None = None
-    analysis: Any = None  # pipeline.Analysis: entities, money and dates with their look-ups
-    facts: Any = None  # deals.facts.DocumentFacts
-    candidates: list[Any] = field(default_factory=list)  # deals.candidates.DealCandidate
+    analysis: Analysis | None = None  # entities, money and dates with their look-ups
+    facts: DocumentFacts | None = None  # what deal steps ask many times about the entities
+    candidates: list[DealCandidate] = field(default_factory=list)
     deals: list[Deal] = field(default_factory=list)
     readouts: list[Readout] = field(default_factory=list)
     record: dict[str, Any] | None = None
