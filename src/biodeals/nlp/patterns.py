@@ -12,23 +12,14 @@ from collections.abc import Iterator
 import ahocorasick_rs
 
 from biodeals import fastre
+from biodeals.nlp import rules
 from biodeals.nlp.spans import Mention
 
-# Words that end a biopharma company name ("Versanis Bio", "Innate Pharma").
-DESIGNATOR_WORDS = (
-    *("Therapeutics", "Pharmaceuticals", "Pharmaceutical", "Pharma", "Biopharma", "Biopharmaceuticals"),
-    *("Biopharmaceutical", "Biotherapeutics", "Biosciences", "Bioscience", "Biotech", "Biotechnology"),
-    *("Biologics", "Bio", "Biomedical", "Medicines", "Medical", "Oncology", "Genetics", "Genomics", "Sciences"),
-    *("Science", "Labs", "Laboratories", "Health", "Healthcare", "Diagnostics", "Vaccines", "Immunotherapeutics"),
-    *("Capital", "Ventures", "Manufacturing", "Biomanufacturing", "Venture Fund", "Partners", "Fund", "Foundation"),
-    *("Holdings", "Group", "Technologies", "Animal Health"),
-)
-# Legal forms that end a company name ("Acme, Inc.", "WuXi Biologics Co., Ltd."), the longer first.
-LEGAL_FORMS = (
-    *("Inc.", "Inc", "Incorporated", "Ltd.", "Ltd", "Limited", "LLC", "L.L.C.", "LP", "L.P.", "plc", "PLC"),
-    *("AG", "S.A.", "SA", "SE", "GmbH", "N.V.", "NV", "B.V.", "BV", "Corp.", "Corp", "Corporation"),
-    *("Co., Ltd.", "Co., Ltd", "Co. Ltd.", "Co. Ltd", "Co.", "A/S", "AB", "ASA", "K.K.", "S.p.A.", "Oyj"),
-)
+# The rule tables (designators, legal forms, exchanges, stop words, INN stems, ...) are rows of
+# the files in ``biodeals/nlp/rules``; the names below are derived from them.
+DESIGNATOR_WORDS = tuple(row.id for row in rules.load("designators"))  # "Versanis Bio", "Innate Pharma"
+LEGAL_FORMS = tuple(row.id for row in rules.load("legal_forms"))  # "Acme, Inc.", the longer first
+EXCHANGES = tuple(row.id for row in rules.load("exchanges"))  # "(NASDAQ: ABC)"
 
 
 def _alternation(phrases: tuple[str, ...]) -> str:
@@ -38,106 +29,8 @@ def _alternation(phrases: tuple[str, ...]) -> str:
 
 DESIGNATORS = _alternation(DESIGNATOR_WORDS)
 LEGAL = _alternation(LEGAL_FORMS)
-_LEADING_STOP = {
-    "About",
-    "The",
-    "For",
-    "By",
-    "Under",
-    "With",
-    "From",
-    "Today",
-    "Both",
-    "And",
-    "As",
-    "Contact",
-    "Media",
-    "At",
-    "In",
-    "On",
-    "Of",
-    "To",
-    "If",
-    "When",
-    "While",
-    "Through",
-    "Also",
-    "Between",
-    "According",
-    "Since",
-    "After",
-    "Before",
-    "Following",
-    "Per",
-    "Via",
-    "Our",
-    "Their",
-    "Its",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "A",
-    "An",
-    "Each",
-    "Additionally",
-    "Meanwhile",
-    "However",
-    "Including",
-    "Led",
-    "Backed",
-    "New",
-    "Global",
-    "Chief",
-    "President",
-    "Executive",
-    "Senior",
-    "Vice",
-    "Head",
-    "Director",
-    "Dr",
-    "Mr",
-    "Ms",
-    "Mrs",
-    "Prof",
-    "CEO",
-    "Officer",
-    "SOURCE",
-    "NEWS",
-    "Read",
-    "Acquire",
-    "Acquires",
-    "Acquired",
-    "Completes",
-    "Complete",
-    "Announces",
-    "Announce",
-    "Enters",
-    "Signs",
-    "License",
-    "Licenses",
-    "Invests",
-    "Expands",
-    "Extends",
-    "Closes",
-    "Buy",
-    "Buys",
-    # headline verbs that glue onto the name after them ("Collaborates With Makana Therapeutics")
-    "Collaborates",
-    "Advancing",
-    "Lands",
-    "Taps",
-    "Highlights",
-    "Secures",
-    "Receives",
-    "Reports",
-    "Joins",
-    "Join",
-    # a group's own companies named by their relation ("NRx ... Subsidiary HOPE Therapeutics")
-    "Subsidiary",
-    "Affiliate",
-    "Licensee",
-}
+_EXCHANGE = _alternation(EXCHANGES)
+_LEADING_STOP = frozenset(row.id for row in rules.load("stop_words"))
 # "a collaboration with Dr. Robert O. Becker" names a person, not a partner company
 _TITLES = r"Dr|Mr|Ms|Mrs|Prof|Professor|Sir"
 _PERSON_TITLE = fastre.compile(rf"^(?:{_TITLES})\b")
@@ -154,9 +47,7 @@ _COMPANY_BY_LEGAL = fastre.compile(
     rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}(?:(?:&|and){_SP})?{_NAME_TOKEN}){{0,4}},?{_SP}(?:{LEGAL}))(?![\w])"
 )
 _COMPANY_BY_TICKER = fastre.compile(
-    rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,5}})[ \t]*,?[ \t]*\(\s*(?:NYSE|NASDAQ|Nasdaq|ASX"
-    r"|LSE|AIM|TSX|TSXV|HKEX|HKSE|SEHK|SSE|SZSE|Euronext|SIX|OTC|OTCQB|OTCQX|TYO|TSE|KRX|KOSDAQ|KOSPI"
-    r"|NSE|BSE|Xetra|FWB|STAR)\b"
+    rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,5}})[ \t]*,?[ \t]*\(\s*(?:{_EXCHANGE})\b"
 )
 _COMPANY_BY_APPOSITION = fastre.compile(
     rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}{_NAME_TOKEN}){{0,3}}),\s+(?:a|an)\s+(?:[\w-]+,?\s+){{0,6}}?"
@@ -180,10 +71,7 @@ _TRIGGERS = {
     # a name ending "Venture Fund" or "Animal Health" is found from its last word
     "designator": fastre.Literals(list(dict.fromkeys(d.split()[-1] for d in DESIGNATOR_WORDS)), whole_words=True),
     "legal": fastre.Literals(LEGAL_FORMS, whole_words=True),
-    "ticker": fastre.compile(
-        r"\(\s*(?:NYSE|NASDAQ|Nasdaq|ASX|LSE|AIM|TSX|TSXV|HKEX|HKSE|SEHK|SSE|SZSE|Euronext|SIX|OTC"
-        r"|OTCQB|OTCQX|TYO|TSE|KRX|KOSDAQ|KOSPI|NSE|BSE|Xetra|FWB|STAR)\b"
-    ),
+    "ticker": fastre.compile(rf"\(\s*(?:{_EXCHANGE})\b"),
     "apposition": fastre.compile(r",\s+(?:a|an)\s"),
 }
 _NAME_PATTERNS = {
@@ -247,9 +135,8 @@ def find_companies(text: str) -> list[Mention]:
     return list(found.values())
 
 
-_CODE_EXCLUDE = fastre.compile(
-    r"^(?:NCT|FY|CY|ISO|COVID|SARS|ICD|CIK|ISIN|ZIP|EU|US|UK|NASDAQ|NYSE|PO|GMT|UTC|Q[1-4]|H[12])", re.I
-)
+# "NCT01234567", "FY2023", "Q3-2024": code-shaped, but no drug code
+_CODE_EXCLUDE = fastre.compile("^(?:" + "|".join(row.source for row in rules.load("code_exclusions")) + ")", re.I)
 # The name patterns below start by consuming a capital and check the character before it after
 # that ("[A-Z](?<![\w-].)" rather than "(?<![\w-])[A-Z]"): a pattern that starts with a character
 # class lets the engine skip straight to the capitals.
@@ -273,59 +160,8 @@ def find_code_names(text: str) -> list[Mention]:
 
 
 # International nonproprietary name stems (WHO): pembrolizumab, sotorasib, tirzepatide, ...
-INN_STEMS = (
-    "mab",
-    "tinib",
-    "ciclib",
-    "rafenib",
-    "parib",
-    "lisib",
-    "rasib",
-    "tide",
-    "glutide",
-    "tirsen",
-    "siran",
-    "rsen",
-    "cel",
-    "gene",
-    "vec",
-    "deruxtecan",
-    "vedotin",
-    "govitecan",
-    "mafodotin",
-    "tansine",
-    "stat",
-    "vir",
-    "previr",
-    "buvir",
-    "gliflozin",
-    "gliptin",
-    "sartan",
-    "cept",
-    "kinra",
-    "leukin",
-    "plermin",
-    "degib",
-    "lukast",
-    "tegravir",
-    "zomib",
-    "lutamide",
-    "trozole",
-    "parin",
-    "oxaban",
-    "gatran",
-    "sertib",
-    "metinib",
-    "fenib",
-    "zolamide",
-    "bart",
-    "bulin",
-    "dotin",
-    "mig",
-    "tamab",
-    "tug",
-    "plase",
-)
+_STEM_ROWS = rules.load("inn_stems")
+INN_STEMS = tuple(row.id for row in _STEM_ROWS if row["recognise"])
 _INN_SECOND_WORDS = ("alfa", "alpha", "beta", "pegol", "vedotin", "deruxtecan", "govitecan")
 # A marked name followed by what it is, when that is no medicine: "TearScan® IgE diagnostic tests",
 # "the Venowave™ VW5 device", "PredictBBB.ai™ platform"
@@ -337,63 +173,7 @@ _NOT_A_MEDICINE_NEXT = fastre.compile(
 _EVENT_NAME = fastre.compile(r"\b(?:Meeting|Congress|Conference|Convention|Summit|Symposium|Forum|Expo)$")
 # Brand names are marked: "Zepbound®", "KEYTRUDA®", "Mounjaro™"
 _MARKED_BRAND = fastre.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9-]{2,}(?:[ ][A-Z][A-Za-z0-9-]+)?)[ ]?(?:®|™|\(R\))")
-_INN_FALSE = {
-    "database",
-    "release",
-    "increase",
-    "decrease",
-    "purchase",
-    "phase",
-    "case",
-    "base",
-    "disease",
-    "cease",
-    "lease",
-    "erase",
-    "ease",
-    "showcase",
-    "please",
-    "chase",
-    "crease",
-    "vase",
-    "excel",
-    "travel",
-    "parcel",
-    "model",
-    "level",
-    "label",
-    "novel",
-    "hotel",
-    "panel",
-    "channel",
-    "cancel",
-    "barrel",
-    "vessel",
-    "tunnel",
-    "fuel",
-    "personnel",
-    "statement",
-    "state",
-    "upstate",
-    "thermostat",
-    "gene",
-    "scene",
-    "hygiene",
-    "kerosene",
-    "benzene",
-    "vir",
-    "outside",
-    "wide",
-    "provide",
-    "peptide",
-    "nucleotide",
-    "polypeptide",
-    "oligonucleotide",
-    "dipeptide",
-    "tide",
-    "riptide",
-    "eventide",
-}
+_INN_FALSE = frozenset(row.id for row in rules.load("inn_false_positives"))  # "excel", "peptide"
 
 
 # "the ANKET platform", "B7H3 ANKET program", "oRNA technology", "GDF15 program"
@@ -448,51 +228,21 @@ def find_mechanism_assets(text: str) -> list[Mention]:
     return found
 
 
+
+
+def _stem_modalities() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """``((stems, modality), ...)`` grouped by modality in row order; a stem that ends in
+    another states the same modality (checked on load), so the order of groups decides nothing."""
+    groups: dict[str, list[str]] = {}
+    for row in _STEM_ROWS:
+        if row.get("modality") is not None:
+            groups.setdefault(row["modality"], []).append(row.id)
+    return tuple((tuple(stems), modality) for modality, stems in groups.items())
+
+
 # The modality an INN stem states (WHO stem book); stems are matched as word endings, so
 # "dotin" covers vedotin and mafodotin, "tecan" deruxtecan and govitecan, "tide" glutide.
-INN_STEM_MODALITIES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("dotin", "tecan", "tansine"), "antibody-drug conjugate"),
-    (("mab",), "antibody"),
-    (("tide",), "peptide"),
-    (("siran", "rsen"), "rna"),
-    (("cel",), "cell therapy"),
-    (("gene", "vec"), "gene therapy"),
-    (("cept", "kinra", "leukin", "plermin", "ase"), "protein"),
-    (
-        (
-            "tinib",
-            "ciclib",
-            "rafenib",
-            "parib",
-            "lisib",
-            "rasib",
-            "stat",
-            "vir",
-            "gliflozin",
-            "gliptin",
-            "sartan",
-            "degib",
-            "lukast",
-            "zomib",
-            "lutamide",
-            "trozole",
-            "oxaban",
-            "gatran",
-            "sertib",
-            "fenib",
-            "zolamide",
-            "gepant",
-            "pirdine",
-            "pride",
-            "azepam",
-            "olol",
-            "prazole",
-        ),
-        "small molecule",
-    ),
-)
-
-_INN_FALSE |= {"except", "concept", "accept", "intercept", "percept", "precept", "receptor"}
+INN_STEM_MODALITIES = _stem_modalities()
 _STEM_AUTOMATON = ahocorasick_rs.AhoCorasick(list(INN_STEMS))
 _BRAND_MARK = fastre.compile(r"®|™|\(R\)")
 

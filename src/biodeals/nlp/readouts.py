@@ -16,7 +16,8 @@ from typing import Any
 
 from biodeals import fastre
 from biodeals.ingest.document import Document
-from biodeals.nlp.pipeline import Analysis
+from biodeals.nlp import rules
+from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.ranges import section_at
 from biodeals.nlp.spans import Entity, most_specific
 
@@ -35,39 +36,16 @@ _PHASE = fastre.compile(
 )
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
-_NUMBER = r"(?P<value>-?\d+(?:\.\d+)?)"
-# (endpoint name pattern, its flags, the endpoint's short name, the unit of its values)
-_ENDPOINT_NAMES: list[tuple[str, int, str, str]] = [
-    (r"\b(?:objective|overall) response rate\b|\bORR\b", re.I, "ORR", "%"),
-    (r"\bcomplete response(?: rate)?\b|\bCR rate\b", re.I, "CR rate", "%"),
-    (r"\bdisease control rate\b|\bDCR\b", re.I, "DCR", "%"),
-    (r"\bprogression-free survival\b|\bPFS\b", re.I, "PFS", "months"),
-    (r"\b(?:overall|median) survival\b|\bOS\b", 0, "OS", "months"),
-    (r"\bduration of response\b|\bDoR\b", re.I, "DoR", "months"),
-    (r"\bhazard ratio\b|\bHR\b", 0, "HR", "HR"),
-    (r"\b(?:HbA1c|A1C)\b", re.I, "HbA1c", "%"),
-    (r"\b(?:body )?weight (?:loss|reduction)\b|\bweight\b", re.I, "weight reduction", "%"),
-    (r"\b6MWD\b|\b(?:six|6)[- ]minute[- ]walk(?:ing)?[- ]distance\b", re.I, "6MWD", "m"),
-    (
-        r"\brisk reduction\b|\b(?:reduc\w+|lower(?:s|ed|ing)?|cut(?:s|ting)?|decreas\w+) (?:\w+[’'] )?(?:the )?risk\b",
-        re.I,
-        "risk reduction",
-        "%",
-    ),
-]
-ENDPOINTS: list[tuple[re.Pattern[str], str, str]] = [
-    (fastre.compile(source, flags), name, unit) for source, flags, name, unit in _ENDPOINT_NAMES
-]
+# The endpoints (name pattern, short name, unit) and the way a value of each unit is written are
+# rows of biodeals/nlp/rules/endpoints.toml and units.toml; a row naming a unit that does not
+# exist is a RuleError when the rules load, not a KeyError at extraction time.
+_ENDPOINT_ROWS = rules.load("endpoints")
+ENDPOINTS: list[tuple[re.Pattern[str], str, str]] = [(row.pattern, row["name"], row["unit"]) for row in _ENDPOINT_ROWS]
 _DIGIT = fastre.compile(r"\d")
 # a quick pre-test (case-insensitive, so it may say yes where no endpoint pattern matches)
-_ANY_ENDPOINT = fastre.compile("|".join(f"(?:{source})" for source, _, _, _ in _ENDPOINT_NAMES), re.I)
+_ANY_ENDPOINT = fastre.compile("|".join(f"(?:{row.source})" for row in _ENDPOINT_ROWS), re.I)
 _TO = fastre.compile(r"\s+to\s+")
-_VALUE_UNITS = {
-    "%": fastre.compile(_NUMBER + r"\s?(?:%|percent)"),
-    "months": fastre.compile(_NUMBER + r"\s?months?"),
-    "HR": fastre.compile(r"(?:HR|hazard ratio)\s*(?:of|=|:)?\s*\[?" + r"(?P<value>0\.\d+|1\.\d+)"),
-    "m": fastre.compile(_NUMBER + r"\s?(?:m|[Mm]eters|[Mm]etres)\b"),
-}
+_VALUE_UNITS = {row.id: row.pattern for row in rules.load("units")}
 
 
 @dataclass(slots=True)
