@@ -3,8 +3,11 @@ and problem, and the recognisers built from the rows behave as the rows say."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -276,3 +279,35 @@ def test_examples_without_anything_to_match(folder: Path):
     assert _problems(folder, "inn_false_positives") == [
         (1, "excel", "examples need a pattern: rows of this file have nothing else to match them with")
     ]
+
+
+CHECK_SCRIPT = """
+import typer
+from typer.testing import CliRunner
+from biodeals.cli.rules import register
+app = typer.Typer()
+app.callback()(lambda: None)
+register(app)
+result = CliRunner().invoke(app, ["rules", "--check"])
+print(result.stderr, end="")
+raise SystemExit(result.exit_code)
+"""
+
+
+def test_a_bad_shipped_row_stops_extraction_at_load_and_check_lists_it(tmp_path: Path):
+    """An endpoint with a unit that does not exist is a RuleError when the recognisers load (it
+    was a KeyError at extraction time), and ``rules --check`` still lists it."""
+    import biodeals
+
+    package = tmp_path / "biodeals"
+    shutil.copytree(Path(biodeals.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__", "web"))
+    with (package / "nlp" / "rules" / "endpoints.toml").open("a", encoding="utf-8") as out:
+        out.write('\n[[endpoint]]\nid = "fev1"\npattern = "FEV1"\nname = "FEV1"\nunit = "mL"\nexamples = ["FEV1"]\n')
+    row = len(rules.load("endpoints")) + 1
+    expected = f"endpoints.toml row {row} (endpoint 'fev1'): unit 'mL' does not exist in units.toml"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    extract = subprocess.run([sys.executable, "-c", "import biodeals.nlp"], capture_output=True, text=True, env=env)
+    assert extract.returncode == 1 and "RuleError" in extract.stderr and expected in extract.stderr
+    check = subprocess.run([sys.executable, "-c", CHECK_SCRIPT], capture_output=True, text=True, env=env)
+    assert check.returncode == 1, check.stderr
+    assert check.stdout.splitlines() == [expected, "1 problem(s) in the rule files"]
