@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 
 from biodeals.errors import ConfigError
 from biodeals.model import MONEY_KINDS
-from biodeals.service.queries import DealFilter, list_deals
+from biodeals.service.deals import DealFilter, list_deals
 from biodeals.store import schema as t
 
 EXPORT_FORMATS = (".csv", ".json", ".jsonl", ".parquet", ".xlsx")

@@ -1,0 +1,326 @@
+"""Deal queries: filtering, sorting and counting deals, their facets, summaries and the full
+record of one deal with its status history, per-source figures and evidence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy.sql import ColumnElement
+
+from biodeals.errors import ConfigError, NotFound
+from biodeals.model import DEAL_STATUSES, DEAL_TYPES, MONEY_KINDS, ROLES
+from biodeals.service.lookup import full_text_documents, matching_entities
+from biodeals.store import schema as t
+
+DealSort = Literal["announced", "year", "upfront", "milestones", "total_value", "sources", "id"]
+DEAL_SORTS: tuple[str, ...] = DealSort.__args__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class DealFilter:
+    """Which deals to list and in what order. ``role`` applies to ``company`` when given, else
+    to any party; ``text`` is a full-text query over the deals' source documents."""
+
+    company: str | None = None
+    role: str | None = None
+    type: str | None = None
+    status: str | None = None
+    modality: str | None = None
+    target: str | None = None
+    indication: str | None = None
+    asset: str | None = None
+    year: int | None = None
+    since: date | None = None
+    until: date | None = None
+    min_upfront: float | None = None
+    min_total: float | None = None
+    text: str | None = None
+    sort: DealSort = "announced"
+    descending: bool = True
+    limit: int | None = 50
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        for name, value, allowed in (
+            ("type", self.type, DEAL_TYPES),
+            ("status", self.status, DEAL_STATUSES),
+            ("role", self.role, ROLES),
+            ("sort", self.sort, DEAL_SORTS),
+        ):
+            if value is not None and value not in allowed:
+                raise ConfigError(f"{name} {value!r}: expected one of {', '.join(allowed)}")
+        if (self.limit is not None and self.limit < 0) or self.offset < 0:
+            raise ConfigError("limit and offset must not be negative")
+
+
+def _entity_ids_condition(engine: Engine, kind: str, name: str) -> ColumnElement[bool]:
+    ids = matching_entities(engine, kind, name)
+    return t.deals.c.id.in_(select(t.deal_entities.c.deal_id).where(t.deal_entities.c.entity_id.in_(ids)))
+
+
+def _deal_conditions(engine: Engine, f: DealFilter) -> list[ColumnElement[bool]]:
+    d = t.deals.c
+    conditions: list[ColumnElement[bool]] = []
+    if f.company:
+        ids = matching_entities(engine, "company", f.company)
+        party = select(t.deal_parties.c.deal_id).where(t.deal_parties.c.entity_id.in_(ids))
+        if f.role:
+            party = party.where(t.deal_parties.c.role == f.role)
+        conditions.append(d.id.in_(party))
+    elif f.role:
+        conditions.append(d.id.in_(select(t.deal_parties.c.deal_id).where(t.deal_parties.c.role == f.role)))
+    if f.type:
+        conditions.append(d.id.in_(select(t.deal_types.c.deal_id).where(t.deal_types.c.type == f.type)))
+    if f.status:
+        conditions.append(d.status == f.status)
+    if f.modality:
+        conditions.append(
+            d.id.in_(select(t.deal_modalities.c.deal_id).where(t.deal_modalities.c.modality == f.modality.lower()))
+        )
+    for kind, name in (("target", f.target), ("indication", f.indication), ("asset", f.asset)):
+        if name:
+            conditions.append(_entity_ids_condition(engine, kind, name))
+    if f.year is not None:
+        conditions.append(d.year == f.year)
+    if f.since:
+        conditions.append(or_(d.announced >= f.since, and_(d.announced.is_(None), d.year >= f.since.year)))
+    if f.until:
+        conditions.append(or_(d.announced <= f.until, and_(d.announced.is_(None), d.year <= f.until.year)))
+    if f.min_upfront is not None:
+        conditions.append(d.upfront_amount >= f.min_upfront)
+    if f.min_total is not None:
+        conditions.append(d.total_value_amount >= f.min_total)
+    if f.text:
+        documents = full_text_documents(engine, f.text)
+        conditions.append(d.id.in_(select(t.deal_sources.c.deal_id).where(t.deal_sources.c.document_id.in_(documents))))
+    return conditions
+
+
+_SOURCE_COUNT = (
+    select(func.count()).where(t.deal_sources.c.deal_id == t.deals.c.id).correlate(t.deals).scalar_subquery()
+)
+
+
+def _sort_column(sort: str) -> Any:
+    d = t.deals.c
+    return {
+        "year": d.year,
+        "upfront": d.upfront_amount,
+        "milestones": d.milestones_amount,
+        "total_value": d.total_value_amount,
+        "sources": _SOURCE_COUNT,
+        "id": d.id,
+    }[sort]
+
+
+def count_deals(engine: Engine, f: DealFilter) -> int:
+    """How many deals ``f`` selects, ignoring its limit and offset."""
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(t.deals).where(*_deal_conditions(engine, f))) or 0
+
+
+def list_deals(engine: Engine, f: DealFilter | None = None) -> list[dict[str, Any]]:
+    """Deals selected by ``f``, sorted, as summary dicts (parties, types, money, linked names)."""
+    f = f or DealFilter()
+    # by date: the year first, so deals known only by year sort among the dated ones
+    columns = [t.deals.c.year, t.deals.c.announced] if f.sort == "announced" else [_sort_column(f.sort)]
+    order = [c.desc().nulls_last() if f.descending else c.asc().nulls_last() for c in columns]
+    query = select(t.deals).where(*_deal_conditions(engine, f)).order_by(*order, t.deals.c.id.desc())
+    if f.limit is not None:
+        query = query.limit(f.limit)
+    if f.offset:
+        query = query.offset(f.offset)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+        return deal_summaries(conn, rows)
+
+
+def deal_facets(engine: Engine, f: DealFilter, top: int = 12) -> dict[str, list[dict[str, Any]]]:
+    """For the deals ``f`` selects: how many have each type, status, modality, year and (the
+    ``top`` most frequent) company — the counts beside a deals table's filters."""
+    selected = select(t.deals.c.id).where(*_deal_conditions(engine, f))
+    count = func.count(func.distinct(t.deals.c.id)).label("deals")
+
+    def counted(key: Any, *joins: tuple[Any, Any], limit: int | None = None) -> list[dict[str, Any]]:
+        query = select(key.label("value"), count).select_from(t.deals)
+        for table, on in joins:
+            query = query.join(table, on)
+        query = query.where(t.deals.c.id.in_(selected), key.is_not(None)).group_by(key)
+        rows = conn.execute(query.order_by(count.desc(), key).limit(limit)).all()
+        return [{"value": r.value, "deals": r.deals} for r in rows]
+
+    with engine.connect() as conn:
+        facets = {
+            "type": counted(t.deal_types.c.type, (t.deal_types, t.deal_types.c.deal_id == t.deals.c.id)),
+            "status": counted(t.deals.c.status),
+            "modality": counted(
+                t.deal_modalities.c.modality, (t.deal_modalities, t.deal_modalities.c.deal_id == t.deals.c.id)
+            ),
+            "year": counted(t.deals.c.year),
+            "company": counted(
+                t.entities.c.name,
+                (t.deal_parties, t.deal_parties.c.deal_id == t.deals.c.id),
+                (t.entities, t.entities.c.id == t.deal_parties.c.entity_id),
+                limit=top,
+            ),
+        }
+    facets["year"].sort(key=lambda item: -item["value"])
+    return facets
+
+
+def _money(row: Any, kind: str) -> dict[str, Any] | None:
+    amount = row[f"{kind}_amount"]
+    return {"amount": amount, "currency": row[f"{kind}_currency"]} if amount is not None else None
+
+
+def deal_summaries(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
+    """Summary dicts of the ``deals`` rows ``rows``, in their order: parties, types, money,
+    linked assets, targets and indications, modalities and the number of sources."""
+    ids = [r.id for r in rows]
+    parties: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for deal_id, entity_id, name, role in conn.execute(
+        select(t.deal_parties.c.deal_id, t.entities.c.id, t.entities.c.name, t.deal_parties.c.role)
+        .join(t.entities, t.entities.c.id == t.deal_parties.c.entity_id)
+        .where(t.deal_parties.c.deal_id.in_(ids))
+        .order_by(t.deal_parties.c.deal_id, t.entities.c.id)
+    ).all():
+        parties[deal_id].append({"id": entity_id, "name": name, "role": role})
+    types: dict[int, list[str]] = defaultdict(list)
+    for deal_id, kind in conn.execute(
+        select(t.deal_types.c.deal_id, t.deal_types.c.type)
+        .where(t.deal_types.c.deal_id.in_(ids))
+        .order_by(t.deal_types.c.type)
+    ).all():
+        types[deal_id].append(kind)
+    modalities: dict[int, list[str]] = defaultdict(list)
+    for deal_id, modality in conn.execute(
+        select(t.deal_modalities.c.deal_id, t.deal_modalities.c.modality)
+        .where(t.deal_modalities.c.deal_id.in_(ids))
+        .order_by(t.deal_modalities.c.modality)
+    ).all():
+        modalities[deal_id].append(modality)
+    linked: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+    for deal_id, entity_id, kind, name, standard_id in conn.execute(
+        select(
+            t.deal_entities.c.deal_id, t.entities.c.id, t.entities.c.kind, t.entities.c.name, t.entities.c.standard_id
+        )
+        .join(t.entities, t.entities.c.id == t.deal_entities.c.entity_id)
+        .where(t.deal_entities.c.deal_id.in_(ids))
+        .order_by(t.entities.c.name)
+    ).all():
+        linked[deal_id, kind].append({"id": entity_id, "name": name, "standard_id": standard_id})
+    sources = dict(
+        conn.execute(
+            select(t.deal_sources.c.deal_id, func.count())
+            .where(t.deal_sources.c.deal_id.in_(ids))
+            .group_by(t.deal_sources.c.deal_id)
+        ).all()
+    )
+    return [
+        {
+            "id": r.id,
+            "announced": r.announced.isoformat() if r.announced else None,
+            "year": r.year,
+            "status": r.status,
+            "types": types[r.id],
+            "parties": parties[r.id],
+            **{kind: _money(r._mapping, kind) for kind in MONEY_KINDS},
+            "royalties": r.royalties,
+            "assets": linked[r.id, "asset"],
+            "targets": linked[r.id, "target"],
+            "indications": linked[r.id, "indication"],
+            "modalities": modalities[r.id],
+            "sources": sources.get(r.id, 0),
+        }
+        for r in rows
+    ]
+
+
+def get_deal(engine: Engine, deal_id: int) -> dict[str, Any]:
+    """One deal with every field, its status history (one entry per source document), money
+    terms as each source states them, and the evidence (span and sentence) of every value."""
+    with engine.connect() as conn:
+        row = conn.execute(select(t.deals).where(t.deals.c.id == deal_id)).first()
+        if row is None:
+            raise NotFound(f"deal {deal_id}: no such deal")
+        deal = deal_summaries(conn, [row])[0]
+        history = conn.execute(
+            select(
+                t.deal_sources.c.status,
+                t.deal_sources.c.year,
+                t.deal_sources.c.published,
+                t.documents.c.id,
+                t.documents.c.name,
+                t.documents.c.title,
+                t.documents.c.url,
+                t.documents.c.source,
+            )
+            .join(t.documents, t.documents.c.id == t.deal_sources.c.document_id)
+            .where(t.deal_sources.c.deal_id == deal_id)
+            .order_by(t.deal_sources.c.published.asc().nulls_last(), t.documents.c.id)
+        ).all()
+        deal["history"] = [
+            {
+                "status": h.status,
+                "year": h.year,
+                "published": h.published.isoformat() if h.published else None,
+                "document": {"id": h.id, "name": h.name, "title": h.title, "url": h.url, "source": h.source},
+            }
+            for h in history
+        ]
+        terms = conn.execute(
+            select(t.money_terms.c.kind, t.money_terms.c.amount, t.money_terms.c.currency, t.money_terms.c.document_id)
+            .where(t.money_terms.c.deal_id == deal_id)
+            .order_by(t.money_terms.c.kind, t.money_terms.c.document_id)
+        ).all()
+        deal["terms"] = [
+            {"kind": m.kind, "amount": m.amount, "currency": m.currency, "document_id": m.document_id} for m in terms
+        ]
+        deal["conflicts"] = sorted(
+            {m.kind for m in terms if len({(n.amount, n.currency) for n in terms if n.kind == m.kind}) > 1}
+        )
+        deal["evidence"] = evidence_with_sentences(conn, t.evidence.c.deal_id == deal_id)
+    return deal
+
+
+def evidence_with_sentences(conn: Any, condition: ColumnElement[bool]) -> list[dict[str, Any]]:
+    """Evidence rows, each with the sentence (the stored 'deal'/'readout' span around it) and
+    the document it is in."""
+    rows = conn.execute(
+        select(
+            t.evidence.c.id,
+            t.evidence.c.field,
+            t.evidence.c.start,
+            t.evidence.c.end,
+            t.evidence.c.text,
+            t.evidence.c.document_id,
+            t.documents.c.name,
+        )
+        .join(t.documents, t.documents.c.id == t.evidence.c.document_id)
+        .where(condition)
+        .order_by(t.evidence.c.document_id, t.evidence.c.start)
+    ).all()
+    sentences = [r for r in rows if r.field in ("deal", "readout")]
+    items = []
+    for r in rows:
+        around = next(
+            (s.text for s in sentences if s.document_id == r.document_id and s.start <= r.start and r.end <= s.end),
+            r.text,
+        )
+        items.append(
+            {
+                "id": r.id,
+                "field": r.field,
+                "start": r.start,
+                "end": r.end,
+                "text": r.text,
+                "sentence": around,
+                "document_id": r.document_id,
+                "document": r.name,
+            }
+        )
+    return items
