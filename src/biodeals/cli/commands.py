@@ -14,7 +14,9 @@ import typer
 
 from biodeals import __version__
 from biodeals.cli import kb
-from biodeals.errors import BiodealsError, IngestError, InternalError, printable
+from biodeals.cli.options import DbOption, TimeLimitOption, console, database, reported_errors, stderr
+from biodeals.cli.tables import deals_table
+from biodeals.errors import BiodealsError, IngestError, printable
 from biodeals.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
 from biodeals.service.queries import list_deals
 
@@ -26,7 +28,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-stderr = kb.stderr
 
 
 class OutputFormat(StrEnum):
@@ -55,22 +56,16 @@ def _extracted(inputs: list[str], max_bytes: int, seconds: float) -> Iterator[di
     from biodeals.ingest import ReadOptions, read_inputs
     from biodeals.nlp import extract_record
     from biodeals.nlp.vocab import load_vocabulary
-    from biodeals.service.workers import ExtractionTimeout, time_limit
+    from biodeals.service.workers import extract_bounded
 
     load_vocabulary()  # before the first document's time limit starts
     for result in read_inputs(inputs, ReadOptions(max_bytes=max_bytes)):
         if isinstance(result, IngestError):
             stderr.print(f"Error: {result}", markup=False)
             continue
-        try:
-            with time_limit(seconds):
-                record = extract_record(result)
-        except ExtractionTimeout:
-            stderr.print(f"Error: {printable(result.source)}: extraction timed out (over {seconds:g} s)", markup=False)
-            continue
-        except Exception as error:  # a bug of ours must not cost the rest of the run
-            problem = InternalError(f"{printable(result.source)}: extraction failed ({type(error).__name__}: {error})")
-            stderr.print(f"Error: {problem}", markup=False)
+        record, problem = extract_bounded(extract_record, result, seconds)
+        if record is None:
+            stderr.print(f"Error: {printable(result.source)}: {problem}", markup=False)
             continue
         yield record
 
@@ -84,7 +79,7 @@ def extract_command(
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", min=1, help="Size limit of one document, in bytes.")
     ] = DEFAULT_MAX_BYTES,
-    seconds: kb.TimeLimitOption = DEFAULT_TIME_LIMIT,
+    seconds: TimeLimitOption = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Print the extraction record (../shared/eval/SCHEMA.md shape plus an `entities` section)
     of every document in INPUT... to stdout.
@@ -123,7 +118,7 @@ PortOption = Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP p
 
 @app.command("serve")
 def serve_command(
-    db: kb.DbOption = None,
+    db: DbOption = None,
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes.")] = 1,
@@ -139,13 +134,13 @@ def serve_command(
 
     from biodeals.store import database_url
 
-    with kb.reported_errors(), kb.database(db):  # create / upgrade the schema once, up front
+    with reported_errors(), database(db):  # create / upgrade the schema once, up front
         url = database_url(db)
     os.environ["BIODEALS_DB"] = url
     if host not in ("127.0.0.1", "localhost", "::1"):
-        kb.stderr.print(f"Note: listening on {host}: anyone who can reach it can read the knowledge base.")
+        stderr.print(f"Note: listening on {host}: anyone who can reach it can read the knowledge base.")
     writes = "enabled (token set)" if os.environ.get("BIODEALS_API_TOKEN") else "disabled (no BIODEALS_API_TOKEN)"
-    kb.stderr.print(f"biodeals on http://{host}:{port}/ (API docs: /docs; writes {writes}). Ctrl-C stops it.")
+    stderr.print(f"biodeals on http://{host}:{port}/ (API docs: /docs; writes {writes}). Ctrl-C stops it.")
     uvicorn.run(
         "biodeals.api.app:app_from_environment",
         factory=True,
@@ -158,20 +153,20 @@ def serve_command(
 
 @app.command("demo")
 def demo_command(
-    db: kb.DbOption = None,
+    db: DbOption = None,
     serve: Annotated[bool, typer.Option("--serve", help="Then serve the web app over it.")] = False,
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
 ) -> None:
     """Ingest the bundled sample articles (written for the project) into the knowledge base
     and list the deals found, merged across articles; with --serve, open them in the web app."""
-    with kb.reported_errors(), kb.database(db) as engine:
+    with reported_errors(), database(db) as engine:
         from biodeals.service.ingest import ingest
 
         summary = ingest(sample_paths(), engine)
         rows = list_deals(engine)
-    kb.console.print(kb.deals_table(rows, f"biodeals {__version__}: {len(rows)} deals from {summary.read} sample articles"))
-    kb.console.print(
+    console.print(deals_table(rows, f"biodeals {__version__}: {len(rows)} deals from {summary.read} sample articles"))
+    console.print(
         f"Database: {engine.url.render_as_string(hide_password=True)}. Try: biodeals show {rows[0]['id'] if rows else 1}, "
         "biodeals readouts, biodeals stats, biodeals serve"
     )

@@ -71,13 +71,9 @@ def extract_compact(document: Document, time_limit: float | None = None) -> tupl
     taking over ``time_limit`` seconds (default ``EXTRACTION_TIME_LIMIT``; 0 for none) is
     stopped: one pathological document must not hold up a run."""
     limit = EXTRACTION_TIME_LIMIT if time_limit is None else time_limit
-    try:
-        with run_workers.time_limit(limit):
-            record = extract_record(document)
-    except run_workers.ExtractionTimeout:
-        return None, f"extraction timed out (over {limit:g} s)"
-    except Exception as error:  # a bug of ours must not cost the document or the run
-        return None, f"extraction failed ({type(error).__name__}: {error})"
+    record, problem = run_workers.extract_bounded(extract_record, document, limit)
+    if record is None:
+        return None, problem
     for group in record.get("entities", {}).values():
         for entity in group:
             if isinstance(entity, dict):

@@ -62,6 +62,19 @@ def time_limit(seconds: float | None) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, max(earlier - (seconds - left), 0.001))
 
 
+def extract_bounded(extract: Callable[[T], R], item: T, seconds: float | None) -> tuple[R, None] | tuple[None, str]:
+    """``(extract(item), None)``, or ``(None, why not)``: "extraction timed out (over S s)" when it
+    ran past ``seconds`` (``time_limit``), "extraction failed (Type: message)" when it raised, so
+    that one pathological document or a bug of ours costs that document, not the run."""
+    try:
+        with time_limit(seconds):
+            return extract(item), None
+    except ExtractionTimeout:
+        return None, f"extraction timed out (over {seconds:g} s)"
+    except Exception as error:
+        return None, f"extraction failed ({type(error).__name__}: {error})"
+
+
 @dataclass(frozen=True, slots=True)
 class WorkerLost:
     """In place of a result: the worker process running the task died, or the task could not

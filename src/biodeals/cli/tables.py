@@ -1,0 +1,74 @@
+"""Rich renderings of deals for the terminal: the deals table and one deal in full."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from biodeals.cli.options import console, names_of
+from biodeals.model import MONEY_KINDS
+from biodeals.service.display import format_money
+
+
+def deals_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
+    """A table of deal summaries, one row per deal."""
+    view = Table(title=title or f"{len(rows)} deals", show_lines=False)
+    for column in (
+        "id",
+        "announced",
+        "status",
+        "types",
+        "parties",
+        "upfront",
+        "milestones",
+        "total",
+        "assets / targets",
+        "src",
+    ):
+        view.add_column(column, overflow="fold")
+    for d in rows:
+        parties = "\n".join(f"{p['name']} ({p['role']})" for p in d["parties"]) or "-"
+        assets = ", ".join(x["name"] for x in d["assets"] + d["targets"]) or "-"
+        view.add_row(
+            str(d["id"]),
+            d["announced"] or (str(d["year"]) if d["year"] else "-"),
+            d["status"] or "-",
+            ", ".join(d["types"]) or "-",
+            parties,
+            format_money(d["upfront"]),
+            format_money(d["milestones"]),
+            format_money(d["total_value"]),
+            assets,
+            str(d["sources"]),
+        )
+    return view
+
+
+def print_deal(deal: dict[str, Any]) -> None:
+    """Every field of ``deal`` (as ``get_deal`` gives it), its status history and evidence."""
+    console.print(
+        f"[bold]Deal {deal['id']}[/bold]: {', '.join(deal['types']) or '-'} · status {deal['status'] or '-'} · "
+        f"announced {deal['announced'] or '-'} · year {deal['year'] or '-'}"
+    )
+    fields = Table("field", "value", show_header=False)
+    fields.add_row("parties", "\n".join(f"{p['name']} ({p['role']})" for p in deal["parties"]) or "-")
+    for kind in MONEY_KINDS:
+        stated = [f"{format_money(m)} ({m['document_id']})" for m in deal["terms"] if m["kind"] == kind]
+        note = " — sources disagree: " + ", ".join(stated) if kind in deal["conflicts"] else ""
+        fields.add_row(kind, format_money(deal[kind]) + note)
+    fields.add_row("royalties", {True: "yes", False: "no", None: "-"}[deal["royalties"]])
+    for group in ("assets", "targets", "indications"):
+        fields.add_row(group, names_of(deal[group]))
+    fields.add_row("modalities", ", ".join(deal["modalities"]) or "-")
+    console.print(fields)
+    history = Table("published", "status", "document", "title", title="Status history (one row per source)")
+    for h in deal["history"]:
+        history.add_row(
+            h["published"] or "-", h["status"] or "(mentioned)", h["document"]["name"], h["document"]["title"] or "-"
+        )
+    console.print(history)
+    evidence = Table("field", "value", "sentence", "document", title="Evidence")
+    for ev in deal["evidence"]:
+        evidence.add_row(ev["field"], ev["text"] if ev["field"] != "deal" else "", ev["sentence"], ev["document"])
+    console.print(evidence)
