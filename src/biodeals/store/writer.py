@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from biodeals.model import MONEY_KINDS, Amount
+from biodeals.model import MONEY_KINDS, Amount, Role
 from biodeals.store import schema as t
 from biodeals.store.db import write_transaction
 from biodeals.store.entities import EntityCache, Resolver
@@ -235,7 +235,7 @@ class _BatchSession:
             if not party.get("name"):
                 continue
             entity_id = self.resolve("company", party["name"], party.get("aliases", []))
-            parties.setdefault(entity_id, party.get("role") or "partner")
+            parties.setdefault(entity_id, party.get("role") or Role.PARTNER.value)
         status = deal.get("status")
         terms = {kind: deal[kind] for kind in MONEY_KINDS if deal.get(kind)}
         report = DealReport(

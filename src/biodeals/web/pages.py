@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from biodeals.api.models import MAX_ID, DealQuery
 from biodeals.api.public import public_source, web_url
 from biodeals.errors import ConfigError, NotFound
+from biodeals.model import MONEY_KINDS
 from biodeals.service import queries
 from biodeals.service.display import format_money
 from biodeals.web.highlight import highlight
@@ -38,6 +39,8 @@ templates.env.filters["web_url"] = web_url
 templates.env.filters["public_source"] = public_source
 _FACETS = ("type", "status", "modality", "year", "company")
 templates.env.globals["facet_names"] = _FACETS
+# the money terms a deal page shows, in the model's order: "total_value" -> "Total value"
+templates.env.globals["money_kinds"] = {kind: kind.replace("_", " ").capitalize() for kind in MONEY_KINDS}
 
 
 def static_files() -> StaticFiles:
