@@ -3,7 +3,6 @@ year a past deal is dated), plus the sentences that state their money."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from biodeals import fastre
@@ -12,6 +11,7 @@ from biodeals.model import DealType
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.cues import any_within, type_matches
 from biodeals.nlp.deals.sentences import DealSentence
+from biodeals.nlp.deals.words import words
 from biodeals.nlp.ranges import section_at
 from biodeals.nlp.spans import Entity
 
@@ -25,17 +25,9 @@ _YEAR_IN = fastre.compile(
     rf"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Oo]n)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?((?:19|20)\d{{2}})\b"
 )
 # A deal the document reports as news, rather than one it mentions as background.
-_FRESH = fastre.compile(
-    r"\b(?:today|announc\w+|enter(?:s|ed)? into|sign(?:s|ed)?|agree[sd]?|complet\w+|clos(?:es|ed)|to acquire"
-    r"|will (?:acquire|receive|pay|make|invest|have)|definitive|rais(?:es|ed)|co-led)\b",
-    re.I,
-)
+_FRESH = words("news.fresh")
 # A deal the text places before its news without dating it.
-_EARLIER = fastre.compile(
-    r"\b(?:previously|formerly|earlier|had) (?:\w+ )?(?:led|co-led|entered|signed|made|invested|acquired|licensed"
-    r"|partnered|participated)\b",
-    re.I,
-)
+_EARLIER = words("news.earlier")
 
 
 @dataclass(slots=True)
@@ -110,10 +102,7 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
     return list(candidates.values())
 
 
-_MONEY_CONTEXT = fastre.compile(
-    r"up[- ]?front|milestone|royalt|payment|deal|agreement|transaction|acqui|equity|invest|consideration|receive|pay",
-    re.I,
-)
+_MONEY_CONTEXT = words("money.context")
 
 
 def attach_money_sentences(

@@ -9,91 +9,15 @@ import re
 import ahocorasick_rs
 
 from biodeals import fastre
+from biodeals.nlp.deals.words import cue_anchors, deal_type_patterns, words
 from biodeals.nlp.ranges import mentions_in
 from biodeals.nlp.spans import Entity
 
-DEAL_TYPES: dict[str, re.Pattern[str]] = {
-    "acquisition": fastre.compile(
-        r"(?<!customer )(?<!patient )(?<!user )(?<!talent )(?<!client )(?<!data )(?<!image )"
-        r"\b(?:acquir(?:e|es|ed|ing)|acquisition|merger|merge[sd]?|buy(?:s|out)?|bought|takeover|tender offer)\b"
-        r"(?!\s+(?:\S+\s+){0,3}?(?:shares|stake|equity|rights|an? (?:option|license|licence)))"
-        r"(?!\s+(?:rating|recommendation))"  # an analyst's "Buy rating"
-        r"(?!\s+(?:funding|financing|facility|inventory|equipment|land)\b)",  # money for deals, goods
-        re.I,
-    ),
-    "license": fastre.compile(
-        r"\b(?:licen[cs](?:e|es|ed|ing|or|ee)|sublicen[cs]e|in-licen[cs]\w*|exclusive (?:[\w-]+,? (?:and )?){0,3}?rights?"
-        r"|(?:acquire|gain|obtain|receive|grant)s? (?:[\w-]+,? (?:and )?){0,4}?rights to (?:develop|commerciali[sz]e|market))\b",
-        re.I,
-    ),
-    "option": fastre.compile(
-        r"\boptions?\s+(?:to|for)\s+(?:\w+\s+){0,2}?(?:license|licence|in-license|acquire|exclusive|extend|expand|obtain)"
-        r"|\bexercis\w+\s+(?:its|an|the)\s+option|\b(?:able|right|rights)\s+to\s+license\s+(?:\w+\s+)?(?:additional|further|more)",
-        re.I,
-    ),
-    "collaboration": fastre.compile(
-        r"\b(?:collaborat\w*|partnership|partner(?:ed|ing)? with|(?:strategic|key|development|manufacturing) partners?"
-        r"|alliance|joint venture|co-develop\w*"
-        r"|research agreement|memorandum of understanding|MOU)\b",
-        re.I,
-    ),
-    "equity": fastre.compile(
-        r"\b(?:equity (?:investment|stake|purchase)|(?:minority|strategic) investment|invest(?:s|ed|ing|ment)? (?:of )?(?:US)?\$"
-        r"|(?:invest(?:s|ed|ing|ment)?|stake) (?:of \S+ )?in (?:the (?:common )?shares of )?(?-i:(?=[A-Z]))|investment (?:from|by) (?-i:(?=[A-Z]))"
-        r"|purchase of \w+ equity|co-invest\w*|founded (?:in \d{4} )?by|Series [A-F]\b|financing round"
-        r"|private placement|led the (?:round|financing)|participat\w+ in the (?:round|financing)|purchase of (?:common )?shares)",
-        re.I,
-    ),
-    "manufacturing": fastre.compile(
-        r"\b(?:manufactur\w+ (?:agreement|partnership|collaboration|services|capacity)|contract (?:development and )?manufactur\w+"
-        r"|CDMO|CMO agreement|to manufacture)\b",
-        re.I,
-    ),
-    "supply": fastre.compile(
-        r"\b(?:supply agreement|supply (?:of|up to)|to supply|procurement (?:agreement|contract|deal)|to procure"
-        r"|purchase agreement|doses? to)\b",
-        re.I,
-    ),
-}
+DEAL_TYPES: dict[str, re.Pattern[str]] = deal_type_patterns()
+"""Each deal type's cue pattern (``nlp/rules/deal_cues.toml``)."""
 # Word stems every deal cue contains; one Aho-Corasick pass finds the few sentences worth the
-# seven deal-type patterns (most sentences of a release have none).
-_CUE_STEMS = (
-    "acqui",
-    "merge",
-    "buy",
-    "bought",
-    "takeover",
-    "tender",
-    "licen",
-    "exclusive",
-    "option",
-    "collaborat",
-    "partner",
-    "allian",
-    "joint",
-    "co-develop",
-    "agreement",
-    "memorandum",
-    "mou",
-    "invest",
-    "stake",
-    "series",
-    "financ",
-    "placement",
-    "round",
-    "shares",
-    "equity",
-    "founded",
-    "manufactur",
-    "cdmo",
-    "cmo",
-    "suppl",
-    "procure",
-    "purchase",
-    "dose",
-    "exercis",
-    "right",
-)
+# deal-type patterns (most sentences of a release have none).
+_CUE_STEMS = cue_anchors()
 _CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUE_STEMS)
 
 
@@ -185,11 +109,7 @@ def _quoted(position: int, text: str, start: int, end: int) -> bool:
 
 
 # "stands ready to partner with HHS", "seeking potential licensing partners": a wish, not a deal
-_WISHED = fastre.compile(
-    r"\b(?:ready|looking|seeking|seeks?|hopes?|hoping|aims?|aiming|wants?|poised|positioned|eager|open)\s+to\s+$"
-    r"|\b(?:potential|prospective|possible|future)\s+(?:\w+\s+)?$",
-    re.I,
-)
+_WISHED = words("cue.wished")
 
 
 def deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[str, tuple[int, int]]:

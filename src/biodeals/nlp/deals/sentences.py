@@ -11,28 +11,19 @@ from biodeals import fastre
 from biodeals.ingest.document import Document
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.cues import any_within, cue_positions, deal_cues
+from biodeals.nlp.deals.words import words
 from biodeals.nlp.ranges import first_mention_in, mentions_in, section_at
 from biodeals.nlp.resolve import GENERIC_FIRST_WORDS, normalise_name
 from biodeals.nlp.spans import Entity
 
-_NOT_A_DEAL = fastre.compile(
-    r"\b(?:approv\w+|launch\w*|tender offer for (?:its|the company's) (?:own )?(?:notes|bonds)|notes due|senior notes"
-    r"|debt financing|term loan|credit facility|loan agreement|dividend|share repurchase|price cut)\b",
-    re.I,
-)
+_NOT_A_DEAL = words("news.not_a_deal")
 # A person's career ("Earlier in his career, he held roles at IBM Watson Health and Merge
 # Healthcare, a platform acquired by ..."): the companies it names made no deal in this news.
-_BIOGRAPHY = fastre.compile(
-    r"\b(?:[Hh]e|[Ss]he) (?:also |currently |previously |most recently )?(?:has |had )?"
-    r"(?:served|serves|held|holds|was|joined|worked|sits|led|oversaw|founded|co-founded|spent|brings)\b"
-    r"|\b(?:[Hh]e|[Ss]he|Mr\. \w+|Ms\. \w+|Dr\. \w+) (?:is|was) an? (?:industry |seasoned |pharmaceutical |biotech )?veteran\b"
-    r"|\bplayed an? (?:\w+ )?role\b|\b(?:his|her) time at\b|\bbrings? (?:\w+ ){0,3}experience\b"
-    r"|\b(?:[Hh]is|[Hh]er) (?:career|tenure)\b|\b[Pp]rior to (?:joining|that)\b|\bBoard of Directors (?:for|of)\b"
-)
+_BIOGRAPHY = words("news.biography")
 
 
 # "the two companies", "the parties": a deal sentence about the pair just named
-_PAIR_ANAPHOR = fastre.compile(r"\b(?:the|both) (?:two )?(?:companies|parties|partners)\b", re.I)
+_PAIR_ANAPHOR = words("news.pair_anaphor")
 
 
 @dataclass(slots=True)

@@ -6,38 +6,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from biodeals import fastre
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.candidates import DealCandidate
+from biodeals.nlp.deals.words import words
 from biodeals.nlp.money import Money
 
-_COMPLETED = fastre.compile(r"\b(?:completed|completes|completion of the|closed|closes|has acquired|finalized)\b", re.I)
-_PROSPECTIVE = fastre.compile(r"\b(?:expect\w*|anticipat\w*|subject to|upon|will|would|to be)\b", re.I)
+_COMPLETED = words("status.completed")
+_PROSPECTIVE = words("status.prospective")
 # "terminates the agreement", not "refundable in the event of early termination"
-_TERMINATED = fastre.compile(
-    r"(?<!event of )(?<!early )(?<!right to )(?<!may )(?<!can )(?<!could )\bterminat(?:es?|ed|ing|ion of (?:the|its|their))\b",
-    re.I,
-)
+_TERMINATED = words("status.terminated")
 # an investment reported in the present or past tense has happened
-_INVESTED = fastre.compile(
-    r"\b(?:invests|invested|has made|made an?|closed|closes|raised|raises|completed|led|co-led|participated)\b", re.I
-)
-_AMENDED = fastre.compile(
-    r"\b(?:expand\w*|extend\w*|extension of|amend\w*|renew\w*)\s+(?:\w+\s+){0,4}?"
-    r"(?:agreement|collaboration|partnership|license|licence|alliance|deal)",
-    re.I,
-)
-_ROYALTY = fastre.compile(r"\broyalt(?:y|ies)\b", re.I)
-_NO_ROYALTY = fastre.compile(r"\b(?:no|without|royalty-free)\b[^.]{0,30}\broyalt", re.I)
+_INVESTED = words("status.invested")
+_AMENDED = words("status.amended")
+_ROYALTY = words("terms.royalty")
+_NO_ROYALTY = words("terms.no_royalty")
 
-_UPFRONT = fastre.compile(r"up[- ]?front|initial payment|license fee|signing|at closing|near-term payment", re.I)
-_MILESTONE = fastre.compile(
-    r"milestone|contingent|development|regulatory|commercial|sales[- ]based|success-based", re.I
-)
-_EQUITY_MONEY = fastre.compile(r"equity|invest|stake|shares|financing|Series [A-F]|round", re.I)
-_TOTAL = fastre.compile(
-    r"total|worth|valued|value of|aggregate|deal value|transaction value|for (?:approximately |about )?$|up to$", re.I
-)
+_UPFRONT = words("money.upfront")
+_MILESTONE = words("money.milestones")
+_EQUITY_MONEY = words("money.equity")
+_TOTAL = words("money.total")
 
 
 _SMALLEST_DEAL_TERM = 100_000

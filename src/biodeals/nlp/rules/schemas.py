@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from biodeals.model import DEAL_TYPES
 from biodeals.nlp.rules import Lookup, Row, Schema
 
 # The modalities SCHEMA.md allows (../shared/eval/SCHEMA.md, "modalities").
@@ -109,6 +110,23 @@ def _section_kind(row: Row, lookup: Lookup) -> list[str]:
     return problems
 
 
+def _deal_type_exists(row: Row, lookup: Lookup) -> list[str]:
+    kind = row["type"]
+    return [] if kind in DEAL_TYPES else [f"type {kind!r} is not a deal type ({', '.join(DEAL_TYPES)})"]
+
+
+def _examples_hold_an_anchor(row: Row, lookup: Lookup) -> list[str]:
+    """Each example's match contains one of the row's anchors: the sentence pre-filter looks
+    only for anchors, so a cue word without one would never be tried."""
+    anchors = [a.lower() for a in row["anchors"]]
+    problems = []
+    for example in row.examples:
+        match = row.pattern.search(example) if row.pattern else None
+        if match and not any(a in match.group().lower() for a in anchors):
+            problems.append(f"example {example!r} matches {match.group()!r}, which holds none of its anchors")
+    return problems
+
+
 _PHRASES = {"means": str}
 SCHEMAS: dict[str, Schema] = {
     "designators": Schema(
@@ -174,5 +192,19 @@ SCHEMAS: dict[str, Schema] = {
         {"means": str},
         frozenset({"pattern", "means"}),
         checks=(_needs_example, _has_value_group),
+    ),
+    "deal_cues": Schema(
+        "cue",
+        "words by which a sentence states a deal of a type; rows of one type are tried as one alternation",
+        {"type": str, "means": str, "anchors": list},
+        frozenset({"pattern", "type", "means", "anchors"}),
+        checks=(_needs_example, _deal_type_exists, _examples_hold_an_anchor),
+    ),
+    "deal_words": Schema(
+        "words",
+        "lexicons the deal steps read by id: news or background, status, royalties, money terms",
+        {"means": str},
+        frozenset({"pattern", "means"}),
+        checks=(_needs_example,),
     ),
 }
