@@ -1,5 +1,5 @@
 """Data flows one way: ingest -> nlp -> store -> service -> cli / api / web. A layer imports
-only layers before it (and the shared modules: model, names, errors, limits, fastre)."""
+only layers before it (and the shared modules: model, names, rules, errors, limits, fastre)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from biodeals.nlp import rules
+from biodeals import rules
 from biodeals.nlp.deals.cues import cue_positions, type_matches
 from biodeals.nlp.deals.words import cue_anchors, deal_type_patterns, words
 

@@ -15,8 +15,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from biodeals import rules
 from biodeals.errors import ConfigError
-from biodeals.nlp import rules
 from biodeals.nlp.patterns import _CODE_EXCLUDE, INN_STEM_MODALITIES, find_companies, find_drug_names
 from biodeals.nlp.readouts import endpoints_in
 
@@ -301,7 +301,7 @@ def test_a_bad_shipped_row_stops_extraction_at_load_and_check_lists_it(tmp_path:
 
     package = tmp_path / "biodeals"
     shutil.copytree(Path(biodeals.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__", "web"))
-    with (package / "nlp" / "rules" / "endpoints.toml").open("a", encoding="utf-8") as out:
+    with (package / "rules" / "endpoints.toml").open("a", encoding="utf-8") as out:
         out.write('\n[[endpoint]]\nid = "fev1"\npattern = "FEV1"\nname = "FEV1"\nunit = "mL"\nexamples = ["FEV1"]\n')
     row = len(rules.load("endpoints")) + 1
     expected = f"endpoints.toml row {row} (endpoint 'fev1'): unit 'mL' does not exist in units.toml"

@@ -13,15 +13,15 @@ from biodeals.errors import ConfigError
 
 
 def _loader() -> ModuleType:
-    """``biodeals.nlp.rules``, also when a bad shipped row stops ``biodeals.nlp`` from importing
+    """``biodeals.rules``, also when a bad shipped row stops ``biodeals.nlp`` from importing
     (the recognisers build their patterns from the rows at import): the loader module itself has
     been imported by then, and it is what ``--check`` needs to list every bad row."""
     try:
-        from biodeals.nlp import rules
+        from biodeals import rules
     except ConfigError:
-        if "biodeals.nlp.rules" not in sys.modules:
+        if "biodeals.rules" not in sys.modules:
             raise
-        return sys.modules["biodeals.nlp.rules"]
+        return sys.modules["biodeals.rules"]
     return rules
 
 

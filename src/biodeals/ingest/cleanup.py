@@ -12,7 +12,7 @@ import html
 import re
 from collections import Counter
 
-from biodeals import fastre
+from biodeals import fastre, rules
 from biodeals.ingest.document import Edit, OffsetMap, Section
 
 _ENTITY = fastre.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -87,35 +87,24 @@ def clean_text(original: str) -> tuple[str, OffsetMap]:
     return "".join(pieces), OffsetMap(edits)
 
 
-_NAME_WORD = r"[A-Z][\w&.'’()-]*"
-_CONNECTOR = r"(?:and|of|de|&|for)"
-_ORG = rf"{_NAME_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD}){{0,5}}"
+def _section_marker(row: rules.Row) -> re.Pattern[str] | fastre.Anchored:
+    """A heading row's pattern, tried only where one of its anchors begins when it has anchors."""
+    anchors = row.get("anchors")
+    if not anchors:
+        assert row.pattern is not None  # the sections schema requires a pattern
+        return row.pattern
+    return fastre.Anchored(row["pattern"], anchors=anchors, flags=rules.parse_flags(row.get("flags", "")))
 
-_SECTION_MARKERS = {
-    "about": fastre.compile(rf"About\s+(?P<title>(?:the\s+)?{_ORG})(?=\s*(?:\*\*|\n|:)|\s+(?P=title)\b)"),
-    "forward_looking": fastre.Anchored(
-        r"(?:[Ff]orward|FORWARD)[-\s](?:[Ll]ooking|LOOKING)\s+(?:[Ss]tatement|STATEMENT)"
-        r"|(?:[Cc]autionary|CAUTIONARY)\s+(?:[Nn]ote|[Ss]tatement|NOTE|STATEMENT)"
-        r"|(?:[Ss]afe|SAFE)\s+(?:[Hh]arbou?r|HARBOU?R)\s+(?:[Ss]tatement|STATEMENT)"
-        r"|This\s+press\s+release\s+contains\s+forward",
-        anchors=(
-            *("Forward", "forward", "FORWARD", "Cautionary", "cautionary", "CAUTIONARY"),
-            *("Safe", "safe", "SAFE", "This"),
-        ),
-    ),
-    "contact": fastre.Anchored(
-        rf"(?:Media|Investor|Press)\s+(?:Contacts?|Relations|Inquiries)\b|Contacts?\s*:|SOURCE\s+{_ORG}\s*$",
-        anchors=("Media", "Investor", "Press", "Contact", "SOURCE"),
-        flags=re.MULTILINE,
-    ),
-}
+
+# (kind, heading pattern) of every row of rules/sections.toml
+_SECTION_MARKERS = [(row["kind"], _section_marker(row)) for row in rules.load("sections")]
 
 
 def find_sections(text: str) -> list[Section]:
     """Boilerplate sections of cleaned ``text``: each runs from its heading to the next one."""
     found = sorted(
         (match.start(), kind, match.groupdict().get("title") or "")
-        for kind, pattern in _SECTION_MARKERS.items()
+        for kind, pattern in _SECTION_MARKERS
         for match in pattern.finditer(text)
         if not match.start() or not text[match.start() - 1].isalnum()
     )

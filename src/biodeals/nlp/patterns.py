@@ -11,12 +11,11 @@ from collections.abc import Iterator
 
 import ahocorasick_rs
 
-from biodeals import fastre
-from biodeals.nlp import rules
+from biodeals import fastre, rules
 from biodeals.nlp.spans import Mention
 
 # The rule tables (designators, legal forms, exchanges, stop words, INN stems, ...) are rows of
-# the files in ``biodeals/nlp/rules``; the names below are derived from them.
+# the files in ``biodeals/rules``; the names below are derived from them.
 DESIGNATOR_WORDS = tuple(row.id for row in rules.load("designators"))  # "Versanis Bio", "Innate Pharma"
 LEGAL_FORMS = tuple(row.id for row in rules.load("legal_forms"))  # "Acme, Inc.", the longer first
 EXCHANGES = tuple(row.id for row in rules.load("exchanges"))  # "(NASDAQ: ABC)"

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from biodeals import fastre
+from biodeals import fastre, rules
 from biodeals.ingest.document import Document
-from biodeals.nlp import rules
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.ranges import section_at
 from biodeals.nlp.spans import Entity, most_specific
@@ -37,7 +36,7 @@ _PHASE = fastre.compile(
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
 # The endpoints (name pattern, short name, unit) and the way a value of each unit is written are
-# rows of biodeals/nlp/rules/endpoints.toml and units.toml; a row naming a unit that does not
+# rows of biodeals/rules/endpoints.toml and units.toml; a row naming a unit that does not
 # exist is a RuleError when the rules load, not a KeyError at extraction time.
 _ENDPOINT_ROWS = rules.load("endpoints")
 ENDPOINTS: list[tuple[re.Pattern[str], str, str]] = [(row.pattern, row["name"], row["unit"]) for row in _ENDPOINT_ROWS]

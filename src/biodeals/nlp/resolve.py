@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from biodeals import fastre
 from biodeals.ingest.document import Section
 from biodeals.names import company_key
-from biodeals.nlp.patterns import joins_word, squash
+from biodeals.nlp.patterns import EXCHANGES, joins_word, squash
 from biodeals.nlp.spans import Entity, Label, Mention
 from biodeals.nlp.vocab import VocabEntry, Vocabulary
 
@@ -75,9 +75,8 @@ class _Groups:
 
 
 _PAREN_ALIAS = fastre.compile(r"\s*\(\s*(?:the\s+)?[\"“'‘]?(?P<inner>[^()]{1,80}?)[\"”'’]?\s*\)")
-_NOT_ALIAS = fastre.compile(
-    r"^(?:NYSE|NASDAQ|Nasdaq|ASX|LSE|TSX|HKEX|SIX|OTC|Euronext|TYO|KRX|KOSDAQ|NSE)\b|^\d|%|\$|\bthe\b"
-)
+# a ticker ("(NASDAQ: ABC)"), a number, a share or an amount is no other name of the thing before it
+_NOT_ALIAS = fastre.compile(rf"^(?:{'|'.join(map(re.escape, EXCHANGES))})\b|^\d|%|\$|\bthe\b")
 
 
 def parenthetical_aliases(text: str, mention: Mention) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ from biodeals.nlp.ranges import mentions_in
 from biodeals.nlp.spans import Entity
 
 DEAL_TYPES: dict[str, re.Pattern[str]] = deal_type_patterns()
-"""Each deal type's cue pattern (``nlp/rules/deal_cues.toml``)."""
+"""Each deal type's cue pattern (``rules/deal_cues.toml``)."""
 # Word stems every deal cue contains; one Aho-Corasick pass finds the few sentences worth the
 # deal-type patterns (most sentences of a release have none).
 _CUE_STEMS = cue_anchors()

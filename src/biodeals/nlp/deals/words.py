@@ -1,4 +1,4 @@
-"""The deal steps' rule data: the deal-type cues and the word lexicons of ``nlp/rules``.
+"""The deal steps' rule data: the deal-type cues and the word lexicons of ``rules``.
 
 ``deal_cues.toml`` gives, per deal type, the patterns by which a sentence states it (rows of one
 type tried as one alternation, in file order) and the anchors the sentence pre-filter looks for;
@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from biodeals import fastre
-from biodeals.nlp import rules
-from biodeals.nlp.rules import Row, RuleError, RuleProblem
+from biodeals import fastre, rules
+from biodeals.rules import Row, RuleError, RuleProblem
 
 
 def _alternation(rows: list[Row]) -> re.Pattern[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from biodeals.model import DEAL_TYPES
-from biodeals.nlp.rules import Lookup, Row, Schema
+from biodeals.rules import Lookup, Row, Schema
 
 # The modalities SCHEMA.md allows (../shared/eval/SCHEMA.md, "modalities").
 MODALITIES = frozenset(
@@ -206,5 +206,12 @@ SCHEMAS: dict[str, Schema] = {
         {"means": str},
         frozenset({"pattern", "means"}),
         checks=(_needs_example,),
+    ),
+    "sections": Schema(
+        "section",
+        "headings that open a boilerplate section (About, forward-looking statements, contacts)",
+        {"kind": str, "means": str, "anchors": list},
+        frozenset({"pattern", "kind", "means"}),
+        checks=(_needs_example, _section_kind),
     ),
 }

@@ -5,7 +5,7 @@ drifts (two INN-stem lists, three exchange lists, a unit table apart from the en
 it). Here each fact is one row with a stable ``id``, what it means, an optional ``pattern`` and the
 strings it must and must not match. :func:`load` validates a file and raises one
 :class:`RuleError` listing every bad row; :func:`check_all` reports the problems of every file
-(``biodeals rules --check``). What each file holds is declared in :mod:`biodeals.nlp.rules.schemas`.
+(``biodeals rules --check``). What each file holds is declared in :mod:`biodeals.rules.schemas`.
 """
 
 from __future__ import annotations
@@ -288,7 +288,7 @@ def check_all(folder: Path | Traversable | None = None) -> list[RuleProblem]:
     return problems
 
 
-from biodeals.nlp.rules.schemas import MODALITIES, SCHEMAS  # noqa: E402 - the schemas use Row and Schema
+from biodeals.rules.schemas import MODALITIES, SCHEMAS  # noqa: E402 - the schemas use Row and Schema
 
 __all__ = [
     "MODALITIES",
