@@ -260,13 +260,14 @@ def check_document(document: Document, tally: Tally, where: str) -> dict[str, An
 def run(count: int, seed: int = 1, *, store: bool = False, on_input: Callable[[int], None] | None = None) -> Tally:
     """Fuzz ``count`` inputs; with ``store``, also write every document and its record into a
     SQLite knowledge base, in batches of 50, as the ingest does."""
+    from biodeals.service.merge import POLICY
     from biodeals.store import Extracted, Writer, connect
 
     tally = Tally()
     load_vocabulary()
     with tempfile.TemporaryDirectory(prefix="biodeals-fuzz-") as folder:
         engine = connect(Path(folder) / "fuzz.db") if store else None
-        writer = Writer(engine) if engine else None
+        writer = Writer(engine, policy=POLICY) if engine else None
         batch: list[Extracted] = []
         for index, suffix, data in generate(count, seed):
             path = Path(folder) / f"fuzz-{index}{suffix}"

@@ -101,35 +101,3 @@ class MergePolicy(Protocol):
     def deal_state(self, sources: Sequence[DealSource], terms: Sequence[StatedTerm]) -> DealState:
         """The deal's current status, year, announcement date and figures from its sources."""
         ...
-
-
-class _SeparateReports:
-    """No merging: every report is a deal of its own, with the report's own values. For code
-    that only needs records stored (a fuzzer); the ingest passes the service's policy."""
-
-    def report_year(self, year: int | None, status: str | None, published: date | None) -> int | None:
-        return year
-
-    def candidate_deals(self, shared_parties: Mapping[int, int], n_parties: int) -> list[int]:
-        return []
-
-    def same_deal(self, new: DealReport, known: KnownDeal) -> bool:
-        return False
-
-    def types_to_add(self, new: DealReport, merged: bool) -> frozenset[str]:
-        return new.types
-
-    def role_to_store(self, known: str, new: str) -> str:
-        return known
-
-    def royalties(self, known: bool | None, reported: bool | None) -> bool | None:
-        return known if reported is None else reported
-
-    def deal_state(self, sources: Sequence[DealSource], terms: Sequence[StatedTerm]) -> DealState:
-        source = sources[-1] if sources else DealSource(None, None, None)
-        announced = source.published if source.status else None
-        return DealState(source.status, source.year, announced, {term.kind: term for term in terms})
-
-
-SEPARATE_REPORTS: MergePolicy = _SeparateReports()
-"""The writer's policy when it is given none."""

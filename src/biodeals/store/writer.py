@@ -28,7 +28,7 @@ from biodeals.model import MONEY_KINDS, Amount, Role
 from biodeals.store import schema as t
 from biodeals.store.db import write_transaction
 from biodeals.store.entities import EntityCache, Resolver
-from biodeals.store.merging import SEPARATE_REPORTS, DealReport, DealSource, KnownDeal, MergePolicy, StatedTerm
+from biodeals.store.merging import DealReport, DealSource, KnownDeal, MergePolicy, StatedTerm
 
 if TYPE_CHECKING:
     from biodeals.ingest.document import Document
@@ -78,9 +78,9 @@ class WriteCounts:
 class Writer:
     """Stores ``Extracted`` documents in batches; see the module docstring."""
 
-    def __init__(self, engine: Engine, policy: MergePolicy = SEPARATE_REPORTS) -> None:
-        """``policy`` decides which reports are one deal (the ingest passes
-        ``biodeals.service.merge.POLICY``); without one, every report is a deal of its own."""
+    def __init__(self, engine: Engine, policy: MergePolicy) -> None:
+        """``policy`` decides which reports are one deal (``biodeals.service.merge.POLICY``; the
+        store knows no policy of its own, so every writer is given one)."""
         self.engine = engine
         self.policy = policy
         self._entities = EntityCache()
