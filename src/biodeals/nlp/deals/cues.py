@@ -115,7 +115,8 @@ _WISHED = words("cue.wished")
 def deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[str, tuple[int, int]]:
     """Where the sentence ``text[start:end]`` states each deal type, leaving out cue words that
     are part of a company's name ("Merge Healthcare") or description ("Phlow, a contract
-    manufacturer, closed a round") and investment words not followed by the investee."""
+    manufacturer, closed a round") and investment words not followed by the investee; after a
+    cue word left out, the sentence's next one of the same type is tried."""
     type_spans = type_matches(text[start:end], start)
     names = [(m.start, m.end) for c in companies for m in mentions_in(c, start, end)]
     for kind, span in list(type_spans.items()):
@@ -124,6 +125,7 @@ def deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[
             or _in_proper_name(span, text, start, end)
             or _quoted(span[0], text, start, end)
             or _WISHED.search(text, max(start, span[0] - 30), span[0])
+            or (kind == "equity" and not _names_investee(span, companies, text))
         ):
             match = DEAL_TYPES[kind].search(text, span[1], end)
             span = match.span() if match else None
@@ -131,6 +133,4 @@ def deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[
             del type_spans[kind]
         else:
             type_spans[kind] = span
-    if "equity" in type_spans and not _names_investee(type_spans["equity"], companies, text):
-        del type_spans["equity"]
     return type_spans

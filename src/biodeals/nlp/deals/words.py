@@ -18,8 +18,10 @@ def _alternation(rows: list[Row]) -> re.Pattern[str]:
     """One pattern matching where any of ``rows`` matches, leftmost first (the first row on a tie)."""
     if len(rows) == 1 and rows[0].pattern is not None:
         return rows[0].pattern
-    parts = [f"(?{row.get('flags', '')}:{row['pattern']})" if row.get("flags") else f"(?:{row['pattern']})" for row in rows]
-    return fastre.compile("|".join(parts))
+    flags = {row.get("flags", "") for row in rows}
+    if len(flags) == 1:  # shared flags apply to the whole pattern, which keeps fastre's guard
+        return fastre.compile("|".join(f"(?:{row['pattern']})" for row in rows), rules.parse_flags(flags.pop()))
+    return fastre.compile("|".join(f"(?{row.get('flags', '')}:{row['pattern']})" for row in rows))
 
 
 def deal_type_patterns(folder: Path | None = None) -> dict[str, re.Pattern[str]]:
