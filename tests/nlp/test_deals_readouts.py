@@ -298,3 +298,18 @@ def test_a_marked_meeting_name_is_no_drug():
 
     text = "Data were presented at The Liver Meeting® 2025 alongside KEYTRUDA® results."
     assert [m.text for m in find_drug_names(text)] == ["KEYTRUDA"]
+
+
+def test_a_deal_sentence_naming_one_company_is_a_deal_of_that_side():
+    # the other side is named, but not in a shape the recogniser knows as a company (issue 17)
+    bought = "Borealis Therapeutics today completed the acquisition of Kallen Serums and Vaccines for its antibody drug candidates."
+    deals = _record(bought)["deals"]
+    assert [[(p["name"], p["role"]) for p in d["parties"]] for d in deals] == [[("Borealis Therapeutics", "acquirer")]]
+    assert deals[0]["status"] == "completed"
+    # told as news or dated; background, results and a company's own spending are no deal
+    background = "Borealis Therapeutics has exclusive rights to develop the antibody drug candidate BX-101 in Europe."
+    assert _pairs(background) == []
+    results = "Borealis Therapeutics today reported revenue of $2 million from collaboration agreements on its Phase 2 drug candidates."
+    assert _pairs(results) == []
+    spending = "Borealis Therapeutics today announced a $1 billion investment in a new manufacturing facility for its antibody drugs."
+    assert _pairs(spending) == []

@@ -31,11 +31,11 @@ LEGAL = _alternation(LEGAL_FORMS)
 _EXCHANGE = _alternation(EXCHANGES)
 _LEADING_STOP = frozenset(row.id for row in rules.load("stop_words"))
 # "a collaboration with Dr. Robert O. Becker" names a person, not a partner company
-_TITLES = r"Dr|Mr|Ms|Mrs|Prof|Professor|Sir"
-_PERSON_TITLE = fastre.compile(rf"^(?:{_TITLES})\b")
+PERSON_TITLES = r"Dr|Mr|Ms|Mrs|Prof|Professor|Sir"
+_PERSON_TITLE = fastre.compile(rf"^(?:{PERSON_TITLES})\b")
 # a sentence end inside a name: a lowercase-ending word, a full stop and a capitalised word
 _SENTENCE_INSIDE = fastre.compile(r"^.*[a-z]{2}\. (?=[A-Z])")
-_TITLE_BEFORE = fastre.compile(rf"\b(?:{_TITLES})\.?\s+$")  # "Dr. David Feifel, a leader in ..."
+_TITLE_BEFORE = fastre.compile(rf"\b(?:{PERSON_TITLES})\.?\s+$")  # "Dr. David Feifel, a leader in ..."
 _NAME_TOKEN = r"(?:[A-Z][\w'’.-]*|[a-z]+[A-Z][\w'’-]*|\d+[A-Za-z][\w-]*)"
 _SP = r"[ \t]+"  # names never span lines
 _COMPANY_BY_DESIGNATOR = fastre.compile(

@@ -61,7 +61,7 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
     """One candidate per pair of companies (or lone company); a sentence that names a past year
     ("In 2016, ...") starts a separate candidate for that year."""
     candidates: dict[tuple[frozenset[str], int | None], DealCandidate] = {}  # year -1: undated past deal
-    lone: list[DealSentence] = []
+    lone: list[tuple[DealSentence, int | None, bool]] = []
     for sentence in sentences:
         year_match = _YEAR_IN.search(sentence.text)
         year = int(year_match.group(1)) if year_match else None
@@ -69,7 +69,7 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
             year = None
         past = year is None and bool(_EARLIER.search(sentence.text))
         if len(sentence.companies) < 2:
-            lone.append(sentence)
+            lone.append((sentence, year, past))
             continue
         pair = frozenset(e.name for e in sentence.companies[:2])
         key = (pair, -1 if past else year)
@@ -96,9 +96,18 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
         if year is None:
             for name in pair:
                 current.setdefault(name, candidate)
-    for sentence in lone:
-        if (candidate := current.get(sentence.companies[0].name)) is not None:
+    # a deal sentence naming one company joins the current-year deal that includes it, else it
+    # states a deal of its own whose other side the sentence does not name as a company
+    # ("Mankind Pharma completed the acquisition of Bharat Serums and Vaccines")
+    for sentence, year, past in lone:
+        company = sentence.companies[0]
+        if (candidate := current.get(company.name)) is not None:
             candidate.sentences.append(sentence)
+            continue
+        key = (frozenset({company.name}), -1 if past else year)
+        if key not in candidates:
+            candidates[key] = DealCandidate([company], year=year, past=past)
+        candidates[key].sentences.append(sentence)
     return list(candidates.values())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from biodeals import fastre
 from biodeals.ingest.document import Document
 from biodeals.model import Amount, Deal, DealType, EvidenceSpan, MoneyKind, Named, Party, Status
 from biodeals.nlp.analysis import Analysis
@@ -20,10 +21,15 @@ from biodeals.nlp.deals.roles import SUBJECT_ROLES, assign_roles, round_subject
 from biodeals.nlp.deals.sentences import find_deal_sentences
 from biodeals.nlp.deals.subjects import asset_sentences, deal_modalities, mention_evidence, subject_scope, type_evidence
 from biodeals.nlp.deals.terms import deal_status, money_terms, royalties_of
+from biodeals.nlp.deals.words import words
+from biodeals.nlp.patterns import PERSON_TITLES
 from biodeals.nlp.spans import Entity, Label, most_specific
 
 Scorer = Callable[[dict[str, bool]], float]
 ACCEPT_AT = 0.5
+_FINANCIAL_RESULTS = words("news.financial_results")
+# "in collaboration with Dr. Jane Roe": a person is no party to a deal
+_WITH_PERSON = fastre.compile(rf"\bwith (?:(?:{PERSON_TITLES})\b|[A-Z][a-z]+ [A-Z]\. [A-Z][a-z]+)")
 """A candidate whose score reaches this is a deal."""
 
 
@@ -39,18 +45,31 @@ def find_candidates(
 
 def candidate_features(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, bool]:
     """What the rules weigh, in the order they are asked (a feature after a failed one is not
-    worked out): ``typed`` (a sentence states a deal type), ``between_groups`` (not a parent
-    and its subsidiary in an undated deal; a dated acquisition is how a group came to be) and
-    ``biopharma`` (a deal about medicines, ``relevance.is_biopharma``)."""
-    features = {
-        "between_groups": not (
+    worked out): for a deal whose sentences name one company, ``partner_not_a_person`` (a
+    collaboration "with Dr. Jane Roe" is none); ``between_groups`` (not a parent and its
+    subsidiary in an undated deal; a dated acquisition is how a group came to be), ``typed``
+    (a sentence states a deal type) and ``biopharma`` (a deal about medicines,
+    ``relevance.is_biopharma``)."""
+    checks: list[tuple[str, Callable[[], bool]]] = [
+        ("between_groups", lambda: not (
             candidate.year is None and len(candidate.companies) == 2 and facts.same_group(*candidate.companies)
-        )
-    }
-    if features["between_groups"]:
-        features["typed"] = bool(candidate.types)
-        if features["typed"]:
-            features["biopharma"] = is_biopharma(candidate, facts.analysis, facts.text, candidate.scope, facts)
+        )),
+        ("typed", lambda: bool(candidate.types)),
+        ("biopharma", lambda: is_biopharma(candidate, facts.analysis, facts.text, candidate.scope, facts)),
+    ]
+    if len(candidate.companies) == 1:  # the sentences name one side: they must tell the deal as such
+        checks[:0] = [
+            ("news_or_dated", lambda: candidate.year is not None or candidate.is_news),
+            ("not_financial_results", lambda: not all(_FINANCIAL_RESULTS.search(s.text) for s in candidate.sentences)),
+            ("partner_not_a_person", lambda: candidate.types != {"collaboration"} or not any(
+                _WITH_PERSON.search(s.text) for s in candidate.sentences
+            )),
+        ]
+    features: dict[str, bool] = {}
+    for name, holds in checks:
+        features[name] = holds()
+        if not features[name]:
+            break
     return features
 
 

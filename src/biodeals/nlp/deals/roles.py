@@ -77,8 +77,9 @@ def _side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int
 
 def assign_roles(candidate: DealCandidate, primary: str, text: str) -> list[tuple[Entity, Role]]:
     first, second = candidate.companies[0], candidate.companies[1] if len(candidate.companies) > 1 else None
-    if second is None:
-        return [(first, BUYER_ROLE[DealType(primary)])]
+    if second is None:  # the sentence names one side; its cues say which ("BSV was acquired by ...")
+        seller = _side_score(first, candidate.sentences, text) < 0
+        return [(first, (SELLER_ROLE if seller else BUYER_ROLE)[DealType(primary)])]
     if primary == "collaboration":
         return [(first, Role.PARTNER), (second, Role.PARTNER)]
     if primary == "equity":
