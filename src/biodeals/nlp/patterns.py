@@ -58,9 +58,15 @@ _COMPANY_BY_APPOSITION = fastre.compile(
 _LEADING_MODIFIER = fastre.compile(r"^[A-Za-z]+-[a-z]+$|.*-based$")  # also "EBITDA-positive"
 
 
+# "London’s LifeArc Ventures", "Italy's Coordination Group": a place's (or owner's) name before the name
+_POSSESSIVE = fastre.compile(r"^[A-Z][\w.-]*[’']s$")
+
+
 def _trim_leading(text: str, start: int) -> tuple[str, int]:
     words = text.split(" ")
-    while len(words) > 1 and (words[0].rstrip(".,") in _LEADING_STOP or _LEADING_MODIFIER.match(words[0])):
+    while len(words) > 1 and (
+        words[0].rstrip(".,") in _LEADING_STOP or _LEADING_MODIFIER.match(words[0]) or _POSSESSIVE.match(words[0])
+    ):
         start += len(words[0]) + 1
         words = words[1:]
     return " ".join(words), start

@@ -119,8 +119,8 @@ def is_biopharma(
     signals = len(named_things) + len(words) + ("medicines" in kinds)
     known = any(facts.in_vocabulary(c) and not _PUBLIC_BODY.search(c.name) for c in candidate.companies)
     # funding a company named for medicines ("Tilos Therapeutics") is a biopharma deal in itself, and
-    # so is any deal of a known one ("Innate Pharma")
-    self_evident = bool(named) and (any(map(facts.in_vocabulary, named)) or candidate.types == {"equity"})
+    # so is any deal of one with a known company ("Innate Pharma"; "Kyowa Kirin acquired Orchard")
+    self_evident = bool(named) and (known or candidate.types == {"equity"})
     needed = 0 if self_evident else SIGNALS_NAMED_OR_KNOWN if named or known else SIGNALS_UNKNOWN
     if signals < needed:
         return False
