@@ -94,3 +94,14 @@ def test_patterns_mechanism_named_assets():
 
     text = "a program of SARM1 inhibitors and anti-LAP antibodies; The inhibitors were potent"
     assert [m.text for m in find_mechanism_assets(text)] == ["SARM1 inhibitors", "anti-LAP antibodies"]
+
+
+def test_descriptor_rows_name_the_company_after_them():
+    # issue 17: "drugmaker Kyowa Kirin", "its partner Chongqing Zhifei": no legal form, no designator
+    from biodeals import rules
+    from biodeals.nlp.patterns import find_companies
+
+    for row in rules.load("descriptors"):
+        for example in row.examples:
+            assert [m for m in find_companies(example) if m.source == "descriptor"], (row.id, example)
+    assert [m.text for m in find_companies("the company Tuesday said the company CEO and the company FDA")] == []

@@ -72,18 +72,29 @@ def _trim_leading(text: str, start: int) -> tuple[str, int]:
     return " ".join(words), start
 
 
+DESCRIPTORS = tuple(row.id for row in rules.load("descriptors"))  # "drugmaker Pfizer"
+_WEEKDAY_OR_MONTH = fastre.compile(
+    r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
+    r"|August|September|October|November|December)\b"
+)
+_COMPANY_BY_DESCRIPTOR = fastre.compile(
+    rf"\b(?:{_alternation(DESCRIPTORS)})[ \t]+(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,3}})(?![\w-])"
+)
+
 _TRIGGERS = {
     # a name ending "Venture Fund" or "Animal Health" is found from its last word
     "designator": fastre.Literals(list(dict.fromkeys(d.split()[-1] for d in DESIGNATOR_WORDS)), whole_words=True),
     "legal": fastre.Literals(LEGAL_FORMS, whole_words=True),
     "ticker": fastre.compile(rf"\(\s*(?:{_EXCHANGE})\b"),
     "apposition": fastre.compile(r",\s+(?:a|an)\s"),
+    "descriptor": fastre.Literals(DESCRIPTORS, whole_words=True),
 }
 _NAME_PATTERNS = {
     "designator": _COMPANY_BY_DESIGNATOR,
     "legal": _COMPANY_BY_LEGAL,
     "ticker": _COMPANY_BY_TICKER,
     "apposition": _COMPANY_BY_APPOSITION,
+    "descriptor": _COMPANY_BY_DESCRIPTOR,
 }
 # A partner named right after a deal phrase: "a collaboration with OpenAI", "partners with Acme".
 _PARTNER_CUE = fastre.compile(
@@ -131,6 +142,7 @@ def find_companies(text: str) -> list[Mention]:
                 len(name) < 3
                 or name.split(" ")[0] in _LEADING_STOP
                 or (source == "apposition" and _TITLE_BEFORE.search(text, max(0, start - 6), start))
+                or (source == "descriptor" and (_WEEKDAY_OR_MONTH.match(name) or _NOT_A_NAME.search(name)))
                 or re.search(r"\b(?:Merger|Acquisition) Sub\b", name)
             ):
                 continue

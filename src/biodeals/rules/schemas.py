@@ -214,4 +214,11 @@ SCHEMAS: dict[str, Schema] = {
         frozenset({"pattern", "kind", "means"}),
         checks=(_needs_example, _section_kind),
     ),
+    "descriptors": Schema(
+        "descriptor",
+        "words that describe a company right before its name ('drugmaker Pfizer', 'its partner X')",
+        _PHRASES,
+        frozenset({"means"}),
+        match=_phrase_in,
+    ),
 }
