@@ -69,29 +69,32 @@ def _phase(text: str) -> str | None:
 
 
 def endpoints_in(sentence: str) -> list[dict[str, Any]]:
-    """Endpoint values stated in one sentence: the nearest value after (or just before) each
-    endpoint name, in the endpoint's usual unit."""
+    """Endpoint values stated in one sentence, in the endpoint's usual unit: for each mention of
+    an endpoint name, the value right before it ("a 4.4% weight reduction"), else the nearest
+    after it, else one shortly before. Each mention of a name may state its own value ("cut the
+    risk of death by 37% and the risk of progression by 47%"); a value is read once."""
     found: list[dict[str, Any]] = []
     if not _DIGIT.search(sentence) or not _ANY_ENDPOINT.search(sentence):
         return found
     used: set[int] = set()
     for pattern, name, unit in ENDPOINTS:
+        values = _VALUE_UNITS[unit]
         for hit in pattern.finditer(sentence):
-            values = _VALUE_UNITS[unit]
+            close = next(iter(reversed(list(values.finditer(sentence, max(0, hit.start() - 12), hit.start())))), None)
+            adjacent = close if close and not sentence[close.end() : hit.start()].strip(" -") else None
             after = values.search(sentence, hit.start(), min(len(sentence), hit.end() + 70))
             before = None
             if not after:
                 window_start = max(0, hit.start() - 25)
                 before = next(iter(reversed(list(values.finditer(sentence, window_start, hit.start())))), None)
-            value = after or before
-            if after and sentence[max(0, after.start() - 3) : after.start()].lower() == "by ":
+            value = adjacent or after or before
+            if value is after and after and sentence[max(0, after.start() - 3) : after.start()].lower() == "by ":
                 # "extended median survival by 5.3 months to 13.8 months": the arm's value is the second
                 to = _TO.match(sentence, after.end())
                 value = (to and values.match(sentence, to.end())) or after
             if value and value.start("value") not in used:
                 used.add(value.start("value"))
                 found.append({"name": name, "value": float(value.group("value")), "unit": unit})
-                break
     return found
 
 
