@@ -3,8 +3,6 @@ and pass the sentence pre-filter; a new way of stating a deal is one row; bad ro
 
 from __future__ import annotations
 
-import shutil
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -25,14 +23,6 @@ def test_deal_cue_examples_state_their_type_through_the_cue_step(row: rules.Row)
         assert row["type"] in type_matches(example, 0), example
     for counter in row.counter_examples:
         assert row["type"] not in type_matches(counter, 0), counter
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    for entry in resources.files(rules.__name__).iterdir():
-        if entry.name.endswith(".toml"):
-            shutil.copyfile(str(entry), tmp_path / entry.name)
-    return tmp_path
 
 
 DIVEST = """

@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -104,15 +103,6 @@ def test_modalities_are_those_of_schema_md():
 
 
 # ---- bad rows are reported with file, row and problem, all in one error
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A copy of the shipped rule files, so that cross-references resolve."""
-    for entry in resources.files(rules.__name__).iterdir():
-        if entry.name.endswith(".toml"):
-            shutil.copyfile(str(entry), tmp_path / entry.name)
-    return tmp_path
 
 
 GOOD_ENDPOINT = """
