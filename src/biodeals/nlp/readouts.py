@@ -16,6 +16,7 @@ from typing import Any
 
 from biodeals import fastre, rules
 from biodeals.ingest.document import Document
+from biodeals.model import Endpoint, EvidenceSpan, Named, Readout
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.ranges import section_at
 from biodeals.nlp.spans import Entity, most_specific
@@ -162,8 +163,8 @@ def registry_aliases(trials: list[Entity], text: str) -> dict[str, Entity]:
     return same
 
 
-def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
-    """SCHEMA.md readout records with ``evidence`` spans (cleaned-text offsets)."""
+def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[Readout]:
+    """The readouts the document reports, with ``evidence`` spans (cleaned-text offsets)."""
     text = document.text
     registry = registry_aliases(analysis.of("trial"), text)
     doc_trials = sorted((t for t in analysis.of("trial") if t.name not in registry), key=lambda t: t.mentions[0].start)
@@ -198,15 +199,10 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
             group.add((start, end))
             last = group if trial else last
     _merge_into_trials(groups, analysis, text)
-    records = [_readout(group, analysis, text) for group in groups.values()]
     codes: dict[str, list[str]] = defaultdict(list)  # trial name -> the registry numbers naming it
     for code, named in registry.items():
         codes[named.name].append(code)
-    for record in records:
-        trial = record["trial"]
-        if trial:
-            trial["aliases"] += codes.get(trial["name"], [])
-    return records
+    return [_readout(group, analysis, text, codes) for group in groups.values()]
 
 
 def _merge_into_trials(groups: dict[str, _Group], analysis: Analysis, text: str) -> None:
@@ -247,7 +243,7 @@ def _merge_into_trials(groups: dict[str, _Group], analysis: Analysis, text: str)
         del groups[key]
 
 
-def _readout(group: _Group, analysis: Analysis, text: str) -> dict[str, Any]:
+def _readout(group: _Group, analysis: Analysis, text: str, codes: dict[str, list[str]]) -> Readout:
     joined = " ".join(text[s:e] for s, e in group.sentences)
     stated = {(s, e): endpoints_in(text[s:e]) for s, e in group.sentences}
     endpoints = [ep for found in stated.values() for ep in found]
@@ -268,14 +264,15 @@ def _readout(group: _Group, analysis: Analysis, text: str) -> dict[str, Any]:
         indications = {e.name: e for s, e in spans for e in most_specific(analysis.within("disease", s, e))}
         if indications:
             break
-    return {
-        "trial": {"name": group.trial.name, "aliases": group.trial.aliases} if group.trial else None,
-        "phase": phase,
-        "assets": [{"name": a.name, "aliases": a.aliases} for a in assets.values()],
-        "indications": [{"name": i.name, "aliases": i.aliases} for i in indications.values()],
-        "endpoints": _dedupe(endpoints),
-        "evidence": [{"field": "readout", "start": s, "end": e} for s, e in group.sentences],
-    }
+    trial = group.trial
+    return Readout(
+        trial=Named(trial.name, (*trial.aliases, *codes.get(trial.name, ()))) if trial else None,
+        phase=phase,
+        assets=tuple(Named(a.name, tuple(a.aliases)) for a in assets.values()),
+        indications=tuple(Named(i.name, tuple(i.aliases)) for i in indications.values()),
+        endpoints=[Endpoint(**ep) for ep in _dedupe(endpoints)],
+        evidence=[EvidenceSpan("readout", s, e) for s, e in group.sentences],
+    )
 
 
 def _dedupe(endpoints: list[dict[str, Any]]) -> list[dict[str, Any]]:

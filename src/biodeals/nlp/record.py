@@ -28,11 +28,7 @@ def _span(document: Document, start: int, end: int) -> dict[str, Any]:
 
 
 def _to_original(document: Document, evidence: list[EvidenceSpan]) -> list[EvidenceSpan]:
-    spans = []
-    for span in evidence:
-        start, end = document.to_original(span.start, span.end)
-        spans.append(EvidenceSpan(span.field, start, end, document.original[start:end]))
-    return spans
+    return [EvidenceSpan(span.field, **_span(document, span.start, span.end)) for span in evidence]
 
 
 def entity_record(document: Document, entity: Entity) -> dict[str, Any]:

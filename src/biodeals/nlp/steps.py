@@ -7,7 +7,6 @@ is the snapshot of this registry.
 
 from __future__ import annotations
 
-from biodeals.model import Readout
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.components import Annotations, component
 from biodeals.nlp.dates import find_dates, publication_date
@@ -116,7 +115,7 @@ def deal_slots(a: Annotations) -> None:
 @component("biodeals.readouts.v1", requires=["analysis", "sentences"], produces=["readouts"])
 def readouts(a: Annotations) -> None:
     """Reported trial results: trial, phase, assets, indications and endpoint values."""
-    a.readouts = [Readout.from_record(r) for r in extract_readouts(a.document, a.analysis, a.sentences)]
+    a.readouts = extract_readouts(a.document, a.analysis, a.sentences)
 
 
 @component("biodeals.record.v1", requires=["analysis", "published", "deals", "readouts"], produces=["record"])
