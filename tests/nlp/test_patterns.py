@@ -47,10 +47,21 @@ def test_patterns_trials_not_codes_or_targets():
         ("to acquire Lumiera, a private clinical-stage biotechnology company", "Lumiera"),
         ("Merck & Co., Inc. said", "Merck & Co., Inc."),
         ("Boehringer Ingelheim Venture Fund led the round", "Boehringer Ingelheim Venture Fund"),
+        ("San Francisco-based Corvexa Ventures joined", "Corvexa Ventures"),
+        ("a license from the University of Corvexa Research Foundation, Inc. to", "University of Corvexa Research Foundation, Inc."),
+        ("a trial at the University of Corvexa. The trial", "University of Corvexa"),
+        ("with the Medical College of Corvexa.", "Medical College of Corvexa"),
+        ("centres including Corvexa Telethon Institute for Gene Therapy (CTI)", "Corvexa Telethon Institute for Gene Therapy"),
+        ("rights from Corvexa State University in", "Corvexa State University"),
     ],
 )
 def test_patterns_companies(text, company):
     assert company in [m.text for m in find_companies(text)]
+
+
+@pytest.mark.parametrize("text", ["The University said it would", "a College degree", "University"])
+def test_patterns_an_institution_word_alone_is_no_name(text):
+    assert [m.text for m in find_companies(text)] == []
 
 
 def test_patterns_companies_do_not_span_lines_or_start_with_stop_words():

@@ -38,15 +38,25 @@ _SENTENCE_INSIDE = fastre.compile(r"^.*[a-z]{2}\. (?=[A-Z])")
 _TITLE_BEFORE = fastre.compile(rf"\b(?:{PERSON_TITLES})\.?\s+$")  # "Dr. David Feifel, a leader in ..."
 _NAME_TOKEN = r"(?:[A-Z][\w'’.-]*|[a-z]+[A-Z][\w'’-]*|\d+[A-Za-z][\w-]*)"
 _SP = r"[ \t]+"  # names never span lines
+# "the University of South Florida Research Foundation, Inc.", "Bank of America": an institution's
+# name joins its place with "of"
+_INSTITUTION_OF = rf"(?:(?:University|Institute|College|School|Academy|Bank){_SP}of{_SP}(?:the{_SP})?)?"
 _COMPANY_BY_DESIGNATOR = fastre.compile(
-    rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,4}}{_SP}(?:{DESIGNATORS})\b"
+    rf"\b(?P<name>{_INSTITUTION_OF}{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,4}}{_SP}(?:{DESIGNATORS})\b"
     rf"(?:,?\s+(?:{LEGAL})(?![\w]))?)(?!\s+[A-Z][a-z])"
 )
 _COMPANY_BY_LEGAL = fastre.compile(
-    rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}(?:(?:&|and){_SP})?{_NAME_TOKEN}){{0,4}},?{_SP}(?:{LEGAL}))(?![\w])"
+    rf"\b(?P<name>{_INSTITUTION_OF}{_NAME_TOKEN}(?:{_SP}(?:(?:&|and){_SP})?{_NAME_TOKEN}){{0,4}},?{_SP}(?:{LEGAL}))(?![\w])"
 )
 _COMPANY_BY_TICKER = fastre.compile(
     rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,5}})[ \t]*,?[ \t]*\(\s*(?:{_EXCHANGE})\b"
+)
+# "the University of Oxford", "Medical College of Wisconsin", "San Raffaele Telethon Institute for
+# Gene Therapy", "Stanford University": named by what it is, with no suffix
+_OF_PLACE = rf"{_SP}(?:of|for){_SP}(?:the{_SP})?{_NAME_TOKEN}(?:{_SP}{_NAME_TOKEN}){{0,3}}"
+_INSTITUTION = fastre.compile(
+    rf"\b(?P<name>(?:{_NAME_TOKEN}{_SP}){{1,3}}(?:University|Institute|College)(?:{_OF_PLACE})?"
+    rf"|(?:University|Institute|College){_OF_PLACE})(?![\w-])"
 )
 _COMPANY_BY_APPOSITION = fastre.compile(
     rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}{_NAME_TOKEN}){{0,3}}),\s+(?:a|an)\s+(?:[\w-]+,?\s+){{0,6}}?"
@@ -64,6 +74,10 @@ _POSSESSIVE = fastre.compile(r"^[A-Z][\w.-]*[’']s$")
 
 def _trim_leading(text: str, start: int) -> tuple[str, int]:
     words = text.split(" ")
+    based = next((i for i, word in enumerate(words[:-1]) if word.endswith("-based")), None)
+    if based is not None:  # "San Francisco-based 5AM Ventures"
+        start += sum(len(word) + 1 for word in words[: based + 1])
+        words = words[based + 1 :]
     while len(words) > 1 and (
         words[0].rstrip(".,") in _LEADING_STOP or _LEADING_MODIFIER.match(words[0]) or _POSSESSIVE.match(words[0])
     ):
@@ -88,6 +102,7 @@ _TRIGGERS = {
     "ticker": fastre.compile(rf"\(\s*(?:{_EXCHANGE})\b"),
     "apposition": fastre.compile(r",\s+(?:a|an)\s"),
     "descriptor": fastre.Literals(DESCRIPTORS, whole_words=True),
+    "institution": fastre.Literals(["University", "Institute", "College"], whole_words=True),
 }
 _NAME_PATTERNS = {
     "designator": _COMPANY_BY_DESIGNATOR,
@@ -95,6 +110,7 @@ _NAME_PATTERNS = {
     "ticker": _COMPANY_BY_TICKER,
     "apposition": _COMPANY_BY_APPOSITION,
     "descriptor": _COMPANY_BY_DESCRIPTOR,
+    "institution": _INSTITUTION,
 }
 # A partner named right after a deal phrase: "a collaboration with OpenAI", "partners with Acme".
 _PARTNER_CUE = fastre.compile(
@@ -130,10 +146,12 @@ def find_companies(text: str) -> list[Mention]:
     "<Name> (NASDAQ: ABC)", "<Name>, a clinical-stage biotech company", "a collaboration with <Name>"."""
     found: dict[tuple[int, int], Mention] = {(m.start, m.end): m for m in find_partners(text)}
     for source, pattern in _NAME_PATTERNS.items():
-        after = 120 if source == "apposition" else 40
+        after = {"apposition": 120, "institution": 60}.get(source, 40)
         for match in fastre.finditer_near(text, _TRIGGERS[source], pattern, after):
             name, start = _trim_leading(match.group("name"), match.start("name"))
             name = name.rstrip(" ,")
+            if source == "institution":  # "the University of Oxford. The trial ...": the name comes first
+                name = name.split(". ", 1)[0].rstrip(".")
             sentence_end = _SENTENCE_INSIDE.search(name)
             if sentence_end:  # "... Longevity and Lionheart Health. Lionheart Health, Inc."
                 start += sentence_end.end()
@@ -142,6 +160,7 @@ def find_companies(text: str) -> list[Mention]:
                 len(name) < 3
                 or name.split(" ")[0] in _LEADING_STOP
                 or (source == "apposition" and _TITLE_BEFORE.search(text, max(0, start - 6), start))
+                or (source == "institution" and " " not in name)  # "The University said"
                 or (source == "descriptor" and (_WEEKDAY_OR_MONTH.match(name) or _NOT_A_NAME.search(name)))
                 or re.search(r"\b(?:Merger|Acquisition) Sub\b", name)
             ):
