@@ -53,6 +53,7 @@ def test_patterns_trials_not_codes_or_targets():
         ("with the Medical College of Corvexa.", "Medical College of Corvexa"),
         ("centres including Corvexa Telethon Institute for Gene Therapy (CTI)", "Corvexa Telethon Institute for Gene Therapy"),
         ("rights from Corvexa State University in", "Corvexa State University"),
+        ("participation from W.A. de Corvexa Foundation, the founders", "W.A. de Corvexa Foundation"),
     ],
 )
 def test_patterns_companies(text, company):

@@ -41,8 +41,10 @@ _SP = r"[ \t]+"  # names never span lines
 # "the University of South Florida Research Foundation, Inc.", "Bank of America": an institution's
 # name joins its place with "of"
 _INSTITUTION_OF = rf"(?:(?:University|Institute|College|School|Academy|Bank){_SP}of{_SP}(?:the{_SP})?)?"
+# a family name's particle inside a name: "W.A. de Vigier Foundation", "Fondation Louis van Gogh"
+_PARTICLE = r"(?:de|di|du|del|der|van|von|la)"
 _COMPANY_BY_DESIGNATOR = fastre.compile(
-    rf"\b(?P<name>{_INSTITUTION_OF}{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,4}}{_SP}(?:{DESIGNATORS})\b"
+    rf"\b(?P<name>{_INSTITUTION_OF}{_NAME_TOKEN}(?:{_SP}(?:(?:&|{_PARTICLE}){_SP})?{_NAME_TOKEN}){{0,4}}{_SP}(?:{DESIGNATORS})\b"
     rf"(?:,?\s+(?:{LEGAL})(?![\w]))?)(?!\s+[A-Z][a-z])"
 )
 _COMPANY_BY_LEGAL = fastre.compile(

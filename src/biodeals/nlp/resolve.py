@@ -186,19 +186,18 @@ def resolve_entities(
                 by_norm[norm] = m.key
             company_surfaces[groups.find(m.key)][m.text] = None
     for norm, key in list(by_norm.items()):
-        words = norm.split()
-        if len(words) < 2:
+        surface = next((s for s in company_surfaces[groups.find(key)] if normalise_name(s) == norm), "")
+        if len(surface.split()) < 2:  # "Orrin SA" has a short form ("Orrin"), "Orrin" none
             continue
-        first = words[0]
+        first = norm.split()[0]
         if first in GENERIC_FIRST_WORDS or first in vocab.common_words or len(first) < 3:
             continue
-        if first in by_norm:
+        if first in by_norm and by_norm[first] != key:
             if by_norm[first].startswith("v:") and key.startswith("v:"):
                 continue  # two distinct known companies ("Merck" and "Merck KGaA")
             groups.union(key, by_norm[first])
             continue
-        surface = next((s for s in company_surfaces[groups.find(key)] if normalise_name(s) == norm), None)
-        short = surface.split()[0] if surface else ""
+        short = surface.split()[0]
         if short and short[0].isupper() and short not in looked_for:
             looked_for.add(short)
             for s, e in _whole_word_occurrences(text, short):

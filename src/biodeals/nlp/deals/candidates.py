@@ -41,6 +41,7 @@ class DealCandidate:
     sentences: list[DealSentence] = field(default_factory=list)
     year: int | None = None
     past: bool = False  # a deal the text dates before its news ("previously led") without a year
+    investee: Entity | None = None  # the company a financing round is for (``rounds.gather_rounds``)
     scope: list[tuple[int, int]] = field(default_factory=list)
     features: dict[str, bool] = field(default_factory=dict)
     score: float | None = None
@@ -101,7 +102,11 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
     # ("Mankind Pharma completed the acquisition of Bharat Serums and Vaccines")
     for sentence, year, past in lone:
         company = sentence.companies[0]
-        if (candidate := current.get(company.name)) is not None:
+        candidate = current.get(company.name)
+        # a round the company raised is its own deal, not part of its partnership; nor is one it dates
+        # before the news ("compounds acquired in 2023")
+        own_round = sentence.types == {"equity"} and "equity" not in candidate.types if candidate else False
+        if candidate is not None and not own_round and year is None:
             candidate.sentences.append(sentence)
             continue
         key = (frozenset({company.name}), -1 if past else year)

@@ -17,7 +17,8 @@ from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.candidates import TYPE_PRIORITY, DealCandidate, attach_money_sentences, group_deals
 from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.deals.relevance import is_biopharma
-from biodeals.nlp.deals.roles import SUBJECT_ROLES, assign_roles, round_subject
+from biodeals.nlp.deals.roles import INVESTOR_NAME, SUBJECT_ROLES, assign_roles
+from biodeals.nlp.deals.rounds import gather_rounds, round_subject
 from biodeals.nlp.deals.sentences import find_deal_sentences
 from biodeals.nlp.deals.subjects import asset_sentences, deal_modalities, mention_evidence, subject_scope, type_evidence
 from biodeals.nlp.deals.terms import deal_status, money_terms, royalties_of
@@ -39,6 +40,7 @@ def find_candidates(
     """Deal candidates: deal sentences grouped by the companies (and past year) they name, with
     the sentences that state their money."""
     candidates = group_deals(find_deal_sentences(document, analysis, spans), published.year if published else None)
+    candidates = gather_rounds(candidates, analysis, document.text)
     attach_money_sentences(candidates, analysis, document.text, spans, document)
     return candidates
 
@@ -101,7 +103,10 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
     analysis, text, scope = facts.analysis, facts.text, candidate.scope
     types = candidate.types
     primary = next(t for t in TYPE_PRIORITY if t in types)
-    subject = round_subject(candidate, analysis) if primary == "equity" else None
+    subject = None
+    if primary == "equity" and candidate.investee is None and all(INVESTOR_NAME.search(c.name) for c in candidate.companies):
+        # a stake whose sentences name only investors, in a deal that is more than a round
+        subject = round_subject(analysis, {c.name for c in candidate.companies})
     if subject:
         candidate.companies.append(subject)
     news = candidate.year is None and candidate.is_news

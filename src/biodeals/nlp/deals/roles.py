@@ -1,5 +1,5 @@
 """Who is on which side of a deal: buyer-side and seller-side cues read around each party's
-mentions, and the company a financing round is for."""
+mentions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import re
 
 from biodeals import fastre
 from biodeals.model import BUYER_ROLE, SELLER_ROLE, DealType, Role
-from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.candidates import DealCandidate
 from biodeals.nlp.deals.sentences import DealSentence
 from biodeals.nlp.ranges import mentions_in
@@ -18,7 +17,7 @@ SUBJECT_ROLES = frozenset({Role.TARGET, Role.LICENSOR, Role.INVESTEE})
 
 _FUND_WORDS = r"Ventures?|Capital|Fund|Investments?"
 FUND_NAME = fastre.compile(rf"\b(?:{_FUND_WORDS})\b")
-_INVESTOR_NAME = fastre.compile(rf"\b(?:{_FUND_WORDS}|Partners|Equity)\b")
+INVESTOR_NAME = fastre.compile(rf"\b(?:{_FUND_WORDS}|Partners|Equity)\b")
 
 
 # one of its mentions in a deal sentence.
@@ -62,7 +61,7 @@ _PROVIDER_APPOSITION = fastre.compile(
 )
 
 
-def _side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int:
+def side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int:
     """Positive when the text casts ``entity`` as the buyer side, negative as the seller side."""
     score = 0
     for sentence in sentences:
@@ -76,9 +75,11 @@ def _side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int
 
 
 def assign_roles(candidate: DealCandidate, primary: str, text: str) -> list[tuple[Entity, Role]]:
+    if primary == "equity" and candidate.investee is not None:  # a round: the company funded and its investors
+        return [(c, Role.INVESTEE if c is candidate.investee else Role.INVESTOR) for c in candidate.companies]
     first, second = candidate.companies[0], candidate.companies[1] if len(candidate.companies) > 1 else None
     if second is None:  # the sentence names one side; its cues say which ("BSV was acquired by ...")
-        seller = _side_score(first, candidate.sentences, text) < 0
+        seller = side_score(first, candidate.sentences, text) < 0
         return [(first, (SELLER_ROLE if seller else BUYER_ROLE)[DealType(primary)])]
     if primary == "collaboration":
         return [(first, Role.PARTNER), (second, Role.PARTNER)]
@@ -86,20 +87,10 @@ def assign_roles(candidate: DealCandidate, primary: str, text: str) -> list[tupl
         # the investee is the one company cast as the seller side, never a fund-shaped name
         ranked = sorted(
             candidate.companies,
-            key=lambda c: (not _INVESTOR_NAME.search(c.name), -_side_score(c, candidate.sentences, text)),
+            key=lambda c: (not INVESTOR_NAME.search(c.name), -side_score(c, candidate.sentences, text)),
         )
         return [(c, Role.INVESTOR) for c in ranked[:-1]] + [(ranked[-1], Role.INVESTEE)]
-    first_score = _side_score(first, candidate.sentences, text)
-    second_score = _side_score(second, candidate.sentences, text)
+    first_score = side_score(first, candidate.sentences, text)
+    second_score = side_score(second, candidate.sentences, text)
     buyer, seller = (second, first) if second_score > first_score else (first, second)
     return [(buyer, BUYER_ROLE[DealType(primary)]), (seller, SELLER_ROLE[DealType(primary)])]
-
-
-def round_subject(candidate: DealCandidate, analysis: Analysis) -> Entity | None:
-    """The company a financing round is for, when its sentences name only the investors ("The
-    Series A was co-led by Radical Ventures and Sofinnova Partners"): the first company the
-    document names that is not fund-shaped."""
-    if not all(_INVESTOR_NAME.search(c.name) for c in candidate.companies):
-        return None
-    named = {c.name for c in candidate.companies}
-    return next((c for c in analysis.of("company") if c.name not in named and not _INVESTOR_NAME.search(c.name)), None)
