@@ -313,3 +313,17 @@ def test_a_deal_sentence_naming_one_company_is_a_deal_of_that_side():
     assert _pairs(results) == []
     spending = "Borealis Therapeutics today announced a $1 billion investment in a new manufacturing facility for its antibody drugs."
     assert _pairs(spending) == []
+
+
+def test_we_in_an_about_section_is_the_company_it_is_about():
+    (deal,) = _record(
+        "Orrin Therapeutics, Inc. dosed the first patient in its Phase 2 trial of ORN-101 in May 2025.\n\n"
+        "About Orrin Therapeutics\n\n"
+        "Orrin Therapeutics is a clinical-stage biopharmaceutical company developing treatments for Alzheimer’s "
+        "disease. Both of our product candidates are licensed from the University of Kestrel Research "
+        "Foundation, Inc. pursuant to royalty-bearing exclusive worldwide licenses."
+    )["deals"]
+    assert {p["name"]: p["role"] for p in deal["parties"]} == {
+        "Orrin Therapeutics, Inc.": "licensee",
+        "University of Kestrel Research Foundation, Inc.": "licensor",
+    }

@@ -78,3 +78,4 @@ def test_raising_a_sum_is_a_round_of_the_company_that_raised_it():
     )
     assert _roles(deal) == {"Orrin Biosciences PLC": "investee"}
     assert deal["types"] == ["equity"]
+

@@ -55,7 +55,12 @@ _COMPANY_BY_TICKER = fastre.compile(
 )
 # "the University of Oxford", "Medical College of Wisconsin", "San Raffaele Telethon Institute for
 # Gene Therapy", "Stanford University": named by what it is, with no suffix
-_OF_PLACE = rf"{_SP}(?:of|for){_SP}(?:the{_SP})?{_NAME_TOKEN}(?:{_SP}{_NAME_TOKEN}){{0,3}}"
+_OF_PLACE = (
+    rf"{_SP}(?:of|for){_SP}(?:the{_SP})?{_NAME_TOKEN}(?:{_SP}{_NAME_TOKEN}){{0,3}}"
+    # "National Institute of Allergy and Infectious Diseases (NIAID)": an "and" inside the name
+    # when its acronym follows, else "the University of Oxford and AstraZeneca" would be one name
+    rf"(?:{_SP}and{_SP}{_NAME_TOKEN}(?:{_SP}{_NAME_TOKEN}){{0,2}}(?=[ \t]+\([A-Z]{{2,}}\)))?"
+)
 _INSTITUTION = fastre.compile(
     rf"\b(?P<name>(?:{_NAME_TOKEN}{_SP}){{1,3}}(?:University|Institute|College)(?:{_OF_PLACE})?"
     rf"|(?:University|Institute|College){_OF_PLACE})(?![\w-])"

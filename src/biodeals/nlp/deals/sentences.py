@@ -26,6 +26,21 @@ _BIOGRAPHY = words("news.biography")
 _PAIR_ANAPHOR = words("news.pair_anaphor")
 
 
+# the company that speaks in its own "About" section ("we", "our", "the Company")
+_FIRST_PERSON = fastre.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|the Company)\b")
+
+
+def _section_subject(title: str, analysis: Analysis) -> Entity | None:
+    """The company an "About <Company>" section is about: the one its title names."""
+    key = normalise_name(title.removeprefix("the ").strip())
+    if not key:
+        return None
+    return next(
+        (c for c in analysis.of("company") if key in {normalise_name(n) for n in (c.name, *c.aliases)}),
+        None,
+    )
+
+
 @dataclass(slots=True)
 class DealSentence:
     start: int
@@ -139,6 +154,12 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             continue
         named = analysis.within("company", start, end)
         companies = named
+        if section and section.kind == "about" and _FIRST_PERSON.search(text):
+            # "Our product candidates are licensed from the University of ...": "our" is the company
+            # the section is about
+            subject = _section_subject(section.title, analysis)
+            if subject is not None and subject not in named:
+                companies = [subject, *named]
         if not companies and _PAIR_ANAPHOR.search(text):
             companies = last_pair[:2]
         if not companies or (section and len(companies) < 2):
