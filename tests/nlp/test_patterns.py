@@ -91,6 +91,10 @@ def test_dates_and_dateline():
     headline = "Acme Announces Equity Investment " * 20
     assert dateline(headline + "-- In 2016 and on March 1, 2021; NEW YORK, Nov. 18, 2021 --").isoformat() == "2021-11-18"
     assert dateline("No date at all, only the year 2016.") is None
+    # a day the text states as one to come is not the story's own
+    story = headline + "settled on Jan. 6, 2025 with Teva, which may sell a generic on or after March 31, 2039."
+    assert dateline(story).isoformat() == "2025-01-06"
+    assert [d.ahead for d in find_dates(story)] == [False, True]
 
 
 def test_sentences_respect_abbreviations():

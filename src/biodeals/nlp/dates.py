@@ -3,6 +3,7 @@ and bare years ("In 2016, ...")."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -40,6 +41,12 @@ _PATTERNS = [
 _NOT_BEFORE = {"day": "", "month": "", "year": "$€£.,-"}
 
 Precision = Literal["day", "month", "year"]
+# what puts a date in the future of the text that states it
+_AHEAD = fastre.compile(
+    r"\b(?:after|until|till|through|before|by|expir\w*|extend\w*(?: to)?|no later than|expected (?:in|on|by)"
+    r"|scheduled for|due (?:in|on|by)|beginning|starting|from)\s+(?:the\s+)?(?:(?:end|middle|start) of\s+)?$",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +59,7 @@ class DateMention:
     start: int
     end: int
     text: str
+    ahead: bool = False  # stated as a time to come ("on or after March 31, 2039", "until 2030")
 
     @property
     def year(self) -> int:
@@ -80,7 +88,8 @@ def find_dates(text: str) -> list[DateMention]:
                 value = date(int(groups["year"]), month, day)
             except (ValueError, KeyError):
                 continue
-            found.append(DateMention(value, precision, match.start(), match.end(), match.group()))  # type: ignore[arg-type]
+            ahead = bool(_AHEAD.search(text, max(0, match.start() - 30), match.start()))
+            found.append(DateMention(value, precision, match.start(), match.end(), match.group(), ahead))  # type: ignore[arg-type]
             taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
     return sorted(found, key=lambda d: d.start)
 
@@ -92,8 +101,9 @@ def dateline(text: str, window: int = 400) -> date | None:
 
 def publication_date(dates: list[DateMention], window: int = 400) -> date | None:
     """The day-precise date near the top of a press release ("INDIANAPOLIS, July 14, 2023");
-    when a long headline pushes it further down, the latest day-precise date in the text (a
-    release rarely states a day after its own, while it often cites earlier ones)."""
+    when a long headline pushes it further down, the latest day-precise date in the text that
+    it does not state as one to come (a release rarely states a past day after its own, while it
+    often cites earlier ones; "generic entry on or after March 31, 2039" is no such day)."""
     days = [m for m in dates if m.precision == "day"]
     head = next((m.value for m in days if m.start < window), None)
-    return head or max((m.value for m in days), default=None)
+    return head or max((m.value for m in days if not m.ahead), default=None)

@@ -53,9 +53,11 @@ class DealCandidate:
 
     @property
     def is_news(self) -> bool:
-        """Whether a deal sentence reports it as news ("today announced", "signed", "will pay")
-        rather than mentioning it as background."""
-        return not self.past and any(_FRESH.search(s.text) for s in self.sentences if s.types)
+        """Whether a deal sentence reports it as news ("today announced", "signed", "will pay"), or
+        the story leads with it, naming both sides ("Kyowa Kirin acquired Orchard ..."), rather
+        than mentioning it as background."""
+        led_with = len(self.companies) > 1  # a lone company's lede may be background ("Acme has rights to ...")
+        return not self.past and any((led_with and s.in_lede) or _FRESH.search(s.text) for s in self.sentences if s.types)
 
 
 def group_deals(sentences: list[DealSentence], published_year: int | None) -> list[DealCandidate]:

@@ -41,6 +41,10 @@ def _section_subject(title: str, analysis: Analysis) -> Entity | None:
     )
 
 
+LEDE_SENTENCES = 3
+"""The title and the first sentences: a story states its news there, in whatever tense."""
+
+
 @dataclass(slots=True)
 class DealSentence:
     start: int
@@ -49,6 +53,7 @@ class DealSentence:
     companies: list[Entity]
     types: set[str]
     type_spans: dict[str, tuple[int, int]]  # where the sentence first states each deal type (evidence)
+    in_lede: bool = False  # among the document's first sentences: what a story leads with is its news
 
 
 def _first_index(entity: Entity, start: int, end: int) -> int:
@@ -143,7 +148,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
     found: list[DealSentence] = []
     last_pair: list[Entity] = []  # the companies of the last sentence found that names two
     cues = cue_positions(document.text)
-    for start, end in spans:
+    for index, (start, end) in enumerate(spans):
         if not any_within(cues, start, end):
             continue
         section = section_at(document, start)
@@ -183,7 +188,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             types.discard("collaboration")
             if not types:
                 continue
-        found.append(DealSentence(start, end, text, companies, types, type_spans))
+        found.append(DealSentence(start, end, text, companies, types, type_spans, index < LEDE_SENTENCES))
         if len(companies) > 1:
             last_pair = companies
     return found
