@@ -327,3 +327,14 @@ def test_we_in_an_about_section_is_the_company_it_is_about():
         "Orrin Therapeutics, Inc.": "licensee",
         "University of Kestrel Research Foundation, Inc.": "licensor",
     }
+
+
+def test_the_company_in_a_deal_sentence_is_the_company_the_story_is_about():
+    deals = _record(
+        "Orrin Therapeutics, Inc. was granted a U.S. patent for its antibody drug candidates. The company also "
+        "received a $2 million milestone payment from Kestrel Pharma under their strategic collaboration on "
+        "antibody drug candidates in Phase 2 trials."
+    )["deals"]
+    assert [{p["name"] for p in d["parties"]} for d in deals] == [{"Orrin Therapeutics, Inc.", "Kestrel Pharma"}]
+    # "the companies" is a pair, not the story's subject
+    assert _pairs("Orrin Therapeutics, Inc. was granted a patent. The companies signed a collaboration.") == []

@@ -26,6 +26,8 @@ _BIOGRAPHY = words("news.biography")
 _PAIR_ANAPHOR = words("news.pair_anaphor")
 
 
+# the company a story is about, named by what it is: "the company", not "the companies"
+_SUBJECT_ANAPHOR = fastre.compile(r"\b[Tt]he (?:company|firm|biotech|drugmaker)\b(?!s)")
 # the company that speaks in its own "About" section ("we", "our", "the Company")
 _FIRST_PERSON = fastre.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|the Company)\b")
 
@@ -147,6 +149,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
     (an "About" section still counts when it names two companies and a deal word)."""
     found: list[DealSentence] = []
     last_pair: list[Entity] = []  # the companies of the last sentence found that names two
+    story_subject = next(iter(analysis.of("company")), None)  # the company the story names first
     cues = cue_positions(document.text)
     for index, (start, end) in enumerate(spans):
         if not any_within(cues, start, end):
@@ -167,6 +170,9 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
                 companies = [subject, *named]
         if not companies and _PAIR_ANAPHOR.search(text):
             companies = last_pair[:2]
+        elif not section and story_subject is not None and story_subject not in companies and _SUBJECT_ANAPHOR.search(text):
+            # "The company also reported a $2 million payment from AbbVie": the company the story is about
+            companies = [story_subject, *companies]
         if not companies or (section and len(companies) < 2):
             continue
         type_spans = deal_cues(document.text, start, end, named)
