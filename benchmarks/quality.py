@@ -2,9 +2,11 @@
 """Extraction quality on ../shared/corpus/dev: runs `extract_record` over every text, scores the
 records with ../shared/eval/score.py and prints its per-field table and deal / readout / overall F1,
 then the same three figures for each style of document (told by the id's prefix), since a gain
-that holds in one house style and not in the others is tuning, not progress.
+that holds in one house style and not in the others is tuning, not progress; and, for the one
+fitted part (the deal-candidate scorer), each style's deal F1 when the model is fitted on the
+other styles only.
 
-usage: python benchmarks/quality.py [CORPUS_DIR] [--errors] [--no-styles]
+usage: python benchmarks/quality.py [CORPUS_DIR] [--errors] [--no-styles] [--no-loso]
 """
 
 from __future__ import annotations
@@ -20,20 +22,10 @@ from biodeals.nlp import extract_record
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCORER = SHARED / "eval" / "score.py"
-# id prefix -> style: company releases, trade and financial press, small-company newswire, founding articles
-STYLES = {
-    "lilly": "company",
-    "merck": "company",
-    "pfizer": "company",
-    "news": "press",
-    "fierce": "press",
-    "newswire": "newswire",
-    "seed": "seed",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import train_scorer  # noqa: E402  (a script beside this one: the styles, and the scorer's training)
 
-
-def style_of(document_id: str) -> str:
-    return STYLES.get(document_id.split("-", 1)[0], "other")
+style_of = train_scorer.style_of
 
 
 def score(corpus: Path, predictions: Path, ids: list[str] | None = None) -> dict:
@@ -66,6 +58,19 @@ def main(argv: list[str]) -> None:
                 f"{figures['overall']['f1']:10.3f}"
             )
     Path(out.name).unlink()
+    if "--no-loso" not in argv:
+        leave_one_style_out(corpus)
+
+
+def leave_one_style_out(corpus: Path) -> None:
+    """The one fitted part, the deal-candidate scorer (``scripts/train_scorer.py``): deal F1 per
+    style under the rules, the model fitted on every style and the model fitted on the others."""
+    data = train_scorer.examples(corpus)
+    rows = {e.id: train_scorer.labelled(e) for e in data}
+    print(f"\nleave-one-style-out, deal F1 of the candidate scorer ({sum(map(len, rows.values()))} candidates)")
+    print(f"{'style':10} {'docs':>4}  {'rules':>6} {'fit all':>7} {'fit others':>10}")
+    for style, docs, rules, fitted, others in train_scorer.leave_one_style_out(corpus, data, rows):
+        print(f"{style:10} {docs:4d}  {rules:6.3f} {fitted:7.3f} {others:10.3f}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from biodeals.nlp import extract_record
-from biodeals.nlp.patterns import find_partners
+from biodeals.nlp.patterns import find_companies, find_partners
 from tests.conftest import doc
 
 
@@ -14,6 +14,12 @@ def _record(text: str) -> dict:
 def test_partner_named_after_collaboration_phrase_without_a_suffix():
     text = "Borealis Therapeutics announced a collaboration with Quillmate to design antibodies."
     assert [m.text for m in find_partners(text)] == ["Quillmate"]
+
+
+def test_a_partner_phrase_before_a_descriptor_names_the_described_company():
+    text = "Orrin Pharma signed a license agreement with Fiji Islands company Quillmate to sell its drugs."
+    assert find_partners(text) == []
+    assert "Quillmate" in [m.text for m in find_companies(text)]
 
 
 def test_partner_phrase_ignores_phase_and_regulators():
@@ -338,3 +344,14 @@ def test_the_company_in_a_deal_sentence_is_the_company_the_story_is_about():
     assert [{p["name"] for p in d["parties"]} for d in deals] == [{"Orrin Therapeutics, Inc.", "Kestrel Pharma"}]
     # "the companies" is a pair, not the story's subject
     assert _pairs("Orrin Therapeutics, Inc. was granted a patent. The companies signed a collaboration.") == []
+
+
+def test_a_unit_named_in_a_job_title_is_no_party_and_does_not_rename_the_parent():
+    record = _record(
+        "Orrin Pharma, Inc. and Kestrel Therapeutics today announced a license agreement for Kestrel's "
+        "antibody drug candidates. Orrin will pay $50 million upfront. \"We are pleased,\" said Jane Roe, "
+        "president, Orrin Research Laboratories."
+    )
+    (deal,) = record["deals"]
+    assert {p["name"] for p in deal["parties"]} == {"Orrin Pharma, Inc.", "Kestrel Therapeutics"}
+    assert "Orrin Research Laboratories" not in [c["name"] for c in record["entities"]["companies"]]

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from biodeals.errors import ConfigError
 from biodeals.ingest import ReadOptions, read_path
-from biodeals.nlp import Pipeline, default_pipeline, extract_record, registered
+from biodeals.nlp import Pipeline, default_pipeline, extract_record, registered, steps
+from biodeals.nlp.vocab import load_vocabulary
 from tests.conftest import doc
 
 SNAPSHOT = Path(__file__).with_name("pipeline_steps.json")
@@ -20,7 +21,17 @@ def test_pipeline_registered_steps_match_snapshot():
     # given other inputs or outputs shows here (update the snapshot with the change)
     live = [{"name": c.name, "requires": list(c.requires), "produces": list(c.produces)} for c in default_pipeline().components]
     assert live == json.loads(SNAPSHOT.read_text())
-    assert set(default_pipeline().names) == set(registered())
+    assert set(default_pipeline().names) | set(steps.ALTERNATIVES) == set(registered())
+
+
+def test_pipeline_runs_with_an_alternative_in_place_of_its_step():
+    # the learned candidate scorer in place of the rules: the same candidates, scored by the model
+    names = [next((a for a, replaced in steps.ALTERNATIVES.items() if replaced == n), n) for n in default_pipeline().names]
+    text = "Eli Lilly and Company and Kestrel Therapeutics, Inc. today announced a license agreement for antibody drugs."
+    annotations = Pipeline(names).annotate(doc(text), load_vocabulary())
+    (candidate,) = annotations.candidates
+    assert 0.0 < candidate.score < 1.0 and candidate.features["rules"]
+    assert annotations.record is not None
 
 
 def test_pipeline_refuses_a_step_before_what_it_needs_naming_both():

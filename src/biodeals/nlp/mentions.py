@@ -46,8 +46,20 @@ _JOB_TITLE_BEFORE = fastre.compile(
 )
 
 
+# "Dean Li, president, Merck Research Laboratories", "Chief Scientific Officer of Lilly Research
+# Laboratories": a unit a person works for, right after the title
+_AFFILIATION_BEFORE = fastre.compile(
+    r"\b(?:[Pp]resident|[Hh]ead|[Dd]irector|[Oo]fficer|[Cc]hair(?:man|woman)?|[Mm]anager|VP|[Dd]ean|[Ll]ead)"
+    r",?\s+(?:of\s+)?(?:the\s+)?$"
+)
+
+
 def in_job_title(text: str, mention: Mention) -> bool:
-    """A capitalised disease in a person's job title names a business area, not an indication."""
+    """A capitalised disease in a person's job title names a business area, not an indication;
+    a company right after a person's title ("president, Merck Research Laboratories") is the unit
+    the person works for, no party: its short form would otherwise name the parent's deals."""
+    if mention.label == "company":
+        return bool(_AFFILIATION_BEFORE.search(text, max(0, mention.start - 40), mention.start))
     return (
         mention.label == "disease"
         and mention.text[:1].isupper()

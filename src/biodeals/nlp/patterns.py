@@ -102,6 +102,9 @@ _COMPANY_BY_DESCRIPTOR = fastre.compile(
     rf"\b(?:{_alternation(DESCRIPTORS)})[ \t]+(?P<name>{_NAME_TOKEN}(?:{_SP}(?:&{_SP})?{_NAME_TOKEN}){{0,3}})(?![\w-])"
 )
 
+# a descriptor and a name after what looked like a partner's name: that was where or what it is
+_DESCRIBED_NEXT = fastre.compile(rf"[ \t]+(?:{_alternation(DESCRIPTORS)})[ \t]+[A-Z]")
+
 _TRIGGERS = {
     # a name ending "Venture Fund" or "Animal Health" is found from its last word
     "designator": fastre.Literals(list(dict.fromkeys(d.split()[-1] for d in DESIGNATOR_WORDS)), whole_words=True),
@@ -143,6 +146,8 @@ def find_partners(text: str) -> list[Mention]:
         name, start = _trim_leading(match.group("name"), match.start("name"))
         name = name.split(". ", 1)[0].rstrip(".,")  # "the University of Alberta. The ..."
         if len(name) < 2 or name.split(" ")[0] in _LEADING_STOP or _NOT_A_NAME.search(name):
+            continue
+        if _DESCRIBED_NEXT.match(text, start + len(name)):  # "with Fiji Islands company Makans": a place
             continue
         found.append(Mention("company", start, start + len(name), name, f"p:{name.lower()}", "partner"))
     return found

@@ -12,6 +12,7 @@ from biodeals.nlp.components import Annotations, component
 from biodeals.nlp.dates import find_dates, publication_date
 from biodeals.nlp.deals.extract import fill_deal, find_candidates, score_candidates
 from biodeals.nlp.deals.facts import DocumentFacts
+from biodeals.nlp.deals.scorer import learned_scorer
 from biodeals.nlp.gazetteer import longest_first, match_gazetteer
 from biodeals.nlp.mentions import in_job_title, trim_to_known
 from biodeals.nlp.money import find_money
@@ -38,7 +39,7 @@ def sentences(a: Annotations) -> None:
 @component("biodeals.gazetteer.v1", produces=["known"])
 def gazetteer(a: Annotations) -> None:
     """Vocabulary names (companies, drugs, targets, diseases, modalities) in one automaton pass;
-    a capitalised disease in a job title is left out."""
+    a capitalised disease in a job title, or a company right after one, is left out."""
     text = a.document.text
     a.known = [m for m in match_gazetteer(text, a.vocab) if not in_job_title(text, m)]
 
@@ -46,10 +47,10 @@ def gazetteer(a: Annotations) -> None:
 @component("biodeals.name_patterns.v1", requires=["known"], produces=["found"])
 def name_patterns(a: Annotations) -> None:
     """Names no vocabulary lists, by shape: companies (designators, legal forms, tickers,
-    appositions, partners; cut to a known company they swallowed), code names, INN stems and
-    brands, programs and trials."""
+    appositions, partners; cut to a known company they swallowed; none right after a job
+    title), code names, INN stems and brands, programs and trials."""
     text = a.document.text
-    companies = trim_to_known(find_companies(text), a.known)
+    companies = [c for c in trim_to_known(find_companies(text), a.known) if not in_job_title(text, c)]
     codes = find_code_names(text)
     drugs = find_drug_names(text) + find_programs(text)
     exclude = {m.text for m in a.known if m.label in ("target", "company")} | {c.text for c in codes if len(c.text) < 8}
@@ -104,6 +105,13 @@ def deal_scoring(a: Annotations) -> None:
     score_candidates(a.candidates, a.facts)
 
 
+@component("biodeals.deal_scoring_learned.v1", requires=["candidates", "facts"], produces=["candidates"])
+def deal_scoring_learned(a: Annotations) -> None:
+    """Each candidate scored by the learned model (``deals/scorer.json``) in place of the rules;
+    not in the default pipeline: it accepts what the dev gold lacks negatives for."""
+    score_candidates(a.candidates, a.facts, learned_scorer())
+
+
 @component("biodeals.deal_slots.v1", requires=["candidates", "facts", "published"], produces=["deals"])
 def deal_slots(a: Annotations) -> None:
     """The deal of each kept candidate: types, status, year, parties and roles, money,
@@ -140,5 +148,8 @@ DEFAULT_PIPELINE = (
     "biodeals.record.v1",
 )
 """The components ``extract_record`` runs, in order."""
+ALTERNATIVES = {"biodeals.deal_scoring_learned.v1": "biodeals.deal_scoring.v1"}
+"""Registered components outside the default pipeline, each with the step it can take the place of."""
+
 RECOGNITION = DEFAULT_PIPELINE[: DEFAULT_PIPELINE.index("biodeals.dates.v1") + 1]
 """The components up to the ``Analysis`` (entities, money, dates)."""

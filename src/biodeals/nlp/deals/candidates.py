@@ -46,6 +46,7 @@ class DealCandidate:
     features: dict[str, bool] = field(default_factory=dict)
     score: float | None = None
     rejected: str | None = None
+    rule_failure: str | None = None  # the first rule check that fails, if any
 
     @property
     def types(self) -> set[str]:

@@ -19,6 +19,7 @@ from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.deals.relevance import is_biopharma
 from biodeals.nlp.deals.roles import INVESTOR_NAME, SUBJECT_ROLES, assign_roles
 from biodeals.nlp.deals.rounds import gather_rounds, round_subject
+from biodeals.nlp.deals.scorer import context_features
 from biodeals.nlp.deals.sentences import find_deal_sentences
 from biodeals.nlp.deals.subjects import asset_sentences, deal_modalities, mention_evidence, subject_scope, type_evidence
 from biodeals.nlp.deals.terms import deal_status, money_terms, royalties_of
@@ -45,50 +46,57 @@ def find_candidates(
     return candidates
 
 
-def candidate_features(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, bool]:
-    """What the rules weigh, in the order they are asked (a feature after a failed one is not
-    worked out): for a deal whose sentences name one company, ``partner_not_a_person`` (a
-    collaboration "with Dr. Jane Roe" is none); ``between_groups`` (not a parent and its
-    subsidiary in an undated deal; a dated acquisition is how a group came to be), ``typed``
-    (a sentence states a deal type) and ``biopharma`` (a deal about medicines,
-    ``relevance.is_biopharma``)."""
-    checks: list[tuple[str, Callable[[], bool]]] = [
-        ("between_groups", lambda: not (
+def rule_checks(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, Callable[[], bool]]:
+    """What the rules weigh, in the order a rejection names the first that fails:
+    ``news_or_dated`` and ``not_financial_results`` (asked of a deal whose sentences name one
+    company: they must tell it as such), ``partner_not_a_person`` (a collaboration "with Dr. Jane
+    Roe" is none), ``between_groups`` (not a parent and its subsidiary in an undated deal; a dated
+    acquisition is how a group came to be), ``typed`` (a sentence states a deal type) and
+    ``biopharma`` (a deal about medicines, ``relevance.is_biopharma``)."""
+    return {
+        "news_or_dated": lambda: candidate.year is not None or candidate.is_news,
+        "not_financial_results": lambda: not all(_FINANCIAL_RESULTS.search(s.text) for s in candidate.sentences),
+        "partner_not_a_person": lambda: candidate.types != {"collaboration"} or not any(
+            _WITH_PERSON.search(s.text) for s in candidate.sentences
+        ),
+        "between_groups": lambda: not (
             candidate.year is None and len(candidate.companies) == 2 and facts.same_group(*candidate.companies)
-        )),
-        ("typed", lambda: bool(candidate.types)),
-        ("biopharma", lambda: is_biopharma(candidate, facts.analysis, facts.text, candidate.scope, facts)),
-    ]
-    if len(candidate.companies) == 1:  # the sentences name one side: they must tell the deal as such
-        checks[:0] = [
-            ("news_or_dated", lambda: candidate.year is not None or candidate.is_news),
-            ("not_financial_results", lambda: not all(_FINANCIAL_RESULTS.search(s.text) for s in candidate.sentences)),
-            ("partner_not_a_person", lambda: candidate.types != {"collaboration"} or not any(
-                _WITH_PERSON.search(s.text) for s in candidate.sentences
-            )),
-        ]
-    features: dict[str, bool] = {}
-    for name, holds in checks:
-        features[name] = holds()
-        if not features[name]:
-            break
+        ),
+        "typed": lambda: bool(candidate.types),
+        "biopharma": lambda: is_biopharma(candidate, facts.analysis, facts.text, candidate.scope, facts),
+    }
+
+
+_ONE_SIDED_ONLY = ("news_or_dated", "not_financial_results", "partner_not_a_person")
+
+
+def candidate_features(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, bool]:
+    """Every rule check (``rule_checks``), ``rules`` (whether all those the rules ask of this
+    candidate hold; the three of a one-company deal are asked of it alone) and what else the
+    candidate shows (``scorer.context_features``), for a scorer to weigh."""
+    features = {name: holds() for name, holds in rule_checks(candidate, facts).items()}
+    asked = features if len(candidate.companies) == 1 else {k: v for k, v in features.items() if k not in _ONE_SIDED_ONLY}
+    failed = next((name for name, holds in asked.items() if not holds), None)
+    features["rules"] = failed is None
+    features.update(context_features(candidate, facts))
+    candidate.rule_failure = failed
     return features
 
 
 def rule_score(features: dict[str, bool]) -> float:
-    """1 when every feature the rules ask holds, else 0."""
-    return float(all(features.values()))
+    """1 when every check the rules ask holds, else 0."""
+    return float(features["rules"])
 
 
 def score_candidates(candidates: list[DealCandidate], facts: DocumentFacts, scorer: Scorer = rule_score) -> None:
-    """Set each candidate's ``scope``, ``features``, ``score`` and, below ``ACCEPT_AT``, ``rejected``."""
+    """Set each candidate's ``scope``, ``features``, ``score`` and, below ``ACCEPT_AT``, ``rejected``
+    (the first rule check that fails, else the score)."""
     for candidate in candidates:
         candidate.scope = subject_scope(candidate, facts)
         candidate.features = candidate_features(candidate, facts)
         candidate.score = scorer(candidate.features)
         if candidate.score < ACCEPT_AT:
-            failed = next((name for name, holds in candidate.features.items() if not holds), "score")
-            candidate.rejected = f"not {failed}"
+            candidate.rejected = f"not {candidate.rule_failure or 'scored a deal'}"
 
 
 def _named(entity: Entity) -> Named:

@@ -25,6 +25,13 @@ _BIOPHARMA_NAME = fastre.compile(
     r"|\b(?:Therapeutics|Pharma\w*|Bio(?:sciences?|tech\w*|[Pp]harma\w*|logics|therapeutics)|Medicines"
     r"|Oncology|Vaccines?|Immuno\w*|Animal Health)\b"
 )
+
+
+def named_for_life_science(name: str) -> bool:
+    """Whether a company's name says it works on medicines ("Versanis Bio", "Innate Pharma")."""
+    return bool(_BIOPHARMA_NAME.search(name))
+
+
 # What a deal about medicines says in its own sentences; "patients", "clinical" and diseases alone
 # are as common in releases about clinics, care services and health software.
 _DRUG_DEVELOPMENT = fastre.compile(

@@ -27,6 +27,9 @@ _EQUITY_MONEY = words("money.equity")
 _TOTAL = words("money.total")
 
 
+_NOT_TERMS = words("money.not_terms")
+_DEAL_TERMS = words("money.deal_terms")
+_MILESTONE_WORD = re.compile(r"milestone", re.I)
 _SMALLEST_DEAL_TERM = 100_000
 
 
@@ -36,6 +39,9 @@ def _classify_money(sentence: str, money: Money, relative_start: int) -> str | N
     near = before[-45:] + " " + after[:60]
     if money.per_share or money.amount < _SMALLEST_DEAL_TERM:
         return None  # share prices and per-share earnings ("EPS of $6.28") are not deal terms
+    stated_as_term = _UPFRONT.search(near) or _MILESTONE.search(after[:60]) or _MILESTONE_WORD.search(before[-60:])
+    if not stated_as_term and _NOT_TERMS.search(before[-45:] + " " + after[:60]):
+        return None  # "Total Worldwide Sales Were $16.0 Billion", "a $3.7 billion investment in a new plant"
     if re.match(r"\s*(?:in cash\s*)?,?\s*(?:inclusive of|including|comprising|consisting of)", after) or re.search(
         r"(?:total|aggregate|deal|transaction|equity) value of\s*(?:approximately |about |up to )?$"
         r"|\bvalue of the (?:transaction|deal|acquisition|agreement) (?:is|was|will be|could be)\s*[\w ]{0,20}$",
@@ -57,6 +63,8 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
     terms: dict[str, Any] = {}
     milestones: list[Money] = []
     for sentence in candidate.sentences:
+        if _NOT_TERMS.search(sentence.text) and not _DEAL_TERMS.search(sentence.text):
+            continue  # "R&D expenses are expected to be in the range of $6.5 billion to $6.7 billion"
         for money in analysis.money_in(sentence.start, sentence.end):
             kind = _classify_money(sentence.text, money, money.start - sentence.start)
             if kind == "milestones":
@@ -64,15 +72,23 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
             elif kind and kind not in terms:
                 terms[kind] = money
     if milestones:
-        total = sum(m.amount for m in milestones)
-        terms["milestones"] = Money(
-            total,
-            milestones[0].currency,
-            milestones[0].start,
-            milestones[-1].end,
-            text[milestones[0].start : milestones[-1].end],
-        )
+        terms["milestones"] = _milestone_total(milestones, candidate, text)
     return terms
+
+
+def _milestone_total(milestones: list[Money], candidate: DealCandidate, text: str) -> Money:
+    """The milestones a deal states, each figure once: "up to $835 million" in the headline and
+    again in the body is $835 million, not $1.67 billion; distinct figures of one sentence ("$100
+    million in development and $200 million in sales milestones") add up. The evidence is the
+    sentence whose figures make the total, or the first figure."""
+    distinct: dict[float, Money] = {}
+    for money in milestones:
+        distinct.setdefault(money.amount, money)
+    figures = sorted(distinct.values(), key=lambda m: m.start)
+    total = sum(m.amount for m in figures)
+    within = next((s for s in candidate.sentences if s.start <= figures[0].start and figures[-1].end <= s.end), None)
+    start, end = (figures[0].start, figures[-1].end) if within else (figures[0].start, figures[0].end)
+    return Money(total, figures[0].currency, start, end, text[start:end])
 
 
 # Cues that a company is on the buyer side (acquirer, licensee, investor, client, payer) or the

@@ -1,0 +1,38 @@
+"""A deal's money comes from its terms only (texts written for these tests)."""
+
+from __future__ import annotations
+
+from biodeals.nlp import extract_record
+from tests.conftest import doc
+
+_DEAL = (
+    "BOSTON, May 2, 2025 -- Orrin Pharma, Inc. and Kestrel Therapeutics today announced a license agreement "
+    "for Kestrel's antibody drug candidates in Phase 2 trials. "
+)
+
+
+def _deal(text: str) -> dict:
+    (deal,) = extract_record(doc(_DEAL + text))["deals"]
+    return deal
+
+
+def test_results_spending_and_charges_are_no_deal_terms():
+    deal = _deal(
+        "Orrin will pay Kestrel $50 million upfront. Total worldwide sales of Orrin were $16.0 billion in the "
+        "quarter, and the deal adds to Orrin's acquired IPR&D charges of $136.9 million. Orrin also "
+        "announced a $3.7 billion investment in a new manufacturing site for the agreement's products."
+    )
+    assert deal["upfront"]["amount"] == 50_000_000
+    assert deal["total_value"] is None and deal["equity"] is None
+
+
+def test_a_milestone_figure_stated_twice_counts_once_and_one_sentence_adds_up():
+    deal = _deal(
+        "Kestrel is eligible to receive up to $835 million in milestones. Under the agreement, Kestrel is "
+        "eligible for up to $835 million in development and regulatory milestones."
+    )
+    assert deal["milestones"]["amount"] == 835_000_000
+    split = _deal(
+        "Kestrel may receive $100 million in development milestones and $200 million in sales milestones."
+    )
+    assert split["milestones"]["amount"] == 300_000_000
