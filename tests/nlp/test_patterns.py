@@ -62,6 +62,18 @@ def test_patterns_companies(text, company):
     assert company in [m.text for m in find_companies(text)]
 
 
+@pytest.mark.parametrize(
+    ("headline", "names"),
+    [
+        ("# Corvexa Has Completed Manufacturing of Vaccines for UNICEF", []),
+        ("Corvexa Pharma Signs Deal With Kestrel Therapeutics", ["Kestrel Therapeutics"]),
+        ("Lilly Acquires Kestrel Therapeutics for $1 billion", ["Kestrel Therapeutics"]),
+    ],
+)
+def test_patterns_a_headline_verb_or_preposition_ends_the_words_before_a_name(headline, names):
+    assert [m.text for m in find_companies(headline)] == names
+
+
 @pytest.mark.parametrize("text", ["The University said it would", "a College degree", "University"])
 def test_patterns_an_institution_word_alone_is_no_name(text):
     assert [m.text for m in find_companies(text)] == []

@@ -30,6 +30,12 @@ DESIGNATORS = _alternation(DESIGNATOR_WORDS)
 LEGAL = _alternation(LEGAL_FORMS)
 _EXCHANGE = _alternation(EXCHANGES)
 _LEADING_STOP = frozenset(row.id for row in rules.load("stop_words"))
+# a headline's verb or preposition inside a title-case run ends what came before it: "Merck Has
+# Completed Manufacturing ...", "Lilly Acquires Verve Therapeutics" name no "Merck Has ..." company
+_HEADLINE_CUTS = frozenset(
+    row.id for row in rules.load("stop_words") if row["means"] == "a headline verb before a name"
+) | {"With", "From", "For", "To", "By"}  # "Signs Deal With Kestrel Therapeutics"
+_DESIGNATOR_ALONE = frozenset(DESIGNATOR_WORDS)
 # "a collaboration with Dr. Robert O. Becker" names a person, not a partner company
 PERSON_TITLES = r"Dr|Mr|Ms|Mrs|Prof|Professor|Sir"
 _PERSON_TITLE = fastre.compile(rf"^(?:{PERSON_TITLES})\b")
@@ -81,6 +87,10 @@ _POSSESSIVE = fastre.compile(r"^[A-Z][\w.-]*[’']s$")
 
 def _trim_leading(text: str, start: int) -> tuple[str, int]:
     words = text.split(" ")
+    cut = max((i for i, word in enumerate(words[:-1]) if word in _HEADLINE_CUTS), default=None)
+    if cut is not None:
+        start += sum(len(word) + 1 for word in words[: cut + 1])
+        words = words[cut + 1 :]
     based = next((i for i, word in enumerate(words[:-1]) if word.endswith("-based")), None)
     if based is not None:  # "San Francisco-based 5AM Ventures"
         start += sum(len(word) + 1 for word in words[: based + 1])
@@ -170,6 +180,7 @@ def find_companies(text: str) -> list[Mention]:
                 name = name[sentence_end.end() :]
             if (
                 len(name) < 3
+                or name in _DESIGNATOR_ALONE  # "Merck Has Completed Manufacturing": no name before it
                 or name.split(" ")[0] in _LEADING_STOP
                 or (source == "apposition" and _TITLE_BEFORE.search(text, max(0, start - 6), start))
                 or (source == "institution" and " " not in name)  # "The University said"
