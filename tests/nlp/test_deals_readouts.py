@@ -355,3 +355,21 @@ def test_a_unit_named_in_a_job_title_is_no_party_and_does_not_rename_the_parent(
     (deal,) = record["deals"]
     assert {p["name"] for p in deal["parties"]} == {"Orrin Pharma, Inc.", "Kestrel Therapeutics"}
     assert "Orrin Research Laboratories" not in [c["name"] for c in record["entities"]["companies"]]
+
+
+def test_a_list_of_companies_is_one_deal_of_each_with_the_company_outside_the_list():
+    listed = (
+        "Orrin Pharma, Inc. today announced it completed its acquisitions of Kestrel Therapeutics, Quillmate "
+        "Bio and Harrow Pharmaceuticals, each a developer of antibody drug candidates in Phase 2 trials."
+    )
+    assert sorted(map(sorted, _pairs(listed))) == [
+        ["Harrow Pharmaceuticals", "Orrin Pharma, Inc."],
+        ["Kestrel Therapeutics", "Orrin Pharma, Inc."],
+        ["Orrin Pharma, Inc.", "Quillmate Bio"],
+    ]
+    # two companies joined by "and" are the two sides, whoever the story is about
+    pair = (
+        "Orrin Pharma, Inc. shares rose. Kestrel Therapeutics and Quillmate Bio today announced a license "
+        "agreement for antibody drug candidates in Phase 2 trials."
+    )
+    assert _pairs(pair) == [{"Kestrel Therapeutics", "Quillmate Bio"}]

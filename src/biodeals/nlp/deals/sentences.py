@@ -124,6 +124,48 @@ def _links_partners(cue: tuple[int, int], first: Entity, second: Entity, text: s
     return True
 
 
+# "Prometheus, Imago and Harpoon", "Seagen (NASDAQ: SGEN) and Astellas": names listed side by side
+_LIST_GLUE = fastre.compile(r"^\s*(?:\([^()]{0,40}\))?\s*(?:,|,?\s*(?:and|&|or))\s*(?:the\s+)?$")
+# "the acquisitions of A and B", "collaborations with A and B": one deal with each
+_PLURAL_DEALS = fastre.compile(
+    r"\b(?:acquisitions|collaborations|partnerships|agreements|licen[cs]es|alliances|deals|transactions)\b", re.I
+)
+
+
+def split_lists(
+    companies: list[Entity], text: str, start: int, end: int, story_subject: Entity | None, types: set[str]
+) -> list[list[Entity]]:
+    """The sides of each deal a sentence states. A list of three or more companies ("its
+    acquisitions of Prometheus, Imago and Harpoon"; "a collaboration with Seagen, Astellas and
+    Pfizer"), or of two after a plural deal word, is one deal of each listed company with the
+    company outside the list (the one the sentence names besides, else the one the story is
+    about), not a deal between the first two listed. A financing round's list is its investors."""
+    if len(companies) < 2 or "equity" in types:
+        return [companies]
+    firsts = sorted(
+        ((m.start, m.end, c) for c in companies if (m := first_mention_in(c, start, end)) is not None),
+        key=lambda x: x[0],
+    )
+    run: list[Entity] = []
+    best: list[Entity] = []
+    for index, (m_start, _, company) in enumerate(firsts):
+        if run and _LIST_GLUE.match(text[firsts[index - 1][1] : m_start]):
+            run.append(company)
+        else:
+            run = [company]
+        if len(run) > len(best):
+            best = list(run)
+    listed = {c.name for c in best}
+    if len(best) < 2 or (len(best) == 2 and not _PLURAL_DEALS.search(text, start, end)):
+        return [companies]
+    anchor = next((c for c in companies if c.name not in listed), None)
+    if anchor is None and story_subject is not None and story_subject.name not in listed:
+        anchor = story_subject
+    if anchor is None:
+        return [companies]
+    return [[anchor, company] for company in best]
+
+
 def group_pairs(companies: list[Entity], text: str) -> set[tuple[int, int]]:
     """``(id(parent), id(child))`` for each pair of companies the document names as a group
     anywhere ("NRx subsidiary HOPE Therapeutics", "Akouos, a wholly owned subsidiary of Eli
@@ -194,7 +236,8 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             types.discard("collaboration")
             if not types:
                 continue
-        found.append(DealSentence(start, end, text, companies, types, type_spans, index < LEDE_SENTENCES))
+        for sides in split_lists(companies, document.text, start, end, story_subject, types):
+            found.append(DealSentence(start, end, text, sides, types, type_spans, index < LEDE_SENTENCES))
         if len(companies) > 1:
             last_pair = companies
     return found
