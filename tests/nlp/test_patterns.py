@@ -27,6 +27,8 @@ def test_patterns_code_names_exclusions(text):
         ("data from SURMOUNT-1 were presented", "SURMOUNT-1"),
         ("registered as NCT05551234.", "NCT05551234"),
         ("DESTINY-Breast03 trial results", "DESTINY-Breast03"),
+        ("results from the PURPOSE 2 trial showed", "PURPOSE 2"),
+        ("the Phase 2b ReNeu trial enrolled adults", "ReNeu"),
     ],
 )
 def test_patterns_trials(text, trial):
@@ -35,6 +37,7 @@ def test_patterns_trials(text, trial):
 
 def test_patterns_trials_not_codes_or_targets():
     assert find_trials("LAG-3 binding and COVID-19 vaccine data", exclude={"LAG-3"}) == []
+    assert find_trials("PHASE 3 data and TABLE 2 of the study; COVID 19 trial results") == []
 
 
 @pytest.mark.parametrize(

@@ -354,8 +354,11 @@ _NAMED_TRIAL = fastre.compile(
 )
 _CAPS_TRIAL = fastre.compile(
     r"(?P<name>[A-Z](?<![\w-].)(?:[A-Z]{3,}(?:-[A-Z0-9]+)*|[A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+"
-    r"|[a-z]{3,}-\d{1,3}[a-z]?))\s+(?:\(?Phase\s+[0-9IV/abAB]+\)?\s+)?" + _TRIAL_WORDS + r"\b"
+    r"|[a-z]{3,}-\d{1,3}[a-z]?|[a-z]+[A-Z][A-Za-z]*))\s+(?:\(?Phase\s+[0-9IV/abAB]+\)?\s+)?" + _TRIAL_WORDS + r"\b"
 )
+# an upper-case word and its number, as trials are named ("PURPOSE 2", "SYMPHONY 2"), but not a
+# part of a document or a study ("PHASE 3", "TABLE 2", "COVID 19")
+_SPACE_NUMBERED = re.compile(r"(?!(?:PHASE|PART|STAGE|TABLE|FIGURE|COHORT|ARM|GROUP|DAY|WEEK|MONTH|YEAR|COVID|SECTION|ITEM|NOTE|STEP|LEVEL|GRADE|TYPE|CLASS|TIER)\b)[A-Z]{4,} \d{1,2}")
 _TRIAL_CONTEXT = fastre.compile(r"\b(?:trial|study|studies|Phase|phase|data|results|endpoint|enrolled|NCT\d+)\b")
 
 
@@ -372,7 +375,8 @@ def find_trials(text: str, exclude: set[str] = frozenset()) -> list[Mention]:
         is_registry = name.startswith("NCT")
         shaped = re.match(r"[A-Z]{5,}|[A-Z][A-Za-z]*[a-z][A-Z]", name) or re.search(r"\d[A-Z]?-\d{3}$", name)
         window = text[max(0, match.start() - 80) : match.end() + 80]
-        if is_registry or (shaped and "-" in name and _TRIAL_CONTEXT.search(window)):
+        numbered = "-" in name or bool(_SPACE_NUMBERED.fullmatch(name))  # "SURMOUNT-1", "PURPOSE 2"
+        if is_registry or (shaped and numbered and _TRIAL_CONTEXT.search(window)):
             found[(match.start(), match.end())] = Mention(
                 "trial", match.start(), match.end(), name, f"p:{squash(name)}", "trial"
             )
