@@ -57,6 +57,7 @@ def test_patterns_trials_not_codes_or_targets():
         ("centres including Corvexa Telethon Institute for Gene Therapy (CTI)", "Corvexa Telethon Institute for Gene Therapy"),
         ("rights from Corvexa State University in", "Corvexa State University"),
         ("participation from W.A. de Corvexa Foundation, the founders", "W.A. de Corvexa Foundation"),
+        ("the trial was completed, Corvexa’s partner Teva said", "Corvexa"),
         ("the National Institute of Corvexa and Infectious Diseases (NICID)", "National Institute of Corvexa and Infectious Diseases"),
         ("between the University of Corvexa and Beta", "University of Corvexa"),
     ],

@@ -71,6 +71,12 @@ _INSTITUTION = fastre.compile(
     rf"\b(?P<name>(?:{_NAME_TOKEN}{_SP}){{1,3}}(?:University|Institute|College)(?:{_OF_PLACE})?"
     rf"|(?:University|Institute|College){_OF_PLACE})(?![\w-])"
 )
+# "Medincell’s partner Teva": whose partner, licensee or subsidiary another company is, is a company
+_RELATIONS = ("partner", "partners", "licensee", "licensor", "collaborator", "subsidiary", "parent company")
+_COMPANY_BY_RELATION = fastre.compile(
+    rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}{_NAME_TOKEN}){{0,2}})[’'](?:s)?[ \t]+(?:longtime |long-time |commercial |strategic )?"
+    rf"(?:{'|'.join(_RELATIONS)})\b"
+)
 _COMPANY_BY_APPOSITION = fastre.compile(
     rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}{_NAME_TOKEN}){{0,3}}),\s+(?:a|an)\s+(?:[\w-]+,?\s+){{0,6}}?"
     r"(?:company|biotech|biotechnology\s+company|firm|developer|startup|start-up|manufacturer|CDMO|leader)\b"
@@ -123,6 +129,7 @@ _TRIGGERS = {
     "apposition": fastre.compile(r",\s+(?:a|an)\s"),
     "descriptor": fastre.Literals(DESCRIPTORS, whole_words=True),
     "institution": fastre.Literals(["University", "Institute", "College"], whole_words=True),
+    "relation": fastre.Literals(list(_RELATIONS), whole_words=True),
 }
 _NAME_PATTERNS = {
     "designator": _COMPANY_BY_DESIGNATOR,
@@ -131,6 +138,7 @@ _NAME_PATTERNS = {
     "apposition": _COMPANY_BY_APPOSITION,
     "descriptor": _COMPANY_BY_DESCRIPTOR,
     "institution": _INSTITUTION,
+    "relation": _COMPANY_BY_RELATION,
 }
 # A partner named right after a deal phrase: "a collaboration with OpenAI", "partners with Acme".
 _PARTNER_CUE = fastre.compile(
