@@ -373,3 +373,13 @@ def test_a_list_of_companies_is_one_deal_of_each_with_the_company_outside_the_li
         "agreement for antibody drug candidates in Phase 2 trials."
     )
     assert _pairs(pair) == [{"Kestrel Therapeutics", "Quillmate Bio"}]
+
+
+def test_a_deal_told_only_in_results_sentences_is_background():
+    results = (
+        "In the third quarter, Orrin Pharma, Inc. recognized acquired in-process research and development charges "
+        "of $77.7 million related to the acquisition of Kestrel Therapeutics and its antibody drug candidates."
+    )
+    assert _pairs(results) == []
+    news = "Orrin Pharma, Inc. today announced it will acquire Kestrel Therapeutics and its antibody drug candidates."
+    assert _pairs(news) == [{"Orrin Pharma, Inc.", "Kestrel Therapeutics"}]

@@ -48,9 +48,10 @@ def find_candidates(
 
 def rule_checks(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, Callable[[], bool]]:
     """What the rules weigh, in the order a rejection names the first that fails:
-    ``news_or_dated`` and ``not_financial_results`` (asked of a deal whose sentences name one
-    company: they must tell it as such), ``partner_not_a_person`` (a collaboration "with Dr. Jane
-    Roe" is none), ``between_groups`` (not a parent and its subsidiary in an undated deal; a dated
+    ``news_or_dated`` (asked of a deal whose sentences name one company: they must tell it as
+    news), ``not_financial_results`` (a deal told only in results sentences, "charges related to
+    the acquisitions of DICE, Versanis and Emergence", is background), ``partner_not_a_person``
+    (a collaboration "with Dr. Jane Roe" is none; asked of one-company deals), ``between_groups`` (not a parent and its subsidiary in an undated deal; a dated
     acquisition is how a group came to be), ``typed`` (a sentence states a deal type) and
     ``biopharma`` (a deal about medicines, ``relevance.is_biopharma``)."""
     return {
@@ -67,7 +68,7 @@ def rule_checks(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, Cal
     }
 
 
-_ONE_SIDED_ONLY = ("news_or_dated", "not_financial_results", "partner_not_a_person")
+_ONE_SIDED_ONLY = ("news_or_dated", "partner_not_a_person")
 
 
 def candidate_features(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, bool]:
