@@ -36,7 +36,8 @@ def _imported_modules(folder: Path) -> set[str]:
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names.add(node.module.split(".")[0])
-    return names - set(sys.stdlib_module_names) - {"biodeals", "tests", "__future__"}
+    scripts = {path.stem for path in (ROOT / "scripts").glob("*.py")}  # imported by path ("train_scorer")
+    return names - set(sys.stdlib_module_names) - {"biodeals", "tests", "__future__"} - scripts
 
 
 def _undeclared(folder: Path, declared: set[str]) -> dict[str, list[str]]:

@@ -36,3 +36,24 @@ def test_a_milestone_figure_stated_twice_counts_once_and_one_sentence_adds_up():
         "Kestrel may receive $100 million in development milestones and $200 million in sales milestones."
     )
     assert split["milestones"]["amount"] == 300_000_000
+
+
+def test_the_sentence_stating_the_most_milestones_is_the_deals_and_a_total_is_no_milestone():
+    deal = _deal(
+        "Orrin will pay a $4 billion upfront payment and up to $16.5 billion contingent upon sales milestones, "
+        "for a total potential consideration of up to $22 billion. Kestrel may receive up to $1 billion of "
+        "those milestones in the first year."
+    )
+    assert deal["upfront"]["amount"] == 4e9
+    assert deal["milestones"]["amount"] == 16.5e9
+    assert deal["total_value"]["amount"] == 22e9
+
+
+def test_a_per_share_price_and_its_total_and_a_results_table_cell():
+    deal = _deal(
+        "Orrin will acquire Kestrel for $235.00 per share in cash, or approximately $8.0 billion, in a deal "
+        "for its antibody drugs.\n\n| Research & Development | $7.0 to $7.2 billion | Development "
+        "Milestones | $520 million |"
+    )
+    assert deal["total_value"]["amount"] == 8e9
+    assert deal["equity"] is None and deal["milestones"] is None

@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from biodeals import fastre
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.candidates import DealCandidate
+from biodeals.nlp.deals.sentences import DealSentence
 from biodeals.nlp.deals.words import words
 from biodeals.nlp.money import Money
 
@@ -29,34 +31,64 @@ _TOTAL = words("money.total")
 
 _NOT_TERMS = words("money.not_terms")
 _DEAL_TERMS = words("money.deal_terms")
-_MILESTONE_WORD = re.compile(r"milestone", re.I)
+_MILESTONE_WORD = re.compile(r"milestone|contingent", re.I)
 _SMALLEST_DEAL_TERM = 100_000
 
 
-def _classify_money(sentence: str, money: Money, relative_start: int) -> str | None:
-    before = sentence[max(0, relative_start - 80) : relative_start]
-    after = sentence[relative_start + len(money.text) : relative_start + len(money.text) + 80]
+def _classify_money(before: str, after: str, money: Money, restates_price: bool = False) -> str | None:
+    """What deal term a figure is, from the words ``before`` and ``after`` it (up to the
+    neighbouring figures: ``_contexts``); ``restates_price`` when it restates the per-share price
+    before it as a whole ("$235.00 per share in cash, or approximately $8.0 billion")."""
     near = before[-45:] + " " + after[:60]
     if money.per_share or money.amount < _SMALLEST_DEAL_TERM:
         return None  # share prices and per-share earnings ("EPS of $6.28") are not deal terms
-    stated_as_term = _UPFRONT.search(near) or _MILESTONE.search(after[:60]) or _MILESTONE_WORD.search(before[-60:])
+    if "|" in before[-40:] + after[:40]:
+        return None  # a cell of a results table ("Research & Development | $7.0 to $7.2 billion |")
+    stated_as_term = _UPFRONT.search(near) or _MILESTONE_WORD.search(before[-60:] + " " + after[:100])
     if not stated_as_term and _NOT_TERMS.search(before[-45:] + " " + after[:60]):
         return None  # "Total Worldwide Sales Were $16.0 Billion", "a $3.7 billion investment in a new plant"
-    if re.match(r"\s*(?:in cash\s*)?,?\s*(?:inclusive of|including|comprising|consisting of)", after) or re.search(
-        r"(?:total|aggregate|deal|transaction|equity) value of\s*(?:approximately |about |up to )?$"
+    if restates_price or re.match(r"\s*(?:in cash\s*)?,?\s*(?:inclusive of|including|comprising|consisting of)", after) or re.search(
+        r"(?:total|aggregate|deal|transaction|equity) (?:potential )?(?:value|consideration) of\s*(?:approximately |about |up to )?$"
         r"|\bvalue of the (?:transaction|deal|acquisition|agreement) (?:is|was|will be|could be)\s*[\w ]{0,20}$",
         before,
     ):
         return "total_value"
     if _UPFRONT.search(near):
         return "upfront"
-    if _MILESTONE.search(after[:60]) or re.search(r"milestone", before[-60:], re.I):
-        return "milestones"
+    if _MILESTONE_WORD.search(before[-60:] + " " + after[:100]) and _MILESTONE.search(after[:100] + before[-60:]):
+        return "milestones"  # "up to $3.5 billion in development, regulatory, and sales milestones"
     if _EQUITY_MONEY.search(near):
         return "equity"
     if _TOTAL.search(before[-30:]) or re.search(r"acqui|deal|transaction|agreement|collaboration", near, re.I):
         return "total_value"
     return None
+
+
+# where the words between two figures change from the first's to the second's: "$4 billion
+# upfront | and up to $16.5 billion contingent upon sales milestones"
+_JOIN = fastre.compile(r",|;|\band\b|\bplus\b|\bas well as\b|\bin addition to\b")
+_RESTATED_PRICE = fastre.compile(r"^\s?per share(?: in cash)?,? or (?:approximately |about |roughly )?$")
+
+
+def _contexts(sentence: DealSentence, figures: list[Money]) -> list[tuple[str, str, bool]]:
+    """For each figure of a sentence: the words before and after it that are its own, and
+    whether it restates the per-share price before it."""
+    text, offset = sentence.text, sentence.start
+    found = []
+    for index, money in enumerate(figures):
+        start, end = money.start - offset, money.end - offset
+        previous = figures[index - 1] if index else None
+        following = figures[index + 1] if index + 1 < len(figures) else None
+        before = text[max(0, start - 80, previous.end - offset if previous else 0) : start]
+        restates = bool(previous and previous.per_share and _RESTATED_PRICE.match(before))
+        if previous is not None:
+            joins = list(_JOIN.finditer(before))
+            before = before[joins[-1].end() :] if joins else before
+        after = text[end : min(len(text), end + 110, following.start - offset if following else len(text))]
+        if following is not None and (join := _JOIN.search(after)):
+            after = after[: join.start()]
+        found.append((before, after, restates))
+    return found
 
 
 def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict[str, Any]:
@@ -65,8 +97,9 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
     for sentence in candidate.sentences:
         if _NOT_TERMS.search(sentence.text) and not _DEAL_TERMS.search(sentence.text):
             continue  # "R&D expenses are expected to be in the range of $6.5 billion to $6.7 billion"
-        for money in analysis.money_in(sentence.start, sentence.end):
-            kind = _classify_money(sentence.text, money, money.start - sentence.start)
+        figures = analysis.money_in(sentence.start, sentence.end)
+        for money, (before, after, restates) in zip(figures, _contexts(sentence, figures), strict=True):
+            kind = _classify_money(before, after, money, restates)
             if kind == "milestones":
                 milestones.append(money)
             elif kind and kind not in terms:
@@ -77,18 +110,18 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
 
 
 def _milestone_total(milestones: list[Money], candidate: DealCandidate, text: str) -> Money:
-    """The milestones a deal states, each figure once: "up to $835 million" in the headline and
-    again in the body is $835 million, not $1.67 billion; distinct figures of one sentence ("$100
-    million in development and $200 million in sales milestones") add up. The evidence is the
-    sentence whose figures make the total, or the first figure."""
-    distinct: dict[float, Money] = {}
+    """The milestones a deal states: the distinct figures of one sentence add up ("$100 million in
+    development and $200 million in sales milestones"), and the sentence stating the most is the
+    deal's, since releases restate and break down their totals ("up to $835 million" in the
+    headline and again in the body is $835 million, not $1.67 billion). The evidence is that
+    sentence's figures."""
+    by_sentence: dict[int, dict[float, Money]] = {}
     for money in milestones:
-        distinct.setdefault(money.amount, money)
-    figures = sorted(distinct.values(), key=lambda m: m.start)
-    total = sum(m.amount for m in figures)
-    within = next((s for s in candidate.sentences if s.start <= figures[0].start and figures[-1].end <= s.end), None)
-    start, end = (figures[0].start, figures[-1].end) if within else (figures[0].start, figures[0].end)
-    return Money(total, figures[0].currency, start, end, text[start:end])
+        sentence = next((s.start for s in candidate.sentences if s.start <= money.start < s.end), money.start)
+        by_sentence.setdefault(sentence, {}).setdefault(money.amount, money)
+    figures = max(by_sentence.values(), key=lambda distinct: sum(distinct))  # the keys are the amounts
+    first, last = min(figures.values(), key=lambda m: m.start), max(figures.values(), key=lambda m: m.end)
+    return Money(sum(figures), first.currency, first.start, last.end, text[first.start : last.end])
 
 
 # Cues that a company is on the buyer side (acquirer, licensee, investor, client, payer) or the
