@@ -40,11 +40,16 @@ def _imported_modules(folder: Path) -> set[str]:
     return names - set(sys.stdlib_module_names) - {"biodeals", "tests", "__future__"} - scripts
 
 
+# what an import name's distribution is called when it is not installed here (the dev extra's
+# scikit-learn in an environment built from the test extra alone)
+_NOT_INSTALLED = {"sklearn": "scikit-learn"}
+
+
 def _undeclared(folder: Path, declared: set[str]) -> dict[str, list[str]]:
     providers = importlib.metadata.packages_distributions()
     missing: dict[str, list[str]] = {}
     for module in sorted(_imported_modules(folder)):
-        distributions = [_canonical(d) for d in providers.get(module, [module])]
+        distributions = [_canonical(d) for d in providers.get(module, [_NOT_INSTALLED.get(module, module)])]
         if not declared.intersection(distributions):
             missing[module] = distributions
     return missing

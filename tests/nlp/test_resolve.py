@@ -62,3 +62,19 @@ def test_resolve_greek_letter_target_names():
     analysis = recognize(doc("The antibody binds TGFβ and HIF-2α, and an agonist of β-Klotho was licensed."))
     ids = {e.standard_id for e in analysis.of("target")}
     assert {"HGNC:11766", "HGNC:3374", "HGNC:15527"} <= ids
+
+
+def test_resolve_a_unit_named_after_a_known_company_keeps_its_own_name():
+    text = "Merck today announced a deal. The Merck Foundation funds clinics. Merck will pay $20 million."
+    analysis = recognize(doc(text))
+    merck = entity(analysis, "company", "Merck")
+    foundation = entity(analysis, "company", "Merck Foundation")
+    assert len(merck.mentions) == 2 and len(foundation.mentions) == 1
+
+
+def test_resolve_a_known_company_is_named_as_the_vocabulary_names_it_when_the_text_does():
+    text = (
+        "Merck & Co., Inc. today announced a license agreement. Merck Sharp & Dohme LLC, a subsidiary, "
+        "will pay $20 million."
+    )
+    assert "Merck Sharp & Dohme LLC" in entity(recognize(doc(text)), "company", "Merck & Co., Inc.").aliases

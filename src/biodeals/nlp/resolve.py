@@ -193,8 +193,11 @@ def resolve_entities(
         if first in GENERIC_FIRST_WORDS or first in vocab.common_words or len(first) < 3:
             continue
         if first in by_norm and by_norm[first] != key:
-            if by_norm[first].startswith("v:") and key.startswith("v:"):
-                continue  # two distinct known companies ("Merck" and "Merck KGaA")
+            if by_norm[first].startswith("v:"):
+                # two distinct known companies ("Merck" and "Merck KGaA"), or a known company and a
+                # unit named after it ("Merck Research Laboratories", "Merck Foundation"): "Merck"
+                # stays the known company, the unit keeps its own name
+                continue
             groups.union(key, by_norm[first])
             continue
         short = surface.split()[0]
@@ -240,7 +243,14 @@ def _build_entities(mentions: list[Mention], groups: _Groups, vocab: Vocabulary)
 
 
 def _preferred_name(label: Label, surfaces: list[str], entries: list[VocabEntry]) -> str:
-    """The most complete name: for drugs the INN when the text uses it, else the longest form."""
+    """The most complete name: for drugs the INN when the text uses it; for a known company its
+    vocabulary name when the text uses it ("Merck & Co., Inc.", not its subsidiary's legal name
+    "Merck Sharp & Dohme Corp." from the boilerplate); else the longest form."""
+    if label == "company":
+        written = {s.lower(): s for s in surfaces}
+        known = next((written[e.name.lower()] for e in entries if e.name.lower() in written), None)
+        if known:
+            return known
     if label == "drug":
         inns = {e.name for e in entries}
         used = [s for s in surfaces if s.lower() in inns and not s.isupper()]
