@@ -383,3 +383,16 @@ def test_a_deal_told_only_in_results_sentences_is_background():
     assert _pairs(results) == []
     news = "Orrin Pharma, Inc. today announced it will acquire Kestrel Therapeutics and its antibody drug candidates."
     assert _pairs(news) == [{"Orrin Pharma, Inc.", "Kestrel Therapeutics"}]
+
+
+def test_the_company_referred_to_acts_and_a_year_before_a_deal_word_dates_the_deal():
+    (deal,) = _record(
+        "Orrin Pharma, Inc. today opened a new research site for its antibody drug candidates. The site, part "
+        "of the company’s strategy, builds on the 2020 acquisition and expansion of Kestrel Therapeutics, a "
+        "developer of antibody drug candidates in Phase 2 trials."
+    )["deals"]
+    assert {p["name"]: p["role"] for p in deal["parties"]} == {
+        "Orrin Pharma, Inc.": "acquirer",
+        "Kestrel Therapeutics": "target",
+    }
+    assert deal["year"] == 2020

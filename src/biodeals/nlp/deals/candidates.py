@@ -24,6 +24,11 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _YEAR_IN = fastre.compile(
     rf"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Oo]n)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?((?:19|20)\d{{2}})\b"
 )
+# "builds on the 2020 acquisition of Prevail": a year naming the deal it precedes
+_YEAR_OF_DEAL = fastre.compile(
+    r"\b(?:the|its|their|a|an) ((?:19|20)\d{2}) (?:\w+ )?(?:acquisition|merger|purchase|deal|agreement|collaboration"
+    r"|licen[cs]e|partnership|investment|transaction)s?\b"
+)
 # A deal the document reports as news, rather than one it mentions as background.
 _FRESH = words("news.fresh")
 # A deal the text places before its news without dating it.
@@ -67,7 +72,7 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
     candidates: dict[tuple[frozenset[str], int | None], DealCandidate] = {}  # year -1: undated past deal
     lone: list[tuple[DealSentence, int | None, bool]] = []
     for sentence in sentences:
-        year_match = _YEAR_IN.search(sentence.text)
+        year_match = _YEAR_IN.search(sentence.text) or _YEAR_OF_DEAL.search(sentence.text)
         year = int(year_match.group(1)) if year_match else None
         if year is not None and published_year is not None and year >= published_year:
             year = None

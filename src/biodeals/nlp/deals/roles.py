@@ -42,6 +42,7 @@ _SELLER_AFTER = fastre.compile(
 )
 _BUYER_BEFORE = fastre.compile(
     r"(?:acquired by|be acquired by|led by|paid by|licen[cs]ed to|licen[cs]e to|rights to|granted|grants?"
+    r"|licen[cs]es to [^.;]{0,30}? and to"  # "licenses to generic manufacturers and to the Medicines Patent Pool"
     r"|investment (?:from|by)|participation (?:from|of)|investors? (?:including|such as)|on behalf of|client|customer"
     r"|(?:co-)?founded (?:in \d{4} )?by|provided by|enabl\w+|allow\w+)"
     r"\W+(?:the\s+)?$",

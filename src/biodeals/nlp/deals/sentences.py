@@ -223,7 +223,11 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             continue
         if _NOT_A_DEAL.search(text) and len(types) == 1 and "acquisition" not in types:
             continue
-        companies = _distinct_companies(sorted(companies, key=lambda e: _first_index(e, start, end)))
+        # in text order; a company the sentence refers to as "we" or "the company" goes first, as
+        # the one that speaks or acts ("the company's strategy builds on the 2020 acquisition of Prevail")
+        companies = _distinct_companies(
+            sorted(companies, key=lambda e: -1 if e not in named else _first_index(e, start, end))
+        )
         companies = _without_parents(companies, document.text, start, end)
         if not companies:
             continue
