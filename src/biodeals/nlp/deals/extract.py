@@ -29,10 +29,10 @@ from biodeals.nlp.spans import Entity, Label, most_specific
 
 Scorer = Callable[[dict[str, bool]], float]
 ACCEPT_AT = 0.5
+"""A candidate whose score reaches this is a deal."""
 _FINANCIAL_RESULTS = words("news.financial_results")
 # "in collaboration with Dr. Jane Roe": a person is no party to a deal
 _WITH_PERSON = fastre.compile(rf"\bwith (?:(?:{PERSON_TITLES})\b|[A-Z][a-z]+ [A-Z]\. [A-Z][a-z]+)")
-"""A candidate whose score reaches this is a deal."""
 
 
 def find_candidates(
@@ -51,9 +51,10 @@ def rule_checks(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, Cal
     ``news_or_dated`` (asked of a deal whose sentences name one company: they must tell it as
     news), ``not_financial_results`` (a deal told only in results sentences, "charges related to
     the acquisitions of DICE, Versanis and Emergence", is background), ``partner_not_a_person``
-    (a collaboration "with Dr. Jane Roe" is none; asked of one-company deals), ``between_groups`` (not a parent and its subsidiary in an undated deal; a dated
-    acquisition is how a group came to be), ``typed`` (a sentence states a deal type) and
-    ``biopharma`` (a deal about medicines, ``relevance.is_biopharma``)."""
+    (a collaboration "with Dr. Jane Roe" is none; asked of one-company deals), ``between_groups``
+    (not a parent and its subsidiary in an undated deal; a dated acquisition is how a group came
+    to be), ``typed`` (a sentence states a deal type) and ``biopharma`` (a deal about medicines,
+    ``relevance.is_biopharma``)."""
     return {
         "news_or_dated": lambda: candidate.year is not None or candidate.is_news,
         "not_financial_results": lambda: not all(_FINANCIAL_RESULTS.search(s.text) for s in candidate.sentences),
@@ -73,7 +74,7 @@ _ONE_SIDED_ONLY = ("news_or_dated", "partner_not_a_person")
 
 def candidate_features(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, bool]:
     """Every rule check (``rule_checks``), ``rules`` (whether all those the rules ask of this
-    candidate hold; the three of a one-company deal are asked of it alone) and what else the
+    candidate hold; the two of a one-company deal are asked of it alone) and what else the
     candidate shows (``scorer.context_features``), for a scorer to weigh."""
     features = {name: holds() for name, holds in rule_checks(candidate, facts).items()}
     asked = features if len(candidate.companies) == 1 else {k: v for k, v in features.items() if k not in _ONE_SIDED_ONLY}

@@ -99,8 +99,9 @@ def gather_rounds(candidates: list[DealCandidate], analysis: Analysis, text: str
             investor_only.append(candidate)
             continue
         # the company most cast as the seller side ("a round for Acme", "Acme raised"); the first on a tie
-        investee = min(funded, key=lambda c: side_score(c, candidate.sentences, text))
-        if not investors_of[id(candidate)] and side_score(investee, candidate.sentences, text) > 0:
+        sides = {c.name: side_score(c, candidate.sentences, text) for c in funded}
+        investee = min(funded, key=lambda c: sides[c.name])
+        if not investors_of[id(candidate)] and sides[investee.name] > 0:
             continue  # "Lilly will invest $1 billion in ...": with no investor listed, it is the investor
         if investee.name in hosts:
             _absorb(hosts[investee.name], candidate)

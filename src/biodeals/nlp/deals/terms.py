@@ -44,7 +44,8 @@ def _classify_money(before: str, after: str, money: Money, restates_price: bool 
         return None  # share prices and per-share earnings ("EPS of $6.28") are not deal terms
     if "|" in before[-40:] + after[:40]:
         return None  # a cell of a results table ("Research & Development | $7.0 to $7.2 billion |")
-    stated_as_term = _UPFRONT.search(near) or _MILESTONE_WORD.search(before[-60:] + " " + after[:100])
+    says_milestone = bool(_MILESTONE_WORD.search(before[-60:] + " " + after[:100]))
+    stated_as_term = _UPFRONT.search(near) or says_milestone
     if not stated_as_term and _NOT_TERMS.search(before[-45:] + " " + after[:60]):
         return None  # "Total Worldwide Sales Were $16.0 Billion", "a $3.7 billion investment in a new plant"
     if restates_price or re.match(r"\s*(?:in cash\s*)?,?\s*(?:inclusive of|including|comprising|consisting of)", after) or re.search(
@@ -55,7 +56,7 @@ def _classify_money(before: str, after: str, money: Money, restates_price: bool 
         return "total_value"
     if _UPFRONT.search(near):
         return "upfront"
-    if _MILESTONE_WORD.search(before[-60:] + " " + after[:100]) and _MILESTONE.search(after[:100] + before[-60:]):
+    if says_milestone and _MILESTONE.search(after[:100] + before[-60:]):
         return "milestones"  # "up to $3.5 billion in development, regulatory, and sales milestones"
     if _EQUITY_MONEY.search(near):
         return "equity"
