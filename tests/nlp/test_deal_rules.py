@@ -25,32 +25,34 @@ def test_deal_cue_examples_state_their_type_through_the_cue_step(row: rules.Row)
         assert row["type"] not in type_matches(counter, 0), counter
 
 
-DIVEST = """
+AMALGAMATE = """
 [[cue]]
-id = 'acquisition.divest'
+id = 'acquisition.amalgamate'
 type = 'acquisition'
-means = 'a company or unit sold off'
-pattern = '''\\bdivest(?:s|ed|ing|iture)?\\b'''
+means = 'two companies joined into one'
+pattern = '''\\bamalgamat(?:e|es|ed|ing|ion)\\b'''
 flags = 'i'
-anchors = ['divest']
-examples = ['agreed to divest its vaccines unit']
-counter_examples = ['a diverse pipeline']
+anchors = ['amalgamat']
+examples = ['agreed to amalgamate with Beta']
+counter_examples = ['an amalgam filling']
 """
 
 
 def test_a_new_deal_cue_is_one_row_and_its_anchor_joins_the_pre_filter(folder: Path):
     path = folder / "deal_cues.toml"
-    path.write_text(path.read_text(encoding="utf-8") + DIVEST, encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + AMALGAMATE, encoding="utf-8")
     assert rules.check_all(folder) == []
     acquisition = deal_type_patterns(folder)["acquisition"]
-    assert acquisition.search("Acme agreed to divest its vaccines unit to Beta")
+    assert acquisition.search("Acme agreed to amalgamate with Beta")
     assert acquisition.search("Lilly to acquire Verve")  # the type's other rows still hold
-    assert "divest" in cue_anchors(folder) and "divest" not in cue_anchors()
+    assert "amalgamat" in cue_anchors(folder) and "amalgamat" not in cue_anchors()
 
 
 def test_bad_deal_cue_rows_are_named_with_file_row_and_problem(folder: Path):
     (folder / "deal_cues.toml").write_text(
-        DIVEST.replace("type = 'acquisition'", "type = 'merger'").replace("anchors = ['divest']", "anchors = ['sell']"),
+        AMALGAMATE.replace("type = 'acquisition'", "type = 'merger'").replace(
+            "anchors = ['amalgamat']", "anchors = ['sell']"
+        ),
         encoding="utf-8",
     )
     problems = [str(p) for p in rules.check_all(folder) if p.file == "deal_cues.toml"]

@@ -396,3 +396,84 @@ def test_the_company_referred_to_acts_and_a_year_before_a_deal_word_dates_the_de
         "Kestrel Therapeutics": "target",
     }
     assert deal["year"] == 2020
+
+
+def test_buying_a_product_business_or_site_is_an_asset_purchase_not_an_acquisition():
+    site = (
+        "Borealis Therapeutics today announced the completion of its acquisition of the biologics manufacturing "
+        "operations of Kallen Pharma, Inc. for total consideration of $122.5 million."
+    )
+    (deal,) = _record(site)["deals"]
+    assert deal["types"] == ["asset_purchase"]
+    assert [(p["name"], p["role"]) for p in deal["parties"]] == [
+        ("Borealis Therapeutics", "acquirer"),
+        ("Kallen Pharma, Inc.", "target"),
+    ]
+    company = (
+        "Borealis Therapeutics today announced the completion of its acquisition of Kallen Pharma, Inc., "
+        "a developer of antibody drug candidates, for $122.5 million."
+    )
+    assert [d["types"] for d in _record(company)["deals"]] == [["acquisition"]]
+
+
+def test_the_terms_of_a_partnership_told_in_a_sentence_of_their_own_stay_in_its_deal():
+    text = (
+        "* Borealis Therapeutics and Kallen Pharma, Inc. entered into a collaboration agreement to develop antibodies.\n"
+        "* As part of the agreement, Kallen Pharma will receive $52 million in upfront payments, which includes "
+        "a $10 million equity investment.\n"
+        "* Kallen Pharma expects to use the proceeds of the collaboration to fund KP-101, its CXCL10 antibody."
+    )
+    (deal,) = _record(text)["deals"]
+    assert deal["types"] == ["equity", "collaboration"]
+    assert deal["equity"] == {"amount": 10_000_000.0, "currency": "USD"}
+    assert [a["name"] for a in deal["assets"]] == ["KP-101"]
+
+
+def test_sites_bought_from_no_one_named_are_capital_spending_and_from_a_seller_an_asset_purchase():
+    spending = "Borealis Therapeutics today announced it has committed $8 billion to build, upgrade and acquire facilities for its antibody drugs."
+    assert _pairs(spending) == []
+    bought = (
+        "Borealis Therapeutics today announced it acquired an injectable manufacturing facility in Ohio "
+        "from Kallen Pharma, Inc. to make its antibody drugs."
+    )
+    assert [(d["types"], d["parties"][0]["role"]) for d in _record(bought)["deals"]] == [(["asset_purchase"], "acquirer")]
+
+
+def test_whom_rights_are_sold_to_is_the_buyer_and_a_sale_announced_casts_the_seller():
+    sold = (
+        "Borealis Therapeutics today signed an agreement to sell the rights of its olanzapine portfolio, "
+        "including the antibody drug BX-101, to Kallen Pharma, Inc. for $1.05 billion."
+    )
+    (deal,) = _record(sold)["deals"]
+    assert deal["types"] == ["asset_purchase"]
+    assert {p["name"]: p["role"] for p in deal["parties"]} == {
+        "Kallen Pharma, Inc.": "acquirer",
+        "Borealis Therapeutics": "target",
+    }
+    sale = (
+        "Borealis Therapeutics today announced the sale of its legacy antibiotic drug brands in China. "
+        "Under the terms of the agreement, Borealis will receive a deposit of $75 million."
+    )
+    assert [[(p["name"], p["role"]) for p in d["parties"]] for d in _record(sale)["deals"]] == [
+        [("Borealis Therapeutics", "target")]
+    ]
+
+
+def test_a_results_sentence_adds_no_type_to_a_deal_its_own_sentences_state():
+    text = (
+        "# Borealis Therapeutics Reports Fourth-Quarter Results\n\n"
+        "Borealis Therapeutics and Kallen Pharma, Inc. entered into a research collaboration on antibody drugs. "
+        "Revenue rose 8 percent. Expenses fell. "
+        "In the quarter, Borealis recognized acquired in-process research and development charges of $376.6 million "
+        "related to business development transactions with Kallen Pharma and the acquisition of Quillmate Bio."
+    )
+    assert next(d["types"] for d in _record(text)["deals"] if len(d["parties"]) == 2) == ["collaboration"]
+
+
+def test_the_acquisition_referred_back_to_states_no_acquisition_of_a_business():
+    text = (
+        "Borealis Therapeutics today signed a definitive agreement to acquire the animal health business of "
+        "Kallen Pharma, Inc. for $1.3 billion, a portfolio of antibody medicines. "
+        "Upon closing, the acquisition will broaden Borealis's portfolio of antibody drugs."
+    )
+    assert [d["types"] for d in _record(text)["deals"]] == [["asset_purchase"]]

@@ -123,6 +123,18 @@ def test_sentences_respect_abbreviations():
     ]
 
 
+def test_each_list_item_is_a_sentence_of_its_own():
+    # story bullets often end without a stop, or start with a sign the stop rule does not know
+    text = (
+        "* Acme sold its plant, it said Monday.\n* The deal closed in Q2 2025\n- Beta will pay $5 million\nnot - a list"
+    )
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "* Acme sold its plant, it said Monday.",
+        "* The deal closed in Q2 2025",
+        "- Beta will pay $5 million\nnot - a list",
+    ]
+
+
 def test_patterns_mechanism_named_assets():
     from biodeals.nlp.patterns import find_mechanism_assets
 
@@ -139,3 +151,17 @@ def test_descriptor_rows_name_the_company_after_them():
         for example in row.examples:
             assert [m for m in find_companies(example) if m.source == "descriptor"], (row.id, example)
     assert [m.text for m in find_companies("the company Tuesday said the company CEO and the company FDA")] == []
+
+
+def test_a_name_complete_at_its_designator_joined_by_and_is_two_companies():
+    text = "Borealis Therapeutics and Kallen Pharma, Inc. signed; Procter and Gamble Co. did not."
+    assert sorted(m.text for m in find_companies(text)) == ["Borealis Therapeutics", "Kallen Pharma, Inc.", "Procter and Gamble Co."]
+
+
+def test_a_mechanism_in_apposition_to_a_named_drug_describes_it():
+    from biodeals.nlp.patterns import find_mechanism_assets
+
+    text = "to fund EB06, its CXCL10 antibody, and separate anti-LAP antibodies"
+    named = [(text.index("EB06"), text.index("EB06") + 4)]
+    assert [m.text for m in find_mechanism_assets(text, named)] == ["anti-LAP antibodies"]
+    assert [m.text for m in find_mechanism_assets(text)] == ["CXCL10 antibody", "anti-LAP antibodies"]

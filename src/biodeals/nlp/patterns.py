@@ -6,8 +6,9 @@ matches is settled later by the overlap rule.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import ahocorasick_rs
 
@@ -171,6 +172,11 @@ def find_partners(text: str) -> list[Mention]:
     return found
 
 
+# "Borealis Therapeutics and Kallen Pharma, Inc.": a name complete at its designator, joined to the
+# next by "and", is two companies, not one ("Procter and Gamble Co." is one)
+_TWO_NAMES_JOINED = fastre.compile(rf"\b(?:{DESIGNATORS})[ \t]+(?:and|&)[ \t]")
+
+
 def find_companies(text: str) -> list[Mention]:
     """Company names recognised by shape: "<Name> Therapeutics", "<Name>, Inc.",
     "<Name> (NASDAQ: ABC)", "<Name>, a clinical-stage biotech company", "a collaboration with <Name>"."""
@@ -194,6 +200,7 @@ def find_companies(text: str) -> list[Mention]:
                 or (source == "institution" and " " not in name)  # "The University said"
                 or (source == "descriptor" and (_WEEKDAY_OR_MONTH.match(name) or _NOT_A_NAME.search(name)))
                 or re.search(r"\b(?:Merger|Acquisition) Sub\b", name)
+                or (source == "legal" and _TWO_NAMES_JOINED.search(name))
             ):
                 continue
             end = start + len(name)
@@ -281,15 +288,24 @@ _MECHANISM_HEAD = fastre.Literals(
 )
 
 
-def find_mechanism_assets(text: str) -> list[Mention]:
+# "EB06, its CXCL10 monoclonal antibody": the mechanism describes the drug just named
+_DESCRIBES_NAMED = fastre.compile(r",\s+(?:its|their|our|a|an|the)\s+(?:[\w-]+\s+){0,4}$")
+
+
+def find_mechanism_assets(text: str, named_drugs: Sequence[tuple[int, int]] = ()) -> list[Mention]:
     """Assets named by target and mechanism: "SARM1 inhibitors", "anti-LAP antibodies",
-    "GLP-1 receptor agonist" is left to the vocabulary. These nest around target mentions."""
+    "GLP-1 receptor agonist" is left to the vocabulary. These nest around target mentions. One
+    in apposition to a drug of ``named_drugs`` (its ``(start, end)``) describes that drug and is none."""
     found = []
+    ends = sorted(end for _, end in named_drugs)
     for match in fastre.finditer_near(text, _MECHANISM_HEAD, _MECHANISM, after=14):
         if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "-"):
             continue
         name = match.group("name")
         if name.split()[0] in _PROGRAM_STOP:
+            continue
+        before = bisect.bisect_right(ends, match.start()) - 1
+        if before >= 0 and _DESCRIBES_NAMED.fullmatch(text, ends[before], match.start()):
             continue
         found.append(Mention("drug", match.start(), match.end(), name, f"p:{squash(name)}", "mechanism"))
     return found

@@ -49,9 +49,12 @@ _ABBREVIATIONS = {
     "dept",
 }
 # A boundary follows ".!?" or is whitespace before more whitespace, "*" or "#": the look-around in
-# front says so, so the single spaces between words (most of a text) fail on it at once.
+# front says so, so the single spaces between words (most of a text) fail on it at once. A line
+# that starts a list item ("\n* The deal was ...") starts a sentence, and so does an item of a list
+# flattened onto one line ("700 new jobs; * The agreement to sell ...").
 _BOUNDARY = fastre.compile(
-    r"(?:(?<=[.!?])|(?=\s[\s*#]))(?:(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“'‘(\[]?[A-Z0-9])|\n\s*\n|\s\*\s\*\s|\s{3,}|\s+(?=\*\*\s*[A-Z])|\s+(?=#{1,6}\s))"
+    r"(?:(?<=[.!?])|(?=\s[\s*#•-]))(?:(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“'‘(\[]?[A-Z0-9])|\n\s*\n|\s\*\s\*\s|\s{3,}"
+    r"|\s+(?=\*\*\s*[A-Z])|\s+(?=#{1,6}\s)|\s*\n(?=[*•-][ \t]+\S)|(?<=[;.!?])\s+(?=\*\s+[A-Z]))"
 )
 
 

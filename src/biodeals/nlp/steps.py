@@ -66,7 +66,8 @@ def overlap(a: Annotations) -> None:
 @component("biodeals.mechanism_assets.v1", requires=["mentions"], produces=["mentions"])
 def mechanism_assets(a: Annotations) -> None:
     """Assets named by target and mechanism ("SARM1 inhibitors"), nested around the target."""
-    a.mentions = sorted(a.mentions + find_mechanism_assets(a.document.text), key=lambda m: m.start)
+    named = [(m.start, m.end) for m in a.mentions if m.label == "drug"]
+    a.mentions = sorted(a.mentions + find_mechanism_assets(a.document.text, named), key=lambda m: m.start)
 
 
 @component("biodeals.linking.v1", requires=["mentions"], produces=["entities"])

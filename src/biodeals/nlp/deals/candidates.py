@@ -33,6 +33,10 @@ _YEAR_OF_DEAL = fastre.compile(
 _FRESH = words("news.fresh")
 # A deal the text places before its news without dating it.
 _EARLIER = words("news.earlier")
+# "As part of the agreement, Xilio will receive ... a $10 million equity investment": a sentence
+# that tells the terms of a deal already named, not a deal of its own
+_PART_OF_DEAL = words("news.part_of_deal")
+_FINANCIAL_RESULTS = words("news.financial_results")
 
 
 @dataclass(slots=True)
@@ -55,7 +59,10 @@ class DealCandidate:
 
     @property
     def types(self) -> set[str]:
-        return set().union(*(s.types for s in self.sentences)) if self.sentences else set()
+        """The deal types its sentences state; a results sentence's ("charges related to business
+        development transactions with Foghorn") only when no other sentence states one."""
+        told = [s for s in self.sentences if s.types and not s.in_results]
+        return set().union(*(s.types for s in told or self.sentences))
 
     @property
     def is_news(self) -> bool:
@@ -113,8 +120,19 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
         candidate = current.get(company.name)
         # a round the company raised is its own deal, not part of its partnership; nor is one it dates
         # before the news ("compounds acquired in 2023")
-        own_round = sentence.types == {"equity"} and "equity" not in candidate.types if candidate else False
-        if candidate is not None and not own_round and year is None:
+        own_round = (
+            sentence.types == {"equity"} and "equity" not in candidate.types and not _PART_OF_DEAL.search(sentence.text)
+            if candidate
+            else False
+        )
+        # a results sentence of another kind of deal ("the gain on the sale of the company's
+        # antibiotics business", in a report that names the Dermira acquisition) is no part of it
+        other_kind = (
+            candidate is not None
+            and not sentence.types & candidate.types
+            and sentence.in_results
+        )
+        if candidate is not None and not own_round and not other_kind and year is None:
             candidate.sentences.append(sentence)
             continue
         key = (frozenset({company.name}), -1 if past else year)
@@ -150,8 +168,8 @@ def attach_money_sentences(
         if section:
             continue
         sentence_text = text[start:end]
-        if not _MONEY_CONTEXT.search(sentence_text):
-            continue
+        if not _MONEY_CONTEXT.search(sentence_text) or _FINANCIAL_RESULTS.search(sentence_text):
+            continue  # "EPS was inclusive of $0.10 of acquired IPR&D" states no deal's money
         companies = analysis.within("company", start, end)
         target = current[min((first_naming[c.name] for c in companies if c.name in first_naming), default=0)]
         type_spans = type_matches(sentence_text, start)

@@ -32,18 +32,24 @@ def any_within(positions: list[int], start: int, end: int) -> bool:
     return index < len(positions) and positions[index] < end
 
 
+# A cue inside a wider cue of another type states that type: "license" in "an option to license"
+# states the option, "acquisition" in "the acquisition of its manufacturing operations" an asset purchase.
+_STATED_BY_WIDER = (("license", "option"), ("acquisition", "asset_purchase"))
+
+
 def type_matches(text: str, offset: int) -> dict[str, tuple[int, int]]:
-    """The first words of ``text`` (which starts at ``offset``) stating each deal type; "license"
-    inside an option ("an option to license") states the option, not a licence."""
+    """The first words of ``text`` (which starts at ``offset``) stating each deal type; a cue
+    word inside a wider cue of another type (``_STATED_BY_WIDER``) is not its own type's."""
     found = {kind: match.span() for kind, pattern in DEAL_TYPES.items() if (match := pattern.search(text))}
-    if "license" in found and "option" in found:
-        options = [m.span() for m in DEAL_TYPES["option"].finditer(text)]
-        licence = (m for m in DEAL_TYPES["license"].finditer(text) if not any(s <= m.start() < e for s, e in options))
-        match = next(licence, None)
-        if match:
-            found["license"] = match.span()
-        else:
-            del found["license"]
+    for inner, wider in _STATED_BY_WIDER:
+        if inner in found and wider in found:
+            spans = [m.span() for m in DEAL_TYPES[wider].finditer(text)]
+            outside = (m for m in DEAL_TYPES[inner].finditer(text) if not any(s <= m.start() < e for s, e in spans))
+            match = next(outside, None)
+            if match:
+                found[inner] = match.span()
+            else:
+                del found[inner]
     return {kind: (offset + start, offset + end) for kind, (start, end) in found.items()}
 
 
@@ -71,6 +77,9 @@ def _names_investee(span: tuple[int, int], companies: list[Entity], text: str) -
 
 
 _WORD = fastre.compile(r"[A-Za-z][\w&-]*")
+# "Upon closing, the acquisition will broaden ...": a deal word that refers back to the deal the
+# text states elsewhere, naming neither what is bought nor what kind of deal it is
+_REFERS_BACK = fastre.compile(r"\b(?:[Tt]he|[Tt]his) (?:acquisition|merger|transaction)\b(?! (?:of|by|agreement|with)\b)")
 
 
 def _in_proper_name(span: tuple[int, int], text: str, start: int, end: int) -> bool:
@@ -126,6 +135,7 @@ def deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[
             or _quoted(span[0], text, start, end)
             or _WISHED.search(text, max(start, span[0] - 30), span[0])
             or (kind == "equity" and not _names_investee(span, companies, text))
+            or (kind == "acquisition" and _REFERS_BACK.search(text, max(start, span[0] - 5), span[1] + 12) is not None)
         ):
             match = DEAL_TYPES[kind].search(text, span[1], end)
             span = match.span() if match else None

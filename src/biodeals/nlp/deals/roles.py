@@ -35,7 +35,7 @@ _SELLER_AFTER = fastre.compile(
     rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
     r"(?:will |to |may |is eligible to |could |would |has |shareholders (?:will|could|would) )?"
     r"(?:receive (?:up to |an? |the )?(?:upfront|\$|US\$|€|£|payments?|milestones?|royalt|cash|consideration)"
-    r"|be (?:eligible|entitled) to receive|(?<!be )(?<!been )(?<!was )(?<!is )grant|out-licens|sell|sold|be acquired"
+    r"|be (?:eligible|entitled) to receive|(?<!be )(?<!been )(?<!was )(?<!is )grant|out-licens|sell|sold|sale of|divest|be acquired"
     r"|was acquired|has been acquired|(?:was|were|is) (?:co-)?founded"
     r"|raised|rais|clos\w+ (?:a|an|its) .{0,30}financing|supply|manufactur|provide)",
     re.I,
@@ -56,6 +56,10 @@ _SELLER_BEFORE = fastre.compile(
 )
 
 
+# "the agreement to sell the rights of the olanzapine portfolio, including Zyprexa, to Cheplapharm":
+# whom a thing is sold to is the buyer, however far the words between reach
+_SOLD_TO = fastre.compile(r"\b(?:sell|sells|selling|sold|sale of|divest\w*)\b[^.;]{0,120}?\bto\W+(?:the\s+)?$", re.I)
+
 # "WuXi Biologics, a company offering ... manufacturing," is cast as the provider
 _PROVIDER_APPOSITION = fastre.compile(
     r",\s+(?:a|an)\s+[^.;]{0,220}?\b(?:CDMO|CMO|contract (?:development|research|manufacturing)|manufacturing)\b"
@@ -69,7 +73,8 @@ def side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int:
         for mention in mentions_in(entity, sentence.start, sentence.end):
             after = text[mention.end : min(sentence.end, mention.end + 90)]
             before = text[max(sentence.start, mention.start - 50) : mention.start]
-            score += bool(_BUYER_AFTER.search(after)) + bool(_BUYER_BEFORE.search(before))
+            sold_to = _SOLD_TO.search(text, max(sentence.start, mention.start - 160), mention.start)
+            score += bool(_BUYER_AFTER.search(after)) + bool(_BUYER_BEFORE.search(before) or sold_to)
             score -= bool(_SELLER_AFTER.search(after)) + bool(_SELLER_BEFORE.search(before))
             score -= bool(_PROVIDER_APPOSITION.match(text, mention.end, min(sentence.end, mention.end + 260)))
     return score

@@ -17,6 +17,7 @@ from biodeals.nlp.resolve import GENERIC_FIRST_WORDS, normalise_name
 from biodeals.nlp.spans import Entity
 
 _NOT_A_DEAL = words("news.not_a_deal")
+_FINANCIAL_RESULTS = words("news.financial_results")
 # A person's career ("Earlier in his career, he held roles at IBM Watson Health and Merge
 # Healthcare, a platform acquired by ..."): the companies it names made no deal in this news.
 _BIOGRAPHY = words("news.biography")
@@ -56,6 +57,7 @@ class DealSentence:
     types: set[str]
     type_spans: dict[str, tuple[int, int]]  # where the sentence first states each deal type (evidence)
     in_lede: bool = False  # among the document's first sentences: what a story leads with is its news
+    in_results: bool = False  # a financial-results sentence ("acquired IPR&D charges related to ...")
 
 
 def _first_index(entity: Entity, start: int, end: int) -> int:
@@ -186,6 +188,17 @@ def group_pairs(companies: list[Entity], text: str) -> set[tuple[int, int]]:
     return pairs
 
 
+# "committed $18 billion to build, upgrade and acquire facilities": buying sites from no one named
+# is a company's own capital spending, not a deal ("acquired a facility from Nexus" is one)
+_SITE_BOUGHT = fastre.compile(r"\b(?:facilit(?:y|ies)|sites?|plants?|campus(?:es)?)$", re.I)
+_FROM_SELLER = fastre.compile(r"^[^.;]{0,120}?\bfrom\s+(?:the\s+)?[A-Z]")
+
+
+def _capital_spending(cue: tuple[int, int], text: str, end: int) -> bool:
+    """Whether an asset-purchase cue of a one-company sentence buys sites from no seller named."""
+    return bool(_SITE_BOUGHT.search(text, cue[0], cue[1])) and not _FROM_SELLER.match(text, cue[1], end)
+
+
 def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[DealSentence]:
     """Sentences that state a deal: a deal word and at least one company, outside boilerplate
     (an "About" section still counts when it names two companies and a deal word)."""
@@ -223,6 +236,9 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             continue
         if _NOT_A_DEAL.search(text) and len(types) == 1 and "acquisition" not in types:
             continue
+        lone_purchase = types == {"asset_purchase"} and len(companies) == 1
+        if lone_purchase and _capital_spending(type_spans["asset_purchase"], document.text, end):
+            continue
         # in text order; a company the sentence refers to as "we" or "the company" goes first, as
         # the one that speaks or acts ("the company's strategy builds on the 2020 acquisition of Prevail")
         companies = _distinct_companies(
@@ -240,8 +256,10 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             types.discard("collaboration")
             if not types:
                 continue
+        lede = index < LEDE_SENTENCES
+        results = not lede and bool(_FINANCIAL_RESULTS.search(text))  # a headline states its news
         for sides in split_lists(companies, document.text, start, end, story_subject, types):
-            found.append(DealSentence(start, end, text, sides, types, type_spans, index < LEDE_SENTENCES))
+            found.append(DealSentence(start, end, text, sides, types, type_spans, lede, results))
         if len(companies) > 1:
             last_pair = companies
     return found
