@@ -477,3 +477,29 @@ def test_the_acquisition_referred_back_to_states_no_acquisition_of_a_business():
         "Upon closing, the acquisition will broaden Borealis's portfolio of antibody drugs."
     )
     assert [d["types"] for d in _record(text)["deals"]] == [["asset_purchase"]]
+
+
+def test_whose_partner_a_company_is_links_the_two_however_far_apart():
+    text = (
+        "On Tuesday, Borealis Therapeutics said it is temporarily suspending shipments of its HPV vaccine to China, "
+        "where demand for the shot has fallen sharply over the past two quarters and inventories have built up at "
+        "distributors across the country, so that it and its partner Kallen Biological Products can work through "
+        "the backlog."
+    )
+    assert _pairs(text) == [{"Borealis Therapeutics", "Kallen Biological Products"}]
+
+
+def test_a_dosage_form_says_a_deal_is_about_medicines():
+    text = (
+        "Orrin Pharma has signed a license and distribution agreement with Fiji Islands company Quillmate, under "
+        "which Quillmate will promote the Nasodine nasal spray in Fiji."
+    )
+    assert _pairs(text) == [{"Orrin Pharma", "Quillmate"}]
+    assert _pairs(text.replace("nasal spray", "camera")) == []
+
+
+def test_a_headline_past_the_lede_names_another_story_not_a_readout():
+    related = "* Borealis Announces Positive Topline Results from Phase 2 Colitis Study of Oral Agonist BX-101"
+    story = "Borealis Therapeutics held its annual meeting. Shareholders voted. The board was elected.\n\nRelated news:\n"
+    assert _record(story + related)["readouts"] == []
+    assert [r["assets"][0]["name"] for r in _record(related)["readouts"]] == ["BX-101"]

@@ -58,6 +58,11 @@ _BOUNDARY = fastre.compile(
 )
 
 
+LEDE_SENTENCES = 3
+"""The title and the first sentences: a story states its news there, in whatever tense, and
+its headline-shaped lines are its own (later ones name other stories)."""
+
+
 def _last_token(text: str, start: int, end: int) -> str:
     """The last whitespace-separated token of ``text[start:end]`` ("" if none), read backwards
     from ``end``: copying the whole stretch since the last boundary at every rejected boundary

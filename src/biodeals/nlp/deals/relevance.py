@@ -22,7 +22,7 @@ LIFE_SCIENCE_WORDS_UNKNOWN = 8
 
 _BIOPHARMA_NAME = fastre.compile(
     r"\bBio(?=(?:,?\s+(?:Inc|Ltd|LLC|Corp|AG|SA|plc|GmbH)\.?)?$)"  # "Versanis Bio", not "Eco Bio Plastics"
-    r"|\b(?:Therapeutics|Pharma\w*|Bio(?:sciences?|tech\w*|[Pp]harma\w*|logics|therapeutics)|Medicines"
+    r"|\b(?:Therapeutics|Pharma\w*|Bio(?:sciences?|tech\w*|[Pp]harma\w*|logics|logical|therapeutics)|Medicines"
     r"|Oncology|Vaccines?|Immuno\w*|Animal Health)\b"
 )
 
@@ -37,7 +37,8 @@ def named_for_life_science(name: str) -> bool:
 _DRUG_DEVELOPMENT = fastre.compile(
     r"\b(?:drugs?|therapeutics?|therap(?:y|ies)|medicines?|clinical[- ](?:trials?|stage|stud(?:y|ies)|development|programs?)"
     r"|trials?|Phase (?:[1-4]|I{1,3}V?)\b|FDA|EMA|IND|NDA|BLA|preclinical|biotech\w*|(?:bio)?pharmaceuticals?|biopharma\w*"
-    r"|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|(?:drug|product|lead|clinical|development) candidates?)\b",
+    r"|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|(?:drug|product|lead|clinical|development) candidates?"
+    r"|nasal sprays?|tablets?|capsules?|eye drops|ointments?|inhalers?|oral solutions?)\b",
     re.I,
 )
 # drug words that name an industry or also fit devices and counselling

@@ -14,6 +14,7 @@ from biodeals.nlp.deals.cues import any_within, cue_positions, deal_cues
 from biodeals.nlp.deals.words import words
 from biodeals.nlp.ranges import first_mention_in, mentions_in, section_at
 from biodeals.nlp.resolve import GENERIC_FIRST_WORDS, normalise_name
+from biodeals.nlp.sentences import LEDE_SENTENCES
 from biodeals.nlp.spans import Entity
 
 _NOT_A_DEAL = words("news.not_a_deal")
@@ -44,8 +45,6 @@ def _section_subject(title: str, analysis: Analysis) -> Entity | None:
     )
 
 
-LEDE_SENTENCES = 3
-"""The title and the first sentences: a story states its news there, in whatever tense."""
 
 
 @dataclass(slots=True)
@@ -106,6 +105,9 @@ _JOINED = fastre.compile(r"\band\b|&")  # "A and B", "A, a ..., and B"; not the 
 _ENUMERATION = fastre.compile(r"^\s*(?:,|,?\s*(?:and|&|or))\s*$")
 
 
+_POSSESSED_PARTNER = fastre.compile(r"(?:its|their|[’']s) (?:\w+ )?partner\b")
+
+
 def _links_partners(cue: tuple[int, int], first: Entity, second: Entity, text: str, start: int, end: int) -> bool:
     """Whether a collaboration word relates the two companies to each other: "A partnered with B",
     "A and B announced a collaboration", "a partnership between A and B", "In collaboration with
@@ -117,6 +119,8 @@ def _links_partners(cue: tuple[int, int], first: Entity, second: Entity, text: s
     a, b = sorted((a, b), key=lambda m: m.start)
     cue_start, cue_end = cue
     if a.end <= cue_start and cue_end <= b.start:  # A ... cue ... B
+        if _POSSESSED_PARTNER.match(text, cue_start, cue_end) and not text[cue_end : b.start].strip():
+            return True  # "Merck said ... so that it and its partner Zhifei can ...": whose partner B is
         return cue_start - a.end <= 200 and bool(_LINK_TO_SECOND.match(text[cue_end : b.start]))
     if b.end <= cue_start:  # A and B ... cue
         return cue_start - b.end <= 150 and bool(_JOINED.search(text, a.end, b.start)) and b.start - a.end <= 200
