@@ -156,6 +156,8 @@ def test_descriptor_rows_name_the_company_after_them():
 def test_a_name_complete_at_its_designator_joined_by_and_is_two_companies():
     text = "Borealis Therapeutics and Kallen Pharma, Inc. signed; Procter and Gamble Co. did not."
     assert sorted(m.text for m in find_companies(text)) == ["Borealis Therapeutics", "Kallen Pharma, Inc.", "Procter and Gamble Co."]
+    text = "licenses with Orrin Immune SA and QuillNext, Inc. were signed"
+    assert sorted(m.text for m in find_companies(text)) == ["Orrin Immune SA", "QuillNext, Inc."]
 
 
 def test_a_mechanism_in_apposition_to_a_named_drug_describes_it():

@@ -78,3 +78,16 @@ def test_resolve_a_known_company_is_named_as_the_vocabulary_names_it_when_the_te
         "will pay $20 million."
     )
     assert "Merck Sharp & Dohme LLC" in entity(recognize(doc(text)), "company", "Merck & Co., Inc.").aliases
+
+
+def test_resolve_a_one_word_name_that_is_an_inner_word_of_one_longer_name_is_its_short_form():
+    text = (
+        "Borealis Therapeutics and its partner Chongqing Kallen Biological Products work through a backlog. "
+        "Orrin Pharma is also partnered with Kallen on a vaccine."
+    )
+    kallen = entity(recognize(doc(text)), "company", "Chongqing Kallen Biological Products")
+    assert "Kallen" in kallen.aliases
+    # two longer names share the word: the short one is neither
+    shared = "Kallen Therapeutics signed with Orrin Kallen Holdings, Inc. Borealis Therapeutics partnered with Kallen."
+    names = [e.name for e in recognize(doc(shared)).of("company")]
+    assert "Kallen" not in entity(recognize(doc(shared)), "company", "Orrin Kallen Holdings, Inc.").aliases, names

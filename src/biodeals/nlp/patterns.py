@@ -172,9 +172,10 @@ def find_partners(text: str) -> list[Mention]:
     return found
 
 
-# "Borealis Therapeutics and Kallen Pharma, Inc.": a name complete at its designator, joined to the
-# next by "and", is two companies, not one ("Procter and Gamble Co." is one)
-_TWO_NAMES_JOINED = fastre.compile(rf"\b(?:{DESIGNATORS})[ \t]+(?:and|&)[ \t]")
+# "Borealis Therapeutics and Kallen Pharma, Inc.", "AC Immune SA and ImmuNext, Inc.": a name complete
+# at its designator or legal form, joined to the next by "and", is two companies, not one
+# ("Procter and Gamble Co." is one)
+_TWO_NAMES_JOINED = fastre.compile(rf"(?:\b(?:{DESIGNATORS})|(?:{LEGAL})(?![\w]))[ \t]+(?:and|&)[ \t]+[A-Z]")
 
 
 def find_companies(text: str) -> list[Mention]:
@@ -192,6 +193,13 @@ def find_companies(text: str) -> list[Mention]:
             if sentence_end:  # "... Longevity and Lionheart Health. Lionheart Health, Inc."
                 start += sentence_end.end()
                 name = name[sentence_end.end() :]
+            joined = _TWO_NAMES_JOINED.search(name) if source == "legal" else None
+            if joined:  # two names joined: the first ends at its own form, the second at this one
+                first = name[: joined.start() + len(joined.group().split()[0])]
+                if " " in first:
+                    found.setdefault((start, start + len(first)), _company(first, start, source))
+                start += joined.end() - 1
+                name = name[joined.end() - 1 :]
             if (
                 len(name) < 3
                 or name in _DESIGNATOR_ALONE  # "Merck Has Completed Manufacturing": no name before it
@@ -200,13 +208,14 @@ def find_companies(text: str) -> list[Mention]:
                 or (source == "institution" and " " not in name)  # "The University said"
                 or (source == "descriptor" and (_WEEKDAY_OR_MONTH.match(name) or _NOT_A_NAME.search(name)))
                 or re.search(r"\b(?:Merger|Acquisition) Sub\b", name)
-                or (source == "legal" and _TWO_NAMES_JOINED.search(name))
             ):
                 continue
-            end = start + len(name)
-            if (start, end) not in found:
-                found[(start, end)] = Mention("company", start, end, name, f"p:{name.lower()}", source)
+            found.setdefault((start, start + len(name)), _company(name, start, source))
     return list(found.values())
+
+
+def _company(name: str, start: int, source: str) -> Mention:
+    return Mention("company", start, start + len(name), name, f"p:{name.lower()}", source)
 
 
 # "NCT01234567", "FY2023", "Q3-2024": code-shaped, but no drug code

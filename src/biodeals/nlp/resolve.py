@@ -206,8 +206,25 @@ def resolve_entities(
             for s, e in _whole_word_occurrences(text, short):
                 if free(s, e):
                     add("company", s, e, key, "short-name")
+    _link_inner_words(by_norm, groups, vocab)
 
     return _build_entities(mentions, groups, vocab)
+
+
+def _link_inner_words(by_norm: dict[str, str], groups: _Groups, vocab: Vocabulary) -> None:
+    """A one-word company name found on its own that is an inner word of one longer company name
+    of the text ("Zhifei", "Chongqing Zhifei Biological Products") is that company's short form;
+    a word of two longer names is neither's."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for norm, key in by_norm.items():
+        words = norm.split()
+        for word in words if len(words) > 1 else ():  # a first word counts too: it may name another
+            if word in by_norm and len(word) >= 4 and word not in vocab.common_words and word not in GENERIC_FIRST_WORDS:
+                owners[word].add(groups.find(key))
+    for word, keys in owners.items():
+        single = by_norm[word]
+        if len(keys) == 1 and not single.startswith("v:") and groups.find(single) not in keys:
+            groups.union(next(iter(keys)), single)
 
 
 def _build_entities(mentions: list[Mention], groups: _Groups, vocab: Vocabulary) -> list[Entity]:
