@@ -167,3 +167,36 @@ def test_a_mechanism_in_apposition_to_a_named_drug_describes_it():
     named = [(text.index("EB06"), text.index("EB06") + 4)]
     assert [m.text for m in find_mechanism_assets(text, named)] == ["anti-LAP antibodies"]
     assert [m.text for m in find_mechanism_assets(text)] == ["CXCL10 antibody", "anti-LAP antibodies"]
+
+
+def test_company_context_rows_name_the_company_in_their_examples():
+    # issue 17: trade press names biotechs with no legal form ("Novartis agreed to buy Corvexa")
+    from biodeals import rules
+    from biodeals.nlp.contexts import find_companies_in_context
+
+    for row in rules.load("company_contexts"):
+        for example in row.examples:
+            assert [m for m in find_companies_in_context(example) if m.source == "context"], (row.id, example)
+
+
+def test_a_company_named_by_its_part_in_a_deal_is_a_company_wherever_the_text_names_it():
+    from biodeals.nlp.contexts import find_companies_in_context
+
+    text = "Gilead is paying Trellis $300 million upfront. Trellis said the drug works; trellis plants grow."
+    assert [(m.text, m.start) for m in find_companies_in_context(text)] == [("Trellis", 17), ("Trellis", 47)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After securing a content licensing contract with Indonesia, the company grew.",  # a place
+        "the company acquired IPR&D worth $5 million",  # an accounting term
+        "GSK's Strimvelis, which the biotech acquired GSK's rights to",  # an owner's possessive
+        "# Scinai Receives Clearance for Option to Acquire Firm Pincell",  # a headline's capitals
+        "Lilly agreed to buy The company in January",  # a stop word
+    ],
+)
+def test_company_contexts_leave_places_terms_possessives_and_headlines_alone(text):
+    from biodeals.nlp.contexts import find_companies_in_context
+
+    assert find_companies_in_context(text) == []

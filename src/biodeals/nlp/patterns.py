@@ -30,7 +30,7 @@ def _alternation(phrases: tuple[str, ...]) -> str:
 DESIGNATORS = _alternation(DESIGNATOR_WORDS)
 LEGAL = _alternation(LEGAL_FORMS)
 _EXCHANGE = _alternation(EXCHANGES)
-_LEADING_STOP = frozenset(row.id for row in rules.load("stop_words"))
+LEADING_STOP = frozenset(row.id for row in rules.load("stop_words"))
 # a headline's verb or preposition inside a title-case run ends what came before it: "Merck Has
 # Completed Manufacturing ...", "Lilly Acquires Verve Therapeutics" name no "Merck Has ..." company
 _HEADLINE_CUTS = frozenset(
@@ -103,7 +103,7 @@ def _trim_leading(text: str, start: int) -> tuple[str, int]:
         start += sum(len(word) + 1 for word in words[: based + 1])
         words = words[based + 1 :]
     while len(words) > 1 and (
-        words[0].rstrip(".,") in _LEADING_STOP or _LEADING_MODIFIER.match(words[0]) or _POSSESSIVE.match(words[0])
+        words[0].rstrip(".,") in LEADING_STOP or _LEADING_MODIFIER.match(words[0]) or _POSSESSIVE.match(words[0])
     ):
         start += len(words[0]) + 1
         words = words[1:]
@@ -111,7 +111,7 @@ def _trim_leading(text: str, start: int) -> tuple[str, int]:
 
 
 DESCRIPTORS = tuple(row.id for row in rules.load("descriptors"))  # "drugmaker Pfizer"
-_WEEKDAY_OR_MONTH = fastre.compile(
+WEEKDAY_OR_MONTH = fastre.compile(
     r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
     r"|August|September|October|November|December)\b"
 )
@@ -151,7 +151,7 @@ _WITH = fastre.compile(" with ")
 _PARTNER_NAME = fastre.compile(
     rf"(?P<name>{_NAME_TOKEN}(?:{_SP}(?:(?:&|of|for|of the){_SP})?{_NAME_TOKEN}){{0,4}})(?![\w-])"
 )
-_NOT_A_NAME = fastre.compile(r"^(?:[A-Z]\w*\s)*(?:Phase|Part|Cohort|Section|Article|Regulation|FDA|U\.S\.|US|EU)\b|\d")
+NOT_A_NAME = fastre.compile(r"^(?:[A-Z]\w*\s)*(?:Phase|Part|Cohort|Section|Article|Regulation|FDA|U\.S\.|US|EU)\b|\d")
 
 
 def find_partners(text: str) -> list[Mention]:
@@ -164,7 +164,7 @@ def find_partners(text: str) -> list[Mention]:
             continue
         name, start = _trim_leading(match.group("name"), match.start("name"))
         name = name.split(". ", 1)[0].rstrip(".,")  # "the University of Alberta. The ..."
-        if len(name) < 2 or name.split(" ")[0] in _LEADING_STOP or _NOT_A_NAME.search(name):
+        if len(name) < 2 or name.split(" ")[0] in LEADING_STOP or NOT_A_NAME.search(name):
             continue
         if _DESCRIBED_NEXT.match(text, start + len(name)):  # "with Fiji Islands company Makans": a place
             continue
@@ -203,10 +203,10 @@ def find_companies(text: str) -> list[Mention]:
             if (
                 len(name) < 3
                 or name in _DESIGNATOR_ALONE  # "Merck Has Completed Manufacturing": no name before it
-                or name.split(" ")[0] in _LEADING_STOP
+                or name.split(" ")[0] in LEADING_STOP
                 or (source == "apposition" and _TITLE_BEFORE.search(text, max(0, start - 6), start))
                 or (source == "institution" and " " not in name)  # "The University said"
-                or (source == "descriptor" and (_WEEKDAY_OR_MONTH.match(name) or _NOT_A_NAME.search(name)))
+                or (source == "descriptor" and (WEEKDAY_OR_MONTH.match(name) or NOT_A_NAME.search(name)))
                 or re.search(r"\b(?:Merger|Acquisition) Sub\b", name)
             ):
                 continue
@@ -372,12 +372,28 @@ def find_drug_names(text: str) -> list[Mention]:
         name = text[start:end]
         covered = end
         found.append(Mention("drug", start, end, name, f"p:{squash(name)}", "inn-stem"))
+    brands: dict[str, None] = {}
     for match in fastre.finditer_near(text, _BRAND_MARK, _MARKED_BRAND, after=4):
         name = match.group("name")
         if _NOT_A_MEDICINE_NEXT.match(text, match.end(), match.end() + 60) or _EVENT_NAME.search(name):
             continue
         found.append(Mention("drug", match.start("name"), match.end("name"), name, f"p:{squash(name)}", "brand"))
+        brands[name] = None
+    # a brand marked once is the drug wherever the text names it ("Gardasil® ... demand for Gardasil")
+    marked = {(m.start, m.end) for m in found}
+    for name in brands:
+        for start, end in _unmarked_mentions(text, name):
+            if (start, end) not in marked:
+                found.append(Mention("drug", start, end, text[start:end], f"p:{squash(name)}", "brand"))
     return found
+
+
+def _unmarked_mentions(text: str, name: str) -> Iterator[tuple[int, int]]:
+    """Where ``name`` stands as a whole word, in its own case or, for a capitalised brand, in
+    capitals ("Keytruda", "KEYTRUDA")."""
+    pattern = re.escape(name) if not name[1:].islower() else f"(?:{re.escape(name)}|{re.escape(name.upper())})"
+    for match in re.finditer(rf"(?<![\w-]){pattern}(?![\w-])", text):
+        yield match.span()
 
 
 _TRIAL_WORDS = r"(?:trial|study|studies|program|programme)"

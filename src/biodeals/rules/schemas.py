@@ -74,6 +74,11 @@ def _stem_exists(row: Row, lookup: Lookup) -> list[str]:
     return [] if row.id.endswith(stem) else [f"word {row.id!r} does not end in its stem {stem!r}"]
 
 
+def _context_side(row: Row, lookup: Lookup) -> list[str]:
+    side = row["side"]
+    return [] if side in ("after", "before") else [f"side {side!r} is neither 'after' nor 'before' the cue"]
+
+
 def _unit_exists(row: Row, lookup: Lookup) -> list[str]:
     unit = row["unit"]
     return [] if unit in lookup.ids("units") else [f"unit {unit!r} does not exist in units.toml"]
@@ -213,6 +218,13 @@ SCHEMAS: dict[str, Schema] = {
         {"kind": str, "means": str, "anchors": list},
         frozenset({"pattern", "kind", "means"}),
         checks=(_needs_example, _section_kind),
+    ),
+    "company_contexts": Schema(
+        "context",
+        "words around a name that make it a party to a deal ('agreed to buy Corvexa', 'Trellis shares soared')",
+        {"means": str, "side": str, "then": str},
+        frozenset({"pattern", "means", "side"}),
+        checks=(_needs_example, _context_side),
     ),
     "descriptors": Schema(
         "descriptor",

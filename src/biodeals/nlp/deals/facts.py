@@ -18,11 +18,12 @@ NAMED_DRUG_SOURCES = frozenset({"gazetteer", "inn-stem", "code", "brand", "alias
 MOST_LIFE_SCIENCE_WORDS = 8  # counting stops here: the most any rule asks for
 BIOPHARMA_WORDS = fastre.Anchored(
     r"\b(?:clinical|trials?|FDA|EMA|preclinical|Phase [1-3I]|patients|therap(?:y|ies|eutics?)|drugs?|biotech\w*"
-    r"|pharmaceutical|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|candidates?|indications?|IND|NDA|BLA)\b",
+    r"|pharma(?:ceutical)?|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|candidates?|indications?|IND|NDA|BLA"
+    r"|inhibitors?|agonists?|antagonists?|degraders?)\b",
     anchors=(
         *("clinical", "trial", "FDA", "EMA", "preclinical", "Phase ", "patients", "therap", "drug", "biotech"),
-        *("pharmaceutical", "oncology", "antibod", "molecule", "vaccine", "biologic", "candidate", "indication"),
-        *("IND", "NDA", "BLA"),
+        *("pharma", "oncology", "antibod", "molecule", "vaccine", "biologic", "candidate", "indication"),
+        *("IND", "NDA", "BLA", "inhibitor", "agonist", "antagonist", "degrader"),
     ),
 )
 

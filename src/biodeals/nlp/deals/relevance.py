@@ -38,7 +38,8 @@ _DRUG_DEVELOPMENT = fastre.compile(
     r"\b(?:drugs?|therapeutics?|therap(?:y|ies)|medicines?|clinical[- ](?:trials?|stage|stud(?:y|ies)|development|programs?)"
     r"|trials?|Phase (?:[1-4]|I{1,3}V?)\b|FDA|EMA|IND|NDA|BLA|preclinical|biotech\w*|(?:bio)?pharmaceuticals?|biopharma\w*"
     r"|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|(?:drug|product|lead|clinical|development) candidates?"
-    r"|nasal sprays?|tablets?|capsules?|eye drops|ointments?|inhalers?|oral solutions?)\b",
+    r"|nasal sprays?|tablets?|capsules?|eye drops|ointments?|inhalers?|oral solutions?"
+    r"|inhibitors?|agonists?|antagonists?|degraders?|modulators?|blockers?)\b",
     re.I,
 )
 # drug words that name an industry or also fit devices and counselling

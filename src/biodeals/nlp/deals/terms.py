@@ -31,7 +31,7 @@ _TOTAL = words("money.total")
 
 _NOT_TERMS = words("money.not_terms")
 _DEAL_TERMS = words("money.deal_terms")
-_MILESTONE_WORD = re.compile(r"milestone|contingent", re.I)
+_MILESTONE_WORD = re.compile(r"milestone|contingent|biobucks", re.I)
 _SMALLEST_DEAL_TERM = 100_000
 
 

@@ -1,0 +1,118 @@
+"""Companies named by their part in a deal: trade press names a biotech without a legal form or
+designator ("Novartis agreed to buy Corvexa", "Gilead is paying Trellis $300 million", "Halcyon
+shares soared"), so the words around a capitalised name (``rules/company_contexts.toml``) say it
+is a company; a name so found is a company wherever the text names it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+import pycountry
+
+from biodeals import fastre, rules
+from biodeals.nlp.patterns import LEADING_STOP, NOT_A_NAME, WEEKDAY_OR_MONTH
+from biodeals.nlp.spans import Mention
+
+_ROWS = rules.load("company_contexts")
+_THEN = {row.id: fastre.compile(row["then"]) for row in _ROWS if row.get("then")}
+# one to three capitalised words, none of them possessive ("GSK's Strimvelis" names an owner and
+# its drug, not a company bought)
+_WORD = r"[A-Z][A-Za-z0-9&.-]*[A-Za-z0-9]|[A-Z]"
+_NAME_AFTER = fastre.compile(rf"(?P<name>(?:{_WORD})(?:[ \t](?:of[ \t])?(?:{_WORD})){{0,2}})(?![\w’'-])")  # "City of Hope"
+_NAME_BEFORE = fastre.compile(rf"(?<![\w’'.-])(?P<name>(?:{_WORD})(?:[ \t](?:{_WORD})){{0,2}})$")
+_LOOK_BACK = 60
+
+
+_LONG_WORD = fastre.compile(r"[A-Za-z][\w-]{3,}")
+
+
+def _in_headline(text: str, start: int, end: int) -> bool:
+    """Whether the words around ``text[start:end]`` are mostly capitalised, as in a headline
+    ("Option to Acquire Firm Pincell", "Acquires Patented Lycopenoid Platform"), where any
+    capitalised run after a cue looks like a name."""
+    words = _LONG_WORD.findall(text, max(0, start - 60), min(len(text), end + 40))
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+@cache
+def _places() -> frozenset[str]:
+    """Country and region names (ISO 3166 by pycountry): "a licensing contract with Indonesia",
+    "licenses from Australia" name a place, not a company."""
+    names = {s.name for s in pycountry.subdivisions}
+    for country in pycountry.countries:
+        names.update(getattr(country, k) for k in ("name", "common_name", "official_name") if hasattr(country, k))
+    return frozenset(names)
+
+
+def _marked(name: str, text: str) -> bool:
+    """Whether the text marks ``name`` as a brand ("acquired LUCEMYRA" of "LUCEMYRA®"): a product."""
+    return re.search(rf"(?<![\w-]){re.escape(name)}\s?(?:®|™|\(R\))", text) is not None
+
+
+def _is_name(name: str) -> bool:
+    words = name.split()
+    return (
+        len(name) >= 3
+        and name not in _places()
+        and words[0] not in LEADING_STOP
+        and not WEEKDAY_OR_MONTH.match(name)
+        and not NOT_A_NAME.search(name)
+        and not (name.isupper() and len(name) <= 3)  # "US", "FDA", "CEO"
+        and "&D" not in name  # "acquired IPR&D", "paid R&D"
+    )
+
+
+def _named_by(row: rules.Row, text: str) -> Iterator[tuple[int, int]]:
+    """Where the row's cue names a company in ``text``."""
+    assert row.pattern is not None
+    if row["side"] == "after":
+        for cue in row.pattern.finditer(text):
+            match = _NAME_AFTER.match(text, cue.end())
+            if match is None:
+                continue
+            then = _THEN.get(row.id)
+            if then is None or then.match(text, match.end()):
+                yield match.span("name")
+        return
+    for cue in row.pattern.finditer(text):  # "before": the cue starts right after the name
+        match = _NAME_BEFORE.search(text, max(0, cue.start() - _LOOK_BACK), cue.start())
+        if match is not None:
+            yield match.span("name")
+
+
+def _common_phrase(name: str, common_words: frozenset[str]) -> bool:
+    """A run of common words ("Key Opinion Leaders", "Machine Learning") is a phrase, not a name;
+    one word is judged by its context alone ("acquire Summit"), and "City of Hope" is a name."""
+    words = name.lower().split()
+    return len(words) > 1 and "of" not in words and all(w in common_words for w in words)
+
+
+def find_companies_in_context(text: str, common_words: frozenset[str] = frozenset()) -> list[Mention]:
+    """Companies the words around them name as a party to a deal, and every other whole-word
+    mention of the same name in ``text``; ``common_words`` (lowercase) make no name together."""
+    names: dict[str, None] = {}
+    found: dict[tuple[int, int], Mention] = {}
+    for row in _ROWS:
+        for start, end in _named_by(row, text):
+            while " " in text[start:end] and text[start:end].split(" ", 1)[0] in LEADING_STOP:
+                start += text[start:end].index(" ") + 1  # "The Corvexa-partnered drug"
+            name = text[start:end]
+            if (
+                _is_name(name)
+                and not _common_phrase(name, common_words)
+                and not _in_headline(text, start, end)
+                and not _marked(name, text)
+            ):
+                names[name] = None
+                found.setdefault((start, end), _mention(name, start))
+    for name in names:
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            found.setdefault(match.span(), _mention(name, match.start()))
+    return sorted(found.values(), key=lambda m: m.start)
+
+
+def _mention(name: str, start: int) -> Mention:
+    return Mention("company", start, start + len(name), name, f"p:{name.lower()}", "context")

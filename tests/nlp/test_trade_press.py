@@ -1,0 +1,67 @@
+"""Trade press names biotechs without a legal form or designator and words deals its own way
+("snaps up", "pays ... upfront for rights", "teaming up with", "biobucks"): stories written for
+these tests, in that style, read end to end (issue 17)."""
+
+from __future__ import annotations
+
+from biodeals.nlp import extract_record
+from tests.conftest import doc
+
+BOUGHT = """Novartis snaps up Corvexa for $1.2B to bolster kidney pipeline
+
+Novartis has agreed to buy Corvexa for $1.2 billion in cash, adding the biotech's lead asset CVX-12 to its growing kidney disease pipeline.
+
+The Swiss pharma will pay $900 million upfront, with the remaining $300 million tied to regulatory milestones, the companies said Monday. CVX-12, an oral small molecule that blocks APOL1, is in a phase 2 trial for focal segmental glomerulosclerosis.
+
+Corvexa shares soared 60% in premarket trading on the news. The deal is expected to close in the first quarter.
+
+It is the second kidney buyout for Novartis this year, after it bought Halcyon in March.
+"""
+
+LICENSED = """Gilead pays Trellis $300M upfront for rights to solid tumor antibody
+
+Gilead is paying Trellis $300 million upfront for global rights to TL-5, an antibody-drug conjugate aimed at solid tumors, with biobucks of up to $1.5 billion on the table.
+
+Under the pact, Trellis is eligible for development, regulatory and commercial milestones as well as tiered royalties on net sales. Gilead will handle all development and commercialization of the drug after the current phase 1 study.
+
+Trellis, which raised a $90 million series B last year, said the cash would fund its other programs.
+"""
+
+TEAMED_UP = """Roche teams up with Quillmate on degraders in deal worth up to $2B
+
+Roche is teaming up with Quillmate to discover molecular glue degraders for cancer and neurological diseases, handing the startup $40 million upfront.
+
+Quillmate could receive up to $2 billion in milestones if all programs hit their goals. The Boston-based biotech will lead discovery work, while Roche takes on clinical development.
+
+The tie-up is Quillmate's first with a big pharma since the company launched in 2022 with backing from Arch Venture Partners.
+"""
+
+
+def _deal(text: str) -> dict:
+    (deal,) = [d for d in extract_record(doc(text))["deals"] if d["status"] == "announced"]
+    return deal
+
+
+def _money(deal: dict, kind: str) -> float | None:
+    return (deal.get(kind) or {}).get("amount")
+
+
+def test_a_biotech_bought_by_name_alone_is_the_target():
+    deal = _deal(BOUGHT)
+    assert deal["types"] == ["acquisition"]
+    assert [(p["name"], p["role"]) for p in deal["parties"]] == [("Novartis", "acquirer"), ("Corvexa", "target")]
+    assert (_money(deal, "upfront"), _money(deal, "total_value")) == (900e6, 1.2e9)
+
+
+def test_a_biotech_paid_for_rights_is_the_licensor_and_its_biobucks_are_milestones():
+    deal = _deal(LICENSED)
+    assert deal["types"] == ["license"]
+    assert [(p["name"], p["role"]) for p in deal["parties"]] == [("Gilead", "licensee"), ("Trellis", "licensor")]
+    assert (_money(deal, "upfront"), _money(deal, "milestones")) == (300e6, 1.5e9)
+
+
+def test_teaming_up_with_a_startup_is_a_collaboration():
+    deal = _deal(TEAMED_UP)
+    assert deal["types"] == ["collaboration"]
+    assert {p["name"] for p in deal["parties"]} == {"Roche", "Quillmate"}
+    assert _money(deal, "upfront") == 40e6
