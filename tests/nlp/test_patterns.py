@@ -191,7 +191,7 @@ def test_a_company_named_by_its_part_in_a_deal_is_a_company_wherever_the_text_na
     [
         "After securing a content licensing contract with Indonesia, the company grew.",  # a place
         "the company acquired IPR&D worth $5 million",  # an accounting term
-        "GSK's Strimvelis, which the biotech acquired GSK's rights to",  # an owner's possessive
+        "the biotech acquired Strimvelis® from its owner",  # a brand the text marks
         "# Scinai Receives Clearance for Option to Acquire Firm Pincell",  # a headline's capitals
         "Lilly agreed to buy The company in January",  # a stop word
     ],
@@ -200,3 +200,16 @@ def test_company_contexts_leave_places_terms_possessives_and_headlines_alone(tex
     from biodeals.nlp.contexts import find_companies_in_context
 
     assert find_companies_in_context(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("its oral GLP-1 agonist HX-7 for $150 million", ["HX-7"]),
+        ("to push its lead program, CVX-12, into a phase 2 trial", ["CVX-12"]),
+        ("CVX-12, an oral small molecule that blocks APOL1", ["CVX-12"]),
+        ("levels of IL-6 and TNF fell; the form S-1 was filed", []),
+    ],
+)
+def test_a_short_code_is_a_drug_where_the_words_around_it_say_so(text, codes):
+    assert [m.text for m in find_code_names(text)] == codes

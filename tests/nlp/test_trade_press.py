@@ -36,6 +36,31 @@ Quillmate could receive up to $2 billion in milestones if all programs hit their
 The tie-up is Quillmate's first with a big pharma since the company launched in 2022 with backing from Arch Venture Partners.
 """
 
+NABBED_RIGHTS = """Merck nabs rights to Halcyon's oral GLP-1 drug for $150M upfront
+
+Merck has nabbed worldwide rights to Halcyon's oral GLP-1 agonist HX-7 for $150 million upfront, the latest big pharma bet on obesity pills.
+
+Halcyon, a Shanghai-based biotech, is eligible for up to $1.9 billion in development, regulatory and commercial milestones, plus tiered royalties. The phase 1 drug showed weight loss of 6% after four weeks in an early study.
+
+Merck will take over all development and commercialization outside China, where Halcyon keeps the rights.
+"""
+
+STAKE = """AstraZeneca takes $75M stake in Corvexa as part of kidney pact
+
+AstraZeneca has signed off on a $75 million equity investment in Corvexa, alongside a research collaboration on APOL1-driven kidney disease.
+
+Under the deal, the biotech will receive $25 million upfront and could earn up to $500 million in milestones. AstraZeneca gets an option to license the resulting drug candidates.
+
+Corvexa plans to use the cash to push its lead program, CVX-12, into a phase 2 trial next year.
+"""
+
+LICENSED_POSSESSIVE = """Vertex inks $90M licensing deal for Trellis pain drug
+
+Vertex has licensed rights to Trellis' non-opioid pain drug TL-9 in a deal that includes $90 million upfront.
+
+The biotech is eligible for up to $410 million in milestone payments. Trellis will complete an ongoing phase 2 trial in diabetic neuropathy before handing the program over to Vertex.
+"""
+
 
 def _deal(text: str) -> dict:
     (deal,) = [d for d in extract_record(doc(text))["deals"] if d["status"] == "announced"]
@@ -65,3 +90,18 @@ def test_teaming_up_with_a_startup_is_a_collaboration():
     assert deal["types"] == ["collaboration"]
     assert {p["name"] for p in deal["parties"]} == {"Roche", "Quillmate"}
     assert _money(deal, "upfront") == 40e6
+
+
+def test_the_owner_named_after_rights_to_is_the_licensor_and_a_short_code_after_a_drug_noun_its_asset():
+    for text, buyer, owner, asset in [(NABBED_RIGHTS, "Merck", "Halcyon", "HX-7"), (LICENSED_POSSESSIVE, "Vertex", "Trellis", "TL-9")]:
+        deal = _deal(text)
+        assert deal["types"] == ["license"]
+        assert [(p["name"], p["role"]) for p in deal["parties"]] == [(buyer, "licensee"), (owner, "licensor")]
+        assert asset in [a["name"] for a in deal["assets"]]
+
+
+def test_the_company_invested_in_and_granting_an_option_is_on_the_seller_side():
+    deal = _deal(STAKE)
+    assert {"equity", "option"} <= set(deal["types"])
+    assert [(p["name"], p["role"]) for p in deal["parties"]] == [("AstraZeneca", "licensee"), ("Corvexa", "licensor")]
+    assert "CVX-12" in [a["name"] for a in deal["assets"]]

@@ -13,17 +13,18 @@ from functools import cache
 import pycountry
 
 from biodeals import fastre, rules
-from biodeals.nlp.patterns import LEADING_STOP, NOT_A_NAME, WEEKDAY_OR_MONTH
+from biodeals.nlp.patterns import LEADING_STOP, NOT_A_NAME, WEEKDAY_OR_MONTH, trim_leading
 from biodeals.nlp.spans import Mention
 
 _ROWS = rules.load("company_contexts")
 _THEN = {row.id: fastre.compile(row["then"]) for row in _ROWS if row.get("then")}
-# one to three capitalised words, none of them possessive ("GSK's Strimvelis" names an owner and
-# its drug, not a company bought)
+# one to three capitalised words
 _WORD = r"[A-Z][A-Za-z0-9&.-]*[A-Za-z0-9]|[A-Z]"
-_NAME_AFTER = fastre.compile(rf"(?P<name>(?:{_WORD})(?:[ \t](?:of[ \t])?(?:{_WORD})){{0,2}})(?![\w’'-])")  # "City of Hope"
+# "City of Hope"; a possessive name is the owner ("rights to Halcyon's drug"), and a company too
+_NAME_AFTER = fastre.compile(rf"(?P<name>(?:{_WORD})(?:[ \t](?:of[ \t])?(?:{_WORD})){{0,2}})(?![\w-])(?![’'](?!s?\s))")
 _NAME_BEFORE = fastre.compile(rf"(?<![\w’'.-])(?P<name>(?:{_WORD})(?:[ \t](?:{_WORD})){{0,2}})$")
 _LOOK_BACK = 60
+_MODIFIER = fastre.compile(r"-[a-z]+\b")  # "U.S.-owned", "Boston-based": what a name is, not a name
 
 
 _LONG_WORD = fastre.compile(r"[A-Za-z][\w-]{3,}")
@@ -83,11 +84,14 @@ def _named_by(row: rules.Row, text: str) -> Iterator[tuple[int, int]]:
             yield match.span("name")
 
 
-def _common_phrase(name: str, common_words: frozenset[str]) -> bool:
-    """A run of common words ("Key Opinion Leaders", "Machine Learning") is a phrase, not a name;
-    one word is judged by its context alone ("acquire Summit"), and "City of Hope" is a name."""
+def common_phrase(name: str, common_words: frozenset[str], one_word_ok: bool) -> bool:
+    """A run of common words ("Key Opinion Leaders", "Machine Learning") is a phrase, not a name
+    ("City of Hope" is one); one common word is a name only where the row says its context is
+    strong enough ("acquire Summit", not "an investment in Research")."""
     words = name.lower().split()
-    return len(words) > 1 and "of" not in words and all(w in common_words for w in words)
+    if len(words) == 1:
+        return not one_word_ok and words[0] in common_words
+    return "of" not in words and all(w in common_words for w in words)
 
 
 def find_companies_in_context(text: str, common_words: frozenset[str] = frozenset()) -> list[Mention]:
@@ -97,12 +101,12 @@ def find_companies_in_context(text: str, common_words: frozenset[str] = frozense
     found: dict[tuple[int, int], Mention] = {}
     for row in _ROWS:
         for start, end in _named_by(row, text):
-            while " " in text[start:end] and text[start:end].split(" ", 1)[0] in LEADING_STOP:
-                start += text[start:end].index(" ") + 1  # "The Corvexa-partnered drug"
-            name = text[start:end]
+            name, start = trim_leading(text[start:end], start)  # "The Corvexa-partnered drug"
+            if _MODIFIER.search(name):
+                continue  # "an investment in U.S.-owned biotech infrastructure"
             if (
                 _is_name(name)
-                and not _common_phrase(name, common_words)
+                and not common_phrase(name, common_words, row["common_words"])
                 and not _in_headline(text, start, end)
                 and not _marked(name, text)
             ):

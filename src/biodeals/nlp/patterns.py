@@ -92,7 +92,9 @@ _LEADING_MODIFIER = fastre.compile(r"^[A-Za-z]+-[a-z]+$|.*-based$")  # also "EBI
 _POSSESSIVE = fastre.compile(r"^[A-Z][\w.-]*[’']s$")
 
 
-def _trim_leading(text: str, start: int) -> tuple[str, int]:
+def trim_leading(text: str, start: int) -> tuple[str, int]:
+    """A name found by shape without what may precede it: a headline's verb, a "-based" place,
+    stop words, hyphenated modifiers and possessives ("London’s LifeArc Ventures")."""
     words = text.split(" ")
     cut = max((i for i, word in enumerate(words[:-1]) if word in _HEADLINE_CUTS), default=None)
     if cut is not None:
@@ -162,7 +164,7 @@ def find_partners(text: str) -> list[Mention]:
         match = _PARTNER_NAME.match(text, cue.end())
         if match is None or _PERSON_TITLE.match(match.group("name")):
             continue
-        name, start = _trim_leading(match.group("name"), match.start("name"))
+        name, start = trim_leading(match.group("name"), match.start("name"))
         name = name.split(". ", 1)[0].rstrip(".,")  # "the University of Alberta. The ..."
         if len(name) < 2 or name.split(" ")[0] in LEADING_STOP or NOT_A_NAME.search(name):
             continue
@@ -185,7 +187,7 @@ def find_companies(text: str) -> list[Mention]:
     for source, pattern in _NAME_PATTERNS.items():
         after = {"apposition": 120, "institution": 60}.get(source, 40)
         for match in fastre.finditer_near(text, _TRIGGERS[source], pattern, after):
-            name, start = _trim_leading(match.group("name"), match.start("name"))
+            name, start = trim_leading(match.group("name"), match.start("name"))
             name = name.rstrip(" ,")
             if source == "institution":  # "the University of Oxford. The trial ...": the name comes first
                 name = name.split(". ", 1)[0].rstrip(".")
@@ -229,8 +231,17 @@ _CODE_NAME = fastre.compile(
 )
 
 
+# "HX-7", "CVX-12": a short code is a drug only where the words around it say so ("its oral GLP-1
+# agonist HX-7", "CVX-12, an oral small molecule"); alone it is as often a gene, a form or a model
+_SHORT_CODE = fastre.compile(r"(?P<code>[A-Z](?<![\w-].)[A-Z]{1,4}-\d{1,2})(?![\w-])")
+_DRUG_NOUN = r"(?:drug|asset|antibody|agonist|antagonist|inhibitor|degrader|molecule|candidate|therapy|vaccine|compound|program|programme|pill|conjugate)s?"
+_DRUG_BEFORE = fastre.compile(rf"\b{_DRUG_NOUN},?\s+$", re.I)
+_DRUG_AFTER = fastre.compile(rf",\s+(?:an?|its|the)\s+(?:[\w-]+\s+){{0,4}}?{_DRUG_NOUN}\b", re.I)
+
+
 def find_code_names(text: str) -> list[Mention]:
-    """Drug code names such as SAR443579, LY3437943, MK-0616, AK1780, IMP-321, PF-07220060."""
+    """Drug code names such as SAR443579, LY3437943, MK-0616, AK1780, IMP-321, PF-07220060, and
+    short ones ("HX-7") the words around them call a drug."""
     found = []
     for match in _CODE_NAME.finditer(text):
         code = match.group("code")
@@ -239,6 +250,12 @@ def find_code_names(text: str) -> list[Mention]:
         if re.search(r"\d[A-Z]?-\d{3}$", code):  # a protocol number ("MK-8591A-051") names a trial
             continue
         found.append(Mention("drug", match.start(), match.end(), code, f"p:{squash(code)}", "code"))
+    for match in _SHORT_CODE.finditer(text):
+        code, start, end = match.group("code"), match.start(), match.end()
+        if _CODE_EXCLUDE.match(code):
+            continue
+        if _DRUG_BEFORE.search(text, max(0, start - 30), start) or _DRUG_AFTER.match(text, end, end + 80):
+            found.append(Mention("drug", start, end, code, f"p:{squash(code)}", "code"))
     return found
 
 

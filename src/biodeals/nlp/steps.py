@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.components import Annotations, component
-from biodeals.nlp.contexts import find_companies_in_context
+from biodeals.nlp.contexts import common_phrase, find_companies_in_context
 from biodeals.nlp.dates import find_dates, publication_date
 from biodeals.nlp.deals.extract import fill_deal, find_candidates, score_candidates
 from biodeals.nlp.deals.facts import DocumentFacts
@@ -51,8 +51,13 @@ def name_patterns(a: Annotations) -> None:
     appositions, partners, their part in a deal; cut to a known company they swallowed; none
     right after a job title), code names, INN stems and brands, programs and trials."""
     text = a.document.text
-    shaped = find_companies(text) + find_companies_in_context(text, a.vocab.common_words)
-    companies = [c for c in trim_to_known(shaped, a.known) if not in_job_title(text, c)]
+    common = a.vocab.common_words
+    shaped = find_companies(text) + find_companies_in_context(text, common)
+    companies = [
+        c
+        for c in trim_to_known(shaped, a.known)
+        if not in_job_title(text, c) and not (c.source == "partner" and common_phrase(c.text, common, one_word_ok=True))
+    ]
     codes = find_code_names(text)
     drugs = find_drug_names(text) + find_programs(text)
     exclude = {m.text for m in a.known if m.label in ("target", "company")} | {c.text for c in codes if len(c.text) < 8}

@@ -222,8 +222,9 @@ SCHEMAS: dict[str, Schema] = {
     "company_contexts": Schema(
         "context",
         "words around a name that make it a party to a deal ('agreed to buy Corvexa', 'Trellis shares soared')",
-        {"means": str, "side": str, "then": str},
+        {"means": str, "side": str, "then": str, "common_words": bool},
         frozenset({"pattern", "means", "side"}),
+        defaults={"common_words": False},
         checks=(_needs_example, _context_side),
     ),
     "descriptors": Schema(

@@ -60,6 +60,19 @@ _SELLER_BEFORE = fastre.compile(
 # whom a thing is sold to is the buyer, however far the words between reach
 _SOLD_TO = fastre.compile(r"\b(?:sell|sells|selling|sold|sale of|divest\w*)\b[^.;]{0,120}?\bto\W+(?:the\s+)?$", re.I)
 
+# "rights to Halcyon's oral GLP-1 agonist", "acquired GSK's Strimvelis": the owner of the drug whose
+# rights a deal grants or sells is its seller side (not "Lilly's acquisition of ...", not
+# "supply capacity for Lilly's potential therapies", where the owner buys a service)
+_RIGHTS_TO_BEFORE = fastre.compile(
+    r"\b(?:(?:rights|licen[cs]e|option)\s+(?:to|for|on)|acqui\w+|purchase of|(?:related|relating) to)\s+(?:the\s+)?$",
+    re.I,
+)
+_OWNER_OF_DRUG = fastre.compile(
+    r"[’']s?\s+(?:(?!(?:its|their|the|an?|of|for|to|in|beyond|and|with|from)\b)[\w-]+\s+){0,3}?(?:drugs?|assets?|antibod(?:y|ies)|therap(?:y|ies)|candidates?|programs?"
+    r"|molecules?|agonists?|antagonists?|inhibitors?|compounds?|pills?|vaccines?|rights)\b",
+    re.I,
+)
+
 # "WuXi Biologics, a company offering ... manufacturing," is cast as the provider
 _PROVIDER_APPOSITION = fastre.compile(
     r",\s+(?:a|an)\s+[^.;]{0,220}?\b(?:CDMO|CMO|contract (?:development|research|manufacturing)|manufacturing)\b"
@@ -73,6 +86,11 @@ def side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int:
         for mention in mentions_in(entity, sentence.start, sentence.end):
             after = text[mention.end : min(sentence.end, mention.end + 90)]
             before = text[max(sentence.start, mention.start - 50) : mention.start]
+            if _RIGHTS_TO_BEFORE.search(before) and _OWNER_OF_DRUG.match(
+                text, mention.end, min(sentence.end, mention.end + 80)
+            ):
+                score -= 1
+                continue
             sold_to = _SOLD_TO.search(text, max(sentence.start, mention.start - 160), mention.start)
             score += bool(_BUYER_AFTER.search(after)) + bool(_BUYER_BEFORE.search(before) or sold_to)
             score -= bool(_SELLER_AFTER.search(after)) + bool(_SELLER_BEFORE.search(before))
