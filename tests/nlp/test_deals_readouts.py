@@ -503,3 +503,31 @@ def test_a_headline_past_the_lede_names_another_story_not_a_readout():
     story = "Borealis Therapeutics held its annual meeting. Shareholders voted. The board was elected.\n\nRelated news:\n"
     assert _record(story + related)["readouts"] == []
     assert [r["assets"][0]["name"] for r in _record(related)["readouts"]] == ["BX-101"]
+
+
+def test_a_known_medicines_company_deal_with_another_company_needs_no_drug_word_of_its_own():
+    text = (
+        "Quillmate Holdings said it earned a $2 million contingent payment from AbbVie under a strategic "
+        "partnership with AbbVie in dermal fillers. The biotech also cut 20% of staff to fund clinical trials. "
+        "Its pipeline includes a breast implant product headed for clinical trials."
+    )
+    assert _pairs(text) == [{"Quillmate Holdings", "AbbVie"}]
+    # a known company with a public body, or alone, still needs the deal's own words to be about medicines
+    assert _pairs(text.replace("AbbVie", "the Indiana Economic Development Corporation")) == []
+
+
+def test_a_news_brief_dense_in_life_science_words_is_biopharma():
+    brief = (
+        "Halcyon said on Monday it would acquire smaller rival Brightwater in an all-stock deal valued at about "
+        "$400 million, as the drug developer looks to add a late-stage migraine treatment. Brightwater's drug "
+        "BW-3 is in a phase 3 trial."
+    )
+    assert _pairs(brief) == [{"Halcyon", "Brightwater"}]
+
+
+def test_a_unit_named_at_its_parent_makes_the_deal_not_the_parent():
+    text = (
+        "Kallen Oncology at Borealis, a research and development group of Borealis Therapeutics, and Orrin "
+        "Pharma, Inc. today announced a research collaboration and exclusive license agreement for antibody drugs."
+    )
+    assert _pairs(text) == [{"Kallen Oncology", "Orrin Pharma, Inc."}]

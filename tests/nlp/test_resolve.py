@@ -91,3 +91,20 @@ def test_resolve_a_one_word_name_that_is_an_inner_word_of_one_longer_name_is_its
     shared = "Kallen Therapeutics signed with Orrin Kallen Holdings, Inc. Borealis Therapeutics partnered with Kallen."
     names = [e.name for e in recognize(doc(shared)).of("company")]
     assert "Kallen" not in entity(recognize(doc(shared)), "company", "Orrin Kallen Holdings, Inc.").aliases, names
+
+
+def test_resolve_a_heading_about_the_deal_names_no_company():
+    text = (
+        "Corvexa will acquire Lumiera Inc. in a tender offer.\n\nAbout the Tender Offer\n"
+        "The Tender Offer is made by Corvexa, a biotech company, for all shares of Lumiera Inc."
+    )
+    assert "Tender Offer" not in [e.name for e in recognize(doc(text)).of("company")]
+
+
+def test_resolve_a_short_name_two_known_companies_share_is_the_one_the_text_names_in_full():
+    text = "Merck KGaA said it is in talks to buy SpringWorks. Merck, in a statement, said talks go on."
+    names = [e.name for e in recognize(doc(text)).of("company")]
+    assert "Merck & Co., Inc." not in names and "Merck KGaA" in names
+    # where the text names the other in full too, "Merck" stays that company
+    both = "Merck KGaA and Merck & Co., Inc. are two companies. Merck said so."
+    assert {"Merck KGaA", "Merck & Co., Inc."} <= {e.name for e in recognize(doc(both)).of("company")}

@@ -61,6 +61,27 @@ Vertex has licensed rights to Trellis' non-opioid pain drug TL-9 in a deal that 
 The biotech is eligible for up to $410 million in milestone payments. Trellis will complete an ongoing phase 2 trial in diabetic neuropathy before handing the program over to Vertex.
 """
 
+WIRE_STORY = """Halcyon to buy Brightwater in $400 million all-stock deal
+
+Feb 3 (Reuters) - Halcyon said on Monday it would acquire smaller rival Brightwater in an all-stock deal valued at about $400 million, as the drug developer looks to add a late-stage migraine treatment to its portfolio.
+
+Brightwater shareholders will receive 0.45 Halcyon shares for each share held, the companies said. The deal is expected to close in the second quarter, subject to regulatory approvals.
+
+Shares of Brightwater jumped 35% in premarket trading, while Halcyon fell 4%.
+"""
+
+DEFINED_COMPANY = """# Norvale Bio Signs Exclusive License Agreement with Tessaly Pharma for NV-201 in Greater China
+
+BOSTON, March 4, 2025 /PRNewswire/ -- Norvale Bio, Inc. (OTCQB: NRVB) ("Norvale" or the "Company"), a clinical-stage company developing treatments for rare liver diseases, today announced that it has entered into an exclusive license agreement with Tessaly Pharma Co., Ltd. ("Tessaly") for the development and commercialization of NV-201 in mainland China, Hong Kong, Macau and Taiwan.
+
+Under the terms of the agreement, Tessaly will pay the Company an upfront payment of $8 million and up to $95 million in development and sales milestones, as well as tiered royalties on net sales. Tessaly will be responsible for all development costs in the territory.
+
+"This partnership validates our platform," said Jane Roe, Chief Executive Officer of Norvale.
+
+About Norvale Bio
+Norvale Bio is a clinical-stage biotechnology company focused on rare liver diseases.
+"""
+
 
 def _deal(text: str) -> dict:
     (deal,) = [d for d in extract_record(doc(text))["deals"] if d["status"] == "announced"]
@@ -105,3 +126,20 @@ def test_the_company_invested_in_and_granting_an_option_is_on_the_seller_side():
     assert {"equity", "option"} <= set(deal["types"])
     assert [(p["name"], p["role"]) for p in deal["parties"]] == [("AstraZeneca", "licensee"), ("Corvexa", "licensor")]
     assert "CVX-12" in [a["name"] for a in deal["assets"]]
+
+
+def test_a_company_that_said_it_would_acquire_is_the_acquirer():
+    (deal,) = extract_record(doc(WIRE_STORY + "\nBrightwater's migraine drug BW-3 is in a phase 3 trial.\n"))["deals"]
+    assert deal["types"] == ["acquisition"]
+    assert [(p["name"], p["role"]) for p in deal["parties"]] == [("Halcyon", "acquirer"), ("Brightwater", "target")]
+    assert _money(deal, "total_value") == 400e6
+
+
+def test_the_company_a_release_defines_is_the_one_paid():
+    deal = _deal(DEFINED_COMPANY)
+    assert [(p["name"], p["role"]) for p in deal["parties"]] == [
+        ("Tessaly Pharma Co., Ltd.", "licensee"),
+        ("Norvale Bio, Inc.", "licensor"),
+    ]
+    assert "Company" not in deal["parties"][1]["aliases"]
+    assert (_money(deal, "upfront"), _money(deal, "milestones")) == (8e6, 95e6)

@@ -79,15 +79,49 @@ _PAREN_ALIAS = fastre.compile(r"\s*\(\s*(?:the\s+)?[\"“'‘]?(?P<inner>[^()]{1
 _NOT_ALIAS = fastre.compile(rf"^(?:{'|'.join(map(re.escape, EXCHANGES))})\b|^\d|%|\$|\bthe\b")
 
 
+# a company's defined term in a release: 'Norvale Bio, Inc. ("Norvale" or the "Company")'
+_DEFINED_COMPANY = fastre.compile(r"\s*,?\s*(?:or\s+)?the\s+[\"“'‘]?Company[\"”'’]?\s*$")
+_THE_COMPANY = fastre.compile(r"\bthe Company\b")
+
+
+def defines_the_company(text: str, mention: Mention) -> bool:
+    """Whether a parenthesis after a company's name (after its ticker's, if any) makes it "the
+    Company" of the text."""
+    if mention.label != "company":
+        return False
+    position = mention.end
+    for _ in range(2):  # 'Norvale Bio, Inc. (OTCQB: NRVB) ("Norvale" or the "Company")'
+        match = _PAREN_ALIAS.match(text, position)
+        if match is None:
+            return False
+        if _DEFINED_COMPANY.search(match.group("inner") + "”"):
+            return True
+        position = match.end()
+    return False
+
+
+# "About the Tender Offer", "About the Transaction": a heading that names a deal, not a company
+_DEAL_TITLE = fastre.compile(
+    r"\b(?:Offer|Transaction|Merger|Acquisition|Agreement|Offering|Collaboration|Partnership|Financing)\b"
+)
+
+
 def parenthetical_aliases(text: str, mention: Mention) -> list[tuple[int, int]]:
     """``[start, end)`` ranges of alternative names given in parentheses right after
-    ``mention``: "bimagrumab (BYM338)", "Innate Pharma (“Innate”)", "efti (IMP321 or IMP-321)"."""
+    ``mention``: "bimagrumab (BYM338)", "Innate Pharma (“Innate”)", "efti (IMP321 or IMP-321)"
+    ('"Norvale" or the "Company"' gives "Norvale": the defined term is ``defines_the_company``'s)."""
     match = _PAREN_ALIAS.match(text, mention.end)
-    if not match or _NOT_ALIAS.search(match.group("inner")):
+    if not match:
+        return []
+    inner = match.group("inner")
+    defined = _DEFINED_COMPANY.search(inner + "”")
+    if defined and mention.label == "company":
+        inner = inner[: defined.start()]
+    if _NOT_ALIAS.search(inner):
         return []
     ranges = []
     inner_start = match.start("inner")
-    for part in re.finditer(r"[^,;/]+", match.group("inner")):
+    for part in re.finditer(r"[^,;/]+", inner):
         for piece in re.split(r"\s+or\s+|\s+also known as\s+|\s+formerly\s+", part.group()):
             stripped = piece.strip(" \"“”'‘’")
             if not stripped or len(stripped) < 2 or len(stripped.split()) > 5:
@@ -145,7 +179,7 @@ def resolve_entities(
         if not re.search(r"\b(?:company|corporation|biotech|firm|leader|organization|inc\b|founded)", body):
             continue
         key = f"p:{normalise_name(title)}"
-        if title in not_companies or title in looked_for:
+        if title in not_companies or title in looked_for or _DEAL_TITLE.search(title):
             continue
         looked_for.add(title)
         for start, end in _whole_word_occurrences(text, title):
@@ -166,6 +200,14 @@ def resolve_entities(
             for s, e in _whole_word_occurrences(text, alias):
                 if free(s, e):
                     add(m.label, s, e, alias_key, "alias")
+
+    # "the Company" a release defines as its own name
+    definer = next((m for m in mentions if defines_the_company(text, m)), None)
+    if definer is not None:
+        for match in _THE_COMPANY.finditer(text):
+            start, end = match.start() + len("the "), match.end()
+            if free(start, end):
+                add("company", start, end, definer.key, "alias")
 
     # drugs and trials: the same code however it is hyphenated ("IMP321" = "IMP-321")
     by_squash: dict[tuple[str, str], str] = {}
@@ -196,7 +238,10 @@ def resolve_entities(
             if by_norm[first].startswith("v:"):
                 # two distinct known companies ("Merck" and "Merck KGaA"), or a known company and a
                 # unit named after it ("Merck Research Laboratories", "Merck Foundation"): "Merck"
-                # stays the known company, the unit keeps its own name
+                # stays the known company, the unit keeps its own name; but where the text names
+                # only the other known one in full, "Merck" is that one ("Merck KGaA ... Merck said")
+                if key.startswith("v:") and not _named_in_full(by_norm[first], first, company_surfaces, groups):
+                    groups.union(key, by_norm[first])
                 continue
             groups.union(key, by_norm[first])
             continue
@@ -209,6 +254,11 @@ def resolve_entities(
     _link_inner_words(by_norm, groups, vocab)
 
     return _build_entities(mentions, groups, vocab)
+
+
+def _named_in_full(key: str, short: str, surfaces: dict[str, dict[str, None]], groups: _Groups) -> bool:
+    """Whether the text names the company of ``key`` otherwise than by ``short`` ("Merck & Co.", "MSD")."""
+    return any(s.lower().strip(" .,") != short for s in surfaces[groups.find(key)])
 
 
 def _link_inner_words(by_norm: dict[str, str], groups: _Groups, vocab: Vocabulary) -> None:
@@ -248,7 +298,10 @@ def _build_entities(mentions: list[Mention], groups: _Groups, vocab: Vocabulary)
         )
         surfaces: dict[str, str] = {}
         for m in members:
-            surfaces.setdefault(m.text.lower(), m.text)
+            if not (label == "company" and m.text == "Company"):  # a release's defined term is no name
+                surfaces.setdefault(m.text.lower(), m.text)
+        if not surfaces:
+            continue
         if label == "modality" and vocab_entries:
             name = vocab_entries[0].name  # the SCHEMA.md modality value, not the surface form
         else:

@@ -16,6 +16,10 @@ from biodeals.nlp.spans import Entity
 NAMED_DRUG_SOURCES = frozenset({"gazetteer", "inn-stem", "code", "brand", "alias"})
 
 MOST_LIFE_SCIENCE_WORDS = 8  # counting stops here: the most any rule asks for
+# a news brief of 800 characters that names a drug developer's phase 3 trial and migraine drug talks
+# life science as densely as a release of 2,000 that uses the word eight times
+MIN_DENSE_WORDS = 3
+CHARS_PER_WORD = 250
 BIOPHARMA_WORDS = fastre.Anchored(
     r"\b(?:clinical|trials?|FDA|EMA|preclinical|Phase [1-3I]|patients|therap(?:y|ies|eutics?)|drugs?|biotech\w*"
     r"|pharma(?:ceutical)?|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|candidates?|indications?|IND|NDA|BLA"
@@ -83,10 +87,12 @@ class DocumentFacts:
         return (id(first), id(second)) in self._pairs or (id(second), id(first)) in self._pairs
 
     def talks_biopharma(self, enough: int) -> bool:
-        """Whether the text uses at least ``enough`` (at most ``MOST_LIFE_SCIENCE_WORDS``) life-science words."""
+        """Whether the text uses at least ``enough`` (at most ``MOST_LIFE_SCIENCE_WORDS``) life-science
+        words, or, being short (a news brief), uses them as densely (one per ``CHARS_PER_WORD``)."""
         if self._biopharma_words is None:
             self._biopharma_words = len(list(islice(BIOPHARMA_WORDS.finditer(self.text), MOST_LIFE_SCIENCE_WORDS)))
-        return self._biopharma_words >= enough
+        dense = self._biopharma_words >= MIN_DENSE_WORDS and self._biopharma_words * CHARS_PER_WORD >= len(self.text)
+        return self._biopharma_words >= enough or dense
 
     def body_spans(self, entity: Entity) -> list[int]:
         """Indexes of the sentences (``spans``, sorted and disjoint) that name ``entity`` outside

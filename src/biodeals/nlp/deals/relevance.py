@@ -39,11 +39,11 @@ _DRUG_DEVELOPMENT = fastre.compile(
     r"|trials?|Phase (?:[1-4]|I{1,3}V?)\b|FDA|EMA|IND|NDA|BLA|preclinical|biotech\w*|(?:bio)?pharmaceuticals?|biopharma\w*"
     r"|oncology|antibod(?:y|ies)|molecules?|vaccines?|biologics?|(?:drug|product|lead|clinical|development) candidates?"
     r"|nasal sprays?|tablets?|capsules?|eye drops|ointments?|inhalers?|oral solutions?"
-    r"|inhibitors?|agonists?|antagonists?|degraders?|modulators?|blockers?)\b",
+    r"|inhibitors?|agonists?|antagonists?|degraders?|modulators?|blockers?|treatments?)\b",
     re.I,
 )
 # drug words that name an industry or also fit devices and counselling
-_WEAK_DRUG_WORDS = fastre.compile(r"therap(?:y|ies)|biotech\w*|(?:bio)?pharmaceuticals?|biopharma\w*", re.I)
+_WEAK_DRUG_WORDS = fastre.compile(r"therap(?:y|ies)|treatments?|biotech\w*|(?:bio)?pharmaceuticals?|biopharma\w*", re.I)
 # What a deal is about when it is no medicine: tests, devices, software, coins
 _NON_MEDICINE_PRODUCT = fastre.compile(
     r"\b(?:diagnostic|tests?|assays?|devices?|platforms?|software|apps?|AI|cameras?|scanners?|readers?|tracers?"
@@ -129,7 +129,10 @@ def is_biopharma(
     known = any(facts.in_vocabulary(c) and not _PUBLIC_BODY.search(c.name) for c in candidate.companies)
     # funding a company named for medicines ("Tilos Therapeutics") is a biopharma deal in itself, and
     # so is any deal of one with a known company ("Innate Pharma"; "Kyowa Kirin acquired Orchard")
-    self_evident = bool(named) and (known or candidate.types == {"equity"})
+    # and so is a known company's deal with another company ("Boston Scientific's 2021 acquisition
+    # of Farapulse", "a contingent payment from AbbVie tied to its rhCollagen technology")
+    with_company = len(candidate.companies) > 1 and not any(_PUBLIC_BODY.search(c.name) for c in candidate.companies)
+    self_evident = (known and with_company) or (bool(named) and (known or candidate.types == {"equity"}))
     needed = 0 if self_evident else SIGNALS_NAMED_OR_KNOWN if named or known else SIGNALS_UNKNOWN
     if signals < needed:
         return False

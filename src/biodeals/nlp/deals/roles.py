@@ -25,7 +25,7 @@ _NEW_CLAUSE = r"(?![’']?s?\W{0,3}(?:as|while|when|because|since|if|but|who|whi
 _BUYER_AFTER = fastre.compile(
     rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
     r"(?:will |has |have |had |agreed to |to |is to |would )?"
-    r"(?:acquir(?!ed by)|buy|bought|purchas|licens(?:e|es|ed|ing)\b(?! to| its| their)|in-licens|invest|pay|paid"
+    r"(?:acquir(?!ed by)|buy|bought|purchas|licens(?:e|es|ed|ing)\b(?! to| its| their| agreements?| framework| partners?| payments?| revenues?| income| deal)|in-licens|invest|pay|paid"
     r"|make (?:an? )?(?:upfront |equity |one-time )?(?:payment|investment)|led |lead |participat|obtain|gain"
     r"|receives? (?:an? )?(?:exclusive |worldwide |global )*(?:rights|license|licence|option)|exercis"
     r"|(?:be|been|was|were|is) granted|co-invest)",
@@ -34,7 +34,7 @@ _BUYER_AFTER = fastre.compile(
 _SELLER_AFTER = fastre.compile(
     rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
     r"(?:will |to |may |is eligible to |could |would |has |shareholders (?:will|could|would) )?"
-    r"(?:receive (?:up to |an? |the )?(?:upfront|\$|US\$|€|£|payments?|milestones?|royalt|cash|consideration)"
+    r"(?:receive[sd]? (?:up to |an? |the )?(?:upfront|\$|US\$|€|£|payments?|milestones?|royalt|cash|consideration)"
     r"|be (?:eligible|entitled) to receive|(?<!be )(?<!been )(?<!was )(?<!is )grant|out-licens|sell|sold|sale of|divest|be acquired"
     r"|was acquired|has been acquired|(?:was|were|is) (?:co-)?founded"
     r"|raised|rais|clos\w+ (?:a|an|its) .{0,30}financing|supply|manufactur|provide)",
@@ -50,6 +50,7 @@ _BUYER_BEFORE = fastre.compile(
 )
 _SELLER_BEFORE = fastre.compile(
     r"(?:acquisition of|acquire|acquires|acquiring|to buy|purchase of|licen[cs]e from|licen[cs]ed from|rights from"
+    r"|(?:will |to )?(?:pay|pays|paid|paying)"  # "Tessaly will pay the Company an upfront payment"
     r"|invest(?:ment|s|ed)? (?:of \S+ )?in|stake in|shares of|option to acquire|manufactured by|supplied by|from)"
     r"\W+(?:the\s+)?$",
     re.I,

@@ -15,7 +15,7 @@ from biodeals.nlp.deals.words import words
 from biodeals.nlp.ranges import first_mention_in, mentions_in, section_at
 from biodeals.nlp.resolve import GENERIC_FIRST_WORDS, normalise_name
 from biodeals.nlp.sentences import LEDE_SENTENCES
-from biodeals.nlp.spans import Entity
+from biodeals.nlp.spans import Entity, Mention
 
 _NOT_A_DEAL = words("news.not_a_deal")
 _FINANCIAL_RESULTS = words("news.financial_results")
@@ -81,7 +81,8 @@ def _distinct_companies(companies: list[Entity]) -> list[Entity]:
 # "its subsidiary, HOPE Therapeutics", not "Merck, through a subsidiary, will acquire Imago"
 _CHILD_NEXT = fastre.compile(r"\b(?:subsidiary|sister (?:company|brand)|division)\W+(?-i:[A-Z]\w*\W+){0,2}$", re.I)
 _PARENT_NEXT = fastre.compile(
-    r"^,?\s+(?:a|an|its)\s+(?:wholly[- ]owned\s+)?(?:subsidiary|sister (?:company|brand)|division) of\s+(?:the\s+)?$"
+    r"^,?\s+(?:a|an|its)\s+(?:wholly[- ]owned\s+)?(?:subsidiary|sister (?:company|brand)|division|(?:business )?unit"
+    r"|(?:research and development|R&D|research|business) group) of\s+(?:the\s+)?$"
 )
 
 
@@ -90,13 +91,15 @@ def _without_parents(companies: list[Entity], text: str, start: int, end: int) -
     subsidiary, HOPE Therapeutics, has signed ..."; "Wesley, a sister brand of Olympia"): a
     group's own companies are one side, and the one that acts is the subsidiary."""
     mentions = sorted((m.start, m.end, c) for c in companies for m in mentions_in(c, start, end))
-    parents = set()
+    parents: set[str] = set()
     for index, (m_start, m_end, company) in enumerate(mentions):
+        found = set()
         if index and _CHILD_NEXT.search(text, max(start, m_start - 40), m_start):
-            parents.add(mentions[index - 1][2].name)
-        if index + 1 < len(mentions) and _PARENT_NEXT.match(text[m_end : mentions[index + 1][0]]):
-            parents.add(mentions[index + 1][2].name)
-        parents.discard(company.name)
+            found.add(mentions[index - 1][2].name)
+        between = text[m_end : mentions[index + 1][0]] if index + 1 < len(mentions) else ""
+        if _PARENT_NEXT.match(between) or between == " at ":  # "Loxo Oncology at Lilly" is a unit of Lilly
+            found.add(mentions[index + 1][2].name)
+        parents |= found - {company.name}  # "Lilly, a research group of Eli Lilly": no parent of itself
     return [c for c in companies if c.name not in parents]
 
 
@@ -112,10 +115,15 @@ def _links_partners(cue: tuple[int, int], first: Entity, second: Entity, text: s
     """Whether a collaboration word relates the two companies to each other: "A partnered with B",
     "A and B announced a collaboration", "a partnership between A and B", "In collaboration with
     B, A ...". Not "partnering with A, B and C" (the partner is the speaker) nor "A's drug, with
-    U.S. government collaborations ongoing" (nothing joins the two)."""
-    a, b = first_mention_in(first, start, end), first_mention_in(second, start, end)
-    if a is None or b is None:
+    U.S. government collaborations ongoing" (nothing joins the two). Any mention of either may
+    be the one the cue relates ("a payment from AbbVie under a partnership with AbbVie")."""
+    firsts, seconds = mentions_in(first, start, end), mentions_in(second, start, end)
+    if not firsts or not seconds:
         return True  # a pair carried over from the sentence before ("the two companies")
+    return any(_links_mentions(cue, a, b, text) for a in firsts for b in seconds)
+
+
+def _links_mentions(cue: tuple[int, int], a: Mention, b: Mention, text: str) -> bool:
     a, b = sorted((a, b), key=lambda m: m.start)
     cue_start, cue_end = cue
     if a.end <= cue_start and cue_end <= b.start:  # A ... cue ... B
