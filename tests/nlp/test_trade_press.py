@@ -82,6 +82,20 @@ About Norvale Bio
 Norvale Bio is a clinical-stage biotechnology company focused on rare liver diseases.
 """
 
+OPTION_EXERCISED = """Pfizer exercises option to license Trellis' ADC after early data
+
+Pfizer has exercised its option to license TL-5, Trellis' antibody-drug conjugate for solid tumors, triggering a $75 million payment to the biotech.
+
+The option was part of a 2022 collaboration between the two companies. Trellis is now eligible for up to $900 million in development and sales milestones.
+"""
+
+ROYALTY_SLICE = """Royalty Pharma pays $250M for slice of Corvexa's kidney drug royalties
+
+Royalty Pharma will pay Corvexa $250 million upfront for a portion of the royalties on CVX-12, the biotech's APOL1 inhibitor that Novartis licensed in 2023.
+
+Corvexa could receive another $100 million if the drug hits sales targets. The deal gives the company cash to fund its phase 3 program.
+"""
+
 
 def _deal(text: str) -> dict:
     (deal,) = [d for d in extract_record(doc(text))["deals"] if d["status"] == "announced"]
@@ -143,3 +157,19 @@ def test_the_company_a_release_defines_is_the_one_paid():
     ]
     assert "Company" not in deal["parties"][1]["aliases"]
     assert (_money(deal, "upfront"), _money(deal, "milestones")) == (8e6, 95e6)
+
+
+def test_a_drug_owner_named_in_the_possessive_is_the_licensor_of_the_option_exercised():
+    deals = extract_record(doc(OPTION_EXERCISED))["deals"]
+    exercised = next(d for d in deals if "option" in d["types"])
+    assert [(p["name"], p["role"]) for p in exercised["parties"]] == [("Pfizer", "licensee"), ("Trellis", "licensor")]
+    assert exercised["status"] == "announced"
+    # the partnership it was part of is a past deal of its own, dated by its year
+    assert [d["year"] for d in deals if d["types"] == ["collaboration"]] == [2022]
+
+
+def test_a_year_in_a_relative_clause_dates_what_the_clause_tells_not_the_deal():
+    deal = _deal(ROYALTY_SLICE)
+    assert [p["name"] for p in deal["parties"]] == ["Royalty Pharma", "Corvexa"]
+    assert deal["year"] is None and _money(deal, "upfront") == 250e6
+    assert "CVX-12" in [a["name"] for a in deal["assets"]]

@@ -52,7 +52,10 @@ def name_patterns(a: Annotations) -> None:
     right after a job title), code names, INN stems and brands, programs and trials."""
     text = a.document.text
     common = a.vocab.common_words
-    shaped = find_companies(text) + find_companies_in_context(text, common)
+    # "Alzheimer's drugs": an eponym of a disease the text names is no company
+    eponyms = {m.text.split()[0].removesuffix("’s").removesuffix("'s") for m in a.known if m.label == "disease"}
+    in_context = [c for c in find_companies_in_context(text, common) if c.text not in eponyms]
+    shaped = find_companies(text) + in_context
     companies = [
         c
         for c in trim_to_known(shaped, a.known)

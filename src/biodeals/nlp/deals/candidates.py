@@ -29,6 +29,9 @@ _YEAR_OF_DEAL = fastre.compile(
     r"\b(?:the|its|their|a|an) ((?:19|20)\d{2}) (?:\w+ )?(?:acquisition|merger|purchase|deal|agreement|collaboration"
     r"|licen[cs]e|partnership|investment|transaction)s?\b"
 )
+# "CVX-12, the biotech's inhibitor that Novartis licensed in 2023": a year in a relative clause
+# dates what the clause tells, not the deal of the sentence
+_IN_RELATIVE = fastre.compile(r"\b(?:that|which|who)\b[^,.;]{0,60}$")
 # A deal the document reports as news, rather than one it mentions as background.
 _FRESH = words("news.fresh")
 # A deal the text places before its news without dating it.
@@ -79,7 +82,9 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
     candidates: dict[tuple[frozenset[str], int | None], DealCandidate] = {}  # year -1: undated past deal
     lone: list[tuple[DealSentence, int | None, bool]] = []
     for sentence in sentences:
-        year_match = _YEAR_IN.search(sentence.text) or _YEAR_OF_DEAL.search(sentence.text)
+        year_match = next(
+            (m for m in _YEAR_IN.finditer(sentence.text) if not _IN_RELATIVE.search(sentence.text, 0, m.start())), None
+        ) or _YEAR_OF_DEAL.search(sentence.text)
         year = int(year_match.group(1)) if year_match else None
         if year is not None and published_year is not None and year >= published_year:
             year = None
