@@ -531,3 +531,30 @@ def test_a_unit_named_at_its_parent_makes_the_deal_not_the_parent():
         "Pharma, Inc. today announced a research collaboration and exclusive license agreement for antibody drugs."
     )
     assert _pairs(text) == [{"Kallen Oncology", "Orrin Pharma, Inc."}]
+
+
+def test_a_release_lists_its_own_sales_without_naming_itself_and_each_keeps_its_own_money():
+    text = (
+        "# Borealis Therapeutics Reports Fourth-Quarter Results\n\n"
+        "Borealis Therapeutics grew revenue. Jardiance-like sales rose. "
+        "Its antibody drug BX-1 is part of the company's alliance with Kallen Pharma, Inc.\n"
+        "* The agreement to sell the rights of the olanzapine portfolio to Orrin Pharma GmbH for $1.05 billion "
+        "in cash upon regulatory approval and closing.\n"
+        "* The agreement to sell the rights of Baqsimi to Quillmate Pharmaceuticals, Inc. for $500 million in cash."
+    )
+    deals = {tuple(p["name"] for p in d["parties"]): d for d in _record(text)["deals"]}
+    sale = deals[("Orrin Pharma GmbH", "Borealis Therapeutics")]
+    assert sale["types"] == ["asset_purchase"] and sale["total_value"]["amount"] == 1.05e9
+    assert [p["role"] for p in sale["parties"]] == ["acquirer", "target"]
+    assert deals[("Quillmate Pharmaceuticals, Inc.", "Borealis Therapeutics")]["total_value"]["amount"] == 500e6
+    alliance = deals[("Borealis Therapeutics", "Kallen Pharma, Inc.")]
+    assert alliance["types"] == ["collaboration"] and alliance["total_value"] is None
+
+
+def test_whom_doses_are_supplied_to_is_the_client_however_many_figures_between():
+    text = (
+        "Borealis Therapeutics today entered into a procurement agreement with the U.S. Government under which "
+        "the company will supply approximately 3.1 million courses of its antiviral drug to the U.S. Government."
+    )
+    (deal,) = _record(text)["deals"]
+    assert {p["name"]: p["role"] for p in deal["parties"]} == {"U.S. Government": "client", "Borealis Therapeutics": "provider"}

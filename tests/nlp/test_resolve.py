@@ -108,3 +108,10 @@ def test_resolve_a_short_name_two_known_companies_share_is_the_one_the_text_name
     # where the text names the other in full too, "Merck" stays that company
     both = "Merck KGaA and Merck & Co., Inc. are two companies. Merck said so."
     assert {"Merck KGaA", "Merck & Co., Inc."} <= {e.name for e in recognize(doc(both)).of("company")}
+
+
+def test_resolve_names_that_differ_only_in_corporate_words_are_one_company():
+    text = "Orrin Pharmaceuticals said Orrin Pharmaceutical Industries Limited signed; Novo Holdings and Novo Nordisk did not."
+    names = {e.name for e in recognize(doc(text)).of("company")}
+    assert "Orrin Pharmaceuticals" not in names or "Orrin Pharmaceutical Industries Limited" not in names
+    assert {"Novo Holdings", "Novo Nordisk"} <= names

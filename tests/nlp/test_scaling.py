@@ -89,7 +89,10 @@ def _split_by_copying(text: str) -> list[tuple[int, int]]:
     for match in _BOUNDARY.finditer(text):
         before = text[start : match.start()]
         token = before.rsplit(None, 1)[-1].rstrip(".!?\"'”’)]").lower() if before.strip() else ""
-        if (match.group().strip() == "" and token in abbreviations) or (len(token) == 1 and "a" <= token <= "z"):
+        list_item = "\n" in match.group() and text[match.end() : match.end() + 1] in ("*", "•", "-")
+        if not list_item and (
+            (match.group().strip() == "" and token in abbreviations) or (len(token) == 1 and "a" <= token <= "z")
+        ):
             continue
         spans.append((start, match.start()))
         start = match.end()
@@ -106,7 +109,7 @@ def _split_by_copying(text: str) -> list[tuple[int, int]]:
 
 
 _PIECES = st.sampled_from(["A.", "b.", "Inc.", "Co.", "Dr.", "U.S.", "Jan.", "Lilly", "said", ".", "!", "?", "”", ")"])
-_GAPS = st.sampled_from([" ", "  ", "   ", "\n", "\n\n", "\u00a0", "\u2003", " * ", " ** ", "# ", ""])
+_GAPS = st.sampled_from([" ", "  ", "   ", "\n", "\n\n", "\u00a0", "\u2003", " * ", " ** ", "# ", "\n* ", "; * ", ""])
 
 
 @settings(max_examples=300)

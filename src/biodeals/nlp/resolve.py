@@ -252,6 +252,7 @@ def resolve_entities(
                 if free(s, e):
                     add("company", s, e, key, "short-name")
     _link_inner_words(by_norm, groups, vocab)
+    _link_corporate_variants(by_norm, groups)
 
     return _build_entities(mentions, groups, vocab)
 
@@ -259,6 +260,31 @@ def resolve_entities(
 def _named_in_full(key: str, short: str, surfaces: dict[str, dict[str, None]], groups: _Groups) -> bool:
     """Whether the text names the company of ``key`` otherwise than by ``short`` ("Merck & Co.", "MSD")."""
     return any(s.lower().strip(" .,") != short for s in surfaces[groups.find(key)])
+
+
+# words that say what kind of company a name is, not which one: "Teva Pharmaceuticals" and "Teva
+# Pharmaceutical Industries Limited" are one company; a fund ("Roche Ventures"), a holding
+# ("Novo Holdings" beside "Novo Nordisk") or a unit ("Merck Animal Health") is another
+_CORPORATE_WORDS = frozenset(
+    {"pharma", "pharmaceutical", "pharmaceuticals", "therapeutics", "biosciences", "bioscience", "biotech"}
+    | {"biotechnology", "biopharma", "biopharmaceuticals", "biopharmaceutical", "industries", "international"}
+    | {"corporation", "company", "co", "bio", "sciences", "inc", "ltd", "plc"}
+)
+
+
+def _link_corporate_variants(by_norm: dict[str, str], groups: _Groups) -> None:
+    """Company names that share a first word and differ only in words of ``_CORPORATE_WORDS`` are
+    one company, unless both are distinct known companies."""
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for norm in by_norm:
+        words = norm.split()
+        if len(words) > 1 and len(words[0]) >= 3 and all(w in _CORPORATE_WORDS for w in words[1:]):
+            by_first[words[0]].append(norm)
+    for norms in by_first.values():
+        keys = [by_norm[n] for n in norms]
+        for key in keys[1:]:
+            if not (key.startswith("v:") and keys[0].startswith("v:")):
+                groups.union(keys[0], key)
 
 
 def _link_inner_words(by_norm: dict[str, str], groups: _Groups, vocab: Vocabulary) -> None:

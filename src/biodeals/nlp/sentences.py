@@ -82,7 +82,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         token = _last_token(text, start, match.start()).rstrip(".!?\"'”’)]").lower()
-        if (match.group().strip() == "" and token in _ABBREVIATIONS) or (len(token) == 1 and "a" <= token <= "z"):
+        list_item = "\n" in match.group() and text[match.end() : match.end() + 1] in ("*", "•", "-")
+        if not list_item and (
+            (match.group().strip() == "" and token in _ABBREVIATIONS) or (len(token) == 1 and "a" <= token <= "z")
+        ):
             continue
         spans.append((start, match.start()))
         start = match.end()

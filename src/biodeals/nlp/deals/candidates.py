@@ -112,17 +112,21 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
             dated.sentences = sorted(dated.sentences + candidate.sentences, key=lambda s: s.start)
             del candidates[(pair, year)]
     # a sentence with one company joins the current-year deal that includes it
-    current: dict[str, DealCandidate] = {}  # company name -> the first current-year deal naming it
+    current: dict[str, list[DealCandidate]] = {}  # company name -> the current-year deals naming it
     for (pair, year), candidate in candidates.items():
         if year is None:
             for name in pair:
-                current.setdefault(name, candidate)
+                current.setdefault(name, []).append(candidate)
     # a deal sentence naming one company joins the current-year deal that includes it, else it
     # states a deal of its own whose other side the sentence does not name as a company
     # ("Mankind Pharma completed the acquisition of Bharat Serums and Vaccines")
     for sentence, year, past in lone:
         company = sentence.companies[0]
-        candidate = current.get(company.name)
+        # of several deals of the company, the one of the kind the sentence states ("Merck entered
+        # into licensing agreements" beside its supply deal with the U.S. government and its
+        # collaboration with Ridgeback), else the first
+        deals = current.get(company.name, [])
+        candidate = next((d for d in deals if sentence.types & d.types), deals[0] if deals else None)
         # a round the company raised is its own deal, not part of its partnership; nor is one it dates
         # before the news ("compounds acquired in 2023")
         own_round = (
@@ -154,8 +158,8 @@ def attach_money_sentences(
     candidates: list[DealCandidate], analysis: Analysis, text: str, spans: list[tuple[int, int]], document: Document
 ) -> None:
     """Sentences that state deal money without a deal word ("Innate may receive up to $1.44
-    billion in milestones") join the current deal that names one of their companies, else the
-    first current deal."""
+    billion in milestones") join the current deal that names one of their companies, else, when
+    they name none, the first current deal; money a sentence ties to other companies is theirs."""
     current = [d for d in candidates if d.year is None and not d.past]
     if not current:
         return
@@ -176,7 +180,10 @@ def attach_money_sentences(
         if not _MONEY_CONTEXT.search(sentence_text) or _FINANCIAL_RESULTS.search(sentence_text):
             continue  # "EPS was inclusive of $0.10 of acquired IPR&D" states no deal's money
         companies = analysis.within("company", start, end)
-        target = current[min((first_naming[c.name] for c in companies if c.name in first_naming), default=0)]
+        named = [first_naming[c.name] for c in companies if c.name in first_naming]
+        if companies and not named:
+            continue  # "Merck will supply 1.6 million courses to the Japanese government for $1.2 billion"
+        target = current[min(named, default=0)]
         type_spans = type_matches(sentence_text, start)
         stated = set(type_spans) & {"equity", "option"}
         target.sentences.append(DealSentence(start, end, sentence_text, companies, stated, type_spans))

@@ -59,7 +59,10 @@ _SELLER_BEFORE = fastre.compile(
 
 # "the agreement to sell the rights of the olanzapine portfolio, including Zyprexa, to Cheplapharm":
 # whom a thing is sold to is the buyer, however far the words between reach
-_SOLD_TO = fastre.compile(r"\b(?:sell|sells|selling|sold|sale of|divest\w*)\b[^.;]{0,120}?\bto\W+(?:the\s+)?$", re.I)
+_SOLD_TO = fastre.compile(
+    r"\b(?:sell|sells|selling|sold|sale of|divest\w*|suppl(?:y|ies|ied|ying)|deliver\w*)\b(?:[^.;]|\.(?=\d)){0,120}?\bto\W+(?:the\s+)?$",
+    re.I,
+)
 
 # "rights to Halcyon's oral GLP-1 agonist", "acquired GSK's Strimvelis": the owner of the drug whose
 # rights a deal grants or sells is its seller side (not "Lilly's acquisition of ...", not

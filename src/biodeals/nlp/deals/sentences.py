@@ -18,6 +18,10 @@ from biodeals.nlp.sentences import LEDE_SENTENCES
 from biodeals.nlp.spans import Entity, Mention
 
 _NOT_A_DEAL = words("news.not_a_deal")
+# "for $1.05 billion in cash upon regulatory approval": a deal's condition, not approval news
+_CONDITIONS = fastre.compile(
+    r"\b(?:upon|subject to|pending|including|receipt of|conditioned on|following)\s+(?:[\w-]+\s+){0,3}?approvals?\b", re.I
+)
 _FINANCIAL_RESULTS = words("news.financial_results")
 # A person's career ("Earlier in his career, he held roles at IBM Watson Health and Merge
 # Healthcare, a platform acquired by ..."): the companies it names made no deal in this news.
@@ -30,6 +34,11 @@ _PAIR_ANAPHOR = words("news.pair_anaphor")
 
 # the company a story is about, named by what it is: "the company", not "the companies"
 _SUBJECT_ANAPHOR = fastre.compile(r"\b[Tt]he (?:company|firm|biotech|drugmaker)\b(?!s)")
+# "* The agreement to sell the rights of Baqsimi to Amphastar": a deal told without the one who
+# makes it, as a release lists its own deals; the one who makes it is the company the story is about
+_AGENTLESS_DEAL = fastre.compile(
+    r"[\s*#•-]*(?:The|An?)\s+(?:[\w-]+\s+){0,2}?(?:agreement|acquisition|sale|divestiture|licen[cs]e|collaboration|partnership|deal)s?\b"
+)
 # the company that speaks in its own "About" section ("we", "our", "the Company")
 _FIRST_PERSON = fastre.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|the Company)\b")
 
@@ -237,7 +246,12 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
                 companies = [subject, *named]
         if not companies and _PAIR_ANAPHOR.search(text):
             companies = last_pair[:2]
-        elif not section and story_subject is not None and story_subject not in companies and _SUBJECT_ANAPHOR.search(text):
+        elif (
+            not section
+            and story_subject is not None
+            and story_subject not in companies
+            and (_SUBJECT_ANAPHOR.search(text) or (len(companies) == 1 and _AGENTLESS_DEAL.match(text)))
+        ):
             # "The company also reported a $2 million payment from AbbVie": the company the story is about
             companies = [story_subject, *companies]
         if not companies or (section and len(companies) < 2):
@@ -246,7 +260,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         types = set(type_spans)
         if not types:
             continue
-        if _NOT_A_DEAL.search(text) and len(types) == 1 and "acquisition" not in types:
+        if _NOT_A_DEAL.search(_CONDITIONS.sub(" ", text)) and len(types) == 1 and "acquisition" not in types:
             continue
         lone_purchase = types == {"asset_purchase"} and len(companies) == 1
         if lone_purchase and _capital_spending(type_spans["asset_purchase"], document.text, end):
