@@ -558,3 +558,16 @@ def test_whom_doses_are_supplied_to_is_the_client_however_many_figures_between()
     )
     (deal,) = _record(text)["deals"]
     assert {p["name"]: p["role"] for p in deal["parties"]} == {"U.S. Government": "client", "Borealis Therapeutics": "provider"}
+
+
+def test_a_supply_deal_told_under_a_condition_is_the_governments_not_the_partnerships():
+    text = (
+        "Borealis Therapeutics is developing the antiviral drug BX-7 in collaboration with Kallen Pharma. "
+        "Under the agreement, if BX-7 receives authorization or approval by Japan's regulator, Borealis Therapeutics "
+        "will supply approximately 1.6 million courses of BX-7 to the Japanese government for approximately $1.2 billion."
+    )
+    deals = {tuple(sorted(p["name"] for p in d["parties"])): d for d in _record(text)["deals"]}
+    supply = deals[("Borealis Therapeutics", "Japanese government")]
+    assert supply["types"] == ["supply"] and supply["total_value"]["amount"] == 1.2e9
+    assert {p["name"]: p["role"] for p in supply["parties"]}["Japanese government"] == "client"
+    assert deals[("Borealis Therapeutics", "Kallen Pharma")]["total_value"] is None

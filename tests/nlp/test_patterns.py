@@ -213,3 +213,8 @@ def test_company_contexts_leave_places_terms_possessives_and_headlines_alone(tex
 )
 def test_a_short_code_is_a_drug_where_the_words_around_it_say_so(text, codes):
     assert [m.text for m in find_code_names(text)] == codes
+
+
+def test_a_government_named_by_its_country_is_a_party():
+    text = "Borealis will supply courses to the Japanese government, the U.S. Government and the Government of Canada. The government said so."
+    assert [m.text for m in find_companies(text)] == ["Japanese government", "U.S. Government", "Government of Canada"]

@@ -72,6 +72,12 @@ _INSTITUTION = fastre.compile(
     rf"\b(?P<name>(?:{_NAME_TOKEN}{_SP}){{1,3}}(?:University|Institute|College)(?:{_OF_PLACE})?"
     rf"|(?:University|Institute|College){_OF_PLACE})(?![\w-])"
 )
+# "the Japanese government", "the U.S. Government", "the Government of Canada": a government buys
+# doses and funds programs, a party to supply deals
+_GOVERNMENT = fastre.compile(
+    rf"\b(?P<name>Government{_SP}of{_SP}(?:the{_SP})?[A-Z][a-z]+(?:{_SP}[A-Z][a-z]+)?"
+    r"|(?:U\.S\.|U\.K\.|US|UK|EU|[A-Z][a-z]+)[ \t]+[Gg]overnment(?![ \t]+of[ \t]+[A-Z]))\b"
+)
 # "Medincell’s partner Teva": whose partner, licensee or subsidiary another company is, is a company
 _RELATIONS = ("partner", "partners", "licensee", "licensor", "collaborator", "subsidiary", "parent company")
 _COMPANY_BY_RELATION = fastre.compile(
@@ -132,6 +138,7 @@ _TRIGGERS = {
     "apposition": fastre.compile(r",\s+(?:a|an)\s"),
     "descriptor": fastre.Literals(DESCRIPTORS, whole_words=True),
     "institution": fastre.Literals(["University", "Institute", "College"], whole_words=True),
+    "government": fastre.Literals(["government", "Government"], whole_words=True),
     "relation": fastre.Literals(list(_RELATIONS), whole_words=True),
 }
 _NAME_PATTERNS = {
@@ -141,6 +148,7 @@ _NAME_PATTERNS = {
     "apposition": _COMPANY_BY_APPOSITION,
     "descriptor": _COMPANY_BY_DESCRIPTOR,
     "institution": _INSTITUTION,
+    "government": _GOVERNMENT,
     "relation": _COMPANY_BY_RELATION,
 }
 # A partner named right after a deal phrase: "a collaboration with OpenAI", "partners with Acme".
@@ -207,7 +215,7 @@ def find_companies(text: str) -> list[Mention]:
                 or name in _DESIGNATOR_ALONE  # "Merck Has Completed Manufacturing": no name before it
                 or name.split(" ")[0] in LEADING_STOP
                 or (source == "apposition" and _TITLE_BEFORE.search(text, max(0, start - 6), start))
-                or (source == "institution" and " " not in name)  # "The University said"
+                or (source in ("institution", "government") and " " not in name)  # "The University said"
                 or (source == "descriptor" and (WEEKDAY_OR_MONTH.match(name) or NOT_A_NAME.search(name)))
                 or re.search(r"\b(?:Merger|Acquisition) Sub\b", name)
             ):

@@ -240,7 +240,11 @@ def resolve_entities(
                 # unit named after it ("Merck Research Laboratories", "Merck Foundation"): "Merck"
                 # stays the known company, the unit keeps its own name; but where the text names
                 # only the other known one in full, "Merck" is that one ("Merck KGaA ... Merck said")
-                if key.startswith("v:") and not _named_in_full(by_norm[first], first, company_surfaces, groups):
+                known_name = normalise_name(vocab.entries[int(by_norm[first][2:])].name)
+                if known_name == norm or (
+                    key.startswith("v:") and not _named_in_full(by_norm[first], first, company_surfaces, groups)
+                ):
+                    # "Teva Pharmaceutical Industries Limited" is the known "Teva Pharmaceutical Industries Ltd."
                     groups.union(key, by_norm[first])
                 continue
             groups.union(key, by_norm[first])

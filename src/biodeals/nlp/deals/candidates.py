@@ -181,7 +181,7 @@ def attach_money_sentences(
             continue  # "EPS was inclusive of $0.10 of acquired IPR&D" states no deal's money
         companies = analysis.within("company", start, end)
         named = [first_naming[c.name] for c in companies if c.name in first_naming]
-        if companies and not named:
+        if len(named) < len(companies):
             continue  # "Merck will supply 1.6 million courses to the Japanese government for $1.2 billion"
         target = current[min(named, default=0)]
         type_spans = type_matches(sentence_text, start)

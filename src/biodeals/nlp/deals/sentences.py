@@ -18,9 +18,10 @@ from biodeals.nlp.sentences import LEDE_SENTENCES
 from biodeals.nlp.spans import Entity, Mention
 
 _NOT_A_DEAL = words("news.not_a_deal")
-# "for $1.05 billion in cash upon regulatory approval": a deal's condition, not approval news
+# "for $1.05 billion in cash upon regulatory approval", "if molnupiravir receives authorization or
+# approval by Japan's PMDA, Merck will supply ...": a deal's condition, not approval news
 _CONDITIONS = fastre.compile(
-    r"\b(?:upon|subject to|pending|including|receipt of|conditioned on|following)\s+(?:[\w-]+\s+){0,3}?approvals?\b", re.I
+    r"\b(?:upon|subject to|pending|including|receipt of|conditioned on|following|if|once|when)\b[^.;]{0,60}?\bapprov\w*", re.I
 )
 _FINANCIAL_RESULTS = words("news.financial_results")
 # A person's career ("Earlier in his career, he held roles at IBM Watson Health and Merge
