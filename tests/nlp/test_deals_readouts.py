@@ -562,7 +562,8 @@ def test_whom_doses_are_supplied_to_is_the_client_however_many_figures_between()
 
 def test_a_supply_deal_told_under_a_condition_is_the_governments_not_the_partnerships():
     text = (
-        "Borealis Therapeutics is developing the antiviral drug BX-7 in collaboration with Kallen Pharma. "
+        "Borealis Therapeutics, a biopharmaceutical company, is developing the antiviral drug BX-7 in collaboration "
+        "with Kallen Pharma. "
         "Under the agreement, if BX-7 receives authorization or approval by Japan's regulator, Borealis Therapeutics "
         "will supply approximately 1.6 million courses of BX-7 to the Japanese government for approximately $1.2 billion."
     )
