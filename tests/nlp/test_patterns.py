@@ -190,6 +190,7 @@ def test_a_company_named_by_its_part_in_a_deal_is_a_company_wherever_the_text_na
     "text",
     [
         "After securing a content licensing contract with Indonesia, the company grew.",  # a place
+        "Lilly will make a $2 billion investment in Alzey, Germany, for a new plant.",  # a town, by its country
         "the company acquired IPR&D worth $5 million",  # an accounting term
         "the biotech acquired Strimvelis® from its owner",  # a brand the text marks
         "# Scinai Receives Clearance for Option to Acquire Firm Pincell",  # a headline's capitals

@@ -48,6 +48,16 @@ def _places() -> frozenset[str]:
     return frozenset(names)
 
 
+_THEN_PLACE = fastre.compile(r",\s+(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
+
+
+def _before_a_place(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` is followed by a country or region: "in Alzey, Germany"
+    and "Concord, North Carolina" name towns."""
+    match = _THEN_PLACE.match(text, end)
+    return bool(match) and match.group("place") in _places()
+
+
 def _marked(name: str, text: str) -> bool:
     """Whether the text marks ``name`` as a brand ("acquired LUCEMYRA" of "LUCEMYRA®"): a product."""
     return re.search(rf"(?<![\w-]){re.escape(name)}\s?(?:®|™|\(R\))", text) is not None
@@ -109,6 +119,7 @@ def find_companies_in_context(text: str, common_words: frozenset[str] = frozense
                 and not common_phrase(name, common_words, row["common_words"])
                 and not _in_headline(text, start, end)
                 and not _marked(name, text)
+                and not _before_a_place(text, start + len(name))
             ):
                 names[name] = None
                 found.setdefault((start, end), _mention(name, start))
