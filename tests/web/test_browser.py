@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -22,6 +23,16 @@ from biodeals.service.ingest import ingest
 from biodeals.store import connect
 from tests.api.test_api import LICENSE_TEXT
 from tests.web.serving import running
+
+
+def _until(page, expression: str, seconds: float = 10.0) -> None:
+    """Wait until ``expression`` holds in the page. Playwright's ``wait_for_function`` polls by
+    evaluating its string inside the page, which the app's Content-Security-Policy (no
+    'unsafe-eval') refuses whenever the first check fails; ``page.evaluate`` is not so bound."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {expression}"
+        page.wait_for_timeout(50)
 
 CHROMIUM = os.environ.get("BIODEALS_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -126,7 +137,7 @@ def test_deals_table_facet_deal_evidence_company_graph(page, server):
     acquisitions = [d for d in api["items"] if "acquisition" in d["types"]]
     page.locator('.facet[data-facet="type"] a', has_text="acquisition").click()
     page.wait_for_url("**type=acquisition**")
-    page.wait_for_function(f"document.querySelector('#deal-total').textContent === '{len(acquisitions)}'")
+    _until(page, f"document.querySelector('#deal-total').textContent === '{len(acquisitions)}'")
     assert rows.count() == len(acquisitions)
     assert page.locator('.facet[data-facet="type"] .chosen').inner_text().endswith("acquisition")
     shot(page, "02-facet-acquisition")
@@ -143,9 +154,10 @@ def test_deals_table_facet_deal_evidence_company_graph(page, server):
     active = page.locator(".doc-text .active-evidence").first
     active.wait_for()
     assert quoted in active.inner_text() or active.inner_text() in quoted
-    page.wait_for_function(
+    _until(
+        page,
         "(() => { const r = document.querySelector('.doc-text .active-evidence').getBoundingClientRect();"
-        " return r.top >= 0 && r.bottom <= window.innerHeight; })()"
+        " return r.top >= 0 && r.bottom <= window.innerHeight; })()",
     )
     shot(page, "03-deal-evidence")
 
@@ -175,7 +187,7 @@ def test_download_csv_of_the_filtered_view(page, server, tmp_path):
 
 def test_dashboard_charts_and_search(page, server):
     page.goto(f"{server}/dashboard")
-    page.wait_for_function("document.body.dataset.charts !== undefined")
+    _until(page, "document.body.dataset.charts !== undefined")
     drawn = page.evaluate("[...document.querySelectorAll('.charts canvas')].filter(c => Chart.getChart(c)).length")
     assert drawn == 4
     shot(page, "05-dashboard")
