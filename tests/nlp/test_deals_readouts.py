@@ -572,3 +572,18 @@ def test_a_supply_deal_told_under_a_condition_is_the_governments_not_the_partner
     assert supply["types"] == ["supply"] and supply["total_value"]["amount"] == 1.2e9
     assert {p["name"]: p["role"] for p in supply["parties"]}["Japanese government"] == "client"
     assert deals[("Borealis Therapeutics", "Kallen Pharma")]["total_value"] is None
+
+
+def test_a_drugs_originator_is_the_licensor_and_results_expenses_state_no_deal_type():
+    originated = "Orforglipron, a small molecule drug, was discovered by Kallen Pharma, Inc. and licensed by Borealis Therapeutics in 2018."
+    (deal,) = _record(originated)["deals"]
+    assert {p["name"]: p["role"] for p in deal["parties"]} == {
+        "Borealis Therapeutics": "licensee",
+        "Kallen Pharma, Inc.": "licensor",
+    }
+    text = (
+        "# Borealis Therapeutics Reports Second-Quarter Results\n\nSales grew. Margins rose. Costs fell.\n"
+        "Borealis Therapeutics and Kallen Pharma, Inc. entered into a license agreement for antibody drugs. "
+        "Results include $11.6 billion of R&D expenses related to the acquisition of Kallen Pharma, Inc. and other deals."
+    )
+    assert [d["types"] for d in _record(text)["deals"]] == [["license"]]

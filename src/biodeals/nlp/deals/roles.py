@@ -25,7 +25,7 @@ _NEW_CLAUSE = r"(?![’']?s?\W{0,3}(?:as|while|when|because|since|if|but|who|whi
 _BUYER_AFTER = fastre.compile(
     rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
     r"(?:will |has |have |had |agreed to |to |is to |would )?"
-    r"(?:acquir(?!ed by)|buy|bought|purchas|licens(?:e|es|ed|ing)\b(?! to| its| their| agreements?| framework| partners?| payments?| revenues?| income| deal)|in-licens|invest|pay|paid"
+    r"(?:acquir(?!ed by)|buy|bought|purchas|licens(?:e|es|ed|ing)\b(?! to| by| its| their| agreements?| framework| partners?| payments?| revenues?| income| deal)|in-licens|invest|pay|paid"
     r"|make (?:an? )?(?:upfront |equity |one-time )?(?:payment|investment)|led |lead |participat|obtain|gain"
     r"|receives? (?:an? )?(?:exclusive |worldwide |global )*(?:rights|license|licence|option)|exercis"
     r"|(?:be|been|was|were|is) granted|co-invest)",
@@ -51,6 +51,7 @@ _BUYER_BEFORE = fastre.compile(
 _SELLER_BEFORE = fastre.compile(
     r"(?:acquisition of|acquire|acquires|acquiring|to buy|purchase of|licen[cs]e from|licen[cs]ed from|rights from"
     r"|(?:will |to )?(?:pay|pays|paid|paying)"  # "Tessaly will pay the Company an upfront payment"
+    r"|(?:discovered|invented|originated|created) (?:by|at)"  # "discovered by Chugai and licensed by Lilly"
     r"|invest(?:ment|s|ed)? (?:of \S+ )?in|stake in|shares of|option to acquire|manufactured by|supplied by|from)"
     r"\W+(?:the\s+)?$",
     re.I,
