@@ -587,3 +587,12 @@ def test_a_drugs_originator_is_the_licensor_and_results_expenses_state_no_deal_t
         "Results include $11.6 billion of R&D expenses related to the acquisition of Kallen Pharma, Inc. and other deals."
     )
     assert [d["types"] for d in _record(text)["deals"]] == [["license"]]
+
+
+def test_a_result_stated_for_two_patient_groups_is_two_values_and_a_control_arm_is_none():
+    from biodeals.nlp.readouts import endpoints_in
+
+    groups = "BX-1 showed an ORR of 41% in adults and 52% in children with durable responses."
+    assert [e["value"] for e in endpoints_in(groups)] == [41.0, 52.0]
+    control = "BX-1 showed an ORR of 41% in the treatment arm and 12% in the placebo arm."
+    assert [e["value"] for e in endpoints_in(control)] == [41.0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -97,7 +98,27 @@ def endpoints_in(sentence: str) -> list[dict[str, Any]]:
             if value and value.start("value") not in used:
                 used.add(value.start("value"))
                 found.append({"name": name, "value": float(value.group("value")), "unit": unit})
+                for extra in _other_groups(sentence, value, values):
+                    used.add(extra.start("value"))
+                    found.append({"name": name, "value": float(extra.group("value")), "unit": unit})
     return found
+
+
+# the words between one group's value and the next group's ("41% in adults and 52% in children"),
+# and the group after a value, which is no control arm
+_FOR_ANOTHER_GROUP = fastre.compile(r"\s+(?:in|for|among)\s+(?:[\w-]+\s+){0,3}?[\w-]+,?\s+(?:and|while|with)\s+")
+_GROUP_NEXT = fastre.compile(r"\s+(?:in|for|among)\s+(?!(?:the\s+)?(?:placebo|control|chemo\w*|comparator|standard)\b)")
+
+
+def _other_groups(sentence: str, value: re.Match[str], values: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """The values the sentence states for further patient groups right after ``value``: "an ORR of
+    41% in adults and 52% in children" is a result for each group, not a result and a comparator."""
+    while (join := _FOR_ANOTHER_GROUP.match(sentence, value.end())) is not None:
+        following = values.match(sentence, join.end())
+        if following is None or not _GROUP_NEXT.match(sentence, following.end()):
+            return
+        yield following
+        value = following
 
 
 _STRONG_RESULT = fastre.compile(
