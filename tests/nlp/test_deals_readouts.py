@@ -596,3 +596,13 @@ def test_a_result_stated_for_two_patient_groups_is_two_values_and_a_control_arm_
     assert [e["value"] for e in endpoints_in(groups)] == [41.0, 52.0]
     control = "BX-1 showed an ORR of 41% in the treatment arm and 12% in the placebo arm."
     assert [e["value"] for e in endpoints_in(control)] == [41.0]
+
+
+def test_a_relative_reduction_is_a_result_and_a_threshold_in_an_endpoints_definition_is_none():
+    from biodeals.nlp.readouts import endpoints_in
+
+    assert [(e["name"], e["value"]) for e in endpoints_in("The drug delivered a 96% reduction in HIV infections.")] == [("reduction", 96.0)]
+    assert [e["value"] for e in endpoints_in("BX-1 reduced lean mass loss by 71% at week 16.")] == [71.0]
+    goal = "The endpoint was the percentage of participants with a greater than 30% reduction from baseline in coughs."
+    assert endpoints_in(goal) == []
+    assert [e["value"] for e in endpoints_in("At 24 months, the survival rate was 71.4% in treated patients.")] == [71.4]

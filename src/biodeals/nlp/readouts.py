@@ -97,6 +97,8 @@ def endpoints_in(sentence: str) -> list[dict[str, Any]]:
                 value = (to and values.match(sentence, to.end())) or after
             if value and value.start("value") not in used:
                 used.add(value.start("value"))
+                if _THRESHOLD.search(sentence, max(0, value.start() - 16), value.start()):
+                    continue  # "participants with a greater than 30% reduction": a goal, not a result
                 found.append({"name": name, "value": float(value.group("value")), "unit": unit})
                 for extra in _other_groups(sentence, value, values):
                     used.add(extra.start("value"))
@@ -104,6 +106,7 @@ def endpoints_in(sentence: str) -> list[dict[str, Any]]:
     return found
 
 
+_THRESHOLD = fastre.compile(r"(?:(?:greater|more|less|fewer|higher|lower) than|at least|up to|[<>≥≤])\s*$", re.I)
 # the words between one group's value and the next group's ("41% in adults and 52% in children"),
 # and the group after a value, which is no control arm
 _FOR_ANOTHER_GROUP = fastre.compile(r"\s+(?:in|for|among)\s+(?:[\w-]+\s+){0,3}?[\w-]+,?\s+(?:and|while|with)\s+")
