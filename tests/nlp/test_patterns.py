@@ -219,3 +219,15 @@ def test_a_short_code_is_a_drug_where_the_words_around_it_say_so(text, codes):
 def test_a_government_named_by_its_country_is_a_party():
     text = "Borealis will supply courses to the Japanese government, the U.S. Government and the Government of Canada. The government said so."
     assert [m.text for m in find_companies(text)] == ["Japanese government", "U.S. Government", "Government of Canada"]
+
+
+@pytest.mark.parametrize(
+    ("text", "trials"),
+    [
+        ("In the phase 3 Purpose 2 trial, the capsid inhibitor cut infections.", ["Purpose 2"]),
+        ("initial results from the Phase 1/2 AK-OTOF-101 study showed hearing gains", ["AK-OTOF-101"]),
+        ("a Phase 3 Clinical Trial and a phase 2 Lung trial", []),  # kinds of trial, not names
+    ],
+)
+def test_a_name_shaped_word_between_a_phase_and_the_trial_word_names_the_trial(text, trials):
+    assert [m.text for m in find_trials(text)] == trials

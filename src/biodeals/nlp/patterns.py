@@ -433,6 +433,13 @@ _CAPS_TRIAL = fastre.compile(
 # an upper-case word and its number, as trials are named ("PURPOSE 2", "SYMPHONY 2"), but not a
 # part of a document or a study ("PHASE 3", "TABLE 2", "COVID 19")
 _SPACE_NUMBERED = re.compile(r"(?!(?:PHASE|PART|STAGE|TABLE|FIGURE|COHORT|ARM|GROUP|DAY|WEEK|MONTH|YEAR|COVID|SECTION|ITEM|NOTE|STEP|LEVEL|GRADE|TYPE|CLASS|TIER)\b)[A-Z]{4,} \d{1,2}")
+# "the phase 3 Purpose 2 trial", "the Phase 1/2 AK-OTOF-101 study": a name-shaped word (a digit or
+# an inner capital) between a phase and the trial word is the trial's name
+_PHASE_NAMED_TRIAL = fastre.compile(
+    r"\b[Pp]hase\s+(?:[1-4]|I{1,3}V?)[ab]?(?:/(?:[1-4]|I{1,3})[ab]?)?\s+"
+    r"(?P<name>(?=[\w-]*(?:\d|[a-z][A-Z]|[A-Z]{2})|[A-Z][a-z]+\s\d)[A-Z][\w-]*[A-Za-z0-9](?:\s\d{1,3})?)\s+(?:[Cc]linical\s+)?"
+    r"(?:trial|study|[Tt]rial|[Ss]tudy)\b"
+)
 _TRIAL_CONTEXT = fastre.compile(r"\b(?:trial|study|studies|Phase|phase|data|results|endpoint|enrolled|NCT\d+)\b")
 
 
@@ -454,13 +461,14 @@ def find_trials(text: str, exclude: set[str] = frozenset()) -> list[Mention]:
             found[(match.start(), match.end())] = Mention(
                 "trial", match.start(), match.end(), name, f"p:{squash(name)}", "trial"
             )
-    for match in _CAPS_TRIAL.finditer(text):
-        name = match.group("name")
-        if name in exclude or (match.start(), match.end("name")) in found:
-            continue
-        found[(match.start(), match.end("name"))] = Mention(
-            "trial", match.start(), match.end("name"), name, f"p:{squash(name)}", "trial"
-        )
+    for pattern in (_CAPS_TRIAL, _PHASE_NAMED_TRIAL):
+        for match in pattern.finditer(text):
+            name = match.group("name")
+            if name in exclude or (match.start("name"), match.end("name")) in found or name.split()[0] in LEADING_STOP:
+                continue
+            found[(match.start("name"), match.end("name"))] = Mention(
+                "trial", match.start("name"), match.end("name"), name, f"p:{squash(name)}", "trial"
+            )
     return list(found.values())
 
 
