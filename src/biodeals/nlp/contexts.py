@@ -24,6 +24,17 @@ _WORD = r"[A-Z][A-Za-z0-9&.-]*[A-Za-z0-9]|[A-Z]"
 _NAME_AFTER = fastre.compile(rf"(?P<name>(?:{_WORD})(?:[ \t](?:of[ \t])?(?:{_WORD})){{0,2}})(?![\w-])(?![’'](?!s?\s))")
 _NAME_BEFORE = fastre.compile(rf"(?<![\w’'.-])(?P<name>(?:{_WORD})(?:[ \t](?:{_WORD})){{0,2}})$")
 _LOOK_BACK = 60
+_WINDOW = 160  # characters either side of a deal-cue word in which the rows look for their cues
+_CURRENCY = fastre.compile(r"[$€£]")
+# word stems every row's cue holds (lowercase): where a window opens
+_ROW_WORDS = fastre.Literals(
+    [
+        "acqui", "buy", "bought", "snap", "scoop", "take", "took", "pay", "paid", "hand", "give", "gave",
+        "licen", "right", "option", "deal", "pact", "tie-up", "team", "contract", "accord", "inked", "struck",
+        "signed", "shares", "stock", "partnered", "invest", "stake", "said", "drug", "asset", "antibod",
+        "candidate", "inhibitor", "agonist", "antagonist", "molecule", "conjugate", "therap", "vaccine", "pill",
+    ]
+)
 _MODIFIER = fastre.compile(r"-[a-z]+\b")  # "U.S.-owned", "Boston-based": what a name is, not a name
 
 
@@ -76,11 +87,30 @@ def _is_name(name: str) -> bool:
     )
 
 
-def _named_by(row: rules.Row, text: str) -> Iterator[tuple[int, int]]:
-    """Where the row's cue names a company in ``text``."""
+def _deal_windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` around the words the rows begin with and sums of money, merged:
+    one automaton pass finds them, and scanning the rest with every row was most of the cost."""
+    windows: list[tuple[int, int]] = []
+    positions = sorted([*_ROW_WORDS.starts(text.lower()), *(m.start() for m in _CURRENCY.finditer(text))])
+    for position in positions:
+        start, end = max(0, position - _WINDOW), min(len(text), position + _WINDOW)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _named_by(row: rules.Row, text: str, windows: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Where the row's cue names a company in ``text`` (cues looked for within ``windows``)."""
+    for lo, hi in windows:
+        yield from _named_in(row, text, lo, hi)
+
+
+def _named_in(row: rules.Row, text: str, lo: int, hi: int) -> Iterator[tuple[int, int]]:
     assert row.pattern is not None
     if row["side"] == "after":
-        for cue in row.pattern.finditer(text):
+        for cue in row.pattern.finditer(text, lo, hi):
             match = _NAME_AFTER.match(text, cue.end())
             if match is None:
                 continue
@@ -88,7 +118,7 @@ def _named_by(row: rules.Row, text: str) -> Iterator[tuple[int, int]]:
             if then is None or then.match(text, match.end()):
                 yield match.span("name")
         return
-    for cue in row.pattern.finditer(text):  # "before": the cue starts right after the name
+    for cue in row.pattern.finditer(text, lo, hi):  # "before": the cue starts right after the name
         match = _NAME_BEFORE.search(text, max(0, cue.start() - _LOOK_BACK), cue.start())
         if match is not None:
             yield match.span("name")
@@ -109,8 +139,9 @@ def find_companies_in_context(text: str, common_words: frozenset[str] = frozense
     mention of the same name in ``text``; ``common_words`` (lowercase) make no name together."""
     names: dict[str, None] = {}
     found: dict[tuple[int, int], Mention] = {}
+    windows = _deal_windows(text)
     for row in _ROWS:
-        for start, end in _named_by(row, text):
+        for start, end in _named_by(row, text, windows):
             name, start = trim_leading(text[start:end], start)  # "The Corvexa-partnered drug"
             if _MODIFIER.search(name):
                 continue  # "an investment in U.S.-owned biotech infrastructure"

@@ -406,19 +406,21 @@ def find_drug_names(text: str) -> list[Mention]:
         brands[name] = None
     # a brand marked once is the drug wherever the text names it ("Gardasil® ... demand for Gardasil")
     marked = {(m.start, m.end) for m in found}
-    for name in brands:
-        for start, end in _unmarked_mentions(text, name):
-            if (start, end) not in marked:
-                found.append(Mention("drug", start, end, text[start:end], f"p:{squash(name)}", "brand"))
+    for match in _unmarked_mentions(text, list(brands)):
+        if match.span() not in marked:
+            name = match.group()
+            found.append(Mention("drug", match.start(), match.end(), name, f"p:{squash(name)}", "brand"))
     return found
 
 
-def _unmarked_mentions(text: str, name: str) -> Iterator[tuple[int, int]]:
-    """Where ``name`` stands as a whole word, in its own case or, for a capitalised brand, in
-    capitals ("Keytruda", "KEYTRUDA")."""
-    pattern = re.escape(name) if not name[1:].islower() else f"(?:{re.escape(name)}|{re.escape(name.upper())})"
-    for match in re.finditer(rf"(?<![\w-]){pattern}(?![\w-])", text):
-        yield match.span()
+def _unmarked_mentions(text: str, names: list[str]) -> Iterator[re.Match[str]]:
+    """Where one of ``names`` stands as a whole word, in its own case or, for a capitalised brand,
+    in capitals ("Keytruda", "KEYTRUDA"): one pass for all of them."""
+    if not names:
+        return iter(())
+    forms = {form for name in names for form in (name, name.upper() if name[1:].islower() else name)}
+    alternation = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return re.finditer(rf"(?<![\w-])(?:{alternation})(?![\w-])", text)
 
 
 _TRIAL_WORDS = r"(?:trial|study|studies|program|programme)"
