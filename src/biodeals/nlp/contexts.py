@@ -24,7 +24,7 @@ _WORD = r"[A-Z][A-Za-z0-9&.-]*[A-Za-z0-9]|[A-Z]"
 _NAME_AFTER = fastre.compile(rf"(?P<name>(?:{_WORD})(?:[ \t](?:of[ \t])?(?:{_WORD})){{0,2}})(?![\w-])(?![’'](?!s?\s))")
 _NAME_BEFORE = fastre.compile(rf"(?<![\w’'.-])(?P<name>(?:{_WORD})(?:[ \t](?:{_WORD})){{0,2}})$")
 _LOOK_BACK = 60
-_WINDOW = 160  # characters either side of a deal-cue word in which the rows look for their cues
+_WINDOW = 160  # characters either side of a row word or a sum in which the rows look for their cues
 _CURRENCY = fastre.compile(r"[$€£]")
 # word stems every row's cue holds (lowercase): where a window opens
 _ROW_WORDS = fastre.Literals(
