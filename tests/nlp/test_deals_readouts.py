@@ -606,3 +606,11 @@ def test_a_relative_reduction_is_a_result_and_a_threshold_in_an_endpoints_defini
     goal = "The endpoint was the percentage of participants with a greater than 30% reduction from baseline in coughs."
     assert endpoints_in(goal) == []
     assert [e["value"] for e in endpoints_in("At 24 months, the survival rate was 71.4% in treated patients.")] == [71.4]
+
+
+def test_a_year_glued_to_its_preposition_by_scraping_still_dates_the_deal():
+    text = (
+        "Borealis Therapeutics reported results today. Sales of BX-1 antibody drugs rose.\n"
+        "**InJanuary 2011, Borealis Therapeutics and Kallen Pharma, Inc. announced an alliance in diabetes drugs."
+    )
+    assert [d["year"] for d in _record(text)["deals"]] == [2011]

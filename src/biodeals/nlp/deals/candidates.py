@@ -21,8 +21,10 @@ _MAX_PARTIES = 6
 
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# "In January 2011", and "InJanuary 2011" as scraped text glues it
 _YEAR_IN = fastre.compile(
-    rf"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Oo]n)\s+(?:(?:early|late|mid-?)\s*)?(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?((?:19|20)\d{{2}})\b"
+    rf"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Oo]n)(?:\s+|(?={_MONTH}\s))(?:(?:early|late|mid-?)\s*)?"
+    rf"(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?((?:19|20)\d{{2}})\b"
 )
 # "builds on the 2020 acquisition of Prevail": a year naming the deal it precedes
 _YEAR_OF_DEAL = fastre.compile(
