@@ -14,6 +14,7 @@ import pycountry
 
 from biodeals import fastre, rules
 from biodeals.nlp.patterns import LEADING_STOP, NOT_A_NAME, WEEKDAY_OR_MONTH, trim_leading
+from biodeals.nlp.sentences import headline_shaped
 from biodeals.nlp.spans import Mention
 
 _ROWS = rules.load("company_contexts")
@@ -38,15 +39,11 @@ _ROW_WORDS = fastre.Literals(
 _MODIFIER = fastre.compile(r"-[a-z]+\b")  # "U.S.-owned", "Boston-based": what a name is, not a name
 
 
-_LONG_WORD = fastre.compile(r"[A-Za-z][\w-]{3,}")
-
-
 def _in_headline(text: str, start: int, end: int) -> bool:
     """Whether the words around ``text[start:end]`` are mostly capitalised, as in a headline
     ("Option to Acquire Firm Pincell", "Acquires Patented Lycopenoid Platform"), where any
     capitalised run after a cue looks like a name."""
-    words = _LONG_WORD.findall(text, max(0, start - 60), min(len(text), end + 40))
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    return headline_shaped(text, max(0, start - 60), min(len(text), end + 40), share=0.6)
 
 
 @cache

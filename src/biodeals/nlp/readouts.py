@@ -20,7 +20,7 @@ from biodeals.ingest.document import Document
 from biodeals.model import Endpoint, EvidenceSpan, Named, Readout
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.ranges import section_at
-from biodeals.nlp.sentences import LEDE_SENTENCES
+from biodeals.nlp.sentences import LEDE_SENTENCES, headline_shaped
 from biodeals.nlp.spans import Entity, most_specific
 
 _RESULT = fastre.compile(
@@ -188,15 +188,6 @@ def registry_aliases(trials: list[Entity], text: str) -> dict[str, Entity]:
     return same
 
 
-_WORD = fastre.compile(r"[A-Za-z][\w-]{3,}")
-
-
-def _headline_shaped(sentence: str) -> bool:
-    """Whether most longer words of ``sentence`` are capitalised, as in a headline."""
-    words = _WORD.findall(sentence)
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
-
-
 def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[Readout]:
     """The readouts the document reports, with ``evidence`` spans (cleaned-text offsets)."""
     text = document.text
@@ -223,7 +214,7 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
             continue
         if _PLAN.search(sentence) and not has_values:
             continue
-        if not has_values and index >= LEDE_SENTENCES and _headline_shaped(sentence):
+        if not has_values and index >= LEDE_SENTENCES and headline_shaped(sentence):
             continue  # a headline past the lede names another story ("* Palatin Announces Positive ...")
         if not trials:
             if not drugs or not (has_values or _PHASE.search(sentence)):

@@ -63,6 +63,16 @@ LEDE_SENTENCES = 3
 its headline-shaped lines are its own (later ones name other stories)."""
 
 
+_LONG_WORD = fastre.compile(r"[A-Za-z][\w-]{3,}")
+
+
+def headline_shaped(text: str, start: int = 0, end: int | None = None, share: float = 0.7) -> bool:
+    """Whether at least ``share`` of the longer words (four or more letters, at least four of
+    them) of ``text[start:end]`` are capitalised, as in a headline."""
+    words = _LONG_WORD.findall(text, start, len(text) if end is None else end)
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= share * len(words)
+
+
 def _last_token(text: str, start: int, end: int) -> str:
     """The last whitespace-separated token of ``text[start:end]`` ("" if none), read backwards
     from ``end``: copying the whole stretch since the last boundary at every rejected boundary

@@ -9,12 +9,14 @@ from biodeals import fastre
 from biodeals.ingest.document import Document
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.sentences import group_pairs
+from biodeals.nlp.deals.words import words
 from biodeals.nlp.descriptions import company_kind, descriptions
 from biodeals.nlp.ranges import Cover, section_at
 from biodeals.nlp.spans import Entity
 
 NAMED_DRUG_SOURCES = frozenset({"gazetteer", "inn-stem", "code", "brand", "alias"})
 
+_DEAL_ANAPHOR = words("news.deal_anaphor")
 MOST_LIFE_SCIENCE_WORDS = 8  # counting stops here: the most any rule asks for
 # a news brief of 800 characters that names a drug developer's phase 3 trial and migraine drug talks
 # life science as densely as a release of 2,000 that uses the word eight times
@@ -49,6 +51,7 @@ class DocumentFacts:
         self._body_spans: dict[int, tuple[Entity, list[int]]] = {}
         self._pairs: set[tuple[int, int]] | None = None
         self._biopharma_words: int | None = None
+        self._deal_anaphors: list[tuple[int, int]] | None = None
 
     def descriptions(self, company: Entity) -> list[tuple[int, int]]:
         if id(company) not in self._described:
@@ -85,6 +88,17 @@ class DocumentFacts:
         if self._pairs is None:
             self._pairs = group_pairs(self.analysis.of("company"), self.text)
         return (id(first), id(second)) in self._pairs or (id(second), id(first)) in self._pairs
+
+    def deal_anaphors(self) -> list[tuple[int, int]]:
+        """Body sentences that refer back to a deal ("the net proceeds from the offering", "the
+        acquisition adds ..."), looked for once however many candidates ask."""
+        if self._deal_anaphors is None:
+            self._deal_anaphors = [
+                span
+                for span in self.spans
+                if _DEAL_ANAPHOR.search(self.text, *span) and section_at(self.document, span[0]) is None
+            ]
+        return self._deal_anaphors
 
     def talks_biopharma(self, enough: int) -> bool:
         """Whether the text uses at least ``enough`` (at most ``MOST_LIFE_SCIENCE_WORDS``) life-science

@@ -55,8 +55,6 @@ def _section_subject(title: str, analysis: Analysis) -> Entity | None:
     )
 
 
-
-
 @dataclass(slots=True)
 class DealSentence:
     start: int

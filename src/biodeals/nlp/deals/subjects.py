@@ -11,32 +11,25 @@ from biodeals import fastre
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.candidates import TYPE_PRIORITY, DealCandidate
 from biodeals.nlp.deals.facts import DocumentFacts
-from biodeals.nlp.deals.words import words
 from biodeals.nlp.patterns import INN_STEM_MODALITIES
 from biodeals.nlp.ranges import mentions_in, section_at
 from biodeals.nlp.spans import Entity
 
 _FOLLOWING = 2  # sentences after a deal sentence that usually describe what the deal is about
-# a body sentence that refers back to the deal ("the proceeds", "the acquisition") says what it is about
-_DEAL_ANAPHOR = words("news.deal_anaphor")
 
 
 def subject_scope(candidate: DealCandidate, facts: DocumentFacts) -> list[tuple[int, int]]:
     """Where a deal's assets, targets and indications are read: its own sentences and, for the
     deal the document announces, the body sentences right after each of them ("Versanis' lead
-    asset is bimagrumab, a monoclonal antibody ...")."""
+    asset is bimagrumab, a monoclonal antibody ...") and those that refer back to the deal and
+    name no other company ("the net proceeds from the offering")."""
     scope = [(s.start, s.end) for s in candidate.sentences]
     if candidate.year is not None:
         return scope
     spans, in_scope = facts.spans, set(scope)
     names = {c.name for c in candidate.companies}
-    for span in spans:  # "Edesa expects to use the net proceeds from the offering to fund EB06"
-        if (
-            span not in in_scope
-            and _DEAL_ANAPHOR.search(facts.text, *span)
-            and section_at(facts.document, span[0]) is None
-            and all(c.name in names for c in facts.analysis.within("company", *span))
-        ):
+    for span in facts.deal_anaphors():  # "Edesa expects to use the net proceeds from the offering to fund EB06"
+        if span not in in_scope and all(c.name in names for c in facts.analysis.within("company", *span)):
             scope.append(span)
             in_scope.add(span)
     starts = {s.start for s in candidate.sentences if s.types}
