@@ -8,6 +8,7 @@ import csv
 import html
 import io
 import re
+from datetime import date
 
 import ftfy
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from biodeals.errors import IngestError
 from biodeals.ingest import Document, decode, make_document, read_inputs
 from biodeals.ingest.decoding import _MAYBE_MOJIBAKE
+from biodeals.ingest.formats import date_in_name
 
 ANY_CHAR = st.integers(0, 0x10FFFF).map(chr)  # surrogates included, which st.characters leaves out
 NASTY = st.sampled_from(
@@ -118,3 +120,26 @@ def test_csv_written_by_the_csv_module_reads_back_whole(tmp_path_factory, rows):
     assert not [r for r in results if isinstance(r, IngestError)]
     docs = [r for r in results if isinstance(r, Document)]
     assert [(d.name, d.original) for d in docs] == [(f"r{n}", text) for n, (_, text) in enumerate(rows)]
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date.today()), st.sampled_from(["-", "_", ".", ""]))
+def test_a_date_written_in_a_file_name_dates_the_document(day: date, separator: str) -> None:
+    name = f"newswire-site-{day.year}{separator}{day.month:02}{separator}{day.day:02}-acme-licenses-cvx-12"
+    assert date_in_name(name) == day
+    assert make_document("Acme licensed CVX-12.", name=name, source="x").published == day
+
+
+@given(st.text(alphabet="abcxyz-_0123456789", max_size=40))
+def test_a_name_without_a_real_past_date_dates_nothing_it_does_not_state(name: str) -> None:
+    found = date_in_name(name)
+    assert found is None or (found <= date.today() and found.isoformat().replace("-", "") in name.replace("-", "").replace("_", ""))
+
+
+def test_names_that_are_no_dates() -> None:
+    assert date_in_name("lilly-0039") is None  # a serial number
+    assert date_in_name("news-seekalpha-4406805") is None
+    assert date_in_name("release-2023-0231") is None  # no 31 February
+    assert date_in_name(f"release-{date.today().year + 1}-0101") is None  # not yet
+    assert date_in_name("urnnewsmlmtnewswires-com20250211g24665340") == date(2025, 2, 11)
+    # a document's own date wins over its name's
+    assert make_document("Acme.", name="x-2020-0101", source="x", published="2024-05-06").published == date(2024, 5, 6)

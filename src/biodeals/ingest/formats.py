@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
@@ -71,6 +72,25 @@ def parse_published(value: Any) -> date | None:
         return None
 
 
+# "newswire-ibn-2025-0515-cybin-taps-thermo-fisher", "2024_03_28 release", "...com20250211g246":
+# a year, month and day written together in a file name or record id
+_DATE_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_in_name(name: str) -> date | None:
+    """The date a document's file name or id states ("2025-0515", "2024-03-28", "20250211"),
+    for an input that carries no date of its own; None when the name holds none, or one that
+    is no real calendar date or lies in the future."""
+    for match in _DATE_IN_NAME.finditer(name):
+        try:
+            found = date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:  # "2023-0231"
+            continue
+        if found <= date.today():
+            return found
+    return None
+
+
 def make_document(
     original: str,
     *,
@@ -99,7 +119,7 @@ def make_document(
             name=storable(name),
             source=storable(source),
             title=storable((title or "").strip()) or None,
-            published=parse_published(published),
+            published=parse_published(published) or date_in_name(name),
             url=storable(url) if url else None,
             language=guess_language(text),
             sections=find_sections(text),
