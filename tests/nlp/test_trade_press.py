@@ -97,6 +97,14 @@ Corvexa could receive another $100 million if the drug hits sales targets. The d
 """
 
 
+PAST_DEALS = """Belmora buys kidney drug from Orvane for $400M
+
+Belmora Therapeutics has agreed to buy Orvane Bio's phase 2 kidney drug ORV-3 for $400 million upfront, the companies said Tuesday.
+
+Orvane Bio acquired the drug from Quillmate Pharma in 2021. In 2019, Belmora Therapeutics agreed to buy Halcyon Biosciences for $2 billion. Belmora Therapeutics licensed an antibody from Trellis Bio in 2020.
+"""
+
+
 def _deal(text: str) -> dict:
     (deal,) = [d for d in extract_record(doc(text))["deals"] if d["status"] == "announced"]
     return deal
@@ -173,3 +181,16 @@ def test_a_year_in_a_relative_clause_dates_what_the_clause_tells_not_the_deal():
     assert [p["name"] for p in deal["parties"]] == ["Royalty Pharma", "Corvexa"]
     assert deal["year"] is None and _money(deal, "upfront") == 250e6
     assert "CVX-12" in [a["name"] for a in deal["assets"]]
+
+
+def test_a_bought_drug_is_an_asset_purchase_and_past_deals_keep_the_state_their_verbs_tell():
+    deals = {tuple(p["name"] for p in d["parties"]): d for d in extract_record(doc(PAST_DEALS))["deals"]}
+    news = deals[("Belmora Therapeutics", "Orvane Bio")]
+    assert (news["types"], news["status"], _money(news, "upfront")) == (["asset_purchase"], "announced", 400e6)
+    assert "ORV-3" in [a["name"] for a in news["assets"]]
+    bought = deals[("Orvane Bio", "Quillmate Pharma")]  # told as done: it closed
+    assert (bought["types"], bought["status"], bought["year"]) == (["asset_purchase"], "completed", 2021)
+    agreed = deals[("Belmora Therapeutics", "Halcyon Biosciences")]  # two life-science names: biopharma
+    assert (agreed["types"], agreed["status"], agreed["year"]) == (["acquisition"], "announced", 2019)
+    licensed = deals[("Belmora Therapeutics", "Trellis Bio")]  # a past licence says nothing of its state now
+    assert (licensed["types"], licensed["status"], licensed["year"]) == (["license"], None, 2020)

@@ -244,7 +244,10 @@ _CODE_NAME = fastre.compile(
 _SHORT_CODE = fastre.compile(r"(?P<code>[A-Z](?<![\w-].)[A-Z]{1,4}-\d{1,2})(?![\w-])")
 _DRUG_NOUN = r"(?:drug|asset|antibody|agonist|antagonist|inhibitor|degrader|molecule|candidate|therapy|vaccine|compound|program|programme|pill|conjugate)s?"
 _DRUG_BEFORE = fastre.compile(rf"\b{_DRUG_NOUN},?\s+$", re.I)
-_DRUG_AFTER = fastre.compile(rf",\s+(?:an?|its|the)\s+(?:[\w’'-]+\s+){{0,4}}?{_DRUG_NOUN}\b", re.I)
+# "CVX-12, an oral small molecule", "ORV-3, Orvane Bio's phase 2 kidney drug"
+_DRUG_AFTER = fastre.compile(
+    rf",\s+(?:an?|its|the|[A-Z][\w-]*(?:\s[A-Z][\w-]*){{0,2}}[’']s?)\s+(?:[\w’'-]+\s+){{0,4}}?{_DRUG_NOUN}\b", re.I
+)
 
 
 def find_code_names(text: str) -> list[Mention]:

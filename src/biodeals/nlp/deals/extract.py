@@ -149,7 +149,7 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
     evidence += mention_evidence("targets", targets, asset_scope)
     evidence += mention_evidence("indications", indications, scope)
     evidence += modality_evidence
-    status = deal_status(candidate) if news else None
+    status = deal_status(candidate, news)
     return Deal(
         types=[DealType(t) for t in sorted(types, key=TYPE_PRIORITY.index)],
         parties=[Party(e.name, role, tuple(e.aliases)) for e, role in parties],

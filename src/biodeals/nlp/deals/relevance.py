@@ -132,7 +132,9 @@ def is_biopharma(
     # and so is a known company's deal with another company ("Boston Scientific's 2021 acquisition
     # of Farapulse", "a contingent payment from AbbVie tied to its rhCollagen technology")
     with_company = len(candidate.companies) > 1 and not any(_PUBLIC_BODY.search(c.name) for c in candidate.companies)
-    self_evident = (known and with_company) or (bool(named) and (known or candidate.types == {"equity"}))
+    # and so is a deal between two companies both named for it ("Belmora Therapeutics agreed to buy
+    # Halcyon Biosciences")
+    self_evident = (known and with_company) or (bool(named) and (known or candidate.types == {"equity"})) or len(named) > 1
     needed = 0 if self_evident else SIGNALS_NAMED_OR_KNOWN if named or known else SIGNALS_UNKNOWN
     if signals < needed:
         return False

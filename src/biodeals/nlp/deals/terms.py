@@ -20,6 +20,9 @@ _TERMINATED = words("status.terminated")
 # an investment reported in the present or past tense has happened
 _INVESTED = words("status.invested")
 _AMENDED = words("status.amended")
+_CHANGED_HANDS = words("status.changed_hands")
+_AGREED = words("status.agreed")
+_OWNERSHIP = {"acquisition", "asset_purchase"}
 _ROYALTY = words("terms.royalty")
 _NO_ROYALTY = words("terms.no_royalty")
 
@@ -129,10 +132,12 @@ def _milestone_total(milestones: list[Money], candidate: DealCandidate, text: st
 # seller side (target, licensor, investee, provider, payee), read right after or right before
 
 
-def deal_status(candidate: DealCandidate) -> str | None:
+def deal_status(candidate: DealCandidate, news: bool) -> str | None:
+    """The status of the deal ``candidate`` states: read from its sentences when it is the
+    document's ``news``; of a past deal, only what a change of hands tells (``_past_status``)."""
+    if not news:
+        return _past_status(candidate)
     words = " ".join(s.text for s in candidate.sentences)
-    if candidate.year is not None:
-        return None
     if _TERMINATED.search(words):
         return "terminated"
     if any(_COMPLETED.search(s.text) and not _PROSPECTIVE.search(s.text) for s in candidate.sentences):
@@ -144,6 +149,22 @@ def deal_status(candidate: DealCandidate) -> str | None:
     ):
         return "completed"
     return "announced"
+
+
+def _past_status(candidate: DealCandidate) -> str | None:
+    """A past acquisition or asset purchase told as done ("acquired Orchard in January 2024",
+    "its 2023 acquisition of Seagen") is completed, one told as agreed ("in 2015 it agreed to buy
+    Sigma-Aldrich") announced; a past licence or collaboration says nothing of its state now."""
+    if not candidate.types & _OWNERSHIP:
+        return None
+    words = " ".join(s.text for s in candidate.sentences)
+    if _TERMINATED.search(words):
+        return "terminated"
+    if _AGREED.search(words):
+        return "announced"
+    if any(_CHANGED_HANDS.search(s.text) and not _PROSPECTIVE.search(s.text) for s in candidate.sentences):
+        return "completed"
+    return None
 
 
 def royalties_of(text: str) -> bool | None:
