@@ -194,3 +194,17 @@ def test_a_bought_drug_is_an_asset_purchase_and_past_deals_keep_the_state_their_
     assert (agreed["types"], agreed["status"], agreed["year"]) == (["acquisition"], "announced", 2019)
     licensed = deals[("Belmora Therapeutics", "Trellis Bio")]  # a past licence says nothing of its state now
     assert (licensed["types"], licensed["status"], licensed["year"]) == (["license"], None, 2020)
+
+
+MARKET_REVIEW = """Biotech M&A rebounded in 2024
+
+In 2024, 32 pharma deals, worth $19.2 billion, were completed versus 29 deals, worth $95.8 billion, in 2023. The largest acquisition was the $4 billion purchase of Corvexa Therapeutics by Novartis.
+
+Halcyon Bio said on Monday it is in advanced talks to acquire Trellis Therapeutics, confirming an earlier report.
+"""
+
+
+def test_market_counts_are_no_deal_terms_and_talks_are_no_deal():
+    (deal,) = extract_record(doc(MARKET_REVIEW))["deals"]
+    assert [(p["name"], p["role"]) for p in deal["parties"]] == [("Novartis", "acquirer"), ("Corvexa Therapeutics", "target")]
+    assert _money(deal, "total_value") == 4e9

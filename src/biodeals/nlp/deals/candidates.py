@@ -154,6 +154,7 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
 
 
 _MONEY_CONTEXT = words("money.context")
+_MARKET_STATISTICS = words("money.market_statistics")
 
 
 def attach_money_sentences(
@@ -181,6 +182,8 @@ def attach_money_sentences(
         sentence_text = text[start:end]
         if not _MONEY_CONTEXT.search(sentence_text) or _FINANCIAL_RESULTS.search(sentence_text):
             continue  # "EPS was inclusive of $0.10 of acquired IPR&D" states no deal's money
+        if _MARKET_STATISTICS.search(sentence_text):
+            continue  # "In 2024, 32 pharma deals, worth $19.2 billion, were completed" counts a market
         companies = analysis.within("company", start, end)
         named = [first_naming[c.name] for c in companies if c.name in first_naming]
         if len(named) < len(companies):

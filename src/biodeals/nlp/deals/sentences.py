@@ -27,6 +27,8 @@ _FINANCIAL_RESULTS = words("news.financial_results")
 # A person's career ("Earlier in his career, he held roles at IBM Watson Health and Merge
 # Healthcare, a platform acquired by ..."): the companies it names made no deal in this news.
 _BIOGRAPHY = words("news.biography")
+# "is in advanced talks to acquire SpringWorks": talks are no agreement yet
+_IN_TALKS = words("news.in_talks")
 
 
 # "the two companies", "the parties": a deal sentence about the pair just named
@@ -233,7 +235,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         if section and section.kind in ("forward_looking", "contact"):
             continue
         text = document.text[start:end]
-        if _BIOGRAPHY.search(text):
+        if _BIOGRAPHY.search(text) or _IN_TALKS.search(text):
             continue
         named = analysis.within("company", start, end)
         companies = named
