@@ -208,3 +208,78 @@ def test_market_counts_are_no_deal_terms_and_talks_are_no_deal():
     (deal,) = extract_record(doc(MARKET_REVIEW))["deals"]
     assert [(p["name"], p["role"]) for p in deal["parties"]] == [("Novartis", "acquirer"), ("Corvexa Therapeutics", "target")]
     assert _money(deal, "total_value") == 4e9
+
+
+PLANT_AND_SERVICE = """# Corvexa Biologics Completes Acquisition of Trellis Bio's Manufacturing Plant
+
+BOSTON, June 2, 2026 -- Corvexa Biologics, Inc., a contract development and manufacturing organization (CDMO), today announced the completion of its acquisition of the manufacturing operations of Trellis Bio, Inc. for $120 million.
+
+Upon closing, Corvexa signed a long-term CDMO Service Agreement with Trellis Bio to manufacture its clinical antibody programs.
+"""
+
+CMO_PARTNERS = """# Halcyon Biologics and VialWorks Partner on Antibody Fill-Finish
+
+Halcyon Biologics, a global Contract Development and Manufacturing Organization (CDMO), and VialWorks, a specialized contract manufacturing organization (CMO) focusing on aseptic filling of vials and syringes for clinical and commercial production of antibodies, today announced a new strategic partnership.
+
+Since 2018, Halcyon Biologics has supported more than a dozen commercial products, collaborating with developers to meet their needs.
+"""
+
+RENEWED_PARTNERS = """Quillmate inks new antibody discovery pact with Novartis
+
+Quillmate Therapeutics has entered into a multi-year collaboration with Novartis to develop antibodies against kidney disease targets, with an upfront payment from Novartis.
+
+Quillmate said it has collaborated with Novartis before on antibody discovery efforts using its QX-7 platform.
+"""
+
+
+def test_a_service_agreement_signed_on_closing_is_a_deal_of_its_own_and_no_company():
+    deals = extract_record(doc(PLANT_AND_SERVICE))["deals"]
+    roles = {d["types"][0]: {p["name"]: p["role"] for p in d["parties"]} for d in deals}
+    assert len(deals) == 2
+    assert roles["asset_purchase"] == {"Corvexa Biologics, Inc.": "acquirer", "Trellis Bio, Inc.": "target"}
+    # the company described as a CDMO makes for the other, whoever signed with whom
+    assert roles["manufacturing"] == {"Corvexa Biologics, Inc.": "provider", "Trellis Bio, Inc.": "client"}
+
+
+def test_partners_described_at_length_are_still_partners_and_serving_developers_is_no_deal():
+    (deal,) = extract_record(doc(CMO_PARTNERS))["deals"]
+    assert {p["name"] for p in deal["parties"]} == {"Halcyon Biologics", "VialWorks"}
+    assert "collaboration" in deal["types"]
+
+
+def test_partners_that_worked_together_before_made_an_earlier_deal():
+    deals = extract_record(doc(RENEWED_PARTNERS))["deals"]
+    assert sorted(str(d["status"]) for d in deals) == ["None", "announced"]  # the earlier one: no state told
+    assert all({p["name"] for p in d["parties"]} == {"Quillmate Therapeutics", "Novartis"} for d in deals)
+
+
+UNNAMED_PARTNERS = """# Corvexa Therapeutics Reports Second-Quarter Progress
+
+Corvexa Therapeutics, a clinical-stage biotechnology company, today announced the expansion of its strategic partnership agreements to include 18 clinical sites for its Phase 3 trial of CVX-12.
+
+Corvexa Therapeutics also signed a supply agreement with a leading contract manufacturer for CVX-12.
+
+Corvexa Therapeutics raised $12 million in a private placement with healthcare investors.
+"""
+
+
+def test_a_deal_naming_one_company_is_a_financing_or_a_purchase_not_a_partnership_with_someone():
+    (deal,) = extract_record(doc(UNNAMED_PARTNERS))["deals"]
+    assert deal["types"] == ["equity"]
+    assert [(p["name"], p["role"]) for p in deal["parties"]] == [("Corvexa Therapeutics", "investee")]
+    assert _money(deal, "equity") == 12e6
+
+
+EARNINGS_CALL = """Earnings Call Insights: Halcyon Pharmaceuticals (NASDAQ:HLCN) Q1 2026
+
+### Management View
+
+* CEO Jane Moreau announced a licensing and collaboration agreement with Trellis Therapeutics, which will provide $400 million in upfront payments and a $100 million equity purchase.
+* CFO Ken Ito said the company expects its cash to last into 2029.
+"""
+
+
+def test_an_officer_named_by_title_alone_speaks_for_the_company_the_story_is_about():
+    (deal,) = extract_record(doc(EARNINGS_CALL))["deals"]
+    assert {p["name"] for p in deal["parties"]} == {"Halcyon Pharmaceuticals", "Trellis Therapeutics"}
+    assert "license" in deal["types"]

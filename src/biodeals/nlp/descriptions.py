@@ -22,7 +22,7 @@ Kind = Literal["medicines", "other"]
 _AFTER_NAME = fastre.compile(
     r"(?:[’']s)?(?:\s*\([^()]{0,60}\))*"
     r"(?:,\s+(?:a|an|the|one of(?: the)?)\s+|(?:,[^.;]{0,100}?,)?\s+(?:is|was|are|has been)\s+(?:a|an|one of(?: the)?)\s+)"
-    r"(?P<description>[^.;()]{3,160})"
+    r"(?P<description>(?:[^.;()]|\([^().;]{1,30}\)){3,160})"
     r"|(?:,[^.;]{0,60}?,)?\s+(?:operates|runs|owns|manages)\s+(?P<operated>[^.;()]{3,160})"  # "Dura operates clinics"
 )
 # "healthcare technology company xCures", "global therapeutics giant Catalent"

@@ -86,7 +86,7 @@ _COMPANY_BY_RELATION = fastre.compile(
 )
 _COMPANY_BY_APPOSITION = fastre.compile(
     rf"\b(?P<name>{_NAME_TOKEN}(?:{_SP}{_NAME_TOKEN}){{0,3}}),\s+(?:a|an)\s+(?:[\w-]+,?\s+){{0,6}}?"
-    r"(?:company|biotech|biotechnology\s+company|firm|developer|startup|start-up|manufacturer|CDMO|leader)\b"
+    r"(?:company|biotech|biotechnology\s+company|firm|developer|startup|start-up|manufacturer|CDMO|leader|organi[sz]ation)\b"
 )
 
 
@@ -161,7 +161,11 @@ _WITH = fastre.compile(" with ")
 _PARTNER_NAME = fastre.compile(
     rf"(?P<name>{_NAME_TOKEN}(?:{_SP}(?:(?:&|of|for|of the){_SP})?{_NAME_TOKEN}){{0,4}})(?![\w-])"
 )
-NOT_A_NAME = fastre.compile(r"^(?:[A-Z]\w*\s)*(?:Phase|Part|Cohort|Section|Article|Regulation|FDA|U\.S\.|US|EU)\b|\d")
+# "Phase 2", "FDA", "a CDMO Service Agreement with": a trial part, a regulator or a contract, no company
+NOT_A_NAME = fastre.compile(
+    r"^(?:[A-Z]\w*\s)*(?:Phase|Part|Cohort|Section|Article|Regulation|FDA|U\.S\.|US|EU)\b|\d"
+    r"|\b(?:Agreements?|Contracts?|Transactions?|Deals?|Offerings?|Mergers?)$"
+)
 
 
 def find_partners(text: str) -> list[Mention]:

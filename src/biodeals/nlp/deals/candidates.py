@@ -18,6 +18,9 @@ from biodeals.nlp.spans import Entity
 # deal types in the order the main type of a deal is chosen
 TYPE_PRIORITY: tuple[str, ...] = tuple(t.value for t in DealType)
 _MAX_PARTIES = 6
+# a deal that transfers a business or asset, and the services its buyer or seller may render after it
+_OWNERSHIP_TYPES = {"acquisition", "asset_purchase"}
+_SERVICE_TYPES = {"manufacturing", "supply"}
 
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -81,7 +84,9 @@ class DealCandidate:
 def group_deals(sentences: list[DealSentence], published_year: int | None) -> list[DealCandidate]:
     """One candidate per pair of companies (or lone company); a sentence that names a past year
     ("In 2016, ...") starts a separate candidate for that year."""
-    candidates: dict[tuple[frozenset[str], int | None], DealCandidate] = {}  # year -1: undated past deal
+    # keyed by pair, year (-1: an undated past deal) and a kind that keeps two deals of one pair
+    # apart ("service": a service agreement after a purchase; "round": a lone company's financing)
+    candidates: dict[tuple[frozenset[str], int | None, str], DealCandidate] = {}
     lone: list[tuple[DealSentence, int | None, bool]] = []
     for sentence in sentences:
         year_match = next(
@@ -95,8 +100,13 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
             lone.append((sentence, year, past))
             continue
         pair = frozenset(e.name for e in sentence.companies[:2])
-        key = (pair, -1 if past else year)
+        key = (pair, -1 if past else year, "")
         candidate = candidates.get(key)
+        if candidate is not None and sentence.types <= _SERVICE_TYPES and candidate.types <= _OWNERSHIP_TYPES:
+            # "Bora completes its acquisition of MacroGenics' plant ... signed a long-term CDMO
+            # service agreement with MacroGenics": the buyer's service to the seller is a deal of its own
+            key = (pair, key[1], "service")
+            candidate = candidates.get(key)
         if candidate is None:
             candidate = candidates[key] = DealCandidate(sentence.companies[:2], year=year, past=past)
         if "equity" in sentence.types:  # a financing round has many investors
@@ -105,17 +115,17 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
         candidate.sentences.append(sentence)
     # a partnership the document only refers to ("its strategic partner") is the past deal it dates
     first_dated: dict[frozenset[str], DealCandidate] = {}
-    for (pair, year), candidate in candidates.items():
+    for (pair, year, _), candidate in candidates.items():
         if year is not None:
             first_dated.setdefault(pair, candidate)
-    for (pair, year), candidate in list(candidates.items()):
-        dated = first_dated.get(pair)
-        if year is None and dated and not candidate.is_news:
+    for key, candidate in list(candidates.items()):
+        dated = first_dated.get(key[0])
+        if key[1] is None and dated and not candidate.is_news:
             dated.sentences = sorted(dated.sentences + candidate.sentences, key=lambda s: s.start)
-            del candidates[(pair, year)]
+            del candidates[key]
     # a sentence with one company joins the current-year deal that includes it
     current: dict[str, list[DealCandidate]] = {}  # company name -> the current-year deals naming it
-    for (pair, year), candidate in candidates.items():
+    for (pair, year, _), candidate in candidates.items():
         if year is None:
             for name in pair:
                 current.setdefault(name, []).append(candidate)
@@ -146,7 +156,8 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
         if candidate is not None and not own_round and not other_kind and year is None:
             candidate.sentences.append(sentence)
             continue
-        key = (frozenset({company.name}), -1 if past else year)
+        # a lone company's raise is no part of what else it tells of its business
+        key = (frozenset({company.name}), -1 if past else year, "round" if "equity" in sentence.types else "")
         if key not in candidates:
             candidates[key] = DealCandidate([company], year=year, past=past)
         candidates[key].sentences.append(sentence)

@@ -17,7 +17,7 @@ from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.candidates import TYPE_PRIORITY, DealCandidate, attach_money_sentences, group_deals
 from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.deals.relevance import is_biopharma
-from biodeals.nlp.deals.roles import INVESTOR_NAME, SUBJECT_ROLES, assign_roles
+from biodeals.nlp.deals.roles import CONTRACT_MAKER, INVESTOR_NAME, SUBJECT_ROLES, assign_roles
 from biodeals.nlp.deals.rounds import gather_rounds, round_subject
 from biodeals.nlp.deals.scorer import context_features
 from biodeals.nlp.deals.sentences import find_deal_sentences
@@ -31,6 +31,8 @@ Scorer = Callable[[dict[str, bool]], float]
 ACCEPT_AT = 0.5
 """A candidate whose score reaches this is a deal."""
 _FINANCIAL_RESULTS = words("news.financial_results")
+# the kinds of deal whose other side a text may leave unnamed
+_LONE_KINDS = {"equity", "acquisition", "asset_purchase"}
 # "in collaboration with Dr. Jane Roe": a person is no party to a deal
 _WITH_PERSON = fastre.compile(rf"\bwith (?:(?:{PERSON_TITLES})\b|[A-Z][a-z]+ [A-Z]\. [A-Z][a-z]+)")
 
@@ -51,7 +53,10 @@ def rule_checks(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, Cal
     ``news_or_dated`` (asked of a deal whose sentences name one company: they must tell it as
     news), ``not_financial_results`` (a deal told only in results sentences, "charges related to
     the acquisitions of DICE, Versanis and Emergence", is background), ``partner_not_a_person``
-    (a collaboration "with Dr. Jane Roe" is none; asked of one-company deals), ``between_groups``
+    (a collaboration "with Dr. Jane Roe" is none; asked of one-company deals), ``lone_kind`` (a
+    deal whose sentences name one company is a financing or a purchase, whose other side may go
+    unnamed, "raised $15 million from investors", "acquired the drug"; a licence, collaboration or
+    supply deal without its partner is a company's talk of its business), ``between_groups``
     (not a parent and its subsidiary in an undated deal; a dated acquisition is how a group came
     to be), ``typed`` (a sentence states a deal type) and ``biopharma`` (a deal about medicines,
     ``relevance.is_biopharma``)."""
@@ -61,6 +66,7 @@ def rule_checks(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, Cal
         "partner_not_a_person": lambda: candidate.types != {"collaboration"} or not any(
             _WITH_PERSON.search(s.text) for s in candidate.sentences
         ),
+        "lone_kind": lambda: bool(candidate.types & _LONE_KINDS),
         "between_groups": lambda: not (
             candidate.year is None and len(candidate.companies) == 2 and facts.same_group(*candidate.companies)
         ),
@@ -69,7 +75,7 @@ def rule_checks(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, Cal
     }
 
 
-_ONE_SIDED_ONLY = ("news_or_dated", "partner_not_a_person")
+_ONE_SIDED_ONLY = ("news_or_dated", "partner_not_a_person", "lone_kind")
 
 
 def candidate_features(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, bool]:
@@ -137,7 +143,8 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
     targets = inside("target", asset_scope)
     indications = most_specific(inside("disease"))
     modalities, modality_evidence = deal_modalities(analysis, text, scope, assets)
-    parties = assign_roles(candidate, primary, text)
+    makers = [c for c in candidate.companies[:2] if any(CONTRACT_MAKER.search(text, *span) for span in facts.descriptions(c))]
+    parties = assign_roles(candidate, primary, text, makers[0] if len(makers) == 1 else None)
     if any(role in SUBJECT_ROLES and facts.kind(e) == "other" for e, role in parties):
         candidate.rejected = "subject is no medicines company"
         return None

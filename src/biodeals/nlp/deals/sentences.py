@@ -42,6 +42,12 @@ _SUBJECT_ANAPHOR = fastre.compile(r"\b[Tt]he (?:company|firm|biotech|drugmaker)\
 _AGENTLESS_DEAL = fastre.compile(
     r"[\s*#•-]*(?:The|An?)\s+(?:[\w-]+\s+){0,2}?(?:agreement|acquisition|sale|divestiture|licen[cs]e|collaboration|partnership|deal)s?\b"
 )
+# "* CEO Chris Anzalone announced a licensing agreement with Sarepta": an officer named by title
+# alone, as earnings-call summaries write them, speaks for the company the story is about
+_OFFICER_SPEAKS = fastre.compile(
+    r"[\s*#•-]*(?:(?:The|Its) )?(?:CEO|CFO|COO|Chief (?:Executive|Financial|Operating|Business|Medical|Scientific) Officer"
+    r"|President(?: and CEO)?|Chairman)\s+(?:[A-Z][a-z]+\s+){1,2}(?:said|says|stated|announced|noted|highlighted|emphasized|disclosed)\b"
+)
 # the company that speaks in its own "About" section ("we", "our", "the Company")
 _FIRST_PERSON = fastre.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|the Company)\b")
 
@@ -116,6 +122,8 @@ def _without_parents(companies: list[Entity], text: str, start: int, end: int) -
 _LINK_TO_SECOND = fastre.compile(r"^(?:\W*|.{0,60}?\b(?:with|between|and|to|of|including)\b\W*(?:the\s+)?)$", re.S)
 _JOINED = fastre.compile(r"\band\b|&")  # "A and B", "A, a ..., and B"; not the list "A, B, C"
 _ENUMERATION = fastre.compile(r"^\s*(?:,|,?\s*(?:and|&|or))\s*$")
+# what the second of two partners is, between its name and the verb ("B, a specialized CMO ..., today")
+_APPOSITION = fastre.compile(r"(?:\s*\([^()]{0,40}\))?,\s+(?:a|an|the)\s[^.;]{0,300}?,")
 
 
 _POSSESSED_PARTNER = fastre.compile(r"(?:its|their|[’']s) (?:\w+ )?partner\b")
@@ -141,7 +149,9 @@ def _links_mentions(cue: tuple[int, int], a: Mention, b: Mention, text: str) -> 
             return True  # "Merck said ... so that it and its partner Zhifei can ...": whose partner B is
         return cue_start - a.end <= 200 and bool(_LINK_TO_SECOND.match(text[cue_end : b.start]))
     if b.end <= cue_start:  # A and B ... cue
-        return cue_start - b.end <= 150 and bool(_JOINED.search(text, a.end, b.start)) and b.start - a.end <= 200
+        described = _APPOSITION.match(text, b.end, cue_start)  # "B, a specialized CMO focusing on ..., announced"
+        after_b = described.end() if described else b.end
+        return cue_start - after_b <= 150 and bool(_JOINED.search(text, a.end, b.start)) and b.start - a.end <= 200
     if cue_end <= a.start:  # cue ... A ... B
         between = text[cue_end : a.start]
         return "between" in between or not _ENUMERATION.match(text[a.end : b.start])
@@ -251,7 +261,10 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             not section
             and story_subject is not None
             and story_subject not in companies
-            and (_SUBJECT_ANAPHOR.search(text) or (len(companies) == 1 and _AGENTLESS_DEAL.match(text)))
+            and (
+                _SUBJECT_ANAPHOR.search(text)
+                or (len(companies) == 1 and (_AGENTLESS_DEAL.match(text) or _OFFICER_SPEAKS.match(text)))
+            )
         ):
             # "The company also reported a $2 million payment from AbbVie": the company the story is about
             companies = [story_subject, *companies]
