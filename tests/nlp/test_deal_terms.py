@@ -57,3 +57,16 @@ def test_a_per_share_price_and_its_total_and_a_results_table_cell():
     )
     assert deal["total_value"]["amount"] == 8e9
     assert deal["equity"] is None and deal["milestones"] is None
+
+
+def test_the_price_of_all_outstanding_shares_is_the_total_and_capital_spending_no_equity():
+    (deal,) = extract_record(
+        doc(
+            "RAHWAY, N.J., Nov. 5, 2020 -- Orrin Pharma, Inc. and Kestrel Therapeutics, a clinical-stage biotech, "
+            "today announced that Orrin will acquire all outstanding shares of Kestrel for $2.75 billion in cash. Orrin said the "
+            "acquisition adds to more than $2 billion in capital investments it has made in its antibody plants."
+        )
+    )["deals"]
+    assert deal["types"] == ["acquisition"]
+    assert deal["total_value"]["amount"] == 2_750_000_000
+    assert deal["equity"] is None

@@ -36,6 +36,7 @@ _NOT_TERMS = words("money.not_terms")
 _DEAL_TERMS = words("money.deal_terms")
 _MILESTONE_WORD = re.compile(r"milestone|contingent|biobucks", re.I)
 _SMALLEST_DEAL_TERM = 100_000
+_WHOLE_COMPANY = re.compile(r"\ball (?:of the |of its )?(?:issued and )?outstanding (?:common )?shares\b|\boutstanding shares\b", re.I)
 
 
 def _classify_money(before: str, after: str, money: Money, restates_price: bool = False) -> str | None:
@@ -61,6 +62,8 @@ def _classify_money(before: str, after: str, money: Money, restates_price: bool 
         return "upfront"
     if says_milestone and _MILESTONE.search(after[:100] + before[-60:]):
         return "milestones"  # "up to $3.5 billion in development, regulatory, and sales milestones"
+    if _WHOLE_COMPANY.search(near):
+        return "total_value"  # "to acquire all outstanding shares of VelosBio for $2.75 billion": its price
     if _EQUITY_MONEY.search(near):
         return "equity"
     if _TOTAL.search(before[-30:]) or re.search(r"acqui|deal|transaction|agreement|collaboration", near, re.I):
