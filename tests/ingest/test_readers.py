@@ -79,6 +79,17 @@ def test_readers_jsonl_gzip_with_a_bad_line(tmp_path):
     assert str(errors[0]).startswith(f"{path}:2: invalid JSON")
 
 
+def test_a_record_whose_text_is_a_pdf_file_is_an_error_naming_it_and_the_others_are_read(tmp_path):
+    pdf = "%PDF-1.4 %\u00f6\u00e4 1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj stream x\u0153 endstream"
+    lines = [json.dumps({"id": "a", "text": ARTICLE}), json.dumps({"id": "scan", "text": pdf})]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(lines))
+    docs, (error,) = read_all(path)
+    assert [d.name for d in docs] == ["a"]
+    assert isinstance(error, MalformedInput)
+    assert str(error) == f"{path}:2: the text field holds a PDF file, not its text"
+
+
 def test_readers_csv_text_column(tmp_path):
     path = tmp_path / "news.csv"
     path.write_text(f'id,title,text\nn1,First,"{ARTICLE}"\nn2,Second,"Another, with a comma."\n')

@@ -149,6 +149,8 @@ def document_from_record(record: Any, source: str, fallback_name: str) -> Docume
         )
     if not isinstance(text, str):
         raise MalformedInput(source, f"the text field holds {type(text).__name__}, not text")
+    if text.lstrip()[:5] == "%PDF-":  # a scraper that stored the file it fetched: no words to read
+        raise MalformedInput(source, "the text field holds a PDF file, not its text")
     name = _first(record, ID_FIELDS)
     return make_document(
         text,
