@@ -20,7 +20,7 @@ TYPE_PRIORITY: tuple[str, ...] = tuple(t.value for t in DealType)
 _MAX_PARTIES = 6
 # a deal that transfers a business or asset, and the services its buyer or seller may render after it
 _OWNERSHIP_TYPES = {"acquisition", "asset_purchase"}
-_SERVICE_TYPES = {"manufacturing", "supply"}
+SERVICE_TYPES = {"manufacturing", "supply"}
 
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -102,7 +102,7 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
         pair = frozenset(e.name for e in sentence.companies[:2])
         key = (pair, -1 if past else year, "")
         candidate = candidates.get(key)
-        if candidate is not None and sentence.types <= _SERVICE_TYPES and candidate.types <= _OWNERSHIP_TYPES:
+        if candidate is not None and sentence.types <= SERVICE_TYPES and candidate.types <= _OWNERSHIP_TYPES:
             # "Bora completes its acquisition of MacroGenics' plant ... signed a long-term CDMO
             # service agreement with MacroGenics": the buyer's service to the seller is a deal of its own
             key = (pair, key[1], "service")

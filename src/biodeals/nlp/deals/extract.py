@@ -14,7 +14,13 @@ from biodeals import fastre
 from biodeals.ingest.document import Document
 from biodeals.model import Amount, Deal, DealType, EvidenceSpan, MoneyKind, Named, Party, Status
 from biodeals.nlp.analysis import Analysis
-from biodeals.nlp.deals.candidates import TYPE_PRIORITY, DealCandidate, attach_money_sentences, group_deals
+from biodeals.nlp.deals.candidates import (
+    SERVICE_TYPES,
+    TYPE_PRIORITY,
+    DealCandidate,
+    attach_money_sentences,
+    group_deals,
+)
 from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.deals.relevance import is_biopharma
 from biodeals.nlp.deals.roles import CONTRACT_MAKER, INVESTOR_NAME, SUBJECT_ROLES, assign_roles
@@ -143,8 +149,11 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
     targets = inside("target", asset_scope)
     indications = most_specific(inside("disease"))
     modalities, modality_evidence = deal_modalities(analysis, text, scope, assets)
-    makers = [c for c in candidate.companies[:2] if any(CONTRACT_MAKER.search(text, *span) for span in facts.descriptions(c))]
-    parties = assign_roles(candidate, primary, text, makers[0] if len(makers) == 1 else None)
+    provider = None
+    if primary in SERVICE_TYPES:  # the one party described as a contract manufacturer or supplier
+        makers = [c for c in candidate.companies[:2] if any(CONTRACT_MAKER.search(text, *s) for s in facts.descriptions(c))]
+        provider = makers[0] if len(makers) == 1 else None
+    parties = assign_roles(candidate, primary, text, provider)
     if any(role in SUBJECT_ROLES and facts.kind(e) == "other" for e, role in parties):
         candidate.rejected = "subject is no medicines company"
         return None

@@ -114,9 +114,9 @@ def assign_roles(
     candidate: DealCandidate, primary: str, text: str, provider: Entity | None = None
 ) -> list[tuple[Entity, Role]]:
     """Each party's role: a round's investee and investors, partners of a collaboration, else
-    the buyer and seller sides their cues cast them on (``provider``: the one party the text
-    describes as a contract manufacturer or supplier, the seller side of a manufacturing or
-    supply deal however the sentences word it)."""
+    the buyer and seller sides their cues cast them on (``provider``, given for a manufacturing
+    or supply deal: the one party the text describes as a contract manufacturer or supplier,
+    the seller side however the sentences word it)."""
     if primary == "equity" and candidate.investee is not None:  # a round: the company funded and its investors
         return [(c, Role.INVESTEE if c is candidate.investee else Role.INVESTOR) for c in candidate.companies]
     first, second = candidate.companies[0], candidate.companies[1] if len(candidate.companies) > 1 else None
@@ -135,6 +135,6 @@ def assign_roles(
     first_score = side_score(first, candidate.sentences, text)
     second_score = side_score(second, candidate.sentences, text)
     buyer, seller = (second, first) if second_score > first_score else (first, second)
-    if provider is not None and primary in ("manufacturing", "supply") and provider in (first, second):
+    if provider in (first, second):
         buyer, seller = (second, first) if provider is first else (first, second)
     return [(buyer, BUYER_ROLE[DealType(primary)]), (seller, SELLER_ROLE[DealType(primary)])]

@@ -29,6 +29,7 @@ _NO_ROYALTY = words("terms.no_royalty")
 _UPFRONT = words("money.upfront")
 _MILESTONE = words("money.milestones")
 _EQUITY_MONEY = words("money.equity")
+_WHOLE_COMPANY = words("money.whole_company")
 _TOTAL = words("money.total")
 
 
@@ -36,7 +37,6 @@ _NOT_TERMS = words("money.not_terms")
 _DEAL_TERMS = words("money.deal_terms")
 _MILESTONE_WORD = re.compile(r"milestone|contingent|biobucks", re.I)
 _SMALLEST_DEAL_TERM = 100_000
-_WHOLE_COMPANY = re.compile(r"\ball (?:of the |of its )?(?:issued and )?outstanding (?:common )?shares\b|\boutstanding shares\b", re.I)
 
 
 def _classify_money(before: str, after: str, money: Money, restates_price: bool = False) -> str | None:
