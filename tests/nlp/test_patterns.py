@@ -231,3 +231,13 @@ def test_a_government_named_by_its_country_is_a_party():
 )
 def test_a_name_shaped_word_between_a_phase_and_the_trial_word_names_the_trial(text, trials):
     assert [m.text for m in find_trials(text)] == trials
+
+
+def test_a_company_named_by_its_context_ends_before_a_dateline_city_in_capitals():
+    from biodeals.nlp.contexts import find_companies_in_context
+
+    text = (
+        "The antibody emerged from a collaboration between Lilly and Vancouver-based AbCellera INDIANAPOLIS,Nov. 20, "
+        "2020 -- Health Canada today granted authorization for the drug"
+    )
+    assert [m.text for m in find_companies_in_context(text)] == ["AbCellera"]

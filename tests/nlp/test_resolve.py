@@ -115,3 +115,19 @@ def test_resolve_names_that_differ_only_in_corporate_words_are_one_company():
     names = {e.name for e in recognize(doc(text)).of("company")}
     assert "Orrin Pharmaceuticals" not in names or "Orrin Pharmaceutical Industries Limited" not in names
     assert {"Novo Holdings", "Novo Nordisk"} <= names
+
+
+def test_resolve_an_about_heading_names_the_short_form_of_the_company_its_body_opens_with():
+    text = (
+        "Corvexa will supply its insulin ingredient to Lumiera Holdings Ltd. at a reduced price. "
+        "LHL will fill and finish the vials.\n\n**About LHL** Lumiera Holdings Ltd. group is one of the largest "
+        "healthcare providers in the region."
+    )
+    lumiera = next(e for e in recognize(doc(text)).of("company") if e.name == "Lumiera Holdings Ltd.")
+    assert "LHL" in {m.text for m in lumiera.mentions}
+
+
+def test_resolve_a_drug_named_as_half_of_a_modifier_is_no_drug():
+    analysis = recognize(doc("Its lead candidate inhibits lysine-specific demethylase 1."))
+    assert not analysis.of("drug")
+    assert [e.name for e in recognize(doc("Patients took lysine daily.")).of("drug")] == ["lysine"]

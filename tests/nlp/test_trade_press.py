@@ -283,3 +283,24 @@ def test_an_officer_named_by_title_alone_speaks_for_the_company_the_story_is_abo
     (deal,) = extract_record(doc(EARNINGS_CALL))["deals"]
     assert {p["name"] for p in deal["parties"]} == {"Halcyon Pharmaceuticals", "Trellis Therapeutics"}
     assert "license" in deal["types"]
+
+
+OWNED_ASSET = """# Halcyon to Acquire Brightwater Biosciences
+
+Halcyon Pharmaceuticals, Inc. and Brightwater Biosciences, Inc. today announced a definitive agreement under which Halcyon will acquire Brightwater for $900 million in cash.
+
+The transaction is expected to close in the second quarter.
+
+"We are delighted to join forces," said Jane Roe, chief executive officer of Halcyon.
+
+Brightwater's lead candidate BW-101, an investigational oral inhibitor of lysine-specific demethylase 1, is in Phase 2 trials for myelofibrosis and polycythemia vera.
+
+Halcyon's own oncology medicines include several approved products.
+"""
+
+
+def test_a_partys_drug_described_away_from_the_deal_sentences_is_what_the_deal_is_about():
+    deal = _deal(OWNED_ASSET)
+    assert [a["name"] for a in deal["assets"]] == ["BW-101"]
+    assert {"myelofibrosis", "polycythemia vera"} <= {i["name"] for i in deal["indications"]}
+    assert deal["modalities"] == ["small molecule"]

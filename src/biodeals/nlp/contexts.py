@@ -33,9 +33,11 @@ _ROW_WORDS = fastre.Literals(
         "acqui", "buy", "bought", "snap", "scoop", "take", "took", "pay", "paid", "hand", "give", "gave",
         "licen", "right", "option", "deal", "pact", "tie-up", "team", "contract", "accord", "inked", "struck",
         "signed", "shares", "stock", "partnered", "invest", "stake", "said", "drug", "asset", "antibod",
-        "candidate", "inhibitor", "agonist", "antagonist", "molecule", "conjugate", "therap", "vaccine", "pill",
+        "candidate", "inhibitor", "agonist", "antagonist", "molecule", "conjugate", "therap", "vaccine", "pill", "based",
     ]
 )
+# a dateline's city in capitals right after a name written in mixed case, which it is no part of
+_DATELINE_AFTER = fastre.compile(r"(?<=[a-z])(?:\s+[A-Z]{4,}\b)+$")
 _MODIFIER = fastre.compile(r"-[a-z]+\b")  # "U.S.-owned", "Boston-based": what a name is, not a name
 
 
@@ -140,6 +142,7 @@ def find_companies_in_context(text: str, common_words: frozenset[str] = frozense
     for row in _ROWS:
         for start, end in _named_by(row, text, windows):
             name, start = trim_leading(text[start:end], start)  # "The Corvexa-partnered drug"
+            name = _DATELINE_AFTER.sub("", name)  # "Vancouver-based AbCellera INDIANAPOLIS,Nov. 20"
             if _MODIFIER.search(name):
                 continue  # "an investment in U.S.-owned biotech infrastructure"
             if (
@@ -150,7 +153,7 @@ def find_companies_in_context(text: str, common_words: frozenset[str] = frozense
                 and not _before_a_place(text, start + len(name))
             ):
                 names[name] = None
-                found.setdefault((start, end), _mention(name, start))
+                found.setdefault((start, start + len(name)), _mention(name, start))
     for name in names:
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             found.setdefault(match.span(), _mention(name, match.start()))

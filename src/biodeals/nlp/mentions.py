@@ -1,9 +1,11 @@
 """Corrections of raw mentions before the overlap rule: pattern companies cut to the known
-company they swallowed, and diseases that are part of a person's job title dropped."""
+company they swallowed, diseases that are part of a person's job title and drugs that are half
+of a modifier ("lysine-specific") dropped."""
 
 from __future__ import annotations
 
 import bisect
+import re
 
 from biodeals import fastre
 from biodeals.nlp.gazetteer import longest_first
@@ -65,3 +67,17 @@ def in_job_title(text: str, mention: Mention) -> bool:
         and mention.text[:1].isupper()
         and bool(_JOB_TITLE_BEFORE.search(text, max(0, mention.start - 90), mention.start))
     )
+
+
+# "lysine-specific demethylase 1", "insulin-resistant", "platinum-refractory", "metformin-naive":
+# a drug's name joined to one of these words describes something else (a target, patients)
+_AS_MODIFIER = fastre.compile(
+    r"-(?:specific|resistant|dependent|induced|refractory|naive|naïve|intolerant|experienced|exposed|sensitive"
+    r"|like|derived|free)\b",
+    re.I,
+)
+
+
+def as_modifier(text: str, mention: Mention) -> bool:
+    """Whether a drug's name is only the first half of a hyphenated modifier: no drug is meant."""
+    return mention.label == "drug" and bool(_AS_MODIFIER.match(text, mention.end))

@@ -142,6 +142,29 @@ def _whole_word_occurrences(text: str, needle: str) -> Iterable[tuple[int, int]]
         start = text.find(needle, start + 1)
 
 
+def _opening_company(text: str, start: int, title: str, mentions: list[Mention]) -> Mention | None:
+    """The company an "About" section's body opens with, when the heading names it by a short
+    form with the same first letter ("About IABL" over "International Agencies Ltd."; not "About
+    Welldoc" over the "Lilly Cautionary Statement" heading that follows an empty section)."""
+    heading = text.find(title, start, start + 200)
+    if heading < 0:
+        return None
+    body = heading + len(title)
+    while body < len(text) and not text[body].isalnum():
+        body += 1
+    return next(
+        (
+            m
+            for m in mentions
+            if m.label == "company"
+            and m.start == body
+            and m.text[:1].lower() == title[:1].lower()
+            and normalise_name(m.text) != normalise_name(title)
+        ),
+        None,
+    )
+
+
 def resolve_entities(
     text: str,
     mentions: list[Mention],
@@ -175,12 +198,17 @@ def resolve_entities(
         title = section.title.removeprefix("the ").strip()
         if section.kind != "about" or not title:
             continue
-        body = text[section.start : section.start + 400].lower()
-        if not re.search(r"\b(?:company|corporation|biotech|firm|leader|organization|inc\b|founded)", body):
-            continue
-        key = f"p:{normalise_name(title)}"
         if title in not_companies or title in looked_for or _DEAL_TITLE.search(title):
             continue
+        # "**About IABL** International Agencies Ltd. group is ...": the body opens with the full
+        # name, and the heading's name is its short form
+        named_first = _opening_company(text, section.start, title, mentions)
+        body = text[section.start : section.start + 400].lower()
+        if named_first is None and not re.search(
+            r"\b(?:company|corporation|biotech|firm|leader|organization|inc\b|founded)", body
+        ):
+            continue
+        key = named_first.key if named_first is not None else f"p:{normalise_name(title)}"
         looked_for.add(title)
         for start, end in _whole_word_occurrences(text, title):
             if free(start, end):

@@ -15,7 +15,7 @@ from biodeals.nlp.deals.extract import fill_deal, find_candidates, score_candida
 from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.deals.scorer import learned_scorer
 from biodeals.nlp.gazetteer import longest_first, match_gazetteer
-from biodeals.nlp.mentions import in_job_title, trim_to_known
+from biodeals.nlp.mentions import as_modifier, in_job_title, trim_to_known
 from biodeals.nlp.money import find_money
 from biodeals.nlp.patterns import (
     find_code_names,
@@ -40,9 +40,10 @@ def sentences(a: Annotations) -> None:
 @component("biodeals.gazetteer.v1", produces=["known"])
 def gazetteer(a: Annotations) -> None:
     """Vocabulary names (companies, drugs, targets, diseases, modalities) in one automaton pass;
-    a capitalised disease in a job title, or a company right after one, is left out."""
+    a capitalised disease in a job title, or a company right after one, is left out, and so is a
+    drug named as half of a modifier ("lysine-specific demethylase 1")."""
     text = a.document.text
-    a.known = [m for m in match_gazetteer(text, a.vocab) if not in_job_title(text, m)]
+    a.known = [m for m in match_gazetteer(text, a.vocab) if not in_job_title(text, m) and not as_modifier(text, m)]
 
 
 @component("biodeals.name_patterns.v1", requires=["known"], produces=["found"])

@@ -18,6 +18,7 @@ from biodeals.nlp.spans import Entity
 # deal types in the order the main type of a deal is chosen
 TYPE_PRIORITY: tuple[str, ...] = tuple(t.value for t in DealType)
 _MAX_PARTIES = 6
+_NEAR = 300
 # a deal that transfers a business or asset, and the services its buyer or seller may render after it
 _OWNERSHIP_TYPES = {"acquisition", "asset_purchase"}
 SERVICE_TYPES = {"manufacturing", "supply"}
@@ -45,6 +46,7 @@ _EARLIER = words("news.earlier")
 # that tells the terms of a deal already named, not a deal of its own
 _PART_OF_DEAL = words("news.part_of_deal")
 _FINANCIAL_RESULTS = words("news.financial_results")
+_DEAL_ANAPHOR = words("news.deal_anaphor")
 
 
 @dataclass(slots=True)
@@ -138,7 +140,13 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
         # into licensing agreements" beside its supply deal with the U.S. government and its
         # collaboration with Ridgeback), else the first
         deals = current.get(company.name, [])
-        candidate = next((d for d in deals if sentence.types & d.types), deals[0] if deals else None)
+        candidate = next((d for d in deals if sentence.types & d.types), None)
+        if candidate is None and deals and (
+            _PART_OF_DEAL.search(sentence.text)
+            or _DEAL_ANAPHOR.search(sentence.text)
+            or any(0 <= sentence.start - s.end <= _NEAR for s in deals[0].sentences)
+        ):
+            candidate = deals[0]
         # a round the company raised is its own deal, not part of its partnership; nor is one it dates
         # before the news ("compounds acquired in 2023")
         own_round = (

@@ -52,7 +52,8 @@ _SELLER_BEFORE = fastre.compile(
     r"(?:acquisition of|acquire|acquires|acquiring|to buy|purchase of|licen[cs]e from|licen[cs]ed from|rights from"
     r"|(?:will |to )?(?:pay|pays|paid|paying)"  # "Tessaly will pay the Company an upfront payment"
     r"|(?:discovered|invented|originated|created) (?:by|at)"  # "discovered by Chugai and licensed by Lilly"
-    r"|invest(?:ment|s|ed)? (?:of \S+ )?in|stake in|shares of|option to acquire|manufactured by|supplied by|from)"
+    r"|invest(?:ment|s|ed)? (?:of \S+ )?in|stake in|shares of|option to acquire|manufactured by|supplied by|from"
+    r"|(?:disposition|divestiture|divestment|spin-?off) of(?:\s+(?:our|its|their|the|remaining|ownership|stake|interest|shares|in)){0,5})"
     r"\W+(?:the\s+)?$",
     re.I,
 )
@@ -61,7 +62,7 @@ _SELLER_BEFORE = fastre.compile(
 # "the agreement to sell the rights of the olanzapine portfolio, including Zyprexa, to Cheplapharm":
 # whom a thing is sold to is the buyer, however far the words between reach
 _SOLD_TO = fastre.compile(
-    r"\b(?:sell|sells|selling|sold|sale of|divest\w*|suppl(?:y|ies|ied|ying)|deliver\w*)\b(?:[^.;]|\.(?=\d)){0,120}?\bto\W+(?:the\s+)?$",
+    r"\b(?:sell|sells|selling|sold|sale of|divest\w*|suppl(?:y|ies|ied|ying)|deliver\w*)\b(?:[^.;]|\.(?=\d)){0,200}?\bto\W+(?:the\s+)?$",
     re.I,
 )
 
@@ -96,7 +97,7 @@ def side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int:
             ):
                 score -= 1
                 continue
-            sold_to = _SOLD_TO.search(text, max(sentence.start, mention.start - 160), mention.start)
+            sold_to = _SOLD_TO.search(text, max(sentence.start, mention.start - 240), mention.start)
             score += bool(_BUYER_AFTER.search(after)) + bool(_BUYER_BEFORE.search(before) or sold_to)
             score -= bool(_SELLER_AFTER.search(after)) + bool(_SELLER_BEFORE.search(before))
             score -= bool(_PROVIDER_APPOSITION.match(text, mention.end, min(sentence.end, mention.end + 260)))

@@ -160,10 +160,36 @@ def _links_mentions(cue: tuple[int, int], a: Mention, b: Mention, text: str) -> 
 
 # "Prometheus, Imago and Harpoon", "Seagen (NASDAQ: SGEN) and Astellas": names listed side by side
 _LIST_GLUE = fastre.compile(r"^\s*(?:\([^()]{0,40}\))?\s*(?:,|,?\s*(?:and|&|or))\s*(?:the\s+)?$")
+# "the disposition of A and the acquisition of B": two deal nouns, two deals
+_PLURAL_OR_JOINED_DEALS = fastre.compile(
+    r"\b(?:transactions|deals|acquisitions|divestitures)\b|\b(?:acquisition|disposition|divestiture|sale|purchase)\s+of\b"
+    r"[^.;]{1,120}?\band\s+(?:the\s+)?(?:acquisition|disposition|divestiture|sale|purchase)\s+of\b",
+    re.I,
+)
 # "the acquisitions of A and B", "collaborations with A and B": one deal with each
 _PLURAL_DEALS = fastre.compile(
     r"\b(?:acquisitions|collaborations|partnerships|agreements|licen[cs]es|alliances|deals|transactions)\b", re.I
 )
+
+
+# "the acquisition of Loxo", "the disposition of our remaining ownership in Elanco": a company
+# named as what a deal transfers
+_DEAL_OBJECT_BEFORE = fastre.compile(
+    r"\b(?:acquisition|disposition|divestiture|divestment|sale|purchase|spin-?off|separation|merger)\s+(?:of|with)"
+    r"(?:\s+(?:the|our|its|their|remaining|ownership|stake|interest|shares|in)){0,5}\s+$",
+    re.I,
+)
+
+
+def _deal_objects(companies: list[Entity], text: str, start: int, end: int) -> list[Entity]:
+    """The companies a sentence names as what two or more deals transfer, each its own deal."""
+    if not _PLURAL_OR_JOINED_DEALS.search(text, start, end):
+        return []
+    return [
+        c
+        for c in companies
+        if any(_DEAL_OBJECT_BEFORE.search(text, max(start, m.start - 80), m.start) for m in mentions_in(c, start, end))
+    ]
 
 
 def split_lists(
@@ -176,6 +202,11 @@ def split_lists(
     about), not a deal between the first two listed. A financing round's list is its investors."""
     if len(companies) < 2 or "equity" in types:
         return [companies]
+    objects = _deal_objects(companies, text, start, end)
+    if len(objects) > 1 and story_subject is not None and story_subject not in objects:
+        # "the disposition of our ownership in Elanco and the acquisition of Loxo": two deals of
+        # the one who speaks, not one between Elanco and Loxo
+        return [[story_subject, company] for company in objects]
     firsts = sorted(
         ((m.start, m.end, c) for c in companies if (m := first_mention_in(c, start, end)) is not None),
         key=lambda x: x[0],

@@ -16,6 +16,7 @@ from biodeals.nlp.ranges import mentions_in, section_at
 from biodeals.nlp.spans import Entity
 
 _FOLLOWING = 2  # sentences after a deal sentence that usually describe what the deal is about
+_BULLET = fastre.compile(r"\s*(?:[*•▪◦·-]|\d{1,2}[.)])\s")  # "* ", "- ", "2. ", not "**Bold heading"
 
 
 def subject_scope(candidate: DealCandidate, facts: DocumentFacts) -> list[tuple[int, int]]:
@@ -32,16 +33,49 @@ def subject_scope(candidate: DealCandidate, facts: DocumentFacts) -> list[tuple[
         if span not in in_scope and all(c.name in names for c in facts.analysis.within("company", *span)):
             scope.append(span)
             in_scope.add(span)
+    for span in _owned_asset_sentences(candidate, facts):  # "Imago's lead candidate bomedemstat, ..."
+        if span not in in_scope:
+            scope.append(span)
+            in_scope.add(span)
     starts = {s.start for s in candidate.sentences if s.types}
     for start in sorted(starts):
         index = bisect.bisect_left(facts._span_starts, start)
         if index == len(spans) or spans[index][0] != start:
             continue
         for following in spans[index + 1 : index + 1 + _FOLLOWING]:
+            if _BULLET.match(facts.text, following[0]):
+                break  # the next item of a list tells other news ("* The company also sold ...")
             if section_at(facts.document, following[0]) is None and following not in in_scope:
                 scope.append(following)
                 in_scope.add(following)
     return scope
+
+
+# "Imago's lead candidate bomedemstat", "Versanis' lead asset": a party's drug, named in its own words
+_POSSESSIVE = fastre.compile(r"['’]s?\s")
+_PLATFORM = fastre.compile(r"\b(?:platforms?|technolog(?:y|ies))\b", re.I)
+_OWNED_REACH = 60  # characters from a party's possessive to the drug it owns
+
+
+def _owned_asset_sentences(candidate: DealCandidate, facts: DocumentFacts) -> list[tuple[int, int]]:
+    """Body sentences that name a drug of one of the deal's parties ("Imago's lead candidate
+    bomedemstat, an investigational LSD1 inhibitor, is in Phase 2 trials for ...") and no company
+    outside the deal: the issue says what the deal is about wherever the text describes it."""
+    if candidate.types == {"equity"}:
+        return []  # a round funds the company, whatever its drugs
+    names = {c.name for c in candidate.companies}
+    text, analysis, found = facts.text, facts.analysis, []
+    for company in candidate.companies:
+        for index in facts.body_spans(company):
+            start, end = facts.spans[index]
+            if not all(c.name in names for c in analysis.within("company", start, end)):
+                continue
+            for m in mentions_in(company, start, end):
+                owned = analysis.within("drug", m.end, min(end, m.end + _OWNED_REACH)) if _POSSESSIVE.match(text, m.end) else []
+                if any(not _PLATFORM.search(drug.name) for drug in owned):  # its platform is no asset of the deal
+                    found.append((start, end))
+                    break
+    return found
 
 
 # A modality named in a list of product classes ("medicines and vaccines", "pharmaceuticals,
