@@ -304,3 +304,31 @@ def test_a_partys_drug_described_away_from_the_deal_sentences_is_what_the_deal_i
     assert [a["name"] for a in deal["assets"]] == ["BW-101"]
     assert {"myelofibrosis", "polycythemia vera"} <= {i["name"] for i in deal["indications"]}
     assert deal["modalities"] == ["small molecule"]
+
+
+EARNINGS_BULLETS = """# Halcyon Reports Fourth-Quarter 2025 Results
+
+INDIANAPOLIS, Feb. 3, 2026 -- Halcyon Pharmaceuticals, Inc. today announced financial results for the fourth quarter of 2025.
+
+We also completed two transformative transactions in the quarter, the disposition of our remaining ownership in Orrin Animal Health and the acquisition of Brightwater Oncology, Inc., which adds a promising pipeline of cancer medicines.
+
+Key events over the last three months:
+
+* The company completed the acquisition of Brightwater Oncology, Inc., adding the RET inhibitor BW-292 to its pipeline.
+
+* The company announced a $1 billion investment to build a manufacturing site in Ireland, its largest to date.
+
+* The company signed a Joint Procurement Agreement with the European Commission to supply up to 220,000 doses of its antibody.
+"""
+
+
+def test_the_bullets_of_an_earnings_release_are_separate_news_and_two_deal_nouns_two_deals():
+    deals = extract_record(doc(EARNINGS_BULLETS))["deals"]
+    pairs = {frozenset(p["name"] for p in d["parties"]): d for d in deals}
+    assert frozenset({"Orrin Animal Health", "Brightwater Oncology, Inc."}) not in pairs
+    bought = pairs[frozenset({"Halcyon Pharmaceuticals, Inc.", "Brightwater Oncology, Inc."})]
+    assert bought["types"] == ["acquisition"]
+    assert [(p["name"], p["role"]) for p in bought["parties"]] == [
+        ("Halcyon Pharmaceuticals, Inc.", "acquirer"),
+        ("Brightwater Oncology, Inc.", "target"),
+    ]
