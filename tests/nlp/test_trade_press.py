@@ -332,3 +332,27 @@ def test_the_bullets_of_an_earnings_release_are_separate_news_and_two_deal_nouns
         ("Halcyon Pharmaceuticals, Inc.", "acquirer"),
         ("Brightwater Oncology, Inc.", "target"),
     ]
+
+
+TRIAL_GROUP = """# Halcyon Announces Phase 3 Results for HX-7 in Early Breast Cancer
+
+Halcyon Pharmaceuticals, Inc. today announced that the Phase 3 HALO-3 trial of HX-7 met its primary endpoint of invasive disease-free survival.
+
+The HALO-3 trial is led by the Breast Research Group in partnership with NRG Oncology, Corvexa Bio and Halcyon Pharmaceuticals, Inc. It enrolled 1,800 patients in 23 countries.
+"""
+
+UNIT_DEAL = """# Halcyon and Kestrel Bio Enter Research Collaboration on Protein Degraders
+
+Halcyon Pharmaceuticals, Inc. and Kestrel Bio today announced a research collaboration and license agreement to discover protein degraders for cancer. Halcyon will pay Kestrel $40 million upfront.
+
+The research will be run by Brightwater Oncology at Halcyon, Halcyon's oncology unit. Brightwater Oncology and Kestrel Bio will collaborate on three targets.
+"""
+
+
+def test_who_runs_a_trial_with_whom_is_no_deal():
+    assert extract_record(doc(TRIAL_GROUP))["deals"] == []
+
+
+def test_a_units_collaboration_with_its_parents_partner_is_the_parents_deal():
+    (deal,) = extract_record(doc(UNIT_DEAL))["deals"]
+    assert {p["name"] for p in deal["parties"]} == {"Halcyon Pharmaceuticals, Inc.", "Kestrel Bio"}

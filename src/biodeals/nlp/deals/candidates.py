@@ -172,6 +172,29 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
     return list(candidates.values())
 
 
+def merge_unit_deals(candidates: list[DealCandidate], groups: set[tuple[int, int]]) -> list[DealCandidate]:
+    """A deal of a company's unit with a partner the company itself has a deal with, dated alike,
+    is that deal ("Loxo Oncology at Lilly" and Kumquat, beside Lilly and Kumquat): ``groups`` are
+    the document's ``(id(parent), id(child))`` pairs."""
+    parent_of = {child: parent for parent, child in groups}
+    by_pair = {(frozenset(id(c) for c in d.companies[:2]), d.year, d.past): d for d in candidates if len(d.companies) == 2}
+    kept = []
+    for candidate in candidates:
+        if len(candidate.companies) == 2:
+            first, second = (id(c) for c in candidate.companies)
+            for unit, partner in ((first, second), (second, first)):
+                parent = parent_of.get(unit)
+                into = by_pair.get((frozenset({parent, partner}), candidate.year, candidate.past)) if parent else None
+                if into is not None and into is not candidate:
+                    into.sentences = sorted(into.sentences + candidate.sentences, key=lambda s: s.start)
+                    break
+            else:
+                kept.append(candidate)
+            continue
+        kept.append(candidate)
+    return kept
+
+
 _MONEY_CONTEXT = words("money.context")
 _MARKET_STATISTICS = words("money.market_statistics")
 

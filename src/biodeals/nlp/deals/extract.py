@@ -20,13 +20,14 @@ from biodeals.nlp.deals.candidates import (
     DealCandidate,
     attach_money_sentences,
     group_deals,
+    merge_unit_deals,
 )
 from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.deals.relevance import is_biopharma
 from biodeals.nlp.deals.roles import CONTRACT_MAKER, INVESTOR_NAME, SUBJECT_ROLES, assign_roles
 from biodeals.nlp.deals.rounds import gather_rounds, round_subject
 from biodeals.nlp.deals.scorer import context_features
-from biodeals.nlp.deals.sentences import find_deal_sentences
+from biodeals.nlp.deals.sentences import find_deal_sentences, group_pairs
 from biodeals.nlp.deals.subjects import asset_sentences, deal_modalities, mention_evidence, subject_scope, type_evidence
 from biodeals.nlp.deals.terms import deal_status, money_terms, royalties_of
 from biodeals.nlp.deals.words import words
@@ -49,6 +50,7 @@ def find_candidates(
     """Deal candidates: deal sentences grouped by the companies (and past year) they name, with
     the sentences that state their money."""
     candidates = group_deals(find_deal_sentences(document, analysis, spans), published.year if published else None)
+    candidates = merge_unit_deals(candidates, group_pairs(analysis.of("company"), document.text))
     candidates = gather_rounds(candidates, analysis, document.text)
     attach_money_sentences(candidates, analysis, document.text, spans, document)
     return candidates
@@ -74,7 +76,10 @@ def rule_checks(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, Cal
         ),
         "lone_kind": lambda: bool(candidate.types & _LONE_KINDS),
         "between_groups": lambda: not (
-            candidate.year is None and len(candidate.companies) == 2 and facts.same_group(*candidate.companies)
+            candidate.year is None
+            and "acquisition" not in candidate.types
+            and len(candidate.companies) == 2
+            and facts.same_group(*candidate.companies)
         ),
         "typed": lambda: bool(candidate.types),
         "biopharma": lambda: is_biopharma(candidate, facts.analysis, facts.text, candidate.scope, facts),

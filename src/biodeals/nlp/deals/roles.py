@@ -34,7 +34,7 @@ _BUYER_AFTER = fastre.compile(
 _SELLER_AFTER = fastre.compile(
     rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
     r"(?:will |to |may |is eligible to |could |would |has |shareholders (?:will|could|would) )?"
-    r"(?:receive[sd]? (?:up to |an? |the )?(?:upfront|\$|US\$|€|£|payments?|milestones?|royalt|cash|consideration)"
+    r"(?:receive[sd]? (?:up to |an? |the |an aggregate of |a total of )?(?:upfront|\$|US\$|€|£|payments?|milestones?|royalt|cash|consideration)"
     r"|be (?:eligible|entitled) to receive|(?<!be )(?<!been )(?<!was )(?<!is )grant|out-licens|sell|sold|sale of|divest|be acquired"
     r"|was acquired|has been acquired|(?:was|were|is) (?:co-)?founded"
     r"|raised|rais|clos\w+ (?:a|an|its) .{0,30}financing|supply|manufactur|provide)",
@@ -62,7 +62,7 @@ _SELLER_BEFORE = fastre.compile(
 # "the agreement to sell the rights of the olanzapine portfolio, including Zyprexa, to Cheplapharm":
 # whom a thing is sold to is the buyer, however far the words between reach
 _SOLD_TO = fastre.compile(
-    r"\b(?:sell|sells|selling|sold|sale of|divest\w*|suppl(?:y|ies|ied|ying)|deliver\w*)\b(?:[^.;]|\.(?=\d)){0,200}?\bto\W+(?:the\s+)?$",
+    r"\b(?:sell|sells|selling|sold|sale of|divest\w*|suppl(?:y|ies|ied|ying)|deliver\w*|grant(?:s|ed|ing)?)\b(?:[^.;]|\.(?=\d)){0,200}?\bto\W+(?:the\s+)?$",
     re.I,
 )
 

@@ -31,6 +31,14 @@ _BIOGRAPHY = words("news.biography")
 _IN_TALKS = words("news.in_talks")
 
 
+_TRIAL_CONDUCT = words("news.trial_conduct")
+# the trial groups, networks and institutes that run studies with a sponsor
+_TRIAL_GROUP = fastre.compile(
+    r"\b(?:Group|Network|Intergroup|Consortium|Cooperative|Organi[sz]ation|Institute|University|Foundation|Alliance"
+    r"|NRG Oncology|EORTC|NIAID|NIH|NCI)\b"
+)
+
+
 # "the two companies", "the parties": a deal sentence about the pair just named
 _PAIR_ANAPHOR = words("news.pair_anaphor")
 
@@ -234,7 +242,7 @@ def split_lists(
 def group_pairs(companies: list[Entity], text: str) -> set[tuple[int, int]]:
     """``(id(parent), id(child))`` for each pair of companies the document names as a group
     anywhere ("NRx subsidiary HOPE Therapeutics", "Akouos, a wholly owned subsidiary of Eli
-    Lilly"): a group's companies are one side of its deals, never two. One pass over the
+    Lilly", "Loxo Oncology at Lilly"): a group's companies are one side of its deals, never two. One pass over the
     mentions, each compared with the few just before and after it."""
     mentions = sorted(((m.start, m.end, c) for c in companies for m in c.mentions), key=lambda x: x[0])
     starts = [start for start, _, _ in mentions]
@@ -246,7 +254,7 @@ def group_pairs(companies: list[Entity], text: str) -> set[tuple[int, int]]:
             pairs.update((id(parent), id(child)) for _, _, parent in mentions[low:high])
         low, high = bisect.bisect_right(starts, end), bisect.bisect_right(starts, end + 70)
         for next_start, _, parent in mentions[low:high]:
-            if _PARENT_NEXT.match(text[end:next_start]):
+            if _PARENT_NEXT.match(text[end:next_start]) or text[end:next_start] == " at ":  # "Loxo Oncology at Lilly"
                 pairs.add((id(parent), id(child)))
     return pairs
 
@@ -318,6 +326,13 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         companies = _without_parents(companies, document.text, start, end)
         if not companies:
             continue
+        if "collaboration" in types and _TRIAL_CONDUCT.search(text) and any(_TRIAL_GROUP.search(c.name) for c in companies):
+            # "The OlympiA trial is led by the Breast International Group in partnership with NRG
+            # Oncology, AstraZeneca and Merck": who runs one study, no deal between them
+            del type_spans["collaboration"]
+            types.discard("collaboration")
+            if not types:
+                continue
         if (
             "collaboration" in types
             and len(companies) > 1

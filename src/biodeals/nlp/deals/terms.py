@@ -113,6 +113,12 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
                 terms[kind] = money
     if milestones:
         terms["milestones"] = _milestone_total(milestones, candidate, text)
+    total = terms.get("total_value")
+    parts = [terms[k] for k in ("upfront", "milestones") if k in terms]
+    if total is not None and any(p.currency == total.currency and p.amount > total.amount for p in parts):
+        # "$70 million consisting of a cash upfront payment and an equity investment" beside "up to
+        # $2 billion in milestones": a sum smaller than one of its parts is no total of the deal
+        del terms["total_value"]
     return terms
 
 
