@@ -89,6 +89,31 @@ def test_endpoint_wordings_and_the_arms_value_after_by_and_to():
     ]
 
 
+def test_the_share_of_patients_with_an_outcome_is_a_result_and_who_was_enrolled_is_not():
+    from biodeals.nlp.readouts import endpoints_in
+
+    assert endpoints_in("In the trial, 63% of participants on zelbatinib developed injection-site nodules—most mild.") == [
+        {"name": "injection-site nodules", "value": 63.0, "unit": "%"}
+    ]
+    # the responder threshold inside the outcome is no result of its own
+    assert endpoints_in("40% of patients in the combination group achieved at least 5% weight loss versus 27%.") == [
+        {"name": "at least 5% weight loss", "value": 40.0, "unit": "%"}
+    ]
+    assert endpoints_in("At baseline, 88% of patients had received two prior lines of therapy.") == []
+
+
+def test_a_threshold_is_a_goal_only_when_said_of_patients_and_a_range_is_others_results():
+    from biodeals.nlp.readouts import endpoints_in
+
+    assert endpoints_in("The combination achieved median progression-free survival of more than 13 months.") == [
+        {"name": "PFS", "value": 13.0, "unit": "months"}
+    ]
+    assert endpoints_in("Participants with a greater than 30% reduction in pain were counted as responders.") == []
+    assert endpoints_in("The disease control rate was 85%, well above the 25-35% DCR seen with chemotherapy.") == [
+        {"name": "DCR", "value": 85.0, "unit": "%"}
+    ]
+
+
 def test_a_headline_result_without_the_trial_name_joins_the_drugs_trial():
     record = _record(
         "HLD-4471 Improved Six-Minute Walk Distance by 35.2 Meters in Adults with Pulmonary Hypertension\n\n"

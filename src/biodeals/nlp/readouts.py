@@ -43,6 +43,7 @@ _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 # exist is a RuleError when the rules load, not a KeyError at extraction time.
 _ENDPOINT_ROWS = rules.load("endpoints")
 ENDPOINTS: list[tuple[re.Pattern[str], str, str]] = [(row.pattern, row["name"], row["unit"]) for row in _ENDPOINT_ROWS]
+_ENDPOINT_NAMES = frozenset(name for _, name, _ in ENDPOINTS)
 _DIGIT = fastre.compile(r"\d")
 # a quick pre-test (case-insensitive, so it may say yes where no endpoint pattern matches)
 _ANY_ENDPOINT = fastre.compile("|".join(f"(?:{row.source})" for row in _ENDPOINT_ROWS), re.I)
@@ -77,9 +78,15 @@ def endpoints_in(sentence: str) -> list[dict[str, Any]]:
     after it, else one shortly before. Each mention of a name may state its own value ("cut the
     risk of death by 37% and the risk of progression by 47%"); a value is read once."""
     found: list[dict[str, Any]] = []
-    if not _DIGIT.search(sentence) or not _ANY_ENDPOINT.search(sentence):
+    if not _DIGIT.search(sentence):
         return found
     used: set[int] = set()
+    for share in _SHARE_OF_PATIENTS.finditer(sentence):  # "63% of individuals ... developed injection-site nodules"
+        used.add(share.start("value"))
+        used.update(m.start("value") for m in _VALUE_UNITS["%"].finditer(sentence, *share.span("outcome")))
+        found.append({"name": _outcome_name(share.group("outcome")), "value": float(share.group("value")), "unit": "%"})
+    if not _ANY_ENDPOINT.search(sentence):
+        return found
     for pattern, name, unit in ENDPOINTS:
         values = _VALUE_UNITS[unit]
         for hit in pattern.finditer(sentence):
@@ -95,9 +102,13 @@ def endpoints_in(sentence: str) -> list[dict[str, Any]]:
                 # "extended median survival by 5.3 months to 13.8 months": the arm's value is the second
                 to = _TO.match(sentence, after.end())
                 value = (to and values.match(sentence, to.end())) or after
+            if value and _IN_RANGE.search(sentence, max(0, value.start("value") - 6), value.start("value") + 1):
+                continue  # "the 25-35% DCR typically seen with chemotherapy": a span of others' results
             if value and value.start("value") not in used:
                 used.add(value.start("value"))
-                if _THRESHOLD.search(sentence, max(0, value.start() - 16), value.start()):
+                if _THRESHOLD.search(sentence, max(0, value.start() - 16), value.start()) and _RESPONDERS.search(
+                    sentence, max(0, value.start() - 70), value.start()
+                ):
                     continue  # "participants with a greater than 30% reduction": a goal, not a result
                 found.append({"name": name, "value": float(value.group("value")), "unit": unit})
                 for extra in _other_groups(sentence, value, values):
@@ -106,6 +117,27 @@ def endpoints_in(sentence: str) -> list[dict[str, Any]]:
     return found
 
 
+# "40% of patients in the combination group achieving at least 5% weight loss", "63% of individuals
+# in the trial developed injection-site nodules": the share of patients with an outcome is a result
+_PATIENTS = r"(?:patients|participants|individuals|subjects|people|adults|children|men|women|those)"
+_SHARE_OF_PATIENTS = fastre.compile(
+    rf"(?<![\w.])(?P<value>\d+(?:\.\d+)?)\s?(?:%|percent) of (?:(?:the|all|evaluable|treated|[\w-]+-treated)\s+)?{_PATIENTS}\b"
+    r"(?:\s+(?:in|on|with|receiving|treated|taking|given)\b[^,;.()%]{0,50}?)?"
+    r"\s+(?:developed|achieved|achieving|experienced|experiencing|had|having|reported|reached|reaching|attained|showed|saw)\s+"
+    r"(?!(?:baseline|received|been|undergone|(?:\w+\s+)?(?:a\s+)?(?:prior|previous|history)|previously)\b)"  # who was enrolled
+    r"(?P<outcome>(?:an?\s+|the\s+)?[^,;.()—–]{3,60}?)(?=\s+(?:compared|versus|vs\.?|at|by|after|in|with|from|while|and|or)\b|[,;.()—–]|$)",
+    re.I,
+)
+
+
+def _outcome_name(outcome: str) -> str:
+    """The outcome's words, without a leading article ("a PASI 75 response" -> "PASI 75 response")."""
+    return re.sub(r"^(?:an?|the)\s+", "", outcome.strip(), flags=re.I)
+
+
+_IN_RANGE = fastre.compile(r"\d\s?[-–]\s?-?$|\d\s?-$")
+# a threshold said of patients ("patients with a greater than 30% reduction") defines responders
+_RESPONDERS = fastre.compile(rf"\b{_PATIENTS}\b[^.;%]{{0,40}}\b(?:with|achiev\w*|who|ha(?:d|ving)|reach\w*)\b", re.I)
 _THRESHOLD = fastre.compile(r"(?:(?:greater|more|less|fewer|higher|lower) than|at least|up to|[<>≥≤])\s*$", re.I)
 # the words between one group's value and the next group's ("41% in adults and 52% in children"),
 # and the group after a value, which is no control arm
@@ -287,7 +319,9 @@ def _readout(group: _Group, analysis: Analysis, text: str, codes: dict[str, list
     # Treatment of Adults with HIV-1 Infection")
     named = [(s, e) for s, e in group.sentences if group.trial is None or analysis.within("trial", s, e)]
     indications: dict[str, Entity] = {}
-    for spans in ([span for span, found in stated.items() if found], named + context, group.sentences):
+    # (a share of patients with an outcome may count side effects: "63% ... developed nodules")
+    valued = [span for span, found in stated.items() if any(ep["name"] in _ENDPOINT_NAMES for ep in found)]
+    for spans in (valued, named + context, group.sentences):
         indications = {e.name: e for s, e in spans for e in most_specific(analysis.within("disease", s, e))}
         if indications:
             break

@@ -76,7 +76,12 @@ class _Groups:
 
 _PAREN_ALIAS = fastre.compile(r"\s*\(\s*(?:the\s+)?[\"“'‘]?(?P<inner>[^()]{1,80}?)[\"”'’]?\s*\)")
 # a ticker ("(NASDAQ: ABC)"), a number, a share or an amount is no other name of the thing before it
-_NOT_ALIAS = fastre.compile(rf"^(?:{'|'.join(map(re.escape, EXCHANGES))})\b|^\d|%|\$|\bthe\b")
+_NOT_ALIAS = fastre.compile(
+    rf"^(?:{'|'.join(map(re.escape, EXCHANGES))})\b|^\d|%|\$|\bthe\b"
+    # an aside, not a name: "HIV (especially within certain populations)", "(including children)"
+    r"|^(?:especially|particularly|including|excluding|e\.g\.|i\.e\.|such as|see|in|with|within|among|which|who"
+    r"|as|at|by|from|on|of|to|for|not|mainly|mostly|primarily|notably|both|each|all|any|either|if|when|where)\b"
+)
 
 
 # a company's defined term in a release: 'Norvale Bio, Inc. ("Norvale" or the "Company")'

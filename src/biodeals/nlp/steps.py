@@ -14,6 +14,7 @@ from biodeals.nlp.dates import find_dates, publication_date
 from biodeals.nlp.deals.extract import fill_deal, find_candidates, score_candidates
 from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.deals.scorer import learned_scorer
+from biodeals.nlp.drug_contexts import find_drugs_in_context
 from biodeals.nlp.gazetteer import longest_first, match_gazetteer
 from biodeals.nlp.mentions import as_modifier, in_job_title, trim_to_known
 from biodeals.nlp.money import find_money
@@ -50,7 +51,8 @@ def gazetteer(a: Annotations) -> None:
 def name_patterns(a: Annotations) -> None:
     """Names no vocabulary lists, by shape: companies (designators, legal forms, tickers,
     appositions, partners, their part in a deal; cut to a known company they swallowed; none
-    right after a job title), code names, INN stems and brands, programs and trials."""
+    right after a job title), code names, INN stems and brands (marked, or named after a product
+    noun: "its HPV vaccine Gardasil"), programs and trials."""
     text = a.document.text
     common = a.vocab.common_words
     # "Alzheimer's drugs": an eponym of a disease the text names is no company
@@ -63,8 +65,9 @@ def name_patterns(a: Annotations) -> None:
         if not in_job_title(text, c) and not (c.source == "partner" and common_phrase(c.text, common, one_word_ok=True))
     ]
     codes = find_code_names(text)
-    drugs = find_drug_names(text) + find_programs(text)
     exclude = {m.text for m in a.known if m.label in ("target", "company")} | {c.text for c in codes if len(c.text) < 8}
+    not_drugs = {m.text for m in [*a.known, *companies] if m.label != "drug"}
+    drugs = find_drug_names(text) + find_programs(text) + find_drugs_in_context(text, common, not_drugs)
     a.found = [*companies, *codes, *drugs, *find_trials(text, exclude)]
 
 
