@@ -639,3 +639,23 @@ def test_a_year_glued_to_its_preposition_by_scraping_still_dates_the_deal():
         "**InJanuary 2011, Borealis Therapeutics and Kallen Pharma, Inc. announced an alliance in diabetes drugs."
     )
     assert [d["year"] for d in _record(text)["deals"]] == [2011]
+
+
+def test_results_to_come_cited_from_an_earlier_study_or_in_a_link_are_no_readout():
+    record = _record(
+        "Halden Pharma today announced positive topline results from the Phase 2 BRAVO-2 trial of HLD-4471. "
+        "BRAVO-2 met its primary endpoint, with an ORR of 41%.\n\n"
+        "These results confirm previous findings of the Phase 1 KESTREL-1 study of HLD-4471 in healthy volunteers.\n\n"
+        "Body composition data from the Phase 3 CONDOR-3 trial of HLD-4471 will be available later in 2026.\n\n"
+        "Pickup - [newsworthy.ai](https://newsworthy.ai/curated/hld-4471-shows-positive-results-in-condor-4-trial/1)"
+    )
+    assert [r["trial"]["name"] for r in record["readouts"]] == ["BRAVO-2"]
+
+
+def test_a_drug_named_only_as_the_comparator_is_no_asset_of_the_readout():
+    record = _record(
+        "Halden Pharma today announced positive topline results from the Phase 3 BRAVO-4 trial of HLD-4471. "
+        "HLD-4471 reduced infections by 89% compared with the daily oral pill tenofovir."
+    )
+    (readout,) = record["readouts"]
+    assert [a["name"] for a in readout["assets"]] == ["HLD-4471"]

@@ -30,7 +30,8 @@ _RESULT = fastre.compile(
 )
 _PLAN = fastre.compile(
     r"\b(?:will (?:evaluate|assess|enroll|begin|initiate|start)|plans? to|initiat\w+|first patient|enrollment|"
-    r"designed to evaluate|is evaluating|are evaluating|expected to (?:read out|report))\b",
+    r"designed to evaluate|is evaluating|are evaluating|expected to (?:read out|report)"
+    r"|will be (?:available|presented|reported|announced|shared)|(?:is|are) planned|later (?:this year|in 20\d\d))\b",
     re.I,
 )
 _PHASE = fastre.compile(
@@ -166,6 +167,13 @@ _STUDY_WORD = fastre.compile(r"\b(?:stud(?:y|ies)|trials?)\b", re.I)
 _PLURAL_STUDIES = fastre.compile(
     r"\b(?:both|two|three|all)\b[^.]{0,40}\b(?:studies|trials)\b|\b(?:studies|trials)\b", re.I
 )
+# a line that only links elsewhere: what is left once addresses are taken out
+_URL = fastre.compile(r"\(?https?://[^\s)]*\)?")
+_LINK_ONLY = re.compile(r"[\W\w]{0,60}?\[[^\]]*\]\W*")
+# results the text cites from an earlier study, not those it reports
+_EARLIER_STUDY = fastre.compile(
+    r"\b(?:previous|prior|earlier|past)\s+(?:\w+\s+)?(?:findings|results|data|stud(?:y|ies)|trials?)\b", re.I
+)
 _CONTINUATION = 600  # characters after a trial's last result sentence in which results still belong to it
 
 
@@ -231,6 +239,8 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
         if not _may_report(document, analysis, start):
             continue
         sentence = text[start:end]
+        if _LINK_ONLY.fullmatch(_URL.sub("", sentence)):
+            continue  # "Pickup - [advos.io](https://advos.io/en/promising-als-treatment-shows-...)"
         named = {(r := registry.get(t.name, t)).name: r for t in analysis.within("trial", start, end)}
         trials: list[Entity | None] = list(named.values())
         if not trials:
@@ -252,6 +262,10 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
             if not drugs or not (has_values or _PHASE.search(sentence)):
                 continue
             trials = [None]
+        if _EARLIER_STUDY.search(sentence):  # "confirm previous findings of the ProMISe Phase 2 study"
+            trials = [t for t in trials if t is not None and t.name in groups] or ([None] if drugs else [])
+            if not trials or (trials == [None] and not has_values):
+                continue
         for trial in trials:
             key = trial.name if trial else drugs[0].name
             group = groups.setdefault(key, _Group(key, trial))
@@ -313,6 +327,8 @@ def _readout(group: _Group, analysis: Analysis, text: str, codes: dict[str, list
         context = [(max(0, first - 60), first + 160)]
     phase = _phase(joined) or (_phase(text[slice(*context[0])]) if context else None)
     assets = {e.name: e for s, e in group.sentences for e in analysis.within("drug", s, e)}
+    compared = {name for name, drug in assets.items() if _only_compared(drug, group.sentences, text)}
+    assets = {name: drug for name, drug in assets.items() if name not in compared} or assets
     # the patients an endpoint value is stated for ("ORR of 47% in first-line NSCLC") are the
     # indication; else the sentences naming the trial and its first mention (later sentences
     # list adverse events); else any of the readout's sentences (a headline: "... for the
@@ -334,6 +350,19 @@ def _readout(group: _Group, analysis: Analysis, text: str, codes: dict[str, list
         endpoints=[Endpoint(**ep) for ep in _dedupe(endpoints)],
         evidence=[EvidenceSpan("readout", s, e) for s, e in group.sentences],
     )
+
+
+# "89% compared with Gilead's daily oral PrEP pill Truvada", "versus oral nimodipine": the arm a
+# result is compared with
+_COMPARATOR_BEFORE = fastre.compile(
+    r"\b(?:compared (?:with|to)|versus|vs\.?|relative to|than(?: with)?|against)\s+(?:[\w’'-]+\s+){0,5}$", re.I
+)
+
+
+def _only_compared(drug: Entity, sentences: list[tuple[int, int]], text: str) -> bool:
+    """Whether the readout's sentences name ``drug`` only as what its results are compared with."""
+    mentions = [m for s, e in sentences for m in drug.mentions if s <= m.start < e]
+    return bool(mentions) and all(_COMPARATOR_BEFORE.search(text, max(0, m.start - 60), m.start) for m in mentions)
 
 
 def _dedupe(endpoints: list[dict[str, Any]]) -> list[dict[str, Any]]:
