@@ -659,3 +659,23 @@ def test_a_drug_named_only_as_the_comparator_is_no_asset_of_the_readout():
     )
     (readout,) = record["readouts"]
     assert [a["name"] for a in readout["assets"]] == ["HLD-4471"]
+
+
+def test_points_on_a_scale_are_a_result_and_a_threshold_written_as_a_symbol_defines_responders():
+    from biodeals.nlp.readouts import endpoints_in
+
+    assert endpoints_in("Scores on a 10-point itch scale fell 2.86 points in the treated arm.") == [
+        {"name": "score change", "value": 2.86, "unit": "points"}
+    ]
+    assert endpoints_in("Response is a decrease in the Mayo score of ≥2 points from baseline.") == []
+    assert endpoints_in("Patients with a risk score of 2 points or more were enrolled.") == []
+
+
+def test_a_drugs_results_without_a_trial_name_take_the_phase_where_the_text_first_names_the_drug():
+    record = _record(
+        "Halden has shared the data behind its phase 3 liver disease win, revealing patients on zelbatinib "
+        "reported less itching.\n\nAfter 24 weeks, scores on a 10-point itch scale fell 2.86 points in the "
+        "zelbatinib arm and 2.15 points in the placebo arm."
+    )
+    (readout,) = record["readouts"]
+    assert (readout["phase"], [a["name"] for a in readout["assets"]]) == ("3", ["zelbatinib"])

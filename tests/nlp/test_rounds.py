@@ -79,3 +79,25 @@ def test_raising_a_sum_is_a_round_of_the_company_that_raised_it():
     assert _roles(deal) == {"Orrin Biosciences PLC": "investee"}
     assert deal["types"] == ["equity"]
 
+
+
+PORTFOLIO = """# Kestrel Capital Joins $90 Million Series B for Swiss Startup Orrin Bio
+
+Orrin Bio AG today announced a $90 million Series B financing led by Novo Holdings, with participation from Kestrel Capital Management.
+
+Kestrel Capital Management boasts of partnerships with 30 scientists. It has backed several startups commercializing cancer research. Its recent investments include Halcyon Biosciences, Brightwater Pharmaceuticals and Trellis Therapeutics.
+"""
+
+
+def test_an_investors_listed_holdings_are_a_stake_in_each_not_news_and_not_the_round():
+    deals = extract_record(doc(PORTFOLIO))["deals"]
+    held = {
+        frozenset(p["name"] for p in d["parties"]): d for d in deals if "Orrin Bio AG" not in {p["name"] for p in d["parties"]}
+    }
+    assert set(held) == {
+        frozenset({"Kestrel Capital Management", name})
+        for name in ("Halcyon Biosciences", "Brightwater Pharmaceuticals", "Trellis Therapeutics")
+    }
+    for deal in held.values():
+        assert deal["types"] == ["equity"] and deal["status"] is None and deal["year"] is None
+        assert {p["role"] for p in deal["parties"] if p["name"] == "Kestrel Capital Management"} == {"investor"}

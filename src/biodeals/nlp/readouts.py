@@ -107,6 +107,10 @@ def endpoints_in(sentence: str) -> list[dict[str, Any]]:
                 continue  # "the 25-35% DCR typically seen with chemotherapy": a span of others' results
             if value and value.start("value") not in used:
                 used.add(value.start("value"))
+                if _SYMBOL_THRESHOLD.search(sentence, max(0, value.start() - 3), value.start()) or _OR_MORE.match(
+                    sentence, value.end()
+                ):
+                    continue  # "a decrease in the Mayo score of ≥2 points", "a score of 2 points or more": a definition
                 if _THRESHOLD.search(sentence, max(0, value.start() - 16), value.start()) and _RESPONDERS.search(
                     sentence, max(0, value.start() - 70), value.start()
                 ):
@@ -136,6 +140,8 @@ def _outcome_name(outcome: str) -> str:
     return re.sub(r"^(?:an?|the)\s+", "", outcome.strip(), flags=re.I)
 
 
+_SYMBOL_THRESHOLD = fastre.compile(r"[<>≥≤]\s*$")
+_OR_MORE = fastre.compile(r"\s+or\s+(?:more|greater|higher|above|less|fewer|lower|below)\b", re.I)
 _IN_RANGE = fastre.compile(r"\d\s?[-–]\s?-?$|\d\s?-$")
 # a threshold said of patients ("patients with a greater than 30% reduction") defines responders
 _RESPONDERS = fastre.compile(rf"\b{_PATIENTS}\b[^.;%]{{0,40}}\b(?:with|achiev\w*|who|ha(?:d|ving)|reach\w*)\b", re.I)
@@ -326,6 +332,12 @@ def _readout(group: _Group, analysis: Analysis, text: str, codes: dict[str, list
         first = group.trial.mentions[0].start
         context = [(max(0, first - 60), first + 160)]
     phase = _phase(joined) or (_phase(text[slice(*context[0])]) if context else None)
+    if phase is None and group.trial is None:
+        # a drug's results without a trial name: where the text first names the drug says its
+        # phase ("the data behind its phase 3 liver disease win, revealing patients on linerixibat")
+        drug = next((e for e in analysis.of("drug") if e.name == group.key), None)
+        first = drug.mentions[0].start if drug else None
+        phase = _phase(text[max(0, first - 100) : first + 60]) if first is not None else None
     assets = {e.name: e for s, e in group.sentences for e in analysis.within("drug", s, e)}
     compared = {name for name, drug in assets.items() if _only_compared(drug, group.sentences, text)}
     assets = {name: drug for name, drug in assets.items() if name not in compared} or assets

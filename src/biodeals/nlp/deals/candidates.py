@@ -42,6 +42,8 @@ _IN_RELATIVE = fastre.compile(r"\b(?:that|which|who)\b[^,.;]{0,60}$")
 _FRESH = words("news.fresh")
 # A deal the text places before its news without dating it.
 _EARLIER = words("news.earlier")
+# an investor's holdings ("Its recent investments include ..."): stakes held, not news
+_PORTFOLIO = words("news.portfolio")
 # "As part of the agreement, Xilio will receive ... a $10 million equity investment": a sentence
 # that tells the terms of a deal already named, not a deal of its own
 _PART_OF_DEAL = words("news.part_of_deal")
@@ -97,7 +99,7 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
         year = int(year_match.group(1)) if year_match else None
         if year is not None and published_year is not None and year >= published_year:
             year = None
-        past = year is None and bool(_EARLIER.search(sentence.text))
+        past = year is None and bool(_EARLIER.search(sentence.text) or _PORTFOLIO.search(sentence.text))
         if len(sentence.companies) < 2:
             lone.append((sentence, year, past))
             continue

@@ -270,6 +270,25 @@ def _capital_spending(cue: tuple[int, int], text: str, end: int) -> bool:
     return bool(_SITE_BOUGHT.search(text, cue[0], cue[1])) and not _FROM_SELLER.match(text, cue[1], end)
 
 
+_PORTFOLIO = words("news.portfolio")
+
+
+def _portfolio_holder(
+    text: str, named: list[Entity], found: list[DealSentence], story_subject: Entity | None
+) -> Entity | None:
+    """Who holds the stakes a portfolio sentence lists: a fund it names outside the list, else the
+    company the deal sentences just before are about, else the story's company; none when the
+    sentence lists fewer than two companies besides."""
+    holders = [c for c in named if _FUND_HOLDER.search(c.name)]
+    holder = holders[0] if len(holders) == 1 else (found[-1].companies[0] if found else story_subject)
+    if holder is None or len([c for c in named if c is not holder]) < 2:
+        return None
+    return holder
+
+
+_FUND_HOLDER = fastre.compile(r"\b(?:Capital|Ventures?|Fund|Partners|Investments?|Holdings)\b")
+
+
 def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[DealSentence]:
     """Sentences that state a deal: a deal word and at least one company, outside boilerplate
     (an "About" section still counts when it names two companies and a deal word)."""
@@ -344,6 +363,13 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
                 continue
         lede = index < LEDE_SENTENCES
         results = not lede and bool(_FINANCIAL_RESULTS.search(text))  # a headline states its news
+        holder = _portfolio_holder(text, named, found, story_subject) if not section and _PORTFOLIO.search(text) else None
+        if holder is not None:
+            # "[Catalio ...] Its recent investments include Syndeio, Imbria and Aviceda": a stake in each
+            held = {"equity": type_spans.get("equity", (start, end))}
+            for company in (c for c in named if c is not holder):
+                found.append(DealSentence(start, end, text, [holder, company], {"equity"}, held, lede, results))
+            continue
         for sides in split_lists(companies, document.text, start, end, story_subject, types):
             found.append(DealSentence(start, end, text, sides, types, type_spans, lede, results))
         if len(companies) > 1:

@@ -21,11 +21,12 @@ _BULLET = fastre.compile(r"\s*(?:[*•▪◦·-]|\d{1,2}[.)])\s")  # "* ", "- ",
 
 def subject_scope(candidate: DealCandidate, facts: DocumentFacts) -> list[tuple[int, int]]:
     """Where a deal's assets, targets and indications are read: its own sentences and, for the
-    deal the document announces, the body sentences right after each of them ("Versanis' lead
+    deal the document announces (not one it dates or tells as before its news), the body
+    sentences right after each of them ("Versanis' lead
     asset is bimagrumab, a monoclonal antibody ...") and those that refer back to the deal and
     name no other company ("the net proceeds from the offering")."""
     scope = [(s.start, s.end) for s in candidate.sentences]
-    if candidate.year is not None:
+    if candidate.year is not None or candidate.past:
         return scope
     spans, in_scope = facts.spans, set(scope)
     names = {c.name for c in candidate.companies}
