@@ -131,3 +131,30 @@ def test_resolve_a_drug_named_as_half_of_a_modifier_is_no_drug():
     analysis = recognize(doc("Its lead candidate inhibits lysine-specific demethylase 1."))
     assert not analysis.of("drug")
     assert [e.name for e in recognize(doc("Patients took lysine daily.")).of("drug")] == ["lysine"]
+
+
+def test_resolve_a_company_named_once_by_its_context_is_that_company_wherever_the_name_recurs():
+    text = (
+        "Firebrick Pharma has signed a license and distribution agreement with Fiji Islands company Makans, under "
+        "which Makans will start to sell the nasal spray in Fiji. Under the deal, Makans will pay a fee per unit sold."
+    )
+    makans = entity(recognize(doc(text)), "company", "Makans")
+    assert len(makans.mentions) == 3
+
+
+def test_resolve_a_name_in_capitals_that_spells_a_companys_initials_is_its_short_form():
+    text = (
+        "Merck signed a license agreement with the Medicines Patent Pool Foundation for molnupiravir. "
+        "Its partner MPPF will sublicense the drug to generic makers."
+    )
+    pool = entity(recognize(doc(text)), "company", "Medicines Patent Pool Foundation")
+    assert "MPPF" in {m.text for m in pool.mentions}
+
+
+def test_resolve_a_companys_first_word_marked_as_a_brand_elsewhere_is_still_the_company_unmarked():
+    text = (
+        "Its platform is licensed from TheraCour Pharma, Inc. It is based on the TheraCour(R) "
+        "technology of TheraCour, which TheraCour licenses from AllExcel."
+    )
+    theracour = entity(recognize(doc(text)), "company", "TheraCour Pharma, Inc.")
+    assert len([m for m in theracour.mentions if m.text == "TheraCour"]) == 2

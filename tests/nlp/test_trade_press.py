@@ -356,3 +356,15 @@ def test_who_runs_a_trial_with_whom_is_no_deal():
 def test_a_units_collaboration_with_its_parents_partner_is_the_parents_deal():
     (deal,) = extract_record(doc(UNIT_DEAL))["deals"]
     assert {p["name"] for p in deal["parties"]} == {"Halcyon Pharmaceuticals, Inc.", "Kestrel Bio"}
+
+
+def test_a_deal_told_in_a_relative_clause_is_between_its_subject_and_the_company_after_it():
+    text = (
+        "NanoVex, Inc. develops antiviral drug candidates for influenza. NanoVex's drug candidates are based on "
+        "the nanomedicine technology of Theralis Pharma, Inc., which Theralis licenses from AllCure."
+    )
+    (deal,) = extract_record(doc(text))["deals"]
+    assert [(p["name"], p["role"]) for p in deal["parties"]] == [
+        ("Theralis Pharma, Inc.", "licensee"),
+        ("AllCure", "licensor"),
+    ]

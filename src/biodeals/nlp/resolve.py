@@ -242,6 +242,16 @@ def resolve_entities(
             if free(start, end):
                 add("company", start, end, definer.key, "alias")
 
+    # a company named once by its shape or context ("Fiji Islands company Makans") is the same
+    # company wherever the text writes the name again ("under which Makans will ...")
+    for m in list(mentions):
+        if m.label != "company" or m.source == "gazetteer" or m.text in looked_for or m.text.lower() in vocab.common_words:
+            continue
+        looked_for.add(m.text)
+        for start, end in _whole_word_occurrences(text, m.text):
+            if free(start, end):
+                add("company", start, end, m.key, "repeat")
+
     # drugs and trials: the same code however it is hyphenated ("IMP321" = "IMP-321")
     by_squash: dict[tuple[str, str], str] = {}
     for m in mentions:
@@ -290,6 +300,7 @@ def resolve_entities(
                     add("company", s, e, key, "short-name")
     _link_inner_words(by_norm, groups, vocab)
     _link_corporate_variants(by_norm, groups)
+    _link_initials(company_surfaces, groups)
 
     return _build_entities(mentions, groups, vocab)
 
@@ -322,6 +333,25 @@ def _link_corporate_variants(by_norm: dict[str, str], groups: _Groups) -> None:
         for key in keys[1:]:
             if not (key.startswith("v:") and keys[0].startswith("v:")):
                 groups.union(keys[0], key)
+
+
+_MINOR_WORDS = frozenset({"of", "and", "the", "for", "&", "de", "du", "la"})
+
+
+def _link_initials(surfaces: dict[str, dict[str, None]], groups: _Groups) -> None:
+    """A name in capitals that spells the initials of one longer company name the text writes out
+    ("MPP" and "Medicines Patent Pool", "IABL" not) is that company's short form."""
+    initials: dict[str, list[str]] = defaultdict(list)
+    for key, names in surfaces.items():
+        for name in names:
+            words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _MINOR_WORDS]
+            if len(words) >= 2 and all(w[0].isupper() for w in words):
+                initials["".join(w[0] for w in words)].append(key)
+    for key, names in list(surfaces.items()):
+        for name in names:
+            owners = set(initials.get(name, ())) - {key} if 2 <= len(name) <= 6 and name.isupper() else set()
+            if len(owners) == 1:
+                groups.union(owners.pop(), key)
 
 
 def _link_inner_words(by_norm: dict[str, str], groups: _Groups, vocab: Vocabulary) -> None:

@@ -7,6 +7,7 @@ is the snapshot of this registry.
 
 from __future__ import annotations
 
+from biodeals import fastre
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.components import Annotations, component
 from biodeals.nlp.contexts import common_phrase, find_companies_in_context
@@ -47,6 +48,9 @@ def gazetteer(a: Annotations) -> None:
     a.known = [m for m in match_gazetteer(text, a.vocab) if not in_job_title(text, m) and not as_modifier(text, m)]
 
 
+_MARK_AFTER = fastre.compile(r"\s?(?:®|™|\(R\))")
+
+
 @component("biodeals.name_patterns.v1", requires=["known"], produces=["found"])
 def name_patterns(a: Annotations) -> None:
     """Names no vocabulary lists, by shape: companies (designators, legal forms, tickers,
@@ -68,6 +72,10 @@ def name_patterns(a: Annotations) -> None:
     exclude = {m.text for m in a.known if m.label in ("target", "company")} | {c.text for c in codes if len(c.text) < 8}
     not_drugs = {m.text for m in [*a.known, *companies] if m.label != "drug"}
     drugs = find_drug_names(text) + find_programs(text) + find_drugs_in_context(text, common, not_drugs)
+    # "the TheraCour(R) technology of TheraCour, which TheraCour licenses": where a company's name
+    # starts with a brand, the unmarked name is the company's short form
+    company_words = {m.text.split()[0] for m in [*a.known, *companies] if m.label == "company" and " " in m.text}
+    drugs = [d for d in drugs if not (d.source == "brand" and d.text in company_words and not _MARK_AFTER.match(text, d.end))]
     a.found = [*companies, *codes, *drugs, *find_trials(text, exclude)]
 
 

@@ -56,7 +56,7 @@ _NON_MEDICINE_PRODUCT = fastre.compile(
 # Governments, agencies and charities buy and fund medicines, but naming one makes no release biopharma.
 _PUBLIC_BODY = fastre.compile(
     r"\b(?:Government|Department|Ministry|Agency|Organization|Organisation|Authority|Fund|Foundation|Association"
-    r"|University|Institute|UNICEF|BARDA|WHO)\b"
+    r"|University|Institute|UNICEF|BARDA|WHO|Economic Development|Commission|Council)\b"
 )
 _SHAREHOLDER_ALERT = fastre.compile(
     r"\b(?:class action|securities (?:fraud|litigation)|investors who (?:purchased|acquired))\b", re.I
@@ -119,9 +119,10 @@ def is_biopharma(
     about_other = any(
         in_own_words(m.start()) for start, end in own for m in _NON_MEDICINE_PRODUCT.finditer(text, start, end)
     )
-    if not about_medicines and ("other" in kinds or about_other):
+    public = "equity" not in candidate.types and any(_PUBLIC_BODY.search(c.name) for c in candidate.companies)
+    if not about_medicines and ("other" in kinds or about_other or public):
         # "exclusive rights to distribute AXIM's TearScan diagnostic tests"; "its licensee Unbuzzd
-        # Wellness will host an Investor Webinar"
+        # Wellness will host an Investor Webinar"; a partnership with a public body in dermal fillers
         return False
     # a party the text describes as developing medicines ("Imago is a clinical stage
     # biopharmaceutical company") says what the deal is about as well as its own sentences do

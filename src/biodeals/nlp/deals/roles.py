@@ -25,7 +25,7 @@ _NEW_CLAUSE = r"(?![’']?s?\W{0,3}(?:as|while|when|because|since|if|but|who|whi
 _BUYER_AFTER = fastre.compile(
     rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
     r"(?:will |has |have |had |agreed to |to |is to |would )?"
-    r"(?:acquir(?!ed by)|buy|bought|purchas|licens(?:e|es|ed|ing)\b(?! to| by| its| their| agreements?| framework| partners?| payments?| revenues?| income| deal)|in-licens|invest|pay|paid"
+    r"(?:acquir(?!ed by)|buy|bought|purchas|licens(?:e|es|ed|ing)\b(?! to| by| its| their| agreements?| framework| partners?| payments?| revenues?| income| deal| (?:and|or) [\w-]+ (?:agreements?|deals?|contracts?))|in-licens|invest|pay|paid"
     r"|make (?:an? )?(?:upfront |equity |one-time )?(?:payment|investment)|led |lead |participat|obtain|gain"
     r"|receives? (?:an? )?(?:exclusive |worldwide |global )*(?:rights|license|licence|option)|exercis"
     r"|(?:be|been|was|were|is) granted|co-invest)",

@@ -239,6 +239,9 @@ def split_lists(
     return [[anchor, company] for company in best]
 
 
+_PARENT_REACH = 160
+
+
 def group_pairs(companies: list[Entity], text: str) -> set[tuple[int, int]]:
     """``(id(parent), id(child))`` for each pair of companies the document names as a group
     anywhere ("NRx subsidiary HOPE Therapeutics", "Akouos, a wholly owned subsidiary of Eli
@@ -250,8 +253,11 @@ def group_pairs(companies: list[Entity], text: str) -> set[tuple[int, int]]:
     for start, end, child in mentions:
         window = max(0, start - 60)
         if _CHILD_NEXT.search(text, window, start):
-            low, high = bisect.bisect_left(starts, window), bisect.bisect_left(starts, start)
-            pairs.update((id(parent), id(child)) for _, _, parent in mentions[low:high])
+            # the company named before "its wholly owned subsidiary," however long its sentence
+            # runs in between ("Quantum BioPharma maintains a portfolio of ... through its ...")
+            low, high = bisect.bisect_left(starts, max(0, start - _PARENT_REACH)), bisect.bisect_left(starts, start)
+            pairs.update((id(parent), id(child)) for _, _, parent in mentions[low:high][-1:])
+            pairs.update((id(parent), id(child)) for _, _, parent in mentions[bisect.bisect_left(starts, window) : high])
         low, high = bisect.bisect_right(starts, end), bisect.bisect_right(starts, end + 70)
         for next_start, _, parent in mentions[low:high]:
             if _PARENT_NEXT.match(text[end:next_start]) or text[end:next_start] == " at ":  # "Loxo Oncology at Lilly"
@@ -287,6 +293,26 @@ def _portfolio_holder(
 
 
 _FUND_HOLDER = fastre.compile(r"\b(?:Capital|Ventures?|Fund|Partners|Investments?|Holdings)\b")
+
+
+# "the technology of TheraCour, which TheraCour licenses from AllExcel": a company that makes the
+# deal inside a relative clause, whose sides are it and those named after it
+_RELATIVE_SUBJECT_BEFORE = fastre.compile(r"(?:,\s*|\s)(?:which|that|whom)\s+$")
+_RELATIVE_DEAL_VERB = fastre.compile(
+    r"\s+(?:\w+\s+)?(?:licen[cs]e[sd]?|in-licen[cs]e[sd]?|acquired|bought|sold|partnered|signed|obtained)\b", re.I
+)
+
+
+def _relative_clause_sides(companies: list[Entity], text: str, start: int, end: int) -> list[Entity]:
+    """The sides of a deal a relative clause states: its subject and the companies after it."""
+    for company in companies[1:]:
+        for m in mentions_in(company, start, end):
+            if _RELATIVE_SUBJECT_BEFORE.search(text, max(start, m.start - 12), m.start) and _RELATIVE_DEAL_VERB.match(
+                text, m.end
+            ):
+                after = [c for c in companies if c is not company and first_mention_in(c, m.end, end) is not None]
+                return [company, *after] if after else companies
+    return companies
 
 
 def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[DealSentence]:
@@ -345,6 +371,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         companies = _without_parents(companies, document.text, start, end)
         if not companies:
             continue
+        companies = _relative_clause_sides(companies, document.text, start, end)
         if "collaboration" in types and _TRIAL_CONDUCT.search(text) and any(_TRIAL_GROUP.search(c.name) for c in companies):
             # "The OlympiA trial is led by the Breast International Group in partnership with NRG
             # Oncology, AstraZeneca and Merck": who runs one study, no deal between them
