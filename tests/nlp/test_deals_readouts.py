@@ -679,3 +679,16 @@ def test_a_drugs_results_without_a_trial_name_take_the_phase_where_the_text_firs
     )
     (readout,) = record["readouts"]
     assert (readout["phase"], [a["name"] for a in readout["assets"]]) == ("3", ["zelbatinib"])
+
+
+def test_a_footnote_mark_is_no_link_line_and_an_en_dash_range_is_others_results():
+    from biodeals.nlp.readouts import endpoints_in
+
+    record = _record(
+        "Halden Pharma today announced positive topline results from the Phase 2 BRAVO-2 trial of HLD-4471.\n\n"
+        "BRAVO-2 met its primary endpoint, with an ORR of 41% [1]."
+    )
+    assert [e["value"] for r in record["readouts"] for e in r["endpoints"]] == [41.0]
+    assert endpoints_in("The disease control rate was 85%, well above the 25–35% DCR seen with chemotherapy.") == [
+        {"name": "DCR", "value": 85.0, "unit": "%"}
+    ]

@@ -158,3 +158,8 @@ def test_resolve_a_companys_first_word_marked_as_a_brand_elsewhere_is_still_the_
     )
     theracour = entity(recognize(doc(text)), "company", "TheraCour Pharma, Inc.")
     assert len([m for m in theracour.mentions if m.text == "TheraCour"]) == 2
+
+
+def test_resolve_an_aside_opened_by_e_g_is_no_alias():
+    analysis = recognize(doc("Zelbatinib treats HIV (e.g. in adolescents) and is dosed monthly."))
+    assert all("e.g." not in e.name for e in analysis.of("disease"))

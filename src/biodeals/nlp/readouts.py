@@ -103,7 +103,7 @@ def endpoints_in(sentence: str) -> list[dict[str, Any]]:
                 # "extended median survival by 5.3 months to 13.8 months": the arm's value is the second
                 to = _TO.match(sentence, after.end())
                 value = (to and values.match(sentence, to.end())) or after
-            if value and _IN_RANGE.search(sentence, max(0, value.start("value") - 6), value.start("value") + 1):
+            if value and _IN_RANGE.search(sentence, max(0, value.start("value") - 6), value.start("value") + value.group("value").startswith("-")):
                 continue  # "the 25-35% DCR typically seen with chemotherapy": a span of others' results
             if value and value.start("value") not in used:
                 used.add(value.start("value"))
@@ -142,7 +142,7 @@ def _outcome_name(outcome: str) -> str:
 
 _SYMBOL_THRESHOLD = fastre.compile(r"[<>≥≤]\s*$")
 _OR_MORE = fastre.compile(r"\s+or\s+(?:more|greater|higher|above|less|fewer|lower|below)\b", re.I)
-_IN_RANGE = fastre.compile(r"\d\s?[-–]\s?-?$|\d\s?-$")
+_IN_RANGE = fastre.compile(r"\d\s*[-–]\s*$")
 # a threshold said of patients ("patients with a greater than 30% reduction") defines responders
 _RESPONDERS = fastre.compile(rf"\b{_PATIENTS}\b[^.;%]{{0,40}}\b(?:with|achiev\w*|who|ha(?:d|ving)|reach\w*)\b", re.I)
 _THRESHOLD = fastre.compile(r"(?:(?:greater|more|less|fewer|higher|lower) than|at least|up to|[<>≥≤])\s*$", re.I)
@@ -175,10 +175,10 @@ _PLURAL_STUDIES = fastre.compile(
 )
 # a line that only links elsewhere: what is left once addresses are taken out
 _URL = fastre.compile(r"\(?https?://[^\s)]*\)?")
-_LINK_ONLY = re.compile(r"[\W\w]{0,60}?\[[^\]]*\]\W*")
+_LINK_ONLY = fastre.compile(r"[^\[\]]{0,60}?\[[^\]]*\]\(\W*")
 # results the text cites from an earlier study, not those it reports
 _EARLIER_STUDY = fastre.compile(
-    r"\b(?:previous|prior|earlier|past)\s+(?:\w+\s+)?(?:findings|results|data|stud(?:y|ies)|trials?)\b", re.I
+    r"\b(?:previous|prior|earlier|past)\s+(?:[\w-]+\s+){0,3}?(?:findings|results|data|stud(?:y|ies)|trials?)\b", re.I
 )
 _CONTINUATION = 600  # characters after a trial's last result sentence in which results still belong to it
 
@@ -245,7 +245,7 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
         if not _may_report(document, analysis, start):
             continue
         sentence = text[start:end]
-        if _LINK_ONLY.fullmatch(_URL.sub("", sentence)):
+        if _URL.search(sentence) and _LINK_ONLY.fullmatch(_URL.sub("(", sentence)):
             continue  # "Pickup - [advos.io](https://advos.io/en/promising-als-treatment-shows-...)"
         named = {(r := registry.get(t.name, t)).name: r for t in analysis.within("trial", start, end)}
         trials: list[Entity | None] = list(named.values())

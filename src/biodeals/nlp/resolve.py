@@ -79,8 +79,8 @@ _PAREN_ALIAS = fastre.compile(r"\s*\(\s*(?:the\s+)?[\"“'‘]?(?P<inner>[^()]{1
 _NOT_ALIAS = fastre.compile(
     rf"^(?:{'|'.join(map(re.escape, EXCHANGES))})\b|^\d|%|\$|\bthe\b"
     # an aside, not a name: "HIV (especially within certain populations)", "(including children)"
-    r"|^(?:especially|particularly|including|excluding|e\.g\.|i\.e\.|such as|see|in|with|within|among|which|who"
-    r"|as|at|by|from|on|of|to|for|not|mainly|mostly|primarily|notably|both|each|all|any|either|if|when|where)\b"
+    r"|^(?i:especially|particularly|including|excluding|e\.g\.|i\.e\.|such as|see|in|with|within|among|which|who"
+    r"|as|at|by|from|on|of|to|for|not|mainly|mostly|primarily|notably|both|each|all|any|either|if|when|where)(?!\w)"
 )
 
 

@@ -253,10 +253,10 @@ def group_pairs(companies: list[Entity], text: str) -> set[tuple[int, int]]:
     for start, end, child in mentions:
         window = max(0, start - 60)
         if _CHILD_NEXT.search(text, window, start):
-            # the company named before "its wholly owned subsidiary," however long its sentence
-            # runs in between ("Quantum BioPharma maintains a portfolio of ... through its ...")
+            # the company that opens the stretch before "its wholly owned subsidiary," (the
+            # sentence's subject, "Quantum BioPharma maintains a portfolio of ... through its ...")
             low, high = bisect.bisect_left(starts, max(0, start - _PARENT_REACH)), bisect.bisect_left(starts, start)
-            pairs.update((id(parent), id(child)) for _, _, parent in mentions[low:high][-1:])
+            pairs.update((id(parent), id(child)) for _, _, parent in mentions[low:high][:1])
             pairs.update((id(parent), id(child)) for _, _, parent in mentions[bisect.bisect_left(starts, window) : high])
         low, high = bisect.bisect_right(starts, end), bisect.bisect_right(starts, end + 70)
         for next_start, _, parent in mentions[low:high]:
