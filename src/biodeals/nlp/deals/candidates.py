@@ -10,7 +10,7 @@ from biodeals.ingest.document import Document
 from biodeals.model import DealType
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.cues import any_within, type_matches
-from biodeals.nlp.deals.sentences import DealSentence
+from biodeals.nlp.deals.sentences import PORTFOLIO, DealSentence
 from biodeals.nlp.deals.words import words
 from biodeals.nlp.ranges import section_at
 from biodeals.nlp.spans import Entity
@@ -42,8 +42,6 @@ _IN_RELATIVE = fastre.compile(r"\b(?:that|which|who)\b[^,.;]{0,60}$")
 _FRESH = words("news.fresh")
 # A deal the text places before its news without dating it.
 _EARLIER = words("news.earlier")
-# an investor's holdings ("Its recent investments include ..."): stakes held, not news
-_PORTFOLIO = words("news.portfolio")
 # "As part of the agreement, Xilio will receive ... a $10 million equity investment": a sentence
 # that tells the terms of a deal already named, not a deal of its own
 _PART_OF_DEAL = words("news.part_of_deal")
@@ -99,7 +97,7 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
         year = int(year_match.group(1)) if year_match else None
         if year is not None and published_year is not None and year >= published_year:
             year = None
-        past = year is None and bool(_EARLIER.search(sentence.text) or _PORTFOLIO.search(sentence.text))
+        past = year is None and bool(_EARLIER.search(sentence.text) or PORTFOLIO.search(sentence.text))
         if len(sentence.companies) < 2:
             lone.append((sentence, year, past))
             continue
@@ -179,21 +177,23 @@ def merge_unit_deals(candidates: list[DealCandidate], groups: set[tuple[int, int
     is that deal ("Loxo Oncology at Lilly" and Kumquat, beside Lilly and Kumquat): ``groups`` are
     the document's ``(id(parent), id(child))`` pairs."""
     parent_of = {child: parent for parent, child in groups}
-    by_pair = {(frozenset(id(c) for c in d.companies[:2]), d.year, d.past): d for d in candidates if len(d.companies) == 2}
+    by_pair = {(frozenset(id(c) for c in d.companies), d.year, d.past): d for d in candidates if len(d.companies) == 2}
     kept = []
     for candidate in candidates:
+        into = None
         if len(candidate.companies) == 2:
             first, second = (id(c) for c in candidate.companies)
             for unit, partner in ((first, second), (second, first)):
                 parent = parent_of.get(unit)
-                into = by_pair.get((frozenset({parent, partner}), candidate.year, candidate.past)) if parent else None
-                if into is not None and into is not candidate:
-                    into.sentences = sorted(into.sentences + candidate.sentences, key=lambda s: s.start)
-                    break
-            else:
-                kept.append(candidate)
-            continue
-        kept.append(candidate)
+                if parent is not None:
+                    into = by_pair.get((frozenset({parent, partner}), candidate.year, candidate.past))
+                    if into is not None and into is not candidate:
+                        break
+                into = None
+        if into is None:
+            kept.append(candidate)
+        else:
+            into.sentences = sorted(into.sentences + candidate.sentences, key=lambda s: s.start)
     return kept
 
 

@@ -8,7 +8,7 @@ import re
 from biodeals import fastre
 from biodeals.model import BUYER_ROLE, SELLER_ROLE, DealType, Role
 from biodeals.nlp.deals.candidates import DealCandidate
-from biodeals.nlp.deals.sentences import DealSentence
+from biodeals.nlp.deals.sentences import STAKE_WORDS, DealSentence
 from biodeals.nlp.ranges import mentions_in
 from biodeals.nlp.spans import Entity
 
@@ -53,7 +53,7 @@ _SELLER_BEFORE = fastre.compile(
     r"|(?:will |to )?(?:pay|pays|paid|paying)"  # "Tessaly will pay the Company an upfront payment"
     r"|(?:discovered|invented|originated|created) (?:by|at)"  # "discovered by Chugai and licensed by Lilly"
     r"|invest(?:ment|s|ed)? (?:of \S+ )?in|stake in|shares of|option to acquire|manufactured by|supplied by|from"
-    r"|(?:disposition|divestiture|divestment|spin-?off) of(?:\s+(?:our|its|their|the|remaining|ownership|stake|interest|shares|in)){0,5})"
+    rf"|(?:disposition|divestiture|divestment|spin-?off) of{STAKE_WORDS})"
     r"\W+(?:the\s+)?$",
     re.I,
 )

@@ -180,11 +180,13 @@ _PLURAL_DEALS = fastre.compile(
 )
 
 
+# the words between a deal noun and what it transfers ("the disposition of our remaining ownership in")
+STAKE_WORDS = r"(?:\s+(?:the|our|its|their|remaining|ownership|stake|interest|shares|in)){0,5}"
 # "the acquisition of Loxo", "the disposition of our remaining ownership in Elanco": a company
 # named as what a deal transfers
 _DEAL_OBJECT_BEFORE = fastre.compile(
     r"\b(?:acquisition|disposition|divestiture|divestment|sale|purchase|spin-?off|separation|merger)\s+(?:of|with)"
-    r"(?:\s+(?:the|our|its|their|remaining|ownership|stake|interest|shares|in)){0,5}\s+$",
+    rf"{STAKE_WORDS}\s+$",
     re.I,
 )
 
@@ -276,7 +278,8 @@ def _capital_spending(cue: tuple[int, int], text: str, end: int) -> bool:
     return bool(_SITE_BOUGHT.search(text, cue[0], cue[1])) and not _FROM_SELLER.match(text, cue[1], end)
 
 
-_PORTFOLIO = words("news.portfolio")
+PORTFOLIO = words("news.portfolio")
+_FUND_HOLDER = fastre.compile(r"\b(?:Capital|Ventures?|Fund|Partners|Investments?|Holdings)\b")
 
 
 def _portfolio_holder(
@@ -291,8 +294,6 @@ def _portfolio_holder(
         return None
     return holder
 
-
-_FUND_HOLDER = fastre.compile(r"\b(?:Capital|Ventures?|Fund|Partners|Investments?|Holdings)\b")
 
 
 # "the technology of TheraCour, which TheraCour licenses from AllExcel": a company that makes the
@@ -390,7 +391,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
                 continue
         lede = index < LEDE_SENTENCES
         results = not lede and bool(_FINANCIAL_RESULTS.search(text))  # a headline states its news
-        holder = _portfolio_holder(text, named, found, story_subject) if not section and _PORTFOLIO.search(text) else None
+        holder = _portfolio_holder(text, named, found, story_subject) if not section and PORTFOLIO.search(text) else None
         if holder is not None:
             # "[Catalio ...] Its recent investments include Syndeio, Imbria and Aviceda": a stake in each
             held = {"equity": type_spans.get("equity", (start, end))}
