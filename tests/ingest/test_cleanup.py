@@ -15,6 +15,9 @@ GLUED = [
     ("Kirkland &amp; Ellis", "Kirkland & Ellis"),
     ("INDIANAPOLIS,July 14, 2023", "INDIANAPOLIS, July 14, 2023"),
     ("weight loss.The study", "weight loss. The study"),
+    ("with Innovent inChina", "with Innovent in China"),
+    ("the Company andPOINT Biopharma", "the Company and POINT Biopharma"),
+    ("jobs inWisconsinto serve Wisconsin", "jobs in Wisconsin to serve Wisconsin"),
     ("no\u00a0break", "no break"),
     ("soft\u00adhyphen", "softhyphen"),
 ]
@@ -26,7 +29,7 @@ def test_cleanup_repairs_glued_words():
 
 
 def test_cleanup_leaves_names_alone():
-    for text in ("BioNTech and GlaxoSmithKline", "AbbVie's iPhone app", "$20 million", "McDonald"):
+    for text in ("BioNTech and GlaxoSmithKline", "AbbVie's iPhone app", "$20 million", "McDonald", "Toronto and Boston"):
         assert clean_text(text)[0] == text
 
 

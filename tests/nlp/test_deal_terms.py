@@ -70,3 +70,24 @@ def test_the_price_of_all_outstanding_shares_is_the_total_and_capital_spending_n
     assert deal["types"] == ["acquisition"]
     assert deal["total_value"]["amount"] == 2_750_000_000
     assert deal["equity"] is None
+
+
+def test_an_upfront_with_more_gives_way_to_the_upfront_broken_out_and_a_total_value_is_no_milestone():
+    deal = _deal(
+        "The agreement will provide Kestrel $1.375 billion in upfront and near-term payments. This includes a "
+        "$500 million upfront payment and $325 million from Orrin's equity purchase. The total deal value, "
+        "including milestones and royalties, exceeds $11 billion. Kestrel reported a pro forma cash and "
+        "investments balance of $1.4 billion, following the Orrin payments."
+    )
+    assert deal["upfront"]["amount"] == 500_000_000
+    assert deal["equity"]["amount"] == 325_000_000
+    assert deal["total_value"]["amount"] == 11_000_000_000 and deal["milestones"] is None
+    alone = _deal("The agreement will provide Kestrel $1.375 billion in upfront and near-term payments.")
+    assert alone["upfront"]["amount"] == 1_375_000_000  # no upfront broken out: the one stated
+
+
+def test_a_deal_told_as_closed_is_completed_though_the_sentence_says_what_it_will_bring():
+    closed = _deal("Under the agreement, Orrin closed the license on May 1, and the license will provide Kestrel $50 million upfront.")
+    assert closed["status"] == "completed"
+    pending = _deal("Under the agreement, the license is expected to be completed in June, Orrin said.")
+    assert pending["status"] == "announced"

@@ -163,3 +163,14 @@ def test_resolve_a_companys_first_word_marked_as_a_brand_elsewhere_is_still_the_
 def test_resolve_an_aside_opened_by_e_g_is_no_alias():
     analysis = recognize(doc("Zelbatinib treats HIV (e.g. in adolescents) and is dosed monthly."))
     assert all("e.g." not in e.name for e in analysis.of("disease"))
+
+
+def test_resolve_a_common_word_in_capitals_before_what_the_company_is_is_its_short_form():
+    text = (
+        "Orrin and POINT Biopharma Global, Inc. today announced that Orrin will acquire POINT. The POINT Biopharma "
+        "pipeline is broad. The CORE Kidney Foundation helps patients; its CORE program is free."
+    )
+    analysis = recognize(doc(text))
+    point = entity(analysis, "company", "POINT Biopharma Global, Inc.")
+    assert {m.text for m in point.mentions} == {"POINT Biopharma Global, Inc.", "POINT", "POINT Biopharma"}
+    assert not any(m.text == "CORE" for e in analysis.of("company") for m in e.mentions)

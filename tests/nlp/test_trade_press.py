@@ -368,3 +368,34 @@ def test_a_deal_told_in_a_relative_clause_is_between_its_subject_and_the_company
         ("Theralis Pharma, Inc.", "licensee"),
         ("AllCure", "licensor"),
     ]
+
+
+EARNINGS_SALE = """Earnings Call Insights: Corvexa Therapeutics (NASDAQ:CRVX) Q1 2025
+
+### Management View
+
+* Corvexa highlighted its transformation into a late clinical-stage biopharmaceutical company, led by the kidney drug CVX-12.
+* The company sold its Velora wound dressing business for $18 million in December 2024 to focus solely on drug development.
+* Strategic priorities have shifted, with Corvexa now wholly focused on kidney diseases following the sale of its Velora business.
+* CFO Jane Roe reported a cash balance of $40 million as of December 31, 2024.
+"""
+
+
+def test_a_sale_dated_in_the_year_of_the_story_is_a_deal_of_the_company_the_story_is_about():
+    (deal,) = extract_record(doc(EARNINGS_SALE))["deals"]
+    assert (deal["types"], deal["year"], _money(deal, "total_value")) == (["asset_purchase"], 2024, 18e6)
+    assert [(p["name"], p["role"]) for p in deal["parties"]] == [("Corvexa Therapeutics", "target")]
+    assert deal["assets"] == []  # its pipeline is not what it sold
+
+
+NAMED_PRODUCTS = """Orvane Bio has signed a license and distribution agreement with Makara Ltd, under which Makara will promote and sell the Nasorex nasal spray in Fiji.
+
+Orvane Bio has firsthand experience of a hard launch. The biotech acquired Quillmate Pharma's Restora in 2018, when the drug was two years into a slow launch, and gave up on it in 2022.
+"""
+
+
+def test_a_drug_named_before_its_form_or_bought_from_its_owner_is_what_the_deal_is_about():
+    deals = {tuple(p["name"] for p in d["parties"]): d for d in extract_record(doc(NAMED_PRODUCTS))["deals"]}
+    assert [a["name"] for a in deals[("Orvane Bio", "Makara Ltd")]["assets"]] == ["Nasorex"]
+    bought = deals[("Orvane Bio", "Quillmate Pharma")]
+    assert (bought["types"], bought["year"], [a["name"] for a in bought["assets"]]) == (["asset_purchase"], 2018, ["Restora"])

@@ -18,8 +18,8 @@ from biodeals.ingest.document import Edit, OffsetMap, Section
 _ENTITY = fastre.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ODD_SPACE = fastre.compile("[\u00a0\u2007\u2009\u202f]")
 _INVISIBLE = fastre.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# A capital glued to a lowercase word ("saidRuth"); ``_glued_to_word`` checks the word.
-_GLUED_AFTER_WORD = fastre.compile(r"(?P<at>[A-Z])(?<=[a-z][A-Z])[a-z]")
+# A capital glued to a lowercase word ("saidRuth", "andPOINT"); ``_glued_to_word`` checks the word.
+_GLUED_AFTER_WORD = fastre.compile(r"(?P<at>[A-Z])(?<=[a-z][A-Z])[A-Za-z]")
 # Glue repairs: a space goes where the empty group ``at`` (and ``at2``) matched. Each pattern
 # starts with its rarest character ("$", "and", ",", ".") and checks the letters before it in a
 # look-behind, so the engine skips straight to candidates.
@@ -36,8 +36,31 @@ _GLUE = [
     fastre.compile(r",(?<=[A-Z]{2},)(?P<at>)[A-Z][a-z]"),  # "INDIANAPOLIS,July"
     fastre.compile(r"[.!?](?<=[a-z]{2}.)(?P<at>)[A-Z][a-z]{2}"),  # "rates.The"
 ]
-# the whole words a name is glued to ("saidRuth", "withAcme"); "BioNTech" and "iPhone" stay as written
-_GLUE_WORDS = {"said", "says", "with", "from", "and", "the", "for", "of", "to", "by", "at", "on"}
+# the whole words a name is glued to ("saidRuth", "withAcme", "inChina"); "BioNTech" and "iPhone"
+# stay as written, the rare brand led by one of these words ("inVentiv") does not
+_GLUE_WORDS = {"said", "says", "with", "from", "and", "the", "for", "of", "to", "by", "at", "on", "in"}
+
+
+# a name glued to the small word after it ("inChinaand", "Wisconsinto", "POINTfor"): split where
+# the name stands alone elsewhere in the same text ("Toronto" stays: "Toron" never does)
+_TRAILING_WORDS = ("and", "for", "to", "is", "in", "of", "the", "with", "was", "as", "on", "by", "from", "at", "that")
+_CAPITALISED = fastre.compile(r"(?<![A-Z-])[A-Z][A-Za-z]{4,}(?![\w-])")  # "inWisconsinto" too
+_TOKEN = fastre.compile(r"(?<![\w-])[A-Z][A-Za-z]+(?![\w-])")
+_SHORTEST_NAME = 3
+
+
+def _trailing_glue(original: str) -> list[int]:
+    """Where to put a space between a name and the small word glued after it."""
+    glued = [
+        (m.start(), m.group(), word)
+        for m in _CAPITALISED.finditer(original)
+        for word in _TRAILING_WORDS
+        if m.group().endswith(word) and len(m.group()) - len(word) >= _SHORTEST_NAME
+    ]
+    if not glued:
+        return []
+    standalone = set(_TOKEN.findall(original))
+    return sorted({start + len(token) - len(word) for start, token, word in glued if token[: -len(word)] in standalone})
 
 
 def _glued_to_word(text: str, capital: int) -> bool:
@@ -63,6 +86,7 @@ def _repairs(original: str) -> list[Edit]:
             for group in ("at", "at2"):
                 if group in match.re.groupindex:
                     edits.append(Edit(match.start(group), match.start(group), " "))
+    edits += [Edit(place, place, " ") for place in _trailing_glue(original)]
     edits.sort(key=lambda e: (e.start, e.end))
     kept: list[Edit] = []
     for edit in edits:  # one edit per place; never inside a replaced stretch

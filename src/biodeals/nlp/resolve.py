@@ -275,7 +275,12 @@ def resolve_entities(
         if len(surface.split()) < 2:  # "Orrin SA" has a short form ("Orrin"), "Orrin" none
             continue
         first = norm.split()[0]
-        if first in GENERIC_FIRST_WORDS or first in vocab.common_words or len(first) < 3:
+        # a common word is a short form only written in capitals before what the company is, as
+        # a brand is ("POINT Biopharma"), not "CORE Kidney Foundation"
+        words = norm.split()
+        branded = surface.split()[0].isupper() and len(words) > 1 and words[1] in _CORPORATE_WORDS
+        common = first in vocab.common_words and not branded
+        if first in GENERIC_FIRST_WORDS or common or len(first) < 3:
             continue
         if first in by_norm and by_norm[first] != key:
             if by_norm[first].startswith("v:"):
@@ -316,7 +321,7 @@ def _named_in_full(key: str, short: str, surfaces: dict[str, dict[str, None]], g
 _CORPORATE_WORDS = frozenset(
     {"pharma", "pharmaceutical", "pharmaceuticals", "therapeutics", "biosciences", "bioscience", "biotech"}
     | {"biotechnology", "biopharma", "biopharmaceuticals", "biopharmaceutical", "industries", "international"}
-    | {"corporation", "company", "co", "bio", "sciences", "inc", "ltd", "plc"}
+    | {"corporation", "company", "co", "bio", "sciences", "inc", "ltd", "plc", "global"}
 )
 
 

@@ -60,6 +60,7 @@ class DealCandidate:
     sentences: list[DealSentence] = field(default_factory=list)
     year: int | None = None
     past: bool = False  # a deal the text dates before its news ("previously led") without a year
+    this_year: bool = False  # a sentence dates it in the publication year ("sold ... in December 2024")
     investee: Entity | None = None  # the company a financing round is for (``rounds.gather_rounds``)
     scope: list[tuple[int, int]] = field(default_factory=list)
     features: dict[str, bool] = field(default_factory=dict)
@@ -95,11 +96,12 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
             (m for m in _YEAR_IN.finditer(sentence.text) if not _IN_RELATIVE.search(sentence.text, 0, m.start())), None
         ) or _YEAR_OF_DEAL.search(sentence.text)
         year = int(year_match.group(1)) if year_match else None
-        if year is not None and published_year is not None and year >= published_year:
+        this_year = year is not None and published_year is not None and year >= published_year
+        if this_year:
             year = None
         past = year is None and bool(_EARLIER.search(sentence.text) or PORTFOLIO.search(sentence.text))
         if len(sentence.companies) < 2:
-            lone.append((sentence, year, past))
+            lone.append((sentence, year, past, this_year))
             continue
         pair = frozenset(e.name for e in sentence.companies[:2])
         key = (pair, -1 if past else year, "")
@@ -115,6 +117,7 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
             known = {c.name for c in candidate.companies}
             candidate.companies += [c for c in sentence.companies[2:_MAX_PARTIES] if c.name not in known]
         candidate.sentences.append(sentence)
+        candidate.this_year |= this_year
     # a partnership the document only refers to ("its strategic partner") is the past deal it dates
     first_dated: dict[frozenset[str], DealCandidate] = {}
     for (pair, year, _), candidate in candidates.items():
@@ -134,7 +137,7 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
     # a deal sentence naming one company joins the current-year deal that includes it, else it
     # states a deal of its own whose other side the sentence does not name as a company
     # ("Mankind Pharma completed the acquisition of Bharat Serums and Vaccines")
-    for sentence, year, past in lone:
+    for sentence, year, past, this_year in lone:
         company = sentence.companies[0]
         # of several deals of the company, the one of the kind the sentence states ("Merck entered
         # into licensing agreements" beside its supply deal with the U.S. government and its
@@ -163,12 +166,14 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
         )
         if candidate is not None and not own_round and not other_kind and year is None:
             candidate.sentences.append(sentence)
+            candidate.this_year |= this_year
             continue
         # a lone company's raise is no part of what else it tells of its business
         key = (frozenset({company.name}), -1 if past else year, "round" if "equity" in sentence.types else "")
         if key not in candidates:
             candidates[key] = DealCandidate([company], year=year, past=past)
         candidates[key].sentences.append(sentence)
+        candidates[key].this_year |= this_year
     return list(candidates.values())
 
 

@@ -69,7 +69,7 @@ def rule_checks(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, Cal
     to be), ``typed`` (a sentence states a deal type) and ``biopharma`` (a deal about medicines,
     ``relevance.is_biopharma``)."""
     return {
-        "news_or_dated": lambda: candidate.year is not None or candidate.is_news,
+        "news_or_dated": lambda: candidate.year is not None or candidate.this_year or candidate.is_news,
         "not_financial_results": lambda: not all(_FINANCIAL_RESULTS.search(s.text) for s in candidate.sentences),
         "partner_not_a_person": lambda: candidate.types != {"collaboration"} or not any(
             _WITH_PERSON.search(s.text) for s in candidate.sentences
@@ -175,7 +175,7 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
         types=[DealType(t) for t in sorted(types, key=TYPE_PRIORITY.index)],
         parties=[Party(e.name, role, tuple(e.aliases)) for e, role in parties],
         status=Status(status) if status else None,
-        year=candidate.year or (published.year if news and published else None),
+        year=candidate.year or (published.year if (news or candidate.this_year) and published else None),
         money={MoneyKind(kind): Amount(m.amount, m.currency) for kind, m in money.items()},
         royalties=royalties_of(" ".join(s.text for s in candidate.sentences)),
         assets=tuple(map(_named, assets)),

@@ -8,7 +8,7 @@ import re
 from biodeals import fastre
 from biodeals.model import BUYER_ROLE, SELLER_ROLE, DealType, Role
 from biodeals.nlp.deals.candidates import DealCandidate
-from biodeals.nlp.deals.sentences import STAKE_WORDS, DealSentence
+from biodeals.nlp.deals.sentences import STAKE_WORDS, SUBJECT_ANAPHOR, DealSentence
 from biodeals.nlp.ranges import mentions_in
 from biodeals.nlp.spans import Entity
 
@@ -89,18 +89,21 @@ def side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int:
     """Positive when the text casts ``entity`` as the buyer side, negative as the seller side."""
     score = 0
     for sentence in sentences:
-        for mention in mentions_in(entity, sentence.start, sentence.end):
-            after = text[mention.end : min(sentence.end, mention.end + 90)]
-            before = text[max(sentence.start, mention.start - 50) : mention.start]
+        spans = [(m.start, m.end) for m in mentions_in(entity, sentence.start, sentence.end)]
+        if not spans and entity in sentence.companies:  # "The company sold its FC2 business": the story's company
+            spans = [(sentence.start + a.start(), sentence.start + a.end()) for a in SUBJECT_ANAPHOR.finditer(sentence.text)]
+        for start, end in spans:
+            after = text[end : min(sentence.end, end + 90)]
+            before = text[max(sentence.start, start - 50) : start]
             if _RIGHTS_TO_BEFORE.search(before) and _OWNER_OF_DRUG.match(
-                text, mention.end, min(sentence.end, mention.end + 80)
+                text, end, min(sentence.end, end + 80)
             ):
                 score -= 1
                 continue
-            sold_to = _SOLD_TO.search(text, max(sentence.start, mention.start - 240), mention.start)
+            sold_to = _SOLD_TO.search(text, max(sentence.start, start - 240), start)
             score += bool(_BUYER_AFTER.search(after)) + bool(_BUYER_BEFORE.search(before) or sold_to)
             score -= bool(_SELLER_AFTER.search(after)) + bool(_SELLER_BEFORE.search(before))
-            score -= bool(_PROVIDER_APPOSITION.match(text, mention.end, min(sentence.end, mention.end + 260)))
+            score -= bool(_PROVIDER_APPOSITION.match(text, end, min(sentence.end, end + 260)))
     return score
 
 

@@ -44,7 +44,7 @@ _PAIR_ANAPHOR = words("news.pair_anaphor")
 
 
 # the company a story is about, named by what it is: "the company", not "the companies"
-_SUBJECT_ANAPHOR = fastre.compile(r"\b[Tt]he (?:company|firm|biotech|drugmaker)\b(?!s)")
+SUBJECT_ANAPHOR = fastre.compile(r"\b[Tt]he (?:company|firm|biotech|drugmaker)\b(?!s)")
 # "* The agreement to sell the rights of Baqsimi to Amphastar": a deal told without the one who
 # makes it, as a release lists its own deals; the one who makes it is the company the story is about
 _AGENTLESS_DEAL = fastre.compile(
@@ -278,6 +278,17 @@ def _capital_spending(cue: tuple[int, int], text: str, end: int) -> bool:
     return bool(_SITE_BOUGHT.search(text, cue[0], cue[1])) and not _FROM_SELLER.match(text, cue[1], end)
 
 
+# "acquired GSK's Strimvelis", "bought Acme's gene therapy Zolgen": another company's named drug
+# bought, not the company
+_OWNER_POSSESSIVE = fastre.compile(r"\s+(?:[A-Z][\w&.-]*\s+){0,2}?[A-Z][\w&.-]*(?:[’']s|s[’'])\s+(?P<words>(?:[a-z][\w-]*\s+){0,3})")
+
+
+def _buys_named_drug(cue: tuple[int, int], analysis: Analysis, text: str, end: int) -> bool:
+    """Whether an acquisition cue's object is a company's drug, named as the analysis knows it."""
+    owner = _OWNER_POSSESSIVE.match(text, cue[1], end)
+    return owner is not None and bool(analysis.within("drug", owner.start("words"), owner.end() + 1))
+
+
 PORTFOLIO = words("news.portfolio")
 _FUND_HOLDER = fastre.compile(r"\b(?:Capital|Ventures?|Fund|Partners|Investments?|Holdings)\b")
 
@@ -347,7 +358,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             and story_subject is not None
             and story_subject not in companies
             and (
-                _SUBJECT_ANAPHOR.search(text)
+                SUBJECT_ANAPHOR.search(text)
                 or (len(companies) == 1 and (_AGENTLESS_DEAL.match(text) or _OFFICER_SPEAKS.match(text)))
             )
         ):
@@ -361,6 +372,10 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             continue
         if _NOT_A_DEAL.search(_CONDITIONS.sub(" ", text)) and len(types) == 1 and "acquisition" not in types:
             continue
+        acquisition = type_spans.get("acquisition")
+        if acquisition and "asset_purchase" not in types and _buys_named_drug(acquisition, analysis, document.text, end):
+            type_spans["asset_purchase"] = type_spans.pop("acquisition")
+            types = set(type_spans)
         lone_purchase = types == {"asset_purchase"} and len(companies) == 1
         if lone_purchase and _capital_spending(type_spans["asset_purchase"], document.text, end):
             continue

@@ -26,7 +26,7 @@ def subject_scope(candidate: DealCandidate, facts: DocumentFacts) -> list[tuple[
     asset is bimagrumab, a monoclonal antibody ...") and those that refer back to the deal and
     name no other company ("the net proceeds from the offering")."""
     scope = [(s.start, s.end) for s in candidate.sentences]
-    if candidate.year is not None or candidate.past:
+    if candidate.year is not None or candidate.past or (candidate.this_year and not candidate.is_news):
         return scope
     spans, in_scope = facts.spans, set(scope)
     names = {c.name for c in candidate.companies}
@@ -46,6 +46,8 @@ def subject_scope(candidate: DealCandidate, facts: DocumentFacts) -> list[tuple[
         for following in spans[index + 1 : index + 1 + _FOLLOWING]:
             if _BULLET.match(facts.text, following[0]):
                 break  # the next item of a list tells other news ("* The company also sold ...")
+            if any(c.name not in names for c in facts.analysis.within("company", *following)):
+                break  # another company's story ("The biotech acquired Quillmate's Restora in 2018")
             if section_at(facts.document, following[0]) is None and following not in in_scope:
                 scope.append(following)
                 in_scope.add(following)

@@ -37,6 +37,9 @@ _NOT_TERMS = words("money.not_terms")
 _DEAL_TERMS = words("money.deal_terms")
 _MILESTONE_WORD = re.compile(r"milestone|contingent|biobucks", re.I)
 _SMALLEST_DEAL_TERM = 100_000
+# "$1.375 billion in upfront and near-term payments": the upfront with more, the deal's upfront
+# only when the text breaks out no upfront of its own ("This includes a $500 million upfront payment")
+_COMBINED_UPFRONT = fastre.compile(r"^\s*(?:in\s+)?(?:up[- ]?front|initial)(?: payments?)? and (?:near-term|other|additional|future)\b", re.I)
 
 
 def _classify_money(before: str, after: str, money: Money, restates_price: bool = False) -> str | None:
@@ -54,10 +57,14 @@ def _classify_money(before: str, after: str, money: Money, restates_price: bool 
         return None  # "Total Worldwide Sales Were $16.0 Billion", "a $3.7 billion investment in a new plant"
     if restates_price or re.match(r"\s*(?:in cash\s*)?,?\s*(?:inclusive of|including|comprising|consisting of)", after) or re.search(
         r"(?:total|aggregate|deal|transaction|equity) (?:potential )?(?:value|consideration) of\s*(?:approximately |about |up to )?$"
-        r"|\bvalue of the (?:transaction|deal|acquisition|agreement) (?:is|was|will be|could be)\s*[\w ]{0,20}$",
+        r"|\bvalue of the (?:transaction|deal|acquisition|agreement) (?:is|was|will be|could be)\s*[\w ]{0,20}$"
+        r"|\btotal (?:potential )?(?:deal |transaction )?value\b[^$]{0,60}?\b(?:is|of|exceeds|exceeding|reaches|could reach)"
+        r"\s*(?:approximately |about |up to |more than |over )?$",
         before,
     ):
-        return "total_value"
+        return "total_value"  # "The total deal value, including milestones and royalties, exceeds $11 billion"
+    if _COMBINED_UPFRONT.match(after):
+        return "combined_upfront"
     if _UPFRONT.search(near):
         return "upfront"
     if says_milestone and _MILESTONE.search(after[:100] + before[-60:]):
@@ -101,6 +108,7 @@ def _contexts(sentence: DealSentence, figures: list[Money]) -> list[tuple[str, s
 def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict[str, Any]:
     terms: dict[str, Any] = {}
     milestones: list[Money] = []
+    combined_upfront: Money | None = None
     for sentence in candidate.sentences:
         if _NOT_TERMS.search(sentence.text) and not _DEAL_TERMS.search(sentence.text):
             continue  # "R&D expenses are expected to be in the range of $6.5 billion to $6.7 billion"
@@ -109,8 +117,12 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
             kind = _classify_money(before, after, money, restates)
             if kind == "milestones":
                 milestones.append(money)
+            elif kind == "combined_upfront":
+                combined_upfront = combined_upfront or money
             elif kind and kind not in terms:
                 terms[kind] = money
+    if combined_upfront is not None:
+        terms.setdefault("upfront", combined_upfront)
     if milestones:
         terms["milestones"] = _milestone_total(milestones, candidate, text)
     total = terms.get("total_value")
@@ -137,8 +149,17 @@ def _milestone_total(milestones: list[Money], candidate: DealCandidate, text: st
     return Money(sum(figures), first.currency, first.start, last.end, text[first.start : last.end])
 
 
-# Cues that a company is on the buyer side (acquirer, licensee, investor, client, payer) or the
-# seller side (target, licensor, investee, provider, payee), read right after or right before
+_TENSE_REACH = 40
+
+
+def _told_done(pattern: re.Pattern[str], sentence: str) -> bool:
+    """Whether ``sentence`` tells what ``pattern`` matches as done: no prospective word near the
+    match ("is expected to close", "closed ..., subject to"), though the sentence may say what
+    the deal will bring ("announced the closure of the agreement, which will provide $1.4 billion")."""
+    return any(
+        not _PROSPECTIVE.search(sentence[max(0, m.start() - _TENSE_REACH) : m.end() + _TENSE_REACH])
+        for m in pattern.finditer(sentence)
+    )
 
 
 def deal_status(candidate: DealCandidate, news: bool) -> str | None:
@@ -149,12 +170,12 @@ def deal_status(candidate: DealCandidate, news: bool) -> str | None:
     words = " ".join(s.text for s in candidate.sentences)
     if _TERMINATED.search(words):
         return "terminated"
-    if any(_COMPLETED.search(s.text) and not _PROSPECTIVE.search(s.text) for s in candidate.sentences):
+    if any(_told_done(_COMPLETED, s.text) for s in candidate.sentences):
         return "completed"
     if _AMENDED.search(words):
         return "amended"
     if candidate.types == {"equity"} and any(
-        _INVESTED.search(s.text) and not _PROSPECTIVE.search(s.text) for s in candidate.sentences
+        _told_done(_INVESTED, s.text) for s in candidate.sentences
     ):
         return "completed"
     return "announced"
@@ -171,7 +192,7 @@ def _past_status(candidate: DealCandidate) -> str | None:
         return "terminated"
     if _AGREED.search(words):
         return "announced"
-    if any(_CHANGED_HANDS.search(s.text) and not _PROSPECTIVE.search(s.text) for s in candidate.sentences):
+    if any(_told_done(_CHANGED_HANDS, s.text) for s in candidate.sentences):
         return "completed"
     return None
 
