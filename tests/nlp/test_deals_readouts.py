@@ -360,6 +360,20 @@ def test_we_in_an_about_section_is_the_company_it_is_about():
     }
 
 
+def test_the_company_in_an_about_section_licensing_a_drug_to_another_is_the_licensor():
+    (deal,) = _record(
+        "Orrin Therapeutics, Inc. dosed the first patient in its Phase 2 trial of ORN-101 in May 2025.\n\n"
+        "About Orrin Therapeutics\n\n"
+        "Orrin Therapeutics is a clinical-stage biopharmaceutical company developing treatments for cancer. "
+        "The Company has licensed ORN-101 and ORN-102 to its joint venture, Kestrel Therapeutics, to develop "
+        "and commercialize these candidates in China."
+    )["deals"]
+    assert {p["name"]: p["role"] for p in deal["parties"]} == {
+        "Orrin Therapeutics, Inc.": "licensor",
+        "Kestrel Therapeutics": "licensee",
+    }
+
+
 def test_the_company_in_a_deal_sentence_is_the_company_the_story_is_about():
     deals = _record(
         "Orrin Therapeutics, Inc. was granted a U.S. patent for its antibody drug candidates. The company also "
@@ -692,3 +706,14 @@ def test_a_footnote_mark_is_no_link_line_and_an_en_dash_range_is_others_results(
     assert endpoints_in("The disease control rate was 85%, well above the 25–35% DCR seen with chemotherapy.") == [
         {"name": "DCR", "value": 85.0, "unit": "%"}
     ]
+
+
+def test_a_purchase_price_and_a_license_the_target_holds_make_it_no_buyer():
+    (deal,) = _record(
+        "Orrin Pharma Announces Consent in Connection with its Proposed Acquisition of Kestrel Bio, Inc.\n\n"
+        "INDIANAPOLIS, Nov. 14, 2023 -- Orrin Pharma today announced that the regulator has consented to the "
+        "transfer of control of Kestrel Bio, Inc.'s radioactive materials license, which will occur following "
+        "the completion of Orrin Pharma's previously announced tender offer to acquire all of the outstanding "
+        "shares of common stock of Kestrel Bio, Inc., for a purchase price of $12.50 per share in cash."
+    )["deals"]
+    assert {p["name"]: p["role"] for p in deal["parties"]} == {"Orrin Pharma": "acquirer", "Kestrel Bio, Inc.": "target"}

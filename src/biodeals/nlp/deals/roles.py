@@ -20,12 +20,17 @@ FUND_NAME = fastre.compile(rf"\b(?:{_FUND_WORDS})\b")
 INVESTOR_NAME = fastre.compile(rf"\b(?:{_FUND_WORDS}|Partners|Equity)\b")
 
 
+# Cues that a company is on the buyer side (acquirer, licensee, investor, client, payer) or the
+# seller side (target, licensor, investee, provider, payee), read right after or right before
 # one of its mentions in a deal sentence.
 _NEW_CLAUSE = r"(?![’']?s?\W{0,3}(?:as|while|when|because|since|if|but|who|which|that)\b)"
+# "has licensed ZN-c3, ZN-c5 and ZN-d5 to its joint venture, Zentera": whoever licenses a thing to
+# a company licenses it out
+_LICENSED_OUT = r"licen[cs]ed\b(?=[^.;]{1,80}?\bto\s+(?:the\s+|its\s+(?:[\w-]+[\s,]+){1,3}?)?(?-i:[A-Z]))"
 _BUYER_AFTER = fastre.compile(
     rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
     r"(?:will |has |have |had |agreed to |to |is to |would )?"
-    r"(?:acquir(?!ed by)|buy|bought|purchas|licens(?:e|es|ed|ing)\b(?! to| by| its| their| agreements?| framework| partners?| payments?| revenues?| income| deal| (?:and|or) [\w-]+ (?:agreements?|deals?|contracts?))|in-licens|invest|pay|paid"
+    rf"(?:acquir(?!ed by)|buy|bought|purchas(?!e price)|(?!{_LICENSED_OUT})licens(?:e|es|ed|ing)\b(?! to| by| its| their| agreements?| framework| partners?| payments?| revenues?| income| deal| (?:and|or) [\w-]+ (?:agreements?|deals?|contracts?))|in-licens|invest|pay|paid"
     r"|make (?:an? )?(?:upfront |equity |one-time )?(?:payment|investment)|led |lead |participat|obtain|gain"
     r"|receives? (?:an? )?(?:exclusive |worldwide |global )*(?:rights|license|licence|option)|exercis"
     r"|(?:be|been|was|were|is) granted|co-invest)",
@@ -35,7 +40,7 @@ _SELLER_AFTER = fastre.compile(
     rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
     r"(?:will |to |may |is eligible to |could |would |has |shareholders (?:will|could|would) )?"
     r"(?:receive[sd]? (?:up to |an? |the |an aggregate of |a total of )?(?:upfront|\$|US\$|€|£|payments?|milestones?|royalt|cash|consideration)"
-    r"|be (?:eligible|entitled) to receive|(?<!be )(?<!been )(?<!was )(?<!is )grant|out-licens|sell|sold|sale of|divest|be acquired"
+    rf"|be (?:eligible|entitled) to receive|(?<!be )(?<!been )(?<!was )(?<!is )grant|out-licens|{_LICENSED_OUT}|sell|sold|sale of|divest|be acquired"
     r"|was acquired|has been acquired|(?:was|were|is) (?:co-)?founded"
     r"|raised|rais|clos\w+ (?:a|an|its) .{0,30}financing|supply|manufactur|provide)",
     re.I,
@@ -62,7 +67,8 @@ _SELLER_BEFORE = fastre.compile(
 # "the agreement to sell the rights of the olanzapine portfolio, including Zyprexa, to Cheplapharm":
 # whom a thing is sold to is the buyer, however far the words between reach
 _SOLD_TO = fastre.compile(
-    r"\b(?:sell|sells|selling|sold|sale of|divest\w*|suppl(?:y|ies|ied|ying)|deliver\w*|grant(?:s|ed|ing)?)\b(?:[^.;]|\.(?=\d)){0,200}?\bto\W+(?:the\s+)?$",
+    r"\b(?:sell|sells|selling|sold|sale of|divest\w*|suppl(?:y|ies|ied|ying)|deliver\w*|grant(?:s|ed|ing)?|licen[cs](?:es|ed|ing))\b"
+    r"(?:[^.;]|\.(?=\d)){0,200}?\bto\W+(?:the\s+|its\s+(?:[\w-]+[\s,]+){1,3}?)?$",
     re.I,
 )
 

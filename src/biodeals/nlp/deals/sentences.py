@@ -44,7 +44,7 @@ _PAIR_ANAPHOR = words("news.pair_anaphor")
 
 
 # the company a story is about, named by what it is: "the company", not "the companies"
-SUBJECT_ANAPHOR = fastre.compile(r"\b[Tt]he (?:company|firm|biotech|drugmaker)\b(?!s)")
+SUBJECT_ANAPHOR = fastre.compile(r"\b[Tt]he (?:company|Company|firm|biotech|drugmaker)\b(?!s)")
 # "* The agreement to sell the rights of Baqsimi to Amphastar": a deal told without the one who
 # makes it, as a release lists its own deals; the one who makes it is the company the story is about
 _AGENTLESS_DEAL = fastre.compile(
@@ -57,7 +57,7 @@ _OFFICER_SPEAKS = fastre.compile(
     r"|President(?: and CEO)?|Chairman)\s+(?:[A-Z][a-z]+\s+){1,2}(?:said|says|stated|announced|noted|highlighted|emphasized|disclosed)\b"
 )
 # the company that speaks in its own "About" section ("we", "our", "the Company")
-_FIRST_PERSON = fastre.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|the Company)\b")
+_FIRST_PERSON = fastre.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|[Tt]he Company)\b")
 
 
 def _section_subject(title: str, analysis: Analysis) -> Entity | None:
