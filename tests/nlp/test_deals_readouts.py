@@ -717,3 +717,16 @@ def test_a_purchase_price_and_a_license_the_target_holds_make_it_no_buyer():
         "shares of common stock of Kestrel Bio, Inc., for a purchase price of $12.50 per share in cash."
     )["deals"]
     assert {p["name"]: p["role"] for p in deal["parties"]} == {"Orrin Pharma": "acquirer", "Kestrel Bio, Inc.": "target"}
+
+
+def test_a_company_announcing_a_deal_between_two_others_is_no_party_to_it():
+    text = (
+        "Orrin Pharma, Inc., a clinical-stage biopharmaceutical company, today announced that its affiliate, "
+        "Kestrel Bio Inc., has entered into a definitive agreement to acquire the patented Lumora drug "
+        "platform from Quill Biotech Inc. for $4.06 million."
+    )
+    assert _pairs(text) == [{"Kestrel Bio Inc.", "Quill Biotech Inc."}]
+    # the announcer of its own deal stays a party
+    assert _pairs("Orrin Pharma, Inc. today announced that it has licensed ORN-1 to Kestrel Bio Inc.") == [
+        {"Orrin Pharma, Inc.", "Kestrel Bio Inc."}
+    ]

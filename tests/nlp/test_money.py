@@ -55,6 +55,13 @@ def test_money_phrasings(phrase, amount, currency, surface):
     assert money.text == surface == phrase[money.start : money.end]
 
 
+@given(st.integers(0, 999_999), st.sampled_from([("million", 10**6), ("billion", 10**9), ("thousand", 10**3)]))
+def test_money_a_decimal_figure_is_the_exact_amount_it_writes(hundredths, scale):
+    word, factor = scale
+    money = parse_money(f"${hundredths // 100}.{hundredths % 100:02d} {word}")
+    assert money is not None and money.amount == hundredths * factor // 100  # "$4.06 million" is 4,060,000
+
+
 @pytest.mark.parametrize(
     "phrase", ["$20.00 per share", "$41.50 per share in cash", "US$3.25 per ADS", "$87.00 for each share"]
 )

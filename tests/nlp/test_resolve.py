@@ -174,3 +174,8 @@ def test_resolve_a_common_word_in_capitals_before_what_the_company_is_is_its_sho
     point = entity(analysis, "company", "POINT Biopharma Global, Inc.")
     assert {m.text for m in point.mentions} == {"POINT Biopharma Global, Inc.", "POINT", "POINT Biopharma"}
     assert not any(m.text == "CORE" for e in analysis.of("company") for m in e.mentions)
+
+
+def test_resolve_where_a_company_is_is_no_other_name_of_it():
+    analysis = recognize(doc("GeoVax Labs has a licensing agreement with ProBioGen AG (Berlin, Germany) for its cell line."))
+    assert entity(analysis, "company", "ProBioGen AG").aliases == []

@@ -11,6 +11,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from biodeals import fastre
 
@@ -198,7 +199,8 @@ def plausible(amount: float, currency: str) -> bool:
 
 def _money(text: str, match: re.Match[str], currency: str, scale: str | None) -> Money | None:
     """The Money a match states, or None when its amount is not plausible."""
-    amount = float(match.group("number").replace(",", "")) * _scale_of(scale)
+    # in decimal, so "$4.06 million" is 4,060,000 and not 4,059,999.9999999995
+    amount = float(Decimal(match.group("number").replace(",", "")) * Decimal(_scale_of(scale)))
     if not plausible(amount, currency):
         return None
     per_share = bool(_PER_SHARE.match(text, match.end()))

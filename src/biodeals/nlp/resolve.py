@@ -111,6 +111,10 @@ _DEAL_TITLE = fastre.compile(
 )
 
 
+# where a company is, not another name of it: "ProBioGen AG (Berlin, Germany)", "(San Diego, CA)"
+_PLACE = fastre.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*, (?:[A-Z][a-z]+(?: [A-Z][a-z]+)*|[A-Z]{2}|[A-Z]\.[A-Z]\.)")
+
+
 def parenthetical_aliases(text: str, mention: Mention) -> list[tuple[int, int]]:
     """``[start, end)`` ranges of alternative names given in parentheses right after
     ``mention``: "bimagrumab (BYM338)", "Innate Pharma (“Innate”)", "efti (IMP321 or IMP-321)"
@@ -122,7 +126,7 @@ def parenthetical_aliases(text: str, mention: Mention) -> list[tuple[int, int]]:
     defined = _DEFINED_COMPANY.search(inner + "”")
     if defined and mention.label == "company":
         inner = inner[: defined.start()]
-    if _NOT_ALIAS.search(inner):
+    if _NOT_ALIAS.search(inner) or (mention.label == "company" and _PLACE.fullmatch(inner.strip())):
         return []
     ranges = []
     inner_start = match.start("inner")

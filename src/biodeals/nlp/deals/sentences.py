@@ -327,6 +327,23 @@ def _relative_clause_sides(companies: list[Entity], text: str, start: int, end: 
     return companies
 
 
+# "ABVC ... today announced that its affiliate, OncoX BioPharma Inc., has entered into a definitive
+# agreement to acquire the platform from APBDI": the announcer reports a deal between others
+_ANNOUNCED_THAT = fastre.compile(r"\b(?:announc(?:ed|es)|said|reported|disclosed)\s+(?:today\s+)?that\b")
+
+
+def _announced_sides(companies: list[Entity], text: str, start: int, end: int) -> list[Entity]:
+    """The sides of a deal one company announces between two others it names after "announced that"."""
+    announced = _ANNOUNCED_THAT.search(text, start, end)
+    if announced is None or len(companies) < 3:
+        return companies
+    before = [c for c in companies if first_mention_in(c, start, announced.start()) is not None]
+    after = [c for c in companies if first_mention_in(c, announced.end(), end) is not None]
+    if len(before) == 1 and before[0] not in after and len(after) >= 2:
+        return after
+    return companies
+
+
 def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[DealSentence]:
     """Sentences that state a deal: a deal word and at least one company, outside boilerplate
     (an "About" section still counts when it names two companies and a deal word)."""
@@ -388,6 +405,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         if not companies:
             continue
         companies = _relative_clause_sides(companies, document.text, start, end)
+        companies = _announced_sides(companies, document.text, start, end)
         if "collaboration" in types and _TRIAL_CONDUCT.search(text) and any(_TRIAL_GROUP.search(c.name) for c in companies):
             # "The OlympiA trial is led by the Breast International Group in partnership with NRG
             # Oncology, AstraZeneca and Merck": who runs one study, no deal between them

@@ -26,7 +26,7 @@ def subject_scope(candidate: DealCandidate, facts: DocumentFacts) -> list[tuple[
     asset is bimagrumab, a monoclonal antibody ...") and those that refer back to the deal and
     name no other company ("the net proceeds from the offering")."""
     scope = [(s.start, s.end) for s in candidate.sentences]
-    if candidate.year is not None or candidate.past or (candidate.this_year and not candidate.is_news):
+    if candidate.year is not None or candidate.past:
         return scope
     spans, in_scope = facts.spans, set(scope)
     names = {c.name for c in candidate.companies}
