@@ -11,6 +11,7 @@ GLUED = [
     ("INDIANAPOLISandTOKYO, March 1", "INDIANAPOLIS and TOKYO, March 1"),
     ("&quot;We are pleased,&quot; saidRuth Gimeno", '"We are pleased," said Ruth Gimeno'),
     ("the BELIEVE Phase2bstudy", "the BELIEVE Phase 2b study"),
+    ("a purchase price of$235.00per share", "a purchase price of $235.00 per share"),
     ("up to$1.925 billionin cash", "up to $1.925 billion in cash"),
     ("Kirkland &amp; Ellis", "Kirkland & Ellis"),
     ("INDIANAPOLIS,July 14, 2023", "INDIANAPOLIS, July 14, 2023"),

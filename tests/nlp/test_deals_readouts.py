@@ -730,3 +730,45 @@ def test_a_company_announcing_a_deal_between_two_others_is_no_party_to_it():
     assert _pairs("Orrin Pharma, Inc. today announced that it has licensed ORN-1 to Kestrel Bio Inc.") == [
         {"Orrin Pharma, Inc.", "Kestrel Bio Inc."}
     ]
+
+
+def test_spending_on_a_companys_own_sites_is_no_investment_deal_and_a_raise_is():
+    assert _pairs(
+        "Orrin Pharma, Inc. ups manufacturing investment in Kestrel County by $1 billion to make more diabetes "
+        "medicines. Today's announcement brings Orrin Pharma's total Kestrel County investment to $2 billion."
+    ) == []
+    raised = "Orrin Therapeutics, Inc. raised $6.6 million in a private placement to fund its Phase 2 antibody drug candidate."
+    assert _pairs(raised) == [{"Orrin Therapeutics, Inc."}]
+
+
+def test_whom_a_license_is_granted_by_and_whose_doses_are_bought_are_the_seller_side():
+    (licence,) = _record(
+        "Kestrel Bio Inc. and Orrin Pharma Enter Into License Agreement for ORN-5, an antiviral drug. Under the "
+        "license granted by Orrin Pharma, Kestrel Bio Inc. may make and sell ORN-5 in 100 countries."
+    )["deals"]
+    assert {p["name"]: p["role"] for p in licence["parties"]} == {"Kestrel Bio Inc.": "licensee", "Orrin Pharma": "licensor"}
+    (supply,) = _record(
+        "The U.S. Government signed a purchase agreement for 614,000 additional doses of Orrin Pharma's antibody "
+        "drug ORN-7 for $1.29 billion."
+    )["deals"]
+    assert {p["name"]: p["role"] for p in supply["parties"]} == {"U.S. Government": "client", "Orrin Pharma": "provider"}
+
+
+def test_the_company_before_acquisition_is_bought_and_its_share_price_is_the_total():
+    roles = _record(
+        "The Kestrel Bio acquisition, completed by Orrin Pharma in March, adds the antibody drug KB-1."
+    )["deals"]
+    assert {p["name"]: p["role"] for p in roles[0]["parties"]} == {"Orrin Pharma": "acquirer", "Kestrel Bio": "target"}
+    (deal,) = _record(
+        "Orrin Pharma and Kestrel Bio today announced a definitive agreement for Orrin Pharma to acquire Kestrel "
+        "Bio, a biopharmaceutical company developing oncology drugs. Kestrel Bio shareholders will receive "
+        "$235.00 in cash for each of their outstanding shares, or approximately $8.0 billion in equity value."
+    )["deals"]
+    assert deal["total_value"]["amount"] == 8e9 and deal["equity"] is None
+
+
+def test_a_forward_looking_statement_outside_its_section_names_no_supply_deal():
+    assert _pairs(
+        "Neutropenia was seen with ORN-1 about ORN-1 as a potential treatment for patients with COVID-19, and "
+        "about the supply of ORN-1, and reflects Orrin Pharma's and Kestrel Bio's current beliefs."
+    ) == []

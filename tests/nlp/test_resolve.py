@@ -179,3 +179,11 @@ def test_resolve_a_common_word_in_capitals_before_what_the_company_is_is_its_sho
 def test_resolve_where_a_company_is_is_no_other_name_of_it():
     analysis = recognize(doc("GeoVax Labs has a licensing agreement with ProBioGen AG (Berlin, Germany) for its cell line."))
     assert entity(analysis, "company", "ProBioGen AG").aliases == []
+
+
+def test_resolve_a_ticker_a_title_or_a_web_address_spells_no_disease():
+    text = (
+        "Pfizer (NYSE:[PFE](https://example.com/symbol/PFE)) said Drs. Smith and Jones will lead the study, "
+        "as told at https://example.com/news/neoplasm-update."
+    )
+    assert recognize(doc(text)).of("disease") == []

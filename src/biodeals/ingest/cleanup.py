@@ -32,6 +32,7 @@ _GLUE = [
     fastre.compile(r"(?P<at>)and(?<=[A-Z]{2}and)(?P<at2>)[A-Z]{2}"),  # "INDIANAPOLISandTOKYO"
     _GLUED_AFTER_WORD,
     fastre.compile(r"Phase(?P<at>)[0-9]"),  # "Phase2b"
+    fastre.compile(r"[0-9](?P<at>)per\s+(?:share|ADS)\b"),  # "$235.00per share"
     fastre.compile(r"[0-9][ab]?(?P<at>)(?:study|trial|studies|trials)\b"),  # "2bstudy"
     fastre.compile(r",(?<=[A-Z]{2},)(?P<at>)[A-Z][a-z]"),  # "INDIANAPOLIS,July"
     fastre.compile(r"[.!?](?<=[a-z]{2}.)(?P<at>)[A-Z][a-z]{2}"),  # "rates.The"

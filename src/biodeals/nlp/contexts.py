@@ -73,11 +73,16 @@ def _marked(name: str, text: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(name)}\s?(?:®|™|\(R\))", text) is not None
 
 
+# "investment in Boone County": a place a company spends in, named by what kind of place it is
+_PLACE_KIND = fastre.compile(r"\s(?:County|City|Province|State|District|Region|Township|Parish|Prefecture|Park)$")
+
+
 def _is_name(name: str) -> bool:
     words = name.split()
     return (
         len(name) >= 3
         and name not in _places()
+        and not _PLACE_KIND.search(name)
         and words[0] not in LEADING_STOP
         and not WEEKDAY_OR_MONTH.match(name)
         and not NOT_A_NAME.search(name)

@@ -9,6 +9,7 @@ import re
 
 from biodeals import fastre
 from biodeals.nlp.gazetteer import longest_first
+from biodeals.nlp.patterns import EXCHANGES, PERSON_TITLES
 from biodeals.nlp.resolve import normalise_name
 from biodeals.nlp.spans import Mention
 
@@ -81,3 +82,25 @@ _AS_MODIFIER = fastre.compile(
 def as_modifier(text: str, mention: Mention) -> bool:
     """Whether a drug's name is only the first half of a hyphenated modifier: no drug is meant."""
     return mention.label == "drug" and bool(_AS_MODIFIER.match(text, mention.end))
+
+
+# "Pfizer (NYSE:[PFE](https://seekingalpha.com/symbol/PFE ...))": a ticker names no disease, drug
+# or target ("PFE" is also a rare disease's acronym), nor does "Drs." before names; a web address
+# names no disease (its drugs still tell whose results a linked sentence reports)
+_TICKER_BEFORE = fastre.compile(rf"\b(?:{'|'.join(re.escape(e) for e in EXCHANGES)})\s*:\s*\[?$")
+_TITLE = fastre.compile(rf"(?:{PERSON_TITLES}|Drs)\.?")
+_LINK_START = ("http://", "https://", "www.")
+
+
+def in_ticker_or_link(text: str, mention: Mention) -> bool:
+    """Whether a vocabulary mention of a drug, target or disease is a ticker or a person's title,
+    or one of a disease is part of a web address."""
+    if mention.label == "company":
+        return False
+    if _TICKER_BEFORE.search(text, max(0, mention.start - 12), mention.start) or _TITLE.fullmatch(mention.text):
+        return True
+    if mention.label != "disease":
+        return False
+    token_start = max(text.rfind(c, 0, mention.start) for c in " \n\t(<\"") + 1
+    return text.startswith(_LINK_START, token_start) or "://" in text[token_start : mention.start]
+

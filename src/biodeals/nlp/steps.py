@@ -17,7 +17,7 @@ from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.deals.scorer import learned_scorer
 from biodeals.nlp.drug_contexts import find_drugs_in_context
 from biodeals.nlp.gazetteer import longest_first, match_gazetteer
-from biodeals.nlp.mentions import as_modifier, in_job_title, trim_to_known
+from biodeals.nlp.mentions import as_modifier, in_job_title, in_ticker_or_link, trim_to_known
 from biodeals.nlp.money import find_money
 from biodeals.nlp.patterns import (
     find_code_names,
@@ -43,9 +43,14 @@ def sentences(a: Annotations) -> None:
 def gazetteer(a: Annotations) -> None:
     """Vocabulary names (companies, drugs, targets, diseases, modalities) in one automaton pass;
     a capitalised disease in a job title, or a company right after one, is left out, and so is a
-    drug named as half of a modifier ("lysine-specific demethylase 1")."""
+    drug named as half of a modifier ("lysine-specific demethylase 1") and a ticker, a web address
+    or a person's title that spells a disease's acronym ("NYSE:PFE", "Drs.")."""
     text = a.document.text
-    a.known = [m for m in match_gazetteer(text, a.vocab) if not in_job_title(text, m) and not as_modifier(text, m)]
+    a.known = [
+        m
+        for m in match_gazetteer(text, a.vocab)
+        if not in_job_title(text, m) and not as_modifier(text, m) and not in_ticker_or_link(text, m)
+    ]
 
 
 _MARK_AFTER = fastre.compile(r"\s?(?:®|™|\(R\))")

@@ -7,12 +7,13 @@ replace the rules without touching how candidates are found or filled.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
 from biodeals import fastre
 from biodeals.ingest.document import Document
-from biodeals.model import Amount, Deal, DealType, EvidenceSpan, MoneyKind, Named, Party, Status
+from biodeals.model import Amount, Deal, DealType, EvidenceSpan, MoneyKind, Named, Party, Role, Status
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.candidates import (
     SERVICE_TYPES,
@@ -40,6 +41,12 @@ ACCEPT_AT = 0.5
 _FINANCIAL_RESULTS = words("news.financial_results")
 # the kinds of deal whose other side a text may leave unnamed
 _LONE_KINDS = {"equity", "acquisition", "asset_purchase"}
+# what a company's own financing is told with; "investment" alone may be spending on its plants
+_FINANCING = fastre.compile(
+    r"\b(?:rais(?:e|es|ed|ing)|round|offering|placement|financing|funding|Series [A-F]\b|shares|stock|warrants"
+    r"|proceeds|IPO|seed|investors?)\b",
+    re.I,
+)
 # "in collaboration with Dr. Jane Roe": a person is no party to a deal
 _WITH_PERSON = fastre.compile(rf"\bwith (?:(?:{PERSON_TITLES})\b|[A-Z][a-z]+ [A-Z]\. [A-Z][a-z]+)")
 
@@ -64,7 +71,8 @@ def rule_checks(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, Cal
     (a collaboration "with Dr. Jane Roe" is none; asked of one-company deals), ``lone_kind`` (a
     deal whose sentences name one company is a financing or a purchase, whose other side may go
     unnamed, "raised $15 million from investors", "acquired the drug"; a licence, collaboration or
-    supply deal without its partner is a company's talk of its business), ``between_groups``
+    supply deal without its partner is a company's talk of its business, and so is an investment
+    told without a financing word, "brings Lilly's total Limerick investment to $2 billion"), ``between_groups``
     (not a parent and its subsidiary in an undated deal; a dated acquisition is how a group came
     to be), ``typed`` (a sentence states a deal type) and ``biopharma`` (a deal about medicines,
     ``relevance.is_biopharma``)."""
@@ -74,7 +82,8 @@ def rule_checks(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, Cal
         "partner_not_a_person": lambda: candidate.types != {"collaboration"} or not any(
             _WITH_PERSON.search(s.text) for s in candidate.sentences
         ),
-        "lone_kind": lambda: bool(candidate.types & _LONE_KINDS),
+        "lone_kind": lambda: bool(candidate.types & _LONE_KINDS)
+        and (candidate.types & _LONE_KINDS != {"equity"} or any(_FINANCING.search(s.text) for s in candidate.sentences)),
         "between_groups": lambda: not (
             candidate.year is None
             and "acquisition" not in candidate.types
@@ -161,6 +170,10 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
     parties = assign_roles(candidate, primary, text, provider)
     if any(role in SUBJECT_ROLES and facts.kind(e) == "other" for e, role in parties):
         candidate.rejected = "subject is no medicines company"
+        return None
+    if [role for _, role in parties] == [Role.INVESTOR]:
+        # "brings Lilly's total Limerick investment to $2 billion": spending, with no one funded
+        candidate.rejected = "an investment in no company"
         return None
     sentence_spans = [(s.start, s.end) for s in candidate.sentences]
     evidence += type_evidence(candidate, types)

@@ -45,6 +45,8 @@ _SELLER_AFTER = fastre.compile(
     r"|raised|rais|clos\w+ (?:a|an|its) .{0,30}financing|supply|manufactur|provide)",
     re.I,
 )
+# "the Prometheus and Imago acquisitions", "following the Imago acquisition": the company bought
+_BOUGHT_AS_NOUN = fastre.compile(r"^\s+(?:acquisition|buyout|takeover)s?\b")
 _BUYER_BEFORE = fastre.compile(
     r"(?:acquired by|be acquired by|led by|paid by|licen[cs]ed to|licen[cs]e to|rights to|granted|grants?"
     r"|licen[cs]es to [^.;]{0,30}? and to"  # "licenses to generic manufacturers and to the Medicines Patent Pool"
@@ -58,6 +60,7 @@ _SELLER_BEFORE = fastre.compile(
     r"|(?:will |to )?(?:pay|pays|paid|paying)"  # "Tessaly will pay the Company an upfront payment"
     r"|(?:discovered|invented|originated|created) (?:by|at)"  # "discovered by Chugai and licensed by Lilly"
     r"|invest(?:ment|s|ed)? (?:of \S+ )?in|stake in|shares of|option to acquire|manufactured by|supplied by|from"
+    r"|granted by|(?:doses|courses|units|vials|shipments|supplies|supply) of"  # "the license granted by Merck", "doses of Lilly's"
     rf"|(?:disposition|divestiture|divestment|spin-?off) of{STAKE_WORDS})"
     r"\W+(?:the\s+)?$",
     re.I,
@@ -108,7 +111,7 @@ def side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int:
                 continue
             sold_to = _SOLD_TO.search(text, max(sentence.start, start - 240), start)
             score += bool(_BUYER_AFTER.search(after)) + bool(_BUYER_BEFORE.search(before) or sold_to)
-            score -= bool(_SELLER_AFTER.search(after)) + bool(_SELLER_BEFORE.search(before))
+            score -= bool(_SELLER_AFTER.search(after) or _BOUGHT_AS_NOUN.match(after)) + bool(_SELLER_BEFORE.search(before))
             score -= bool(_PROVIDER_APPOSITION.match(text, end, min(sentence.end, end + 260)))
     return score
 

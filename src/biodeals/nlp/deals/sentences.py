@@ -18,6 +18,8 @@ from biodeals.nlp.sentences import LEDE_SENTENCES
 from biodeals.nlp.spans import Entity, Mention
 
 _NOT_A_DEAL = words("news.not_a_deal")
+# a forward-looking statement outside the section it heads (the heading lost in scraping)
+_FORWARD_LOOKING = fastre.compile(r"\bforward-looking statements?\b|\breflects? [^.;]{0,40}\bcurrent (?:beliefs|expectations)\b", re.I)
 # "for $1.05 billion in cash upon regulatory approval", "if molnupiravir receives authorization or
 # approval by Japan's PMDA, Merck will supply ...": a deal's condition, not approval news
 _CONDITIONS = fastre.compile(
@@ -389,6 +391,13 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             continue
         if _NOT_A_DEAL.search(_CONDITIONS.sub(" ", text)) and len(types) == 1 and "acquisition" not in types:
             continue
+        if _FORWARD_LOOKING.search(text):
+            # "statements ... about the supply of OLUMIANT, and reflects Lilly's and Incyte's current
+            # beliefs": a topic of the caution, though a release cut short may name its acquisition only here
+            type_spans = {kind: span for kind, span in type_spans.items() if kind == "acquisition"}
+            types = set(type_spans)
+            if not types:
+                continue
         acquisition = type_spans.get("acquisition")
         if acquisition and "asset_purchase" not in types and _buys_named_drug(acquisition, analysis, document.text, end):
             type_spans["asset_purchase"] = type_spans.pop("acquisition")

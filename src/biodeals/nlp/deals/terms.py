@@ -115,6 +115,8 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
         figures = analysis.money_in(sentence.start, sentence.end)
         for money, (before, after, restates) in zip(figures, _contexts(sentence, figures), strict=True):
             kind = _classify_money(before, after, money, restates)
+            if kind == "equity" and "acquisition" in candidate.types and "equity" not in candidate.types:
+                kind = "total_value"  # "all outstanding shares of Loxo ... for approximately $8.0 billion": its price
             if kind == "milestones":
                 milestones.append(money)
             elif kind == "combined_upfront":
