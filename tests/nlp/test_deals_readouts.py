@@ -772,3 +772,32 @@ def test_a_forward_looking_statement_outside_its_section_names_no_supply_deal():
         "Neutropenia was seen with ORN-1 about ORN-1 as a potential treatment for patients with COVID-19, and "
         "about the supply of ORN-1, and reflects Orrin Pharma's and Kestrel Bio's current beliefs."
     ) == []
+
+
+def test_a_partnership_told_as_what_a_drug_is_is_background_not_this_years_news():
+    (deal,) = _record(
+        "PARIS, October 27, 2022 -- Orrin Pharma today announced that Lyntra, an oral PARP inhibitor being "
+        "co-developed and co-commercialized with Kestrel Bio, grew its sales by 20% in the quarter."
+    )["deals"]
+    assert (deal["year"], deal["status"]) == (None, None)
+
+
+def test_deal_words_in_one_clause_of_a_list_pair_its_companies_with_the_subject_only():
+    deals = _record(
+        "Orrin Pharma's access approach includes investing at risk to produce millions of courses of the "
+        "antiviral drug ORN-1; "
+        "tiered pricing for governments; allocating up to 3 million courses of ORN-1 through Kestrel Health "
+        "Fund; and granting voluntary licenses to generic manufacturers and to the Quill Patent Pool Foundation."
+    )["deals"]
+    assert {frozenset(p["name"] for p in d["parties"]) for d in deals} == {
+        frozenset({"Orrin Pharma", "Quill Patent Pool Foundation"})
+    }
+
+
+def test_who_signs_a_purchase_agreement_for_a_companys_doses_buys_them():
+    (deal,) = _record(
+        "Orrin Pharma modified COVID-19 purchase agreement for the antibody drug ORN-7 alone. Orrin Pharma and "
+        "the U.S. government have agreed to modify the purchase agreement to complement doses of ORN-7 the U.S. "
+        "government already purchased."
+    )["deals"]
+    assert {p["name"]: p["role"] for p in deal["parties"]} == {"U.S. government": "client", "Orrin Pharma": "provider"}

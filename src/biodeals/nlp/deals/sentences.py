@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from biodeals import fastre
 from biodeals.ingest.document import Document
@@ -346,6 +347,22 @@ def _announced_sides(companies: list[Entity], text: str, start: int, end: int) -
     return companies
 
 
+def _clause_sides(companies: list[Entity], cues: dict[str, tuple[int, int]], text: str, start: int, end: int) -> list[Entity]:
+    """In a sentence of clauses parted by semicolons whose deal words all stand in one clause
+    ("...; allocating courses through UNICEF; and granting voluntary licenses to the Medicines
+    Patent Pool"), the companies of that clause and of the first (its subject)."""
+    bounds = [start, *(start + m.end() for m in re.finditer(";", text[start:end])), end]
+    if len(bounds) < 4:  # fewer than three clauses
+        return companies
+    clauses = list(pairwise(bounds))
+    holding = {i for cue, _ in cues.values() for i, (a, b) in enumerate(clauses) if a <= cue < b}
+    if len(holding) != 1:
+        return companies
+    (cue_clause,) = holding
+    kept = [c for c in companies if any(first_mention_in(c, *clauses[i]) for i in {0, cue_clause})]
+    return kept or companies
+
+
 def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[DealSentence]:
     """Sentences that state a deal: a deal word and at least one company, outside boilerplate
     (an "About" section still counts when it names two companies and a deal word)."""
@@ -431,6 +448,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             types.discard("collaboration")
             if not types:
                 continue
+        companies = _clause_sides(companies, type_spans, document.text, start, end)
         lede = index < LEDE_SENTENCES
         results = not lede and bool(_FINANCIAL_RESULTS.search(text))  # a headline states its news
         holder = _portfolio_holder(text, named, found, story_subject) if not section and PORTFOLIO.search(text) else None
