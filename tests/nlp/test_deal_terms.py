@@ -91,3 +91,11 @@ def test_a_deal_told_as_closed_is_completed_though_the_sentence_says_what_it_wil
     assert closed["status"] == "completed"
     pending = _deal("Under the agreement, the license is expected to be completed in June, Orrin said.")
     assert pending["status"] == "announced"
+
+
+def test_research_funding_given_is_the_deals_value_and_a_reinvestment_is_no_stake():
+    deal = _deal(
+        "Orrin will deliver $250 million in R&D funding for Kestrel's antibody. Orrin's cost-cutting program "
+        "is expected to generate $800 million of reinvestment by year-end under the agreement."
+    )
+    assert deal["total_value"]["amount"] == 250_000_000 and deal["equity"] is None

@@ -183,7 +183,8 @@ def test_resolve_where_a_company_is_is_no_other_name_of_it():
 
 def test_resolve_a_ticker_a_title_or_a_web_address_spells_no_disease():
     text = (
-        "Pfizer (NYSE:[PFE](https://example.com/symbol/PFE)) said Drs. Smith and Jones will lead the study, "
+        "Pfizer (NYSE:[PFE](https://example.com/symbol/PFE)) said Drs. Smith and Jones will lead the study "
+        "with Orrin ([PFE](https://example.com/symbol/ORR)), "
         "as told at https://example.com/news/neoplasm-update."
     )
     assert recognize(doc(text)).of("disease") == []

@@ -90,6 +90,8 @@ def as_modifier(text: str, mention: Mention) -> bool:
 _TICKER_BEFORE = fastre.compile(rf"\b(?:{'|'.join(re.escape(e) for e in EXCHANGES)})\s*:\s*\[?$")
 _TITLE = fastre.compile(rf"(?:{PERSON_TITLES}|Drs)\.?")
 _LINK_START = ("http://", "https://", "www.")
+# "Pfizer ([PFE](https://seekingalpha.com/symbol/PFE ...))": a ticker written as a link to its quote
+_QUOTE_LINK_AFTER = fastre.compile(r"\]\(https?://[^\s)]*/(?:symbol|quote|quotes|stocks?|ticker)/")
 
 
 def in_ticker_or_link(text: str, mention: Mention) -> bool:
@@ -98,6 +100,8 @@ def in_ticker_or_link(text: str, mention: Mention) -> bool:
     if mention.label == "company":
         return False
     if _TICKER_BEFORE.search(text, max(0, mention.start - 12), mention.start) or _TITLE.fullmatch(mention.text):
+        return True
+    if _QUOTE_LINK_AFTER.match(text, mention.end):
         return True
     if mention.label != "disease":
         return False

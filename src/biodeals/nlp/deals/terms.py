@@ -37,6 +37,8 @@ _NOT_TERMS = words("money.not_terms")
 _DEAL_TERMS = words("money.deal_terms")
 _MILESTONE_WORD = re.compile(r"milestone|contingent|biobucks", re.I)
 _SMALLEST_DEAL_TERM = 100_000
+# money one company gives another's research: the deal's value, though "R&D" reads like spending
+_FUNDING_AFTER = fastre.compile(r"^\s*(?:in|of)\s+(?:R&D|research(?: and development)?|development|clinical)\s+funding\b", re.I)
 # "$1.375 billion in upfront and near-term payments": the upfront with more, the deal's upfront
 # only when the text breaks out no upfront of its own ("This includes a $500 million upfront payment")
 _COMBINED_UPFRONT = fastre.compile(r"^\s*(?:in\s+)?(?:up[- ]?front|initial)(?: payments?)? and (?:near-term|other|additional|future)\b", re.I)
@@ -51,6 +53,8 @@ def _classify_money(before: str, after: str, money: Money, restates_price: bool 
         return None  # share prices and per-share earnings ("EPS of $6.28") are not deal terms
     if "|" in before[-40:] + after[:40]:
         return None  # a cell of a results table ("Research & Development | $7.0 to $7.2 billion |")
+    if _FUNDING_AFTER.match(after):
+        return "total_value"  # "will deliver $250 million in R&D funding for the company's lupus drug"
     says_milestone = bool(_MILESTONE_WORD.search(before[-60:] + " " + after[:100]))
     stated_as_term = _UPFRONT.search(near) or says_milestone
     if not stated_as_term and _NOT_TERMS.search(before[-45:] + " " + after[:60]):
