@@ -801,3 +801,13 @@ def test_who_signs_a_purchase_agreement_for_a_companys_doses_buys_them():
         "government already purchased."
     )["deals"]
     assert {p["name"]: p["role"] for p in deal["parties"]} == {"U.S. government": "client", "Orrin Pharma": "provider"}
+
+
+def test_a_company_that_says_who_people_are_or_a_drug_that_names_its_maker_is_not_the_deal():
+    (deal,) = _record(
+        "Orrin Bio AG raised $130 million in a Series B financing for its antibody drug candidates. The round was "
+        "led by Kestrel Ventures, which is linked to a foundation run by Ozempic maker Quill Pharma. Kestrel "
+        "Ventures was founded by Harlow University alumni Jane Roe and John Doe to invest in life sciences firms."
+    )["deals"]
+    assert {p["name"] for p in deal["parties"]} == {"Orrin Bio AG", "Kestrel Ventures"}
+    assert "Ozempic" not in [a["name"] for a in deal["assets"]]

@@ -33,7 +33,8 @@ from biodeals.nlp.deals.subjects import asset_sentences, deal_modalities, mentio
 from biodeals.nlp.deals.terms import deal_status, money_terms, royalties_of
 from biodeals.nlp.deals.words import words
 from biodeals.nlp.patterns import PERSON_TITLES
-from biodeals.nlp.spans import Entity, Label, most_specific
+from biodeals.nlp.ranges import mentions_in
+from biodeals.nlp.spans import Entity, Label, Mention, most_specific
 
 Scorer = Callable[[dict[str, bool]], float]
 ACCEPT_AT = 0.5
@@ -47,6 +48,13 @@ _FINANCING = fastre.compile(
     r"|proceeds|IPO|seed|investors?)\b",
     re.I,
 )
+_MAKER_AFTER = fastre.compile(r"\s+(?:maker|makers|developer|owner|seller)\b")
+
+
+def _in_ranges(entity: Entity, ranges: list[tuple[int, int]]) -> list[Mention]:
+    return [m for start, end in ranges for m in mentions_in(entity, start, end)]
+
+
 # "in collaboration with Dr. Jane Roe": a person is no party to a deal
 _WITH_PERSON = fastre.compile(rf"\bwith (?:(?:{PERSON_TITLES})\b|[A-Z][a-z]+ [A-Z]\. [A-Z][a-z]+)")
 
@@ -157,7 +165,8 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
                 seen.setdefault(e.name, e)
         return list(seen.values())
 
-    assets = inside("drug")
+    # "Ozempic maker Novo Nordisk": a drug that names its maker is no asset of the deal
+    assets = [a for a in inside("drug") if not all(_MAKER_AFTER.match(text, m.end) for m in _in_ranges(a, scope))]
     in_scope = set(scope)
     asset_scope = scope + [span for span in asset_sentences(assets, facts) if span not in in_scope]
     targets = inside("target", asset_scope)

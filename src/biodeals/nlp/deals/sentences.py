@@ -363,6 +363,18 @@ def _clause_sides(companies: list[Entity], cues: dict[str, tuple[int, int]], tex
     return kept or companies
 
 
+# "founded by Johns Hopkins alumni George Petrocheilos", "former Merck executives": a company named
+# to say who people are is no party
+_PEOPLE_AFTER = fastre.compile(
+    r"(?:\s+[A-Z][\w.-]*)?\s+(?:alumni|alumnus|graduates?|professors?|faculty|researchers?|scientists?|veterans?|executives?|employees?)\b"
+)
+
+
+def _only_describes_people(company: Entity, text: str, start: int, end: int) -> bool:
+    mentions = mentions_in(company, start, end)
+    return bool(mentions) and all(_PEOPLE_AFTER.match(text, m.end) for m in mentions)
+
+
 def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tuple[int, int]]) -> list[DealSentence]:
     """Sentences that state a deal: a deal word and at least one company, outside boilerplate
     (an "About" section still counts when it names two companies and a deal word)."""
@@ -379,7 +391,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         text = document.text[start:end]
         if _BIOGRAPHY.search(text) or _IN_TALKS.search(text):
             continue
-        named = analysis.within("company", start, end)
+        named = [c for c in analysis.within("company", start, end) if not _only_describes_people(c, document.text, start, end)]
         companies = named
         if section and section.kind == "about" and _FIRST_PERSON.search(text):
             # "Our product candidates are licensed from the University of ...": "our" is the company
