@@ -91,6 +91,7 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
     # apart ("service": a service agreement after a purchase; "round": a lone company's financing)
     candidates: dict[tuple[frozenset[str], int | None, str], DealCandidate] = {}
     lone: list[tuple[DealSentence, int | None, bool]] = []
+    section_years: dict[int, int] = {}  # a deal section's start -> the year its story dates the deal
     for sentence in sentences:
         year_match = next(
             (m for m in _YEAR_IN.finditer(sentence.text) if not _IN_RELATIVE.search(sentence.text, 0, m.start())), None
@@ -99,6 +100,12 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
         this_year = year is not None and published_year is not None and year >= published_year
         if this_year:
             year = None
+        if sentence.deal_section is not None:
+            # "**About Merck and NGM's Collaboration** In 2015, ...": the section tells one deal's story
+            if year is None and not this_year:
+                year = section_years.get(sentence.deal_section)
+            elif year is not None:
+                section_years[sentence.deal_section] = year
         past = year is None and bool(_EARLIER.search(sentence.text) or PORTFOLIO.search(sentence.text))
         if len(sentence.companies) < 2:
             lone.append((sentence, year, past, this_year))

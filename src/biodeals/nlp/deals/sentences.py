@@ -12,6 +12,7 @@ from biodeals import fastre
 from biodeals.ingest.document import Document
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.cues import any_within, cue_positions, deal_cues
+from biodeals.nlp.deals.sections import deal_section_sides, section_subject
 from biodeals.nlp.deals.words import words
 from biodeals.nlp.ranges import first_mention_in, mentions_in, section_at
 from biodeals.nlp.resolve import GENERIC_FIRST_WORDS, normalise_name
@@ -63,17 +64,6 @@ _OFFICER_SPEAKS = fastre.compile(
 _FIRST_PERSON = fastre.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|[Tt]he Company)\b")
 
 
-def _section_subject(title: str, analysis: Analysis) -> Entity | None:
-    """The company an "About <Company>" section is about: the one its title names."""
-    key = normalise_name(title.removeprefix("the ").strip())
-    if not key:
-        return None
-    return next(
-        (c for c in analysis.of("company") if key in {normalise_name(n) for n in (c.name, *c.aliases)}),
-        None,
-    )
-
-
 @dataclass(slots=True)
 class DealSentence:
     start: int
@@ -84,6 +74,7 @@ class DealSentence:
     type_spans: dict[str, tuple[int, int]]  # where the sentence first states each deal type (evidence)
     in_lede: bool = False  # among the document's first sentences: what a story leads with is its news
     in_results: bool = False  # a financial-results sentence ("acquired IPR&D charges related to ...")
+    deal_section: int | None = None  # start of the "About the A and B collaboration" section it is in
 
 
 def _first_index(entity: Entity, start: int, end: int) -> int:
@@ -396,7 +387,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         if section and section.kind == "about" and _FIRST_PERSON.search(text):
             # "Our product candidates are licensed from the University of ...": "our" is the company
             # the section is about
-            subject = _section_subject(section.title, analysis)
+            subject = section_subject(section.title, analysis)
             if subject is not None and subject not in named:
                 companies = [subject, *named]
         if not companies and _PAIR_ANAPHOR.search(text):
@@ -412,6 +403,11 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         ):
             # "The company also reported a $2 million payment from AbbVie": the company the story is about
             companies = [story_subject, *companies]
+        deal_section = section_at(document, end - 1)  # a heading's sentence starts before its section
+        told_by = deal_section_sides(document, deal_section, analysis, start)
+        if told_by and all(c in told_by for c in companies):
+            # "Merck has the option to extend the research agreement": the deal the heading names
+            companies = [*companies, *(c for c in told_by if c not in companies)]
         if not companies or (section and len(companies) < 2):
             continue
         type_spans = deal_cues(document.text, start, end, named)
@@ -437,7 +433,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         # in text order; a company the sentence refers to as "we" or "the company" goes first, as
         # the one that speaks or acts ("the company's strategy builds on the 2020 acquisition of Prevail")
         companies = _distinct_companies(
-            sorted(companies, key=lambda e: -1 if e not in named else _first_index(e, start, end))
+            sorted(companies, key=lambda e: end if e in told_by and e not in named else -1 if e not in named else _first_index(e, start, end))
         )
         companies = _without_parents(companies, document.text, start, end)
         if not companies:
@@ -470,8 +466,9 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             for company in (c for c in named if c is not holder):
                 found.append(DealSentence(start, end, text, [holder, company], {"equity"}, held, lede, results))
             continue
+        told_in = deal_section.start if told_by and deal_section else None
         for sides in split_lists(companies, document.text, start, end, story_subject, types):
-            found.append(DealSentence(start, end, text, sides, types, type_spans, lede, results))
+            found.append(DealSentence(start, end, text, sides, types, type_spans, lede, results, told_in))
         if len(companies) > 1:
             last_pair = companies
     return found

@@ -1,0 +1,38 @@
+"""Deals a release tells as background: dated, kept apart from its news (texts written for these tests)."""
+
+from __future__ import annotations
+
+from biodeals.nlp import extract_record
+from tests.conftest import doc
+
+_NEWS = (
+    "Orrin Therapeutics Exercises Option for Kestrel Bio's Antibody KST-7 March 3, 2025. Orrin Therapeutics, Inc. "
+    "and Kestrel Bio, Inc. today announced that Orrin has exercised its option to license KST-7, an antibody "
+    "for obesity. Kestrel received a $20 million option exercise payment from Orrin.\n\n"
+)
+
+
+def test_an_about_the_collaboration_section_tells_the_dated_deal_it_heads():
+    record = extract_record(
+        doc(
+            _NEWS + "**About Orrin and Kestrel's Collaboration** In 2021, Orrin and Kestrel entered into a broad "
+            "strategic collaboration to discover novel antibodies. In addition to a $60 million upfront payment and "
+            "purchase of $40 million of Kestrel's preferred stock, Orrin committed to fund Kestrel's research. "
+            "Orrin has a one-time option to license all resulting programs.\n\n"
+            "**About Orrin Therapeutics** Orrin Therapeutics is a biopharmaceutical company."
+        )
+    )
+    by_year = {deal["year"]: deal for deal in record["deals"]}
+    assert set(by_year) == {2025, 2021}
+    background = by_year[2021]
+    assert {"collaboration", "equity", "option"} <= set(background["types"])
+    assert background["equity"] == {"amount": 40_000_000.0, "currency": "USD"}
+    assert background["upfront"] == {"amount": 60_000_000.0, "currency": "USD"}
+    assert "equity" not in by_year[2025]["types"]
+
+
+def test_an_about_section_of_one_company_still_needs_two_companies_for_a_deal():
+    record = extract_record(
+        doc(_NEWS + "**About Kestrel Bio** Kestrel Bio has a one-time option to license its programs in 2019.")
+    )
+    assert [deal["year"] for deal in record["deals"]] == [2025]
