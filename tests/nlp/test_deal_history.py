@@ -36,3 +36,16 @@ def test_an_about_section_of_one_company_still_needs_two_companies_for_a_deal():
         doc(_NEWS + "**About Kestrel Bio** Kestrel Bio has a one-time option to license its programs in 2019.")
     )
     assert [deal["year"] for deal in record["deals"]] == [2025]
+
+
+def test_a_licence_to_a_companys_program_is_that_companys_to_grant():
+    (deal,) = extract_record(
+        doc(
+            "Orrin Therapeutics, Inc. and Kestrel Bio, Inc. today announced an agreement that includes an "
+            "exclusive worldwide license to Kestrel's growth differentiation factor 15, or GDF15, program."
+        )
+    )["deals"]
+    assert {p["name"]: p["role"] for p in deal["parties"]} == {
+        "Orrin Therapeutics, Inc.": "licensee",
+        "Kestrel Bio, Inc.": "licensor",
+    }

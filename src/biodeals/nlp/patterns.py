@@ -76,7 +76,7 @@ _INSTITUTION = fastre.compile(
 # doses and funds programs, a party to supply deals
 _GOVERNMENT = fastre.compile(
     rf"\b(?P<name>Government{_SP}of{_SP}(?:the{_SP})?[A-Z][a-z]+(?:{_SP}[A-Z][a-z]+)?"
-    r"|(?:U\.S\.|U\.K\.|US|UK|EU|[A-Z][a-z]+)[ \t]+[Gg]overnment(?![ \t]+of[ \t]+[A-Z]))\b"
+    r"|(?:U\.S\.|U\.K\.|US|UK|EU|United[ \t]+(?:States|Kingdom)|[A-Z][a-z]+)[ \t]+[Gg]overnment(?![ \t]+of[ \t]+[A-Z]))\b"
 )
 # "Medincell’s partner Teva": whose partner, licensee or subsidiary another company is, is a company
 _RELATIONS = ("partner", "partners", "licensee", "licensor", "collaborator", "subsidiary", "parent company")

@@ -210,6 +210,9 @@ def merge_unit_deals(candidates: list[DealCandidate], groups: set[tuple[int, int
 
 
 _MONEY_CONTEXT = words("money.context")
+# the kinds of deal whose money a sentence that names them is (a purchase's price, a supply's sum),
+# unlike the stake or option a licence or collaboration often includes
+_OWN_KIND = _OWNERSHIP_TYPES | SERVICE_TYPES
 _MARKET_STATISTICS = words("money.market_statistics")
 
 
@@ -244,8 +247,11 @@ def attach_money_sentences(
         named = [first_naming[c.name] for c in companies if c.name in first_naming]
         if len(named) < len(companies):
             continue  # "Merck will supply 1.6 million courses to the Japanese government for $1.2 billion"
-        target = current[min(named, default=0)]
         type_spans = type_matches(sentence_text, start)
+        kinds = set(type_spans) & _OWN_KIND
+        if kinds and not any(kinds & current[i].types for i in named or range(len(current))):
+            continue  # "The purchase agreement is for $812.5 million", beside a collaboration: another deal's price
+        target = current[min(named, default=0)]
         stated = set(type_spans) & {"equity", "option"}
         target.sentences.append(DealSentence(start, end, sentence_text, companies, stated, type_spans))
         extended[id(target)] = target

@@ -87,6 +87,10 @@ _OWNER_OF_DRUG = fastre.compile(
     r"|molecules?|agonists?|antagonists?|inhibitors?|compounds?|pills?|vaccines?|rights)\b",
     re.I,
 )
+# "an exclusive worldwide license to NGM's growth differentiation factor 15, or GDF15, program": a
+# licence to a company's thing, however it is named, is the owner's to grant
+_LICENSE_TO_BEFORE = fastre.compile(r"\b(?:licen[cs]e|rights)\s+to\s+$", re.I)
+_POSSESSIVE = fastre.compile(r"[’']s?\s")
 
 # "WuXi Biologics, a company offering ... manufacturing," is cast as the provider
 _PROVIDER_APPOSITION = fastre.compile(
@@ -104,8 +108,8 @@ def side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int:
         for start, end in spans:
             after = text[end : min(sentence.end, end + 90)]
             before = text[max(sentence.start, start - 50) : start]
-            if _RIGHTS_TO_BEFORE.search(before) and _OWNER_OF_DRUG.match(
-                text, end, min(sentence.end, end + 80)
+            if (_RIGHTS_TO_BEFORE.search(before) and _OWNER_OF_DRUG.match(text, end, min(sentence.end, end + 80))) or (
+                _LICENSE_TO_BEFORE.search(before) and _POSSESSIVE.match(text, end)
             ):
                 score -= 1
                 continue

@@ -354,6 +354,22 @@ def _clause_sides(companies: list[Entity], cues: dict[str, tuple[int, int]], tex
     return kept or companies
 
 
+def _buyer_sides(companies: list[Entity], cues: dict[str, tuple[int, int]], start: int) -> list[Entity]:
+    """"Merck and Ridgeback Announce U.S. Government to Purchase 1.4 Million Courses": in a
+    supply sentence of three companies or more, the one named last before the supply words buys,
+    beside the first, who sells."""
+    if set(cues) != {"supply"} or len(companies) < 3:
+        return companies
+    cue = cues["supply"][0]
+    named = [(m.start, c) for c in companies for m in mentions_in(c, start, cue)]
+    if not named:
+        return companies
+    buyer = max(named, key=lambda pair: pair[0])[1]
+    if buyer in companies[:2]:
+        return companies
+    return [companies[0], buyer, *(c for c in companies[1:] if c is not buyer)]
+
+
 # "founded by Johns Hopkins alumni George Petrocheilos", "former Merck executives": a company named
 # to say who people are is no party
 _PEOPLE_AFTER = fastre.compile(
@@ -457,6 +473,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             if not types:
                 continue
         companies = _clause_sides(companies, type_spans, document.text, start, end)
+        companies = _buyer_sides(companies, type_spans, start)
         lede = index < LEDE_SENTENCES
         results = not lede and bool(_FINANCIAL_RESULTS.search(text))  # a headline states its news
         holder = _portfolio_holder(text, named, found, story_subject) if not section and PORTFOLIO.search(text) else None

@@ -1,0 +1,53 @@
+"""Supply deals and the money of other deals (texts written for these tests)."""
+
+from __future__ import annotations
+
+from biodeals.nlp import extract_record
+from biodeals.nlp.patterns import find_companies
+from tests.conftest import doc
+
+
+def _deals(text: str) -> list[dict]:
+    return extract_record(doc(text))["deals"]
+
+
+def test_a_purchase_of_doses_is_a_supply_whose_price_is_no_collaborations():
+    deals = _deals(
+        "Orrin announces 650,000 additional doses of antibody ORN-7 purchased by U.S. government December 2, 2020. "
+        "The U.S. government has purchased 650,000 additional doses of Orrin Therapeutics, Inc.'s neutralizing "
+        "antibody ORN-7. The purchase agreement is for $812.5 million and the doses will be delivered through "
+        "January 31, 2021. ORN-7 emerged from the collaboration between Orrin and Kestrel Bio to create antibody "
+        "therapies for COVID-19."
+    )
+    by_pair = {frozenset(p["name"] for p in d["parties"]): d for d in deals}
+    supply = by_pair[frozenset({"U.S. government", "Orrin Therapeutics, Inc."})]
+    assert supply["types"] == ["supply"]
+    assert {p["name"]: p["role"] for p in supply["parties"]} == {
+        "U.S. government": "client",
+        "Orrin Therapeutics, Inc.": "provider",
+    }
+    assert supply["total_value"] == {"amount": 812_500_000.0, "currency": "USD"}
+    collaboration = by_pair[frozenset({"Orrin Therapeutics, Inc.", "Kestrel Bio"})]
+    assert collaboration["total_value"] is None
+
+
+def test_the_buyer_named_before_the_purchase_is_a_side_of_the_supply_not_the_announcers_partner():
+    deals = _deals(
+        "Orrin and Kestrel Announce U.S. Government to Purchase 1.4 Million Additional Courses of ORN-7 "
+        "November 9, 2021. Orrin Therapeutics, Inc. and Kestrel Bio, Inc. today announced that the United States "
+        "government will exercise two of its options to purchase a total of 1.4 million additional courses of "
+        "ORN-7, an investigational oral antiviral medicine, for approximately $1 billion. Orrin is developing ORN-7 "
+        "in collaboration with Kestrel Bio."
+    )
+    (supply,) = [d for d in deals if "supply" in d["types"]]
+    assert {p["name"]: p["role"] for p in supply["parties"]} == {
+        "U.S. Government": "client",
+        "Orrin Therapeutics, Inc.": "provider",
+    }
+    assert supply["total_value"] == {"amount": 1_000_000_000.0, "currency": "USD"}
+
+
+def test_the_united_states_government_is_named_whole():
+    assert [m.text for m in find_companies("the United States government will exercise two of its options")] == [
+        "United States government"
+    ]
