@@ -8,7 +8,7 @@ import re
 from biodeals import fastre
 from biodeals.model import BUYER_ROLE, SELLER_ROLE, DealType, Role
 from biodeals.nlp.deals.candidates import DealCandidate
-from biodeals.nlp.deals.sentences import STAKE_WORDS, SUBJECT_ANAPHOR, DealSentence
+from biodeals.nlp.deals.sentences import POSSESSIVE_AFTER, STAKE_WORDS, SUBJECT_ANAPHOR, DealSentence
 from biodeals.nlp.ranges import mentions_in
 from biodeals.nlp.spans import Entity
 
@@ -90,7 +90,6 @@ _OWNER_OF_DRUG = fastre.compile(
 # "an exclusive worldwide license to NGM's growth differentiation factor 15, or GDF15, program": a
 # licence to a company's thing, however it is named, is the owner's to grant
 _LICENSE_TO_BEFORE = fastre.compile(r"\b(?:licen[cs]e|rights)\s+to\s+$", re.I)
-_POSSESSIVE = fastre.compile(r"[’']s?\s")
 
 # "WuXi Biologics, a company offering ... manufacturing," is cast as the provider
 _PROVIDER_APPOSITION = fastre.compile(
@@ -109,7 +108,7 @@ def side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int:
             after = text[end : min(sentence.end, end + 90)]
             before = text[max(sentence.start, start - 50) : start]
             if (_RIGHTS_TO_BEFORE.search(before) and _OWNER_OF_DRUG.match(text, end, min(sentence.end, end + 80))) or (
-                _LICENSE_TO_BEFORE.search(before) and _POSSESSIVE.match(text, end)
+                _LICENSE_TO_BEFORE.search(before) and POSSESSIVE_AFTER.match(text, end)
             ):
                 score -= 1
                 continue

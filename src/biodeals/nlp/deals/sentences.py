@@ -49,6 +49,8 @@ _PAIR_ANAPHOR = words("news.pair_anaphor")
 
 # the company a story is about, named by what it is: "the company", not "the companies"
 SUBJECT_ANAPHOR = fastre.compile(r"\b[Tt]he (?:company|Company|firm|biotech|drugmaker)\b(?!s)")
+# right after a company's mention: the company owns what follows ("Imago's lead candidate", "NGM’s program")
+POSSESSIVE_AFTER = fastre.compile(r"['’]s?\s")
 # "* The agreement to sell the rights of Baqsimi to Amphastar": a deal told without the one who
 # makes it, as a release lists its own deals; the one who makes it is the company the story is about
 _AGENTLESS_DEAL = fastre.compile(
@@ -421,9 +423,9 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             companies = [story_subject, *companies]
         deal_section = section_at(document, end - 1)  # a heading's sentence starts before its section
         told_by = deal_section_sides(document, deal_section, analysis, start)
-        if told_by and all(c in told_by for c in companies):
-            # "Merck has the option to extend the research agreement": the deal the heading names
-            companies = [*companies, *(c for c in told_by if c not in companies)]
+        heading_sides = [c for c in told_by if c not in companies] if all(c in told_by for c in companies) else []
+        # "Merck has the option to extend the research agreement": the deal the heading names
+        companies = [*companies, *heading_sides]
         if not companies or (section and len(companies) < 2):
             continue
         type_spans = deal_cues(document.text, start, end, named)
@@ -449,7 +451,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         # in text order; a company the sentence refers to as "we" or "the company" goes first, as
         # the one that speaks or acts ("the company's strategy builds on the 2020 acquisition of Prevail")
         companies = _distinct_companies(
-            sorted(companies, key=lambda e: end if e in told_by and e not in named else -1 if e not in named else _first_index(e, start, end))
+            sorted(companies, key=lambda e: (e in heading_sides, -1 if e not in named else _first_index(e, start, end)))
         )
         companies = _without_parents(companies, document.text, start, end)
         if not companies:

@@ -11,6 +11,7 @@ from biodeals import fastre
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.candidates import TYPE_PRIORITY, DealCandidate
 from biodeals.nlp.deals.facts import DocumentFacts
+from biodeals.nlp.deals.sentences import POSSESSIVE_AFTER
 from biodeals.nlp.deals.words import words
 from biodeals.nlp.patterns import INN_STEM_MODALITIES
 from biodeals.nlp.ranges import mentions_in, section_at
@@ -56,7 +57,6 @@ def subject_scope(candidate: DealCandidate, facts: DocumentFacts) -> list[tuple[
 
 
 # "Imago's lead candidate bomedemstat", "Versanis' lead asset": a party's drug, named in its own words
-_POSSESSIVE = fastre.compile(r"['’]s?\s")
 _PLATFORM = fastre.compile(r"\b(?:platforms?|technolog(?:y|ies))\b", re.I)
 _OWNED_REACH = 60  # characters from a party's possessive to the drug it owns
 _RESULTS = words("news.financial_results")
@@ -78,7 +78,7 @@ def _owned_asset_sentences(candidate: DealCandidate, facts: DocumentFacts) -> li
             if _RESULTS.search(text, start, end):
                 continue  # "revenue from Biogen's rare-disease medication Skyclarys came to $102 million"
             for m in mentions_in(company, start, end):
-                owned = analysis.within("drug", m.end, min(end, m.end + _OWNED_REACH)) if _POSSESSIVE.match(text, m.end) else []
+                owned = analysis.within("drug", m.end, min(end, m.end + _OWNED_REACH)) if POSSESSIVE_AFTER.match(text, m.end) else []
                 if any(not _PLATFORM.search(drug.name) for drug in owned):  # its platform is no asset of the deal
                     found.append((start, end))
                     break
