@@ -210,6 +210,7 @@ def merge_unit_deals(candidates: list[DealCandidate], groups: set[tuple[int, int
 
 
 _MONEY_CONTEXT = words("money.context")
+_FINANCING_MONEY = words("money.financing")
 # the kinds of deal whose money a sentence that names them is (a purchase's price, a supply's sum),
 # unlike the stake or option a licence or collaboration often includes
 _OWN_KIND = _OWNERSHIP_TYPES | SERVICE_TYPES
@@ -239,7 +240,10 @@ def attach_money_sentences(
         if section:
             continue
         sentence_text = text[start:end]
-        if not _MONEY_CONTEXT.search(sentence_text) or _FINANCIAL_RESULTS.search(sentence_text):
+        financing = bool(_FINANCING_MONEY.search(sentence_text))  # "Gross proceeds from the offering were $15M"
+        if not (financing or _MONEY_CONTEXT.search(sentence_text)) or _FINANCIAL_RESULTS.search(
+            _FINANCING_MONEY.sub(" ", sentence_text) if financing else sentence_text
+        ):
             continue  # "EPS was inclusive of $0.10 of acquired IPR&D" states no deal's money
         if _MARKET_STATISTICS.search(sentence_text):
             continue  # "In 2024, 32 pharma deals, worth $19.2 billion, were completed" counts a market
@@ -248,10 +252,11 @@ def attach_money_sentences(
         if len(named) < len(companies):
             continue  # "Merck will supply 1.6 million courses to the Japanese government for $1.2 billion"
         type_spans = type_matches(sentence_text, start)
-        kinds = set(type_spans) & _OWN_KIND
-        if kinds and not any(kinds & current[i].types for i in named or range(len(current))):
+        kinds = set(type_spans) & _OWN_KIND | ({"equity"} if financing else set())
+        chosen = [i for i in named or range(len(current)) if not kinds or kinds & current[i].types]
+        if not chosen:
             continue  # "The purchase agreement is for $812.5 million", beside a collaboration: another deal's price
-        target = current[min(named, default=0)]
+        target = current[min(chosen)]
         stated = set(type_spans) & {"equity", "option"}
         target.sentences.append(DealSentence(start, end, sentence_text, companies, stated, type_spans))
         extended[id(target)] = target

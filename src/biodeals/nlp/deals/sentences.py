@@ -279,10 +279,21 @@ def _capital_spending(cue: tuple[int, int], text: str, end: int) -> bool:
 _OWNER_POSSESSIVE = fastre.compile(r"\s+(?:[A-Z][\w&.-]*\s+){0,2}?[A-Z][\w&.-]*(?:[’']s|s[’'])\s+(?P<words>(?:[a-z][\w-]*\s+){0,3})")
 
 
+_OBJECT_START = fastre.compile(r"\s+(?:the\s+)?")
+_FROM_SELLER = fastre.compile(r"\W{0,3}(?:rights\s+)?from\s")
+
+
 def _buys_named_drug(cue: tuple[int, int], analysis: Analysis, text: str, end: int) -> bool:
-    """Whether an acquisition cue's object is a company's drug, named as the analysis knows it."""
-    owner = _OWNER_POSSESSIVE.match(text, cue[1], end)
-    return owner is not None and bool(analysis.within("drug", owner.start("words"), owner.end() + 1))
+    """Whether an acquisition cue's object is a drug named as the analysis knows it: a company's
+    ("acquire Acme's ACM-12") or one bought from its seller ("will acquire CVX-101 from Corvexa";
+    not "acquired Quantified Ag®, an analytics company", a company the drug's name misread)."""
+    if owner := _OWNER_POSSESSIVE.match(text, cue[1], end):
+        return bool(analysis.within("drug", owner.start("words"), owner.end() + 1))
+    if (start := _OBJECT_START.match(text, cue[1], end)) is None:
+        return False
+    drugs = analysis.within("drug", start.end(), start.end() + 1)
+    ends = [m.end for drug in drugs for m in drug.mentions if m.start == start.end()]
+    return any(_FROM_SELLER.match(text, at, end) for at in ends)
 
 
 PORTFOLIO = words("news.portfolio")
@@ -442,8 +453,8 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             if not types:
                 continue
         acquisition = type_spans.get("acquisition")
-        if acquisition and "asset_purchase" not in types and _buys_named_drug(acquisition, analysis, document.text, end):
-            type_spans["asset_purchase"] = type_spans.pop("acquisition")
+        if acquisition and _buys_named_drug(acquisition, analysis, document.text, end):
+            type_spans.setdefault("asset_purchase", type_spans.pop("acquisition"))
             types = set(type_spans)
         lone_purchase = types == {"asset_purchase"} and len(companies) == 1
         if lone_purchase and _capital_spending(type_spans["asset_purchase"], document.text, end):

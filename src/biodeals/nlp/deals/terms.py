@@ -3,6 +3,7 @@ total value) and royalties."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -129,6 +130,8 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
                 terms[kind] = money
     if combined_upfront is not None:
         terms.setdefault("upfront", combined_upfront)
+    if terms and (originals := _converted_from(analysis, text)):
+        terms = {kind: originals.get((m.amount, m.currency), m) for kind, m in terms.items()}
     if milestones:
         terms["milestones"] = _milestone_total(milestones, candidate, text)
     total = terms.get("total_value")
@@ -138,6 +141,20 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
         # $2 billion in milestones": a sum smaller than one of its parts is no total of the deal
         del terms["total_value"]
     return terms
+
+
+_CONVERSION_BETWEEN = fastre.compile(r"\s*\(\s*(?:approximately |about |approx\. |around |~|≈)?")
+
+
+def _converted_from(analysis: Analysis, text: str) -> dict[tuple[float, str], Money]:
+    """Figures the text gives as conversions of another ("CHF6.2M ($6.8M)"), each mapped to the
+    figure as first stated: a deal's money is what the text states in the deal's own currency,
+    wherever else (a headline) the converted figure appears alone."""
+    found = {}
+    for first, second in itertools.pairwise(analysis.money):
+        if first.currency != second.currency and _CONVERSION_BETWEEN.fullmatch(text, first.end, second.start):
+            found[(second.amount, second.currency)] = first
+    return found
 
 
 def _milestone_total(milestones: list[Money], candidate: DealCandidate, text: str) -> Money:
