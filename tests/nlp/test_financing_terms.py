@@ -94,3 +94,34 @@ def test_an_acquisition_not_yet_closed_is_announced():
         "acquisition agreement (not yet closed) is part of Orvane's strategy."
     )
     assert deal["status"] == "announced"
+
+
+def test_cash_paid_upon_closing_before_a_later_payment_is_the_upfront_and_no_total():
+    deal = _only(
+        "Orvane Bio, Inc. announced the agreement to sell the rights of its kidney drug portfolio, including "
+        "Kelvaro®, to Quillmate Pharma GmbH for $1.05 billion in cash upon regulatory approval and successful "
+        "closing of the transaction, with an additional $305 million in cash upon the one year anniversary of "
+        "closing and milestone payments of up to $50 million."
+    )
+    assert deal["upfront"] == {"amount": 1_050_000_000.0, "currency": "USD"}
+    assert deal["milestones"] == {"amount": 50_000_000.0, "currency": "USD"}
+    assert deal["total_value"] is None
+
+
+def test_a_deposit_followed_by_a_payment_at_closing_is_paid_up_front():
+    deal = _only(
+        "Under the agreement, Orvane Bio, Inc. will sell the rights to Kelvaro® in China to Quillmate Pharma Ltd. "
+        "Orvane will receive a deposit of $75 million, followed by a payment of $300 million upon successful closing."
+    )
+    assert deal["upfront"] == {"amount": 75_000_000.0, "currency": "USD"}
+    assert deal["total_value"] is None
+
+
+def test_the_aggregate_a_contingent_value_right_brings_is_the_total():
+    deal = _only(
+        "Proposed acquisition will accelerate gene therapies for hearing loss. Transaction valued at approximately "
+        "$487 million plus a contingent value right for an aggregate amount up to approximately $610 million. "
+        "Orvane Bio, Inc. and Quillmate Therapeutics, Inc. today announced a definitive agreement for Orvane to "
+        "acquire Quillmate, a clinical-stage gene therapy company."
+    )
+    assert deal["total_value"] == {"amount": 610_000_000.0, "currency": "USD"}

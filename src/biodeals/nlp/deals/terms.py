@@ -61,7 +61,7 @@ def _classify_money(before: str, after: str, money: Money, restates_price: bool 
     if not stated_as_term and _NOT_TERMS.search(before[-45:] + " " + after[:60]):
         return None  # "Total Worldwide Sales Were $16.0 Billion", "a $3.7 billion investment in a new plant"
     if restates_price or re.match(r"\s*(?:in cash\s*)?,?\s*(?:inclusive of|including|comprising|consisting of)", after) or re.search(
-        r"(?:total|aggregate|deal|transaction|equity) (?:potential )?(?:value|consideration) of\s*(?:approximately |about |up to )?$"
+        r"(?:total|aggregate|deal|transaction|equity) (?:potential )?(?:value|consideration|amount) (?:of\s*)?(?:up to )?(?:approximately |about |up to )?$"
         r"|\bvalue of the (?:transaction|deal|acquisition|agreement) (?:is|was|will be|could be)\s*[\w ]{0,20}$"
         r"|\btotal (?:potential )?(?:deal |transaction )?value\b[^$]{0,60}?\b(?:is|of|exceeds|exceeding|reaches|could reach)"
         r"\s*(?:approximately |about |up to |more than |over )?$",
@@ -86,6 +86,7 @@ def _classify_money(before: str, after: str, money: Money, restates_price: bool 
 # where the words between two figures change from the first's to the second's: "$4 billion
 # upfront | and up to $16.5 billion contingent upon sales milestones"
 _JOIN = fastre.compile(r",|;|\band\b|\bplus\b|\bas well as\b|\bin addition to\b")
+_CLOSING_CONDITION = fastre.compile(r"\s*(?:in cash\s*)?(?:upon|on|at)\s+[^,;$€£]{0,80}?\bclos(?:ing|e)\b", re.I)
 _RESTATED_PRICE = fastre.compile(r"^\s?per share(?: in cash)?,? or (?:approximately |about |roughly )?$")
 
 
@@ -104,7 +105,10 @@ def _contexts(sentence: DealSentence, figures: list[Money]) -> list[tuple[str, s
             joins = list(_JOIN.finditer(before))
             before = before[joins[-1].end() :] if joins else before
         after = text[end : min(len(text), end + 110, following.start - offset if following else len(text))]
-        if following is not None and (join := _JOIN.search(after)):
+        # "$500 million in cash upon regulatory approval and closing, with an additional $125 million": the
+        # condition the figure is paid on is its own, "and" within it included
+        condition = _CLOSING_CONDITION.match(after)
+        if following is not None and (join := _JOIN.search(after, condition.end() if condition else 0)):
             after = after[: join.start()]
         found.append((before, after, restates))
     return found
@@ -114,6 +118,7 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
     terms: dict[str, Any] = {}
     milestones: list[Money] = []
     combined_upfront: Money | None = None
+    total_from: DealSentence | None = None  # the sentence stating the total kept so far
     for sentence in candidate.sentences:
         if _NOT_TERMS.search(sentence.text) and not _DEAL_TERMS.search(sentence.text):
             continue  # "R&D expenses are expected to be in the range of $6.5 billion to $6.7 billion"
@@ -128,6 +133,9 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
                 combined_upfront = combined_upfront or money
             elif kind and kind not in terms:
                 terms[kind] = money
+                total_from = sentence if kind == "total_value" else total_from
+            elif kind == "total_value" and sentence is total_from and _supersedes(terms[kind], money, before):
+                terms[kind] = money  # "valued at $487 million plus a CVR for an aggregate amount up to $610 million"
     if combined_upfront is not None:
         terms.setdefault("upfront", combined_upfront)
     if terms and (originals := _converted_from(analysis, text)):
@@ -144,6 +152,15 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
 
 
 _CONVERSION_BETWEEN = fastre.compile(r"\s*\(\s*(?:approximately |about |approx\. |around |~|≈)?")
+
+
+_AGGREGATE_BEFORE = fastre.compile(r"\b(?:aggregate|in total|a total|totall?ing)\b[^$€£]{0,30}$", re.I)
+
+
+def _supersedes(total: Money, later: Money, before: str) -> bool:
+    """Whether a later figure of the sentence stating ``total`` is the deal's total instead: a
+    larger sum in the same currency that the words ``before`` it call the aggregate."""
+    return later.currency == total.currency and later.amount > total.amount and bool(_AGGREGATE_BEFORE.search(before))
 
 
 def _converted_from(analysis: Analysis, text: str) -> dict[tuple[float, str], Money]:
