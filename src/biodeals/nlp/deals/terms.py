@@ -28,6 +28,8 @@ _ROYALTY = words("terms.royalty")
 _NO_ROYALTY = words("terms.no_royalty")
 
 _UPFRONT = words("money.upfront")
+_UPON_CLOSING = words("money.upon_closing")
+_LATER_PAYMENT = words("money.later_payment")
 _MILESTONE = words("money.milestones")
 _EQUITY_MONEY = words("money.equity")
 _WHOLE_COMPANY = words("money.whole_company")
@@ -45,10 +47,14 @@ _FUNDING_AFTER = fastre.compile(r"^\s*(?:in|of)\s+(?:R&D|research(?: and develop
 _COMBINED_UPFRONT = fastre.compile(r"^\s*(?:in\s+)?(?:up[- ]?front|initial)(?: payments?)? and (?:near-term|other|additional|future)\b", re.I)
 
 
-def _classify_money(before: str, after: str, money: Money, restates_price: bool = False) -> str | None:
+def _classify_money(
+    before: str, after: str, money: Money, restates_price: bool = False, paid_later: bool = False
+) -> str | None:
     """What deal term a figure is, from the words ``before`` and ``after`` it (up to the
     neighbouring figures: ``_contexts``); ``restates_price`` when it restates the per-share price
-    before it as a whole ("$235.00 per share in cash, or approximately $8.0 billion")."""
+    before it as a whole ("$235.00 per share in cash, or approximately $8.0 billion"); ``paid_later``
+    when the sentence states a payment after this one ("with an additional $305 million upon the
+    one year anniversary"), which makes the cash paid upon closing the upfront."""
     near = before[-45:] + " " + after[:60]
     if money.per_share or money.amount < _SMALLEST_DEAL_TERM:
         return None  # share prices and per-share earnings ("EPS of $6.28") are not deal terms
@@ -70,7 +76,7 @@ def _classify_money(before: str, after: str, money: Money, restates_price: bool 
         return "total_value"  # "The total deal value, including milestones and royalties, exceeds $11 billion"
     if _COMBINED_UPFRONT.match(after):
         return "combined_upfront"
-    if _UPFRONT.search(near):
+    if _UPFRONT.search(near) or (paid_later and _UPON_CLOSING.match(after)):
         return "upfront"
     if says_milestone and _MILESTONE.search(after[:100] + before[-60:]):
         return "milestones"  # "up to $3.5 billion in development, regulatory, and sales milestones"
@@ -78,6 +84,8 @@ def _classify_money(before: str, after: str, money: Money, restates_price: bool 
         return "total_value"  # "to acquire all outstanding shares of VelosBio for $2.75 billion": its price
     if _EQUITY_MONEY.search(near):
         return "equity"
+    if _LATER_PAYMENT.search(before[-40:]):
+        return None  # "followed by a payment of $300 million upon closing": a later part, not the whole
     if _TOTAL.search(before[-30:]) or re.search(r"acqui|deal|transaction|agreement|collaboration", near, re.I):
         return "total_value"
     return None
@@ -86,7 +94,6 @@ def _classify_money(before: str, after: str, money: Money, restates_price: bool 
 # where the words between two figures change from the first's to the second's: "$4 billion
 # upfront | and up to $16.5 billion contingent upon sales milestones"
 _JOIN = fastre.compile(r",|;|\band\b|\bplus\b|\bas well as\b|\bin addition to\b")
-_CLOSING_CONDITION = fastre.compile(r"\s*(?:in cash\s*)?(?:upon|on|at)\s+[^,;$€£]{0,80}?\bclos(?:ing|e)\b", re.I)
 _RESTATED_PRICE = fastre.compile(r"^\s?per share(?: in cash)?,? or (?:approximately |about |roughly )?$")
 
 
@@ -107,7 +114,7 @@ def _contexts(sentence: DealSentence, figures: list[Money]) -> list[tuple[str, s
         after = text[end : min(len(text), end + 110, following.start - offset if following else len(text))]
         # "$500 million in cash upon regulatory approval and closing, with an additional $125 million": the
         # condition the figure is paid on is its own, "and" within it included
-        condition = _CLOSING_CONDITION.match(after)
+        condition = _UPON_CLOSING.match(after)
         if following is not None and (join := _JOIN.search(after, condition.end() if condition else 0)):
             after = after[: join.start()]
         found.append((before, after, restates))
@@ -123,8 +130,10 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
         if _NOT_TERMS.search(sentence.text) and not _DEAL_TERMS.search(sentence.text):
             continue  # "R&D expenses are expected to be in the range of $6.5 billion to $6.7 billion"
         figures = analysis.money_in(sentence.start, sentence.end)
-        for money, (before, after, restates) in zip(figures, _contexts(sentence, figures), strict=True):
-            kind = _classify_money(before, after, money, restates)
+        contexts = _contexts(sentence, figures)
+        later = [bool(_LATER_PAYMENT.search(before)) for before, _after, _restates in contexts]
+        for index, (money, (before, after, restates)) in enumerate(zip(figures, contexts, strict=True)):
+            kind = _classify_money(before, after, money, restates, paid_later=any(later[index + 1 :]))
             if kind == "equity" and "acquisition" in candidate.types and "equity" not in candidate.types:
                 kind = "total_value"  # "all outstanding shares of Loxo ... for approximately $8.0 billion": its price
             if kind == "milestones":
