@@ -125,3 +125,17 @@ def test_the_aggregate_a_contingent_value_right_brings_is_the_total():
         "acquire Quillmate, a clinical-stage gene therapy company."
     )
     assert deal["total_value"] == {"amount": 610_000_000.0, "currency": "USD"}
+
+
+def test_the_research_group_a_trial_is_run_with_is_no_partner_but_a_drug_company_is():
+    run_with_group = (
+        "Orrin Pharma, Inc. today announced results of the phase 3 ORN-301 trial in patients with melanoma. The trial, "
+        "sponsored by Orrin Pharma, Inc. and conducted in collaboration with the Nordic Melanoma Trials Group (NMTG), "
+        "met its primary endpoint."
+    )
+    assert not _deals(run_with_group)
+    run_with_company = (
+        "Merck today announced results of the phase 3 KEYNOTE-189 trial in patients with lung cancer. "
+        "The KEYNOTE-189 trial was conducted by Merck in collaboration with Eli Lilly and Company."
+    )
+    assert [sorted(p["name"] for p in d["parties"]) for d in _deals(run_with_company)] == [["Eli Lilly and Company", "Merck"]]

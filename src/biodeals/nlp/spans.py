@@ -67,6 +67,11 @@ class Entity:
         return [self.name, *self.aliases]
 
     @property
+    def in_vocabulary(self) -> bool:
+        """Whether the vocabulary knows this entity (one of its mentions is keyed to an entry)."""
+        return any(m.key.startswith("v:") for m in self.mentions)
+
+    @property
     def first_offset(self) -> int:
         return min(m.start for m in self.mentions) if self.mentions else 0
 

@@ -9,6 +9,7 @@ import re
 import ahocorasick_rs
 
 from biodeals import fastre
+from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.words import cue_anchors, deal_type_patterns, words
 from biodeals.nlp.ranges import mentions_in
 from biodeals.nlp.spans import Entity
@@ -144,3 +145,23 @@ def deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[
         else:
             type_spans[kind] = span
     return type_spans
+
+
+_OWNER_POSSESSIVE = fastre.compile(r"\s+(?:[A-Z][\w&.-]*\s+){0,2}?[A-Z][\w&.-]*(?:[’']s|s[’'])\s+(?P<words>(?:[a-z][\w-]*\s+){0,3})")
+
+
+_OBJECT_START = fastre.compile(r"\s+(?:the\s+)?")
+_FROM_SELLER = fastre.compile(r"\W{0,3}(?:rights\s+)?from\s")
+
+
+def buys_named_drug(cue: tuple[int, int], analysis: Analysis, text: str, end: int) -> bool:
+    """Whether an acquisition cue's object is a drug named as the analysis knows it: a company's
+    ("acquire Acme's ACM-12") or one bought from its seller ("will acquire CVX-101 from Corvexa";
+    not "acquired Quantified Ag®, an analytics company", a company the drug's name misread)."""
+    if owner := _OWNER_POSSESSIVE.match(text, cue[1], end):
+        return bool(analysis.within("drug", owner.start("words"), owner.end() + 1))
+    if (start := _OBJECT_START.match(text, cue[1], end)) is None:
+        return False
+    drugs = analysis.within("drug", start.end(), start.end() + 1)
+    ends = [m.end for drug in drugs for m in drug.mentions if m.start == start.end()]
+    return any(_FROM_SELLER.match(text, at, end) for at in ends)

@@ -34,10 +34,6 @@ BIOPHARMA_WORDS = fastre.Anchored(
 )
 
 
-def _in_vocabulary(company: Entity) -> bool:
-    return any(m.key.startswith("v:") for m in company.mentions)
-
-
 class DocumentFacts:
     """What deal extraction asks many times about one document's entities (every deal of a long
     digest asks about "Lilly"), worked out once each: cost stays linear in the document's size."""
@@ -71,7 +67,7 @@ class DocumentFacts:
         key = (what, id(entity))
         if key not in self._flags:
             if what == "vocabulary":
-                value = _in_vocabulary(entity)
+                value = entity.in_vocabulary
             else:  # a drug named as drugs are, not only by a pattern ("the ANKET platform")
                 value = any(m.source in NAMED_DRUG_SOURCES for m in entity.mentions)
             self._flags[key] = (entity, value)

@@ -11,7 +11,7 @@ from itertools import pairwise
 from biodeals import fastre
 from biodeals.ingest.document import Document
 from biodeals.nlp.analysis import Analysis
-from biodeals.nlp.deals.cues import any_within, cue_positions, deal_cues
+from biodeals.nlp.deals.cues import any_within, buys_named_drug, cue_positions, deal_cues
 from biodeals.nlp.deals.sections import deal_section_sides, section_subject
 from biodeals.nlp.deals.words import words
 from biodeals.nlp.ranges import first_mention_in, mentions_in, section_at
@@ -20,6 +20,8 @@ from biodeals.nlp.sentences import LEDE_SENTENCES
 from biodeals.nlp.spans import Entity, Mention
 
 _NOT_A_DEAL = words("news.not_a_deal")
+_TRIAL_RUN_WITH = words("news.trial_run_with")
+
 # a forward-looking statement outside the section it heads (the heading lost in scraping)
 _FORWARD_LOOKING = fastre.compile(r"\bforward-looking statements?\b|\breflects? [^.;]{0,40}\bcurrent (?:beliefs|expectations)\b", re.I)
 # "for $1.05 billion in cash upon regulatory approval", "if molnupiravir receives authorization or
@@ -276,26 +278,6 @@ def _capital_spending(cue: tuple[int, int], text: str, end: int) -> bool:
 
 # "acquired GSK's Strimvelis", "bought Acme's gene therapy Zolgen": another company's named drug
 # bought, not the company
-_OWNER_POSSESSIVE = fastre.compile(r"\s+(?:[A-Z][\w&.-]*\s+){0,2}?[A-Z][\w&.-]*(?:[’']s|s[’'])\s+(?P<words>(?:[a-z][\w-]*\s+){0,3})")
-
-
-_OBJECT_START = fastre.compile(r"\s+(?:the\s+)?")
-_FROM_SELLER = fastre.compile(r"\W{0,3}(?:rights\s+)?from\s")
-
-
-def _buys_named_drug(cue: tuple[int, int], analysis: Analysis, text: str, end: int) -> bool:
-    """Whether an acquisition cue's object is a drug named as the analysis knows it: a company's
-    ("acquire Acme's ACM-12") or one bought from its seller ("will acquire CVX-101 from Corvexa";
-    not "acquired Quantified Ag®, an analytics company", a company the drug's name misread)."""
-    if owner := _OWNER_POSSESSIVE.match(text, cue[1], end):
-        return bool(analysis.within("drug", owner.start("words"), owner.end() + 1))
-    if (start := _OBJECT_START.match(text, cue[1], end)) is None:
-        return False
-    drugs = analysis.within("drug", start.end(), start.end() + 1)
-    ends = [m.end for drug in drugs for m in drug.mentions if m.start == start.end()]
-    return any(_FROM_SELLER.match(text, at, end) for at in ends)
-
-
 PORTFOLIO = words("news.portfolio")
 _FUND_HOLDER = fastre.compile(r"\b(?:Capital|Ventures?|Fund|Partners|Investments?|Holdings)\b")
 
@@ -445,6 +427,8 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             continue
         if _NOT_A_DEAL.search(_CONDITIONS.sub(" ", text)) and len(types) == 1 and "acquisition" not in types:
             continue
+        if types == {"collaboration"} and _TRIAL_RUN_WITH.search(text) and not all(c.in_vocabulary for c in companies):
+            continue  # "sponsored by Merck and conducted in collaboration with EORTC": who runs a trial
         if _FORWARD_LOOKING.search(text):
             # "statements ... about the supply of OLUMIANT, and reflects Lilly's and Incyte's current
             # beliefs": a topic of the caution, though a release cut short may name its acquisition only here
@@ -453,7 +437,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             if not types:
                 continue
         acquisition = type_spans.get("acquisition")
-        if acquisition and _buys_named_drug(acquisition, analysis, document.text, end):
+        if acquisition and buys_named_drug(acquisition, analysis, document.text, end):
             type_spans.setdefault("asset_purchase", type_spans.pop("acquisition"))
             types = set(type_spans)
         lone_purchase = types == {"asset_purchase"} and len(companies) == 1
