@@ -51,3 +51,17 @@ def test_the_united_states_government_is_named_whole():
     assert [m.text for m in find_companies("the United States government will exercise two of its options")] == [
         "United States government"
     ]
+
+
+def test_whom_an_agreement_is_with_does_not_do_what_the_agreement_is_to_do():
+    deals = _deals(
+        "Orrin announces agreement with U.S. government to supply 300,000 vials of antibody ORN-7 October 28, 2020. "
+        "Orrin Therapeutics, Inc. announced today an initial agreement with the U.S. government to supply 300,000 "
+        "vials of ORN-7, an investigational neutralizing antibody for patients with COVID-19, for $375 million."
+    )
+    supply = next(d for d in deals if "supply" in d["types"])
+    assert {p["name"]: p["role"] for p in supply["parties"]} == {
+        "U.S. government": "client",
+        "Orrin Therapeutics, Inc.": "provider",
+    }
+    assert supply["total_value"] == {"amount": 375_000_000.0, "currency": "USD"} and supply["equity"] is None

@@ -44,11 +44,22 @@ def known(types=("license",), year=2024, documents=(1,), terms=None, deal_id=5):
         (report(terms={"upfront": Amount(150e6, "USD")}), known(terms={"upfront": Amount(50e6, "USD")}), False),
         (report(terms={"upfront": Amount(150e6, "EUR")}), known(terms={"upfront": Amount(50e6, "USD")}), True),
         (report(terms={"upfront": Amount(0, "USD")}), known(terms={"upfront": Amount(50e6, "USD")}), True),
+        (
+            report(types=("supply",), terms={"total_value": Amount(210e6, "USD")}),
+            known(types=("supply",), terms={"total_value": Amount(375e6, "USD")}),
+            False,
+        ),
+        (
+            report(types=("supply",), terms={"total_value": Amount(1.2e9, "USD")}),
+            known(types=("supply",), terms={"total_value": Amount(1.2e9, "USD")}),
+            True,
+        ),
     ],
     ids=[
         "same-year", "a-year-apart", "two-years-apart", "no-year", "one-party-same-year",
         "one-party-other-year", "one-party-no-year", "other-type", "type-added", "no-types",
         "same-document", "figures-close", "figures-over-twice-apart", "other-currency", "zero-figure",
+        "supply-orders-of-other-sums", "supply-order-restated",
     ],
 )  # fmt: skip
 def test_merge_same_deal(new, old, same):

@@ -16,6 +16,11 @@ MAX_TERM_RATIO = 2.0
 different deals."""
 MAX_YEARS_APART = 1
 """Reports of one deal give years at most this far apart."""
+ORDER_TYPES = frozenset({"supply", "manufacturing"})
+MAX_ORDER_RATIO = 1.05
+"""A buyer places many orders with one supplier ("300,000 vials for $375 million", then "the
+purchase agreement is for $210 million"): reports of a supply deal whose figures differ by more
+than this factor (rounding) are two orders."""
 
 
 def report_year(year: int | None, status: str | None, published: date | None) -> int | None:
@@ -39,14 +44,14 @@ def types_agree(new: frozenset[str] | set[str], known: frozenset[str] | set[str]
     return new <= known or known <= new or 2 * len(new & known) >= len(new | known)
 
 
-def terms_agree(new: Mapping[str, Amount], known: Mapping[str, Amount]) -> bool:
-    """No figure of the same kind and currency is more than ``MAX_TERM_RATIO`` apart (a zero
-    figure says nothing)."""
+def terms_agree(new: Mapping[str, Amount], known: Mapping[str, Amount], max_ratio: float = MAX_TERM_RATIO) -> bool:
+    """No figure of the same kind and currency is more than ``max_ratio`` apart (a zero figure
+    says nothing)."""
     for kind, term in new.items():
         stated = known.get(kind)
         if stated is None or not stated.amount or not term.amount or stated.currency != term.currency:
             continue
-        if max(stated.amount, term.amount) / min(stated.amount, term.amount) > MAX_TERM_RATIO:
+        if max(stated.amount, term.amount) / min(stated.amount, term.amount) > max_ratio:
             return False
     return True
 
@@ -54,8 +59,8 @@ def terms_agree(new: Mapping[str, Amount], known: Mapping[str, Amount]) -> bool:
 def same_deal(new: DealReport, known: KnownDeal) -> bool:
     """Whether ``new`` reports the stored deal ``known``: years at most ``MAX_YEARS_APART``
     apart (the same year when the report names a single party), types that agree, figures that
-    agree, and not from a document already reporting it (the extractor told that document's
-    deals apart)."""
+    agree (the same figures, for a supply order), and not from a document already reporting it
+    (the extractor told that document's deals apart)."""
     if new.year and known.year and abs(new.year - known.year) > MAX_YEARS_APART:
         return False
     if len(new.parties) < 2 and not (new.year and known.year == new.year):
@@ -64,7 +69,8 @@ def same_deal(new: DealReport, known: KnownDeal) -> bool:
         return False
     if new.document_id in known.documents:
         return False
-    return terms_agree(new.terms, known.terms)
+    orders = bool(new.types) and new.types <= ORDER_TYPES
+    return terms_agree(new.terms, known.terms, MAX_ORDER_RATIO if orders else MAX_TERM_RATIO)
 
 
 def types_to_add(new: DealReport, merged: bool) -> frozenset[str]:

@@ -91,6 +91,10 @@ _OWNER_OF_DRUG = fastre.compile(
 # licence to a company's thing, however it is named, is the owner's to grant
 _LICENSE_TO_BEFORE = fastre.compile(r"\b(?:licen[cs]e|rights)\s+to\s+$", re.I)
 
+_GOVERNMENT = fastre.compile(r"\b(?:[Gg]overnments?|Ministry|Department of Health)\b")
+_WITH_BEFORE = fastre.compile(r"\bwith\s+(?:the\s+)?$", re.I)
+_INFINITIVE_AFTER = fastre.compile(r"\s+to\s+(?!be\b)")
+
 # "WuXi Biologics, a company offering ... manufacturing," is cast as the provider
 _PROVIDER_APPOSITION = fastre.compile(
     r",\s+(?:a|an)\s+[^.;]{0,220}?\b(?:CDMO|CMO|contract (?:development|research|manufacturing)|manufacturing)\b"
@@ -113,8 +117,12 @@ def side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int:
                 score -= 1
                 continue
             sold_to = _SOLD_TO.search(text, max(sentence.start, start - 240), start)
-            score += bool(_BUYER_AFTER.search(after)) + bool(_BUYER_BEFORE.search(before) or sold_to)
-            score -= bool(_SELLER_AFTER.search(after) or _BOUGHT_AS_NOUN.match(after)) + bool(_SELLER_BEFORE.search(before))
+            # "an agreement with the U.S. government to supply 300,000 vials": the verb is the subject's
+            own_verb = not (_WITH_BEFORE.search(before) and _INFINITIVE_AFTER.match(after))
+            score += (own_verb and bool(_BUYER_AFTER.search(after))) + bool(_BUYER_BEFORE.search(before) or sold_to)
+            score -= (own_verb and bool(_SELLER_AFTER.search(after) or _BOUGHT_AS_NOUN.match(after))) + bool(
+                _SELLER_BEFORE.search(before)
+            )
             score -= bool(_PROVIDER_APPOSITION.match(text, end, min(sentence.end, end + 260)))
     return score
 
@@ -151,6 +159,8 @@ def assign_roles(
     first_score = side_score(first, candidate.sentences, text)
     second_score = side_score(second, candidate.sentences, text)
     buyer, seller = (second, first) if second_score > first_score else (first, second)
+    if first_score == second_score and primary == "supply" and _GOVERNMENT.search(second.name):
+        buyer, seller = second, first  # "an agreement with the U.S. government to supply 300,000 vials": it buys
     if provider in (first, second):
         buyer, seller = (second, first) if provider is first else (first, second)
     return [(buyer, BUYER_ROLE[DealType(primary)]), (seller, SELLER_ROLE[DealType(primary)])]
