@@ -49,3 +49,16 @@ def test_a_licence_to_a_companys_program_is_that_companys_to_grant():
         "Orrin Therapeutics, Inc.": "licensee",
         "Kestrel Bio, Inc.": "licensor",
     }
+
+
+def test_a_deal_the_release_dates_in_its_own_year_is_this_deal_not_a_past_one():
+    record = extract_record(
+        doc(
+            "Orrin Begins Tender Offer to Acquire Kestrel Bio, Inc. October 12, 2021\n\n"
+            "Orrin Pharma, Inc. is commencing today, through a subsidiary, a cash tender offer for all outstanding "
+            "shares of Kestrel Bio, Inc., a clinical-stage biopharmaceutical company developing therapies for "
+            "patients with pulmonary arterial hypertension. On Sept. 30, 2021, Orrin announced that it had entered "
+            "into a definitive agreement to acquire Kestrel."
+        )
+    )
+    assert [sorted(p["name"] for p in d["parties"]) for d in record["deals"]] == [["Kestrel Bio, Inc.", "Orrin Pharma, Inc."]]

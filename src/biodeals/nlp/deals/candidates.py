@@ -106,7 +106,8 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
                 year = section_years.get(sentence.deal_section)
             elif year is not None:
                 section_years[sentence.deal_section] = year
-        past = year is None and bool(_EARLIER.search(sentence.text) or PORTFOLIO.search(sentence.text))
+        # "On Sept. 30, 2021, Merck announced that it had entered into ...", told in 2021: this year's deal
+        past = year is None and not this_year and bool(_EARLIER.search(sentence.text) or PORTFOLIO.search(sentence.text))
         if len(sentence.companies) < 2:
             lone.append((sentence, year, past, this_year))
             continue
