@@ -20,7 +20,6 @@ from biodeals.nlp.sentences import LEDE_SENTENCES
 from biodeals.nlp.spans import Entity, Mention
 
 _NOT_A_DEAL = words("news.not_a_deal")
-_TRIAL_RUN_WITH = words("news.trial_run_with")
 
 # a forward-looking statement outside the section it heads (the heading lost in scraping)
 _FORWARD_LOOKING = fastre.compile(r"\bforward-looking statements?\b|\breflects? [^.;]{0,40}\bcurrent (?:beliefs|expectations)\b", re.I)
@@ -43,6 +42,11 @@ _TRIAL_GROUP = fastre.compile(
     r"\b(?:Group|Network|Intergroup|Consortium|Cooperative|Organi[sz]ation|Institute|University|Foundation|Alliance"
     r"|NRG Oncology|EORTC|NIAID|NIH|NCI)\b"
 )
+
+
+def _drug_company(company: Entity) -> bool:
+    """A company the vocabulary knows and no trial group: who may partner on a study as a deal."""
+    return company.in_vocabulary and not _TRIAL_GROUP.search(company.name)
 
 
 # "the two companies", "the parties": a deal sentence about the pair just named
@@ -427,8 +431,6 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             continue
         if _NOT_A_DEAL.search(_CONDITIONS.sub(" ", text)) and len(types) == 1 and "acquisition" not in types:
             continue
-        if types == {"collaboration"} and _TRIAL_RUN_WITH.search(text) and not all(c.in_vocabulary for c in companies):
-            continue  # "sponsored by Merck and conducted in collaboration with EORTC": who runs a trial
         if _FORWARD_LOOKING.search(text):
             # "statements ... about the supply of OLUMIANT, and reflects Lilly's and Incyte's current
             # beliefs": a topic of the caution, though a release cut short may name its acquisition only here
@@ -453,9 +455,10 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             continue
         companies = _relative_clause_sides(companies, document.text, start, end)
         companies = _announced_sides(companies, document.text, start, end)
-        if "collaboration" in types and _TRIAL_CONDUCT.search(text) and any(_TRIAL_GROUP.search(c.name) for c in companies):
+        if "collaboration" in types and _TRIAL_CONDUCT.search(text) and not all(_drug_company(c) for c in companies):
             # "The OlympiA trial is led by the Breast International Group in partnership with NRG
-            # Oncology, AstraZeneca and Merck": who runs one study, no deal between them
+            # Oncology, AstraZeneca and Merck", "conducted in collaboration with EORTC and ETOP": who
+            # runs one study, no deal between them ("conducted by Merck in collaboration with Lilly" is one)
             del type_spans["collaboration"]
             types.discard("collaboration")
             if not types:
