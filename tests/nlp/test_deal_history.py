@@ -62,3 +62,19 @@ def test_a_deal_the_release_dates_in_its_own_year_is_this_deal_not_a_past_one():
         )
     )
     assert [sorted(p["name"] for p in d["parties"]) for d in record["deals"]] == [["Kestrel Bio, Inc.", "Orrin Pharma, Inc."]]
+
+
+def test_a_deal_with_a_third_company_named_beside_an_acquisition_lends_it_neither_type_nor_money():
+    record = extract_record(
+        doc(
+            "Orrin Pharma Reports Fourth-Quarter Results\n\n"
+            "In the fourth quarter, Orrin Pharma, Inc. announced the acquisition of Kestrel Bio, Inc., a clinical-stage "
+            "biopharmaceutical company developing cancer therapies, for an approximate total value of $1.35 billion and "
+            "a license and collaboration agreement with Quillmate Biotech Co., Ltd., which includes an upfront payment "
+            "of $175 million."
+        )
+    )
+    acquisition = next(d for d in record["deals"] if "Kestrel Bio, Inc." in [p["name"] for p in d["parties"]])
+    assert acquisition["types"] == ["acquisition"]
+    assert acquisition["total_value"] == {"amount": 1_350_000_000.0, "currency": "USD"}
+    assert acquisition["upfront"] is None

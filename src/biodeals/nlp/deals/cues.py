@@ -165,3 +165,19 @@ def buys_named_drug(cue: tuple[int, int], analysis: Analysis, text: str, end: in
     drugs = analysis.within("drug", start.end(), start.end() + 1)
     ends = [m.end for drug in drugs for m in drug.mentions if m.start == start.end()]
     return any(_FROM_SELLER.match(text, at, end) for at in ends)
+
+
+_WITH_NEXT = fastre.compile(r"[^.;$€£]{0,50}?\bwith\s+(?:the\s+)?")
+
+
+def third_party_kinds(type_spans: dict[str, tuple[int, int]], companies: list[Entity], text: str, end: int) -> set[str]:
+    """The kinds a sentence states of a deal "with" a company beyond the two it is about, the
+    first two of ``companies`` ("the acquisition of Imago ... and a license and collaboration
+    agreement with Kelun-Biotech"; "Loxo's Vitrakvi, developed in collaboration with Bayer")."""
+    others = companies[2:]
+    kinds = set()
+    for kind, (_start, cue_end) in type_spans.items():
+        joined = _WITH_NEXT.match(text, cue_end, end)
+        if joined and any(mentions_in(c, joined.end(), joined.end() + 1) for c in others):
+            kinds.add(kind)
+    return kinds

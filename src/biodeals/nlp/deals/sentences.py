@@ -11,7 +11,7 @@ from itertools import pairwise
 from biodeals import fastre
 from biodeals.ingest.document import Document
 from biodeals.nlp.analysis import Analysis
-from biodeals.nlp.deals.cues import any_within, buys_named_drug, cue_positions, deal_cues
+from biodeals.nlp.deals.cues import any_within, buys_named_drug, cue_positions, deal_cues, third_party_kinds
 from biodeals.nlp.deals.sections import deal_section_sides, section_subject
 from biodeals.nlp.deals.words import words
 from biodeals.nlp.ranges import first_mention_in, mentions_in, section_at
@@ -474,6 +474,9 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
                 continue
         companies = _clause_sides(companies, type_spans, document.text, start, end)
         companies = _buyer_sides(companies, type_spans, start)
+        if len(companies) > 2 and (theirs := third_party_kinds(type_spans, companies, document.text, end)) < types:
+            types -= theirs  # another deal the sentence names beside this one is its own sentence's
+            type_spans = {kind: span for kind, span in type_spans.items() if kind in types}
         lede = index < LEDE_SENTENCES
         results = not lede and bool(_FINANCIAL_RESULTS.search(text))  # a headline states its news
         holder = _portfolio_holder(text, named, found, story_subject) if not section and PORTFOLIO.search(text) else None

@@ -13,6 +13,7 @@ from biodeals.nlp.deals.candidates import DealCandidate
 from biodeals.nlp.deals.sentences import DealSentence
 from biodeals.nlp.deals.words import words
 from biodeals.nlp.money import Money
+from biodeals.nlp.ranges import mentions_in
 
 _COMPLETED = words("status.completed")
 _PROSPECTIVE = words("status.prospective")
@@ -121,6 +122,35 @@ def _contexts(sentence: DealSentence, figures: list[Money]) -> list[tuple[str, s
     return found
 
 
+_WITH_BEFORE = fastre.compile(r"\bwith\s+(?:the\s+)?$", re.I)
+
+
+def _third_party_mentions(
+    candidate: DealCandidate, sentence: DealSentence, analysis: Analysis, text: str
+) -> list[int]:
+    """Starts of the sentence's mentions of companies that are no party to ``candidate`` and
+    that a deal is "with" ("a license and collaboration agreement with Kelun-Biotech")."""
+    parties = {c.name for c in candidate.companies}
+    return sorted(
+        m.start
+        for c in analysis.within("company", sentence.start, sentence.end)
+        if c.name not in parties
+        for m in mentions_in(c, sentence.start, sentence.end)
+        if _WITH_BEFORE.search(text, max(sentence.start, m.start - 12), m.start)
+    )
+
+
+def _nearest_named(others: list[int], candidate: DealCandidate, sentence: DealSentence, at: int) -> bool:
+    """Whether the company named last before ``at`` in the sentence is a third party (one of
+    ``others``), whose deal a figure there is."""
+    last_other = max((start for start in others if start < at), default=-1)
+    last_party = max(
+        (m.start for c in candidate.companies for m in mentions_in(c, sentence.start, at)),
+        default=-1,
+    )
+    return last_other > last_party
+
+
 def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict[str, Any]:
     terms: dict[str, Any] = {}
     milestones: list[Money] = []
@@ -132,7 +162,10 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
         figures = analysis.money_in(sentence.start, sentence.end)
         contexts = _contexts(sentence, figures)
         later = [bool(_LATER_PAYMENT.search(before)) for before, _after, _restates in contexts]
+        others = _third_party_mentions(candidate, sentence, analysis, text)
         for index, (money, (before, after, restates)) in enumerate(zip(figures, contexts, strict=True)):
+            if others and _nearest_named(others, candidate, sentence, money.start):
+                continue  # "... and a license agreement with Kelun-Biotech, which includes an upfront payment of $175 million"
             kind = _classify_money(before, after, money, restates, paid_later=any(later[index + 1 :]))
             if kind == "equity" and "acquisition" in candidate.types and "equity" not in candidate.types:
                 kind = "total_value"  # "all outstanding shares of Loxo ... for approximately $8.0 billion": its price
