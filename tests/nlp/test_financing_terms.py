@@ -139,3 +139,13 @@ def test_the_research_group_a_trial_is_run_with_is_no_partner_but_a_drug_company
         "The KEYNOTE-189 trial was conducted by Merck in collaboration with Eli Lilly and Company."
     )
     assert [sorted(p["name"] for p in d["parties"]) for d in _deals(run_with_company)] == [["Eli Lilly and Company", "Merck"]]
+
+
+def test_what_a_company_pays_to_exercise_its_option_is_paid_up_front():
+    deal = _only(
+        "Orrin Pharma, Inc. and Kestrel Bio, Inc. announced that Orrin has exercised its option for the personalized "
+        "cancer vaccine KST-4157, an investigational mRNA therapy for patients with melanoma. Under the agreement, "
+        "established in 2016, Orrin will pay Kestrel $250 million to exercise its option."
+    )
+    assert "option" in deal["types"]
+    assert deal["upfront"] == {"amount": 250_000_000.0, "currency": "USD"}

@@ -37,7 +37,11 @@ _YEAR_OF_DEAL = fastre.compile(
 )
 # "CVX-12, the biotech's inhibitor that Novartis licensed in 2023": a year in a relative clause
 # dates what the clause tells, not the deal of the sentence
-_IN_RELATIVE = fastre.compile(r"\b(?:that|which|who)\b[^,.;]{0,60}$")
+# or a participle of the agreement ("Under the agreement, established in 2016, Merck will pay")
+_IN_RELATIVE = fastre.compile(
+    r"\b(?:that|which|who)\b[^,.;]{0,60}$|,\s*(?:first |originally )?(?:established|signed|entered into|formed)"
+    r"(?:\s+in\s+(?:19|20)\d{2}\s+and\s+(?:amended|extended|expanded|renewed))?\s*$"
+)
 # A deal the document reports as news, rather than one it mentions as background.
 _FRESH = words("news.fresh")
 # A deal the text places before its news without dating it.
