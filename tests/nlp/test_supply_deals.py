@@ -65,3 +65,29 @@ def test_whom_an_agreement_is_with_does_not_do_what_the_agreement_is_to_do():
         "Orrin Therapeutics, Inc.": "provider",
     }
     assert supply["total_value"] == {"amount": 375_000_000.0, "currency": "USD"} and supply["equity"] is None
+
+
+def test_who_licenses_know_how_to_enable_another_to_manufacture_licenses_it_out():
+    deals = _deals(
+        "Orrin Therapeutics, Inc. and Kestrel Pharma expanded their collaboration on medicines for patients in "
+        "Africa, under which Orrin will license certain ORN-7 manufacturing know-how to enable Kestrel Pharma to "
+        "manufacture and supply treatment for immunological diseases."
+    )
+    licence = next(d for d in deals if "license" in d["types"])
+    assert {p["name"]: p["role"] for p in licence["parties"]} == {
+        "Orrin Therapeutics, Inc.": "licensor",
+        "Kestrel Pharma": "licensee",
+    }
+
+
+def test_a_manufacturer_the_sentences_cast_as_the_buyer_is_the_client():
+    deals = _deals(
+        "Kestrel Pharma, an Egyptian pharmaceutical manufacturer, and Orrin Therapeutics, Inc. today announced a "
+        "collaboration on insulin for patients with diabetes. For the first time, Orrin will supply its active "
+        "pharmaceutical ingredient for insulin at a significantly reduced price to Kestrel Pharma."
+    )
+    supply = next(d for d in deals if "supply" in d["types"])
+    assert {p["name"]: p["role"] for p in supply["parties"]} == {
+        "Orrin Therapeutics, Inc.": "provider",
+        "Kestrel Pharma": "client",
+    }

@@ -3,6 +3,7 @@ year a past deal is dated), plus the sentences that state their money."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from biodeals import fastre
@@ -189,7 +190,7 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
     return list(candidates.values())
 
 
-def merge_unit_deals(candidates: list[DealCandidate], groups: set[tuple[int, int]]) -> list[DealCandidate]:
+def merge_unit_deals(candidates: list[DealCandidate], groups: Iterable[tuple[int, int]]) -> list[DealCandidate]:
     """A deal of a company's unit with a partner the company itself has a deal with, dated alike,
     is that deal ("Loxo Oncology at Lilly" and Kumquat, beside Lilly and Kumquat): ``groups`` are
     the document's ``(id(parent), id(child))`` pairs."""

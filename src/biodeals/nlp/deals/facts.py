@@ -45,7 +45,7 @@ class DocumentFacts:
         self._covers: dict[int, tuple[Entity, Cover]] = {}
         self._flags: dict[tuple[str, int], tuple[Entity, bool]] = {}
         self._body_spans: dict[int, tuple[Entity, list[int]]] = {}
-        self._pairs: set[tuple[int, int]] | None = None
+        self._pairs: dict[tuple[int, int], None] | None = None
         self._biopharma_words: int | None = None
         self._deal_anaphors: list[tuple[int, int]] | None = None
 

@@ -24,9 +24,9 @@ INVESTOR_NAME = fastre.compile(rf"\b(?:{_FUND_WORDS}|Partners|Equity)\b")
 # seller side (target, licensor, investee, provider, payee), read right after or right before
 # one of its mentions in a deal sentence.
 _NEW_CLAUSE = r"(?![’']?s?\W{0,3}(?:as|while|when|because|since|if|but|who|which|that)\b)"
-# "has licensed ZN-c3, ZN-c5 and ZN-d5 to its joint venture, Zentera": whoever licenses a thing to
-# a company licenses it out
-_LICENSED_OUT = r"licen[cs]ed\b(?=[^.;]{1,80}?\bto\s+(?:the\s+|its\s+(?:[\w-]+[\s,]+){1,3}?)?(?-i:[A-Z]))"
+# "has licensed ZN-c3, ZN-c5 and ZN-d5 to its joint venture, Zentera", "will license certain
+# manufacturing know-how to enable EVA Pharma": whoever licenses a thing to a company licenses it out
+_LICENSED_OUT = r"licen[cs](?:e|es|ed|ing)\b(?=[^.;]{1,80}?\bto\s+(?:(?:enable|allow|help)\s+)?(?:the\s+|its\s+(?:[\w-]+[\s,]+){1,3}?)?(?-i:[A-Z]))"
 _BUYER_AFTER = fastre.compile(
     rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
     r"(?:will |has |have |had |agreed to |to |is to |would )?"
@@ -161,6 +161,9 @@ def assign_roles(
     buyer, seller = (second, first) if second_score > first_score else (first, second)
     if first_score == second_score and primary == "supply" and _GOVERNMENT.search(second.name):
         buyer, seller = second, first  # "an agreement with the U.S. government to supply 300,000 vials": it buys
-    if provider in (first, second):
+    other_score = second_score if provider is first else first_score
+    if provider in (first, second) and other_score >= side_score(provider, candidate.sentences, text):
+        # the party described as a contract manufacturer provides, unless the sentences cast the
+        # other as the seller more ("Lilly will supply API ... to EVA Pharma", a manufacturer)
         buyer, seller = (second, first) if provider is first else (first, second)
     return [(buyer, BUYER_ROLE[DealType(primary)]), (seller, SELLER_ROLE[DealType(primary)])]

@@ -246,26 +246,30 @@ def split_lists(
 _PARENT_REACH = 160
 
 
-def group_pairs(companies: list[Entity], text: str) -> set[tuple[int, int]]:
+def group_pairs(companies: list[Entity], text: str) -> dict[tuple[int, int], None]:
     """``(id(parent), id(child))`` for each pair of companies the document names as a group
     anywhere ("NRx subsidiary HOPE Therapeutics", "Akouos, a wholly owned subsidiary of Eli
     Lilly", "Loxo Oncology at Lilly"): a group's companies are one side of its deals, never two. One pass over the
-    mentions, each compared with the few just before and after it."""
+    mentions, each compared with the few just before and after it. The pairs are keys in text
+    order (a set of ids would iterate in memory order, and a company with two parents would join
+    a different one from run to run)."""
     mentions = sorted(((m.start, m.end, c) for c in companies for m in c.mentions), key=lambda x: x[0])
     starts = [start for start, _, _ in mentions]
-    pairs: set[tuple[int, int]] = set()
+    pairs: dict[tuple[int, int], None] = {}
     for start, end, child in mentions:
         window = max(0, start - 60)
         if _CHILD_NEXT.search(text, window, start):
             # the company that opens the stretch before "its wholly owned subsidiary," (the
             # sentence's subject, "Quantum BioPharma maintains a portfolio of ... through its ...")
             low, high = bisect.bisect_left(starts, max(0, start - _PARENT_REACH)), bisect.bisect_left(starts, start)
-            pairs.update((id(parent), id(child)) for _, _, parent in mentions[low:high][:1])
-            pairs.update((id(parent), id(child)) for _, _, parent in mentions[bisect.bisect_left(starts, window) : high])
+            pairs.update(dict.fromkeys((id(parent), id(child)) for _, _, parent in mentions[low:high][:1]))
+            pairs.update(
+                dict.fromkeys((id(parent), id(child)) for _, _, parent in mentions[bisect.bisect_left(starts, window) : high])
+            )
         low, high = bisect.bisect_right(starts, end), bisect.bisect_right(starts, end + 70)
         for next_start, _, parent in mentions[low:high]:
             if _PARENT_NEXT.match(text[end:next_start]) or text[end:next_start] == " at ":  # "Loxo Oncology at Lilly"
-                pairs.add((id(parent), id(child)))
+                pairs[(id(parent), id(child))] = None
     return pairs
 
 
