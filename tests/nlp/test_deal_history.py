@@ -78,3 +78,17 @@ def test_a_deal_with_a_third_company_named_beside_an_acquisition_lends_it_neithe
     assert acquisition["types"] == ["acquisition"]
     assert acquisition["total_value"] == {"amount": 1_350_000_000.0, "currency": "USD"}
     assert acquisition["upfront"] is None
+
+
+def test_a_company_now_known_by_another_name_is_one_side_not_two():
+    record = extract_record(
+        doc(
+            "Merck & Co., Inc. today announced that the FDA approved its vaccine ERVEBO for children with Ebola "
+            "virus disease, based on data from a clinical trial in patients. ERVEBO was originally developed by the "
+            "Public Health Agency of Canada and licensed by a subsidiary of NewLink Genetics Corporation now known as "
+            "Lumos Pharma, Inc. to Merck & Co., Inc. in 2014."
+        )
+    )
+    assert [{p["name"]: p["role"] for p in d["parties"]} for d in record["deals"]] == [
+        {"Merck & Co., Inc.": "licensee", "NewLink Genetics Corporation": "licensor"}
+    ]

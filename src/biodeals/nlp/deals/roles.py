@@ -71,7 +71,7 @@ _SELLER_BEFORE = fastre.compile(
 # whom a thing is sold to is the buyer, however far the words between reach
 _SOLD_TO = fastre.compile(
     r"\b(?:sell|sells|selling|sold|sale of|divest\w*|suppl(?:y|ies|ied|ying)|deliver\w*|grant(?:s|ed|ing)?|licen[cs](?:es|ed|ing))\b"
-    r"(?:[^.;]|\.(?=\d)){0,200}?\bto\W+(?:the\s+|its\s+(?:[\w-]+[\s,]+){1,3}?)?$",
+    r"(?:[^.;]|\.(?=\d)|(?:(?<=Inc)|(?<=Co)|(?<=Corp)|(?<=Ltd))\.){0,200}?\bto\W+(?:the\s+|its\s+(?:[\w-]+[\s,]+){1,3}?)?$",
     re.I,
 )
 
