@@ -92,3 +92,14 @@ def test_a_company_now_known_by_another_name_is_one_side_not_two():
     assert [{p["name"]: p["role"] for p in d["parties"]} for d in record["deals"]] == [
         {"Merck & Co., Inc.": "licensee", "NewLink Genetics Corporation": "licensor"}
     ]
+
+
+def test_money_given_to_a_college_for_scholarships_is_no_deal():
+    record = extract_record(
+        doc(
+            "Orrin Pharma, Inc. today announced a $1 billion investment in new manufacturing sites for its diabetes "
+            "medicines. Orrin will also commit $15 million to Riverside Community College to foster a diverse talent "
+            "pipeline; the collaboration with Riverside Community College will provide scholarships to students."
+        )
+    )
+    assert not record["deals"]

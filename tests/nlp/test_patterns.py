@@ -241,3 +241,11 @@ def test_a_company_named_by_its_context_ends_before_a_dateline_city_in_capitals(
         "2020 -- Health Canada today granted authorization for the drug"
     )
     assert [m.text for m in find_companies_in_context(text)] == ["AbCellera"]
+
+
+def test_patterns_a_headline_phrase_with_a_possessive_pronoun_is_no_company():
+    text = (
+        "Collaboration Continues Orrin's Long Track Record of Making Its Medicines and Vaccines Accessible. "
+        "Kestrel Medicines today announced a licence."
+    )
+    assert [m.text for m in find_companies(text)] == ["Kestrel Medicines"]

@@ -162,9 +162,12 @@ _PARTNER_NAME = fastre.compile(
     rf"(?P<name>{_NAME_TOKEN}(?:{_SP}(?:(?:&|of|for|of the){_SP})?{_NAME_TOKEN}){{0,4}})(?![\w-])"
 )
 # "Phase 2", "FDA", "a CDMO Service Agreement with": a trial part, a regulator or a contract, no company
+# a headline's words, never a name's ("Long Track Record of Making Its Medicines and Vaccines Accessible")
+_PRONOUN_INSIDE = r"\b(?:Its|Their|Our|Your|His|Her)\b"
+_HEADLINE_WORDS = fastre.compile(_PRONOUN_INSIDE)
 NOT_A_NAME = fastre.compile(
     r"^(?:[A-Z]\w*\s)*(?:Phase|Part|Cohort|Section|Article|Regulation|FDA|U\.S\.|US|EU)\b|\d"
-    r"|\b(?:Agreements?|Contracts?|Transactions?|Deals?|Offerings?|Mergers?)$"
+    rf"|\b(?:Agreements?|Contracts?|Transactions?|Deals?|Offerings?|Mergers?)$|{_PRONOUN_INSIDE}"
 )
 
 
@@ -218,6 +221,7 @@ def find_companies(text: str) -> list[Mention]:
                 len(name) < 3
                 or name in _DESIGNATOR_ALONE  # "Merck Has Completed Manufacturing": no name before it
                 or name.split(" ")[0] in LEADING_STOP
+                or _HEADLINE_WORDS.search(name)
                 or (source == "apposition" and _TITLE_BEFORE.search(text, max(0, start - 6), start))
                 or (source in ("institution", "government") and " " not in name)  # "The University said"
                 or (source == "descriptor" and (WEEKDAY_OR_MONTH.match(name) or NOT_A_NAME.search(name)))
