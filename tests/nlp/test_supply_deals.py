@@ -91,3 +91,32 @@ def test_a_manufacturer_the_sentences_cast_as_the_buyer_is_the_client():
         "Orrin Therapeutics, Inc.": "provider",
         "Kestrel Pharma": "client",
     }
+
+
+def test_a_pharmaceutical_services_company_is_the_provider_of_the_service_agreement_it_signs():
+    deals = _deals(
+        "Orrin Pharmaceuticals Co., Ltd. completed its acquisition of the biologics manufacturing plant of Kestrel "
+        "Bio, Inc. for $122.5 million. Upon closing, Orrin signed a long-term CDMO Service Agreement with Kestrel Bio "
+        "to manufacture its antibody drugs for patients with cancer.\n\n"
+        "About Orrin\n\nOrrin Pharmaceuticals Co., Ltd. is a leading pharmaceutical services company."
+    )
+    service = next(d for d in deals if d["types"] == ["manufacturing"])
+    assert {p["name"]: p["role"] for p in service["parties"]} == {
+        "Orrin Pharmaceuticals Co., Ltd.": "provider",
+        "Kestrel Bio, Inc.": "client",
+    }
+
+
+def test_two_contract_manufacturers_joining_their_services_are_partners():
+    deals = _deals(
+        "# Orrin Biologics and Kestrel Fill Partner to Offer New End-to-End Drug Substance and Drug Product "
+        "Development and Manufacturing Offering\n\n"
+        "Orrin Biologics, a leading global Biopharmaceutical Contract Development and Manufacturing Organization "
+        "(CDMO), and Kestrel Fill, a specialized contract manufacturing organization (CMO) focusing on aseptic filling "
+        "of vials and syringes for clinical and commercial production, today announced a new strategic partnership. "
+        "The companies are partnering to provide end-to-end biopharmaceutical development and manufacturing "
+        "capabilities for drug substance and drug product."
+    )
+    assert [(d["types"], sorted({p["role"] for p in d["parties"]})) for d in deals] == [
+        (["manufacturing", "collaboration"], ["partner"])
+    ]

@@ -172,11 +172,14 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
     targets = inside("target", asset_scope)
     indications = most_specific(inside("disease"))
     modalities, modality_evidence = deal_modalities(analysis, text, scope, assets)
-    provider = None
-    if primary in SERVICE_TYPES:  # the one party described as a contract manufacturer or supplier
+    makers: list[Entity] = []
+    if primary in SERVICE_TYPES:  # the parties described as contract manufacturers or suppliers
         makers = [c for c in candidate.companies[:2] if any(CONTRACT_MAKER.search(text, *s) for s in facts.descriptions(c))]
-        provider = makers[0] if len(makers) == 1 else None
-    parties = assign_roles(candidate, primary, text, provider)
+    parties = assign_roles(candidate, primary, text, makers[0] if len(makers) == 1 else None)
+    if len(makers) == 2 and "collaboration" in types:
+        # "AGC Biologics and BioConnection partner to offer end-to-end manufacturing": two contract
+        # manufacturers joining their services are partners, neither one the other's client
+        parties = [(e, Role.PARTNER) for e, _ in parties]
     if any(role in SUBJECT_ROLES and facts.kind(e) == "other" for e, role in parties):
         candidate.rejected = "subject is no medicines company"
         return None

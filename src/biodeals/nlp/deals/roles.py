@@ -129,7 +129,8 @@ def side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int:
 
 # what a contract manufacturer or supplier is called where a text says what a company is
 CONTRACT_MAKER = fastre.compile(
-    r"\b(?:CDMO|CMO|contract (?:development|manufacturing)|manufacturing organi[sz]ation|(?:contract )?manufacturer|supplier)s?\b",
+    r"\b(?:CDMO|CMO|contract (?:development|manufacturing)|manufacturing organi[sz]ation|(?:contract )?manufacturer|supplier"
+    r"|(?:pharmaceutical|manufacturing|CDMO) services? (?:company|provider))s?\b",
     re.I,
 )
 
