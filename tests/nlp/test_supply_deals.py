@@ -120,3 +120,14 @@ def test_two_contract_manufacturers_joining_their_services_are_partners():
     assert [(d["types"], sorted({p["role"] for p in d["parties"]})) for d in deals] == [
         (["manufacturing", "collaboration"], ["partner"])
     ]
+
+
+def test_a_clinical_trial_collaboration_and_supply_agreement_makes_partners():
+    deals = _deals(
+        "Orrin Biosciences said Thursday it has signed a clinical trial collaboration and supply agreement with "
+        "Kestrel Sciences to assess the efficacy and safety of ORN-397 plus Kestrel's KST-9 in patients with lung "
+        "cancer in an ongoing phase 1 trial."
+    )
+    assert [{p["name"]: p["role"] for p in d["parties"]} for d in deals] == [
+        {"Orrin Biosciences": "partner", "Kestrel Sciences": "partner"}
+    ]

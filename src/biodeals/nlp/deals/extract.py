@@ -48,6 +48,7 @@ _FINANCING = fastre.compile(
     r"|proceeds|IPO|seed|investors?)\b",
     re.I,
 )
+_TRIAL_SUPPLY = fastre.compile(r"\bclinical (?:trial )?(?:collaboration and )?supply agreements?\b", re.I)
 _MAKER_AFTER = fastre.compile(r"\s+(?:maker|makers|developer|owner|seller)\b")
 
 
@@ -147,6 +148,8 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
     analysis, text, scope = facts.analysis, facts.text, candidate.scope
     types = candidate.types
     primary = next(t for t in TYPE_PRIORITY if t in types)
+    if primary in SERVICE_TYPES and "collaboration" in types and any(_TRIAL_SUPPLY.search(s.text) for s in candidate.sentences):
+        primary = "collaboration"  # each supplies its drug to a combination trial: partners
     subject = None
     if primary == "equity" and candidate.investee is None and all(INVESTOR_NAME.search(c.name) for c in candidate.companies):
         # a stake whose sentences name only investors, in a deal that is more than a round
