@@ -103,3 +103,15 @@ def test_money_given_to_a_college_for_scholarships_is_no_deal():
         )
     )
     assert not record["deals"]
+
+
+def test_rights_that_came_with_a_company_bought_are_no_licence():
+    record = extract_record(
+        doc(
+            "Orrin Pharma, Inc. today announced FDA approval of KST-7 for patients with pulmonary arterial "
+            "hypertension. Orrin acquired exclusive rights to KST-7 in the pulmonary hypertension field through the "
+            "acquisition of Kestrel Bio, Inc. in 2021. KST-7 is the subject of a licensing agreement with Quillmate "
+            "Pharma Inc."
+        )
+    )
+    assert [d["types"] for d in record["deals"]] == [["acquisition"]]

@@ -131,3 +131,14 @@ def test_a_clinical_trial_collaboration_and_supply_agreement_makes_partners():
     assert [{p["name"]: p["role"] for p in d["parties"]} for d in deals] == [
         {"Orrin Biosciences": "partner", "Kestrel Sciences": "partner"}
     ]
+
+
+def test_a_supply_for_at_least_a_sum_is_worth_that_sum():
+    deals = _deals(
+        "Orrin will supply up to 600,000 doses of antibody ORN-9 to U.S. government in ongoing effort to address "
+        "COVID-19 variants February 10, 2022. Orrin Therapeutics, Inc. announced today an agreement with the U.S. "
+        "government to supply up to 600,000 doses of ORN-9, an investigational antibody for patients with COVID-19, "
+        "for at least $720 million."
+    )
+    supply = next(d for d in deals if "supply" in d["types"])
+    assert supply["total_value"] == {"amount": 720_000_000.0, "currency": "USD"}

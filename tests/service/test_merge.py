@@ -54,12 +54,13 @@ def known(types=("license",), year=2024, documents=(1,), terms=None, deal_id=5):
             known(types=("supply",), terms={"total_value": Amount(1.2e9, "USD")}),
             True,
         ),
+        (report(types=("supply",), year=2022), known(types=("supply",), year=2021), False),
     ],
     ids=[
         "same-year", "a-year-apart", "two-years-apart", "no-year", "one-party-same-year",
         "one-party-other-year", "one-party-no-year", "other-type", "type-added", "no-types",
         "same-document", "figures-close", "figures-over-twice-apart", "other-currency", "zero-figure",
-        "supply-orders-of-other-sums", "supply-order-restated",
+        "supply-orders-of-other-sums", "supply-order-restated", "supply-orders-of-other-years",
     ],
 )  # fmt: skip
 def test_merge_same_deal(new, old, same):

@@ -59,8 +59,8 @@ def terms_agree(new: Mapping[str, Amount], known: Mapping[str, Amount], max_rati
 def same_deal(new: DealReport, known: KnownDeal) -> bool:
     """Whether ``new`` reports the stored deal ``known``: years at most ``MAX_YEARS_APART``
     apart (the same year when the report names a single party), types that agree, figures that
-    agree (the same figures, for a supply order), and not from a document already reporting it
-    (the extractor told that document's deals apart)."""
+    agree (the same figures and year, for a supply order), and not from a document already
+    reporting it (the extractor told that document's deals apart)."""
     if new.year and known.year and abs(new.year - known.year) > MAX_YEARS_APART:
         return False
     if len(new.parties) < 2 and not (new.year and known.year == new.year):
@@ -70,6 +70,8 @@ def same_deal(new: DealReport, known: KnownDeal) -> bool:
     if new.document_id in known.documents:
         return False
     orders = bool(new.types) and new.types <= ORDER_TYPES
+    if orders and new.year and known.year and new.year != known.year:
+        return False  # an order of another year is another order
     return terms_agree(new.terms, known.terms, MAX_ORDER_RATIO if orders else MAX_TERM_RATIO)
 
 

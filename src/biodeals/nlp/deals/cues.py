@@ -122,6 +122,13 @@ def _quoted(position: int, text: str, start: int, end: int) -> bool:
 _WISHED = words("cue.wished")
 
 
+# "Merck acquired exclusive rights to sotatercept ... through the acquisition of Acceleron": the
+# rights came with the company bought, no licence of their own
+_RIGHTS_BY_PURCHASE = fastre.compile(
+    r"[^.;]{0,120}?\brights?\b[^.;]{0,120}?\b(?:through|via|by way of|with) (?:the|its|our|their) (?:acquisition|purchase) of\b"
+)
+
+
 def deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[str, tuple[int, int]]:
     """Where the sentence ``text[start:end]`` states each deal type, leaving out cue words that
     are part of a company's name ("Merge Healthcare") or description ("Phlow, a contract
@@ -137,6 +144,7 @@ def deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[
             or _WISHED.search(text, max(start, span[0] - 30), span[0])
             or (kind == "equity" and not _names_investee(span, companies, text))
             or (kind == "acquisition" and _REFERS_BACK.search(text, max(start, span[0] - 5), span[1] + 12) is not None)
+            or (kind == "license" and _RIGHTS_BY_PURCHASE.match(text, span[0], end) is not None)
         ):
             match = DEAL_TYPES[kind].search(text, span[1], end)
             span = match.span() if match else None
