@@ -142,3 +142,16 @@ def test_a_supply_for_at_least_a_sum_is_worth_that_sum():
     )
     supply = next(d for d in deals if "supply" in d["types"])
     assert supply["total_value"] == {"amount": 720_000_000.0, "currency": "USD"}
+
+
+def test_the_total_a_buyer_has_committed_to_supersedes_the_tranche_just_bought():
+    deals = _deals(
+        "Orrin and Kestrel Announce U.S. Government to Purchase 1.4 Million Additional Courses of ORN-7 November 9, "
+        "2021. Orrin Therapeutics, Inc. today announced that the United States government will exercise two of its "
+        "options to purchase 1.4 million additional courses of ORN-7, an investigational oral antiviral medicine for "
+        "patients with COVID-19, for approximately $1 billion. With these exercised options, the United States "
+        "government has now committed to purchase a total of approximately 3.1 million courses of ORN-7, for "
+        "approximately $2.2 billion."
+    )
+    supply = next(d for d in deals if "supply" in d["types"])
+    assert supply["total_value"] == {"amount": 2_200_000_000.0, "currency": "USD"}

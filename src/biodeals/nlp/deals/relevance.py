@@ -56,7 +56,7 @@ _NON_MEDICINE_PRODUCT = fastre.compile(
 # Governments, agencies and charities buy and fund medicines, but naming one makes no release biopharma.
 _PUBLIC_BODY = fastre.compile(
     r"\b(?:Government|Department|Ministry|Agency|Organization|Organisation|Authority|Fund|Foundation|Association"
-    r"|University|Institute|UNICEF|BARDA|WHO|Economic Development|Commission|Council)\b"
+    r"|University|Institute|UNICEF|BARDA|WHO|Economic Development|Commission|Council|Office|Administration|DOD|DoD)\b"
 )
 _SHAREHOLDER_ALERT = fastre.compile(
     r"\b(?:class action|securities (?:fraud|litigation)|investors who (?:purchased|acquired))\b", re.I
@@ -119,6 +119,8 @@ def is_biopharma(
     about_other = any(
         in_own_words(m.start()) for start, end in own for m in _NON_MEDICINE_PRODUCT.finditer(text, start, end)
     )
+    if len(candidate.companies) > 1 and all(_PUBLIC_BODY.search(c.name) for c in candidate.companies):
+        return False  # "funds from BARDA, in collaboration with the DOD Joint Program Executive Office"
     public = "equity" not in candidate.types and any(_PUBLIC_BODY.search(c.name) for c in candidate.companies)
     if not about_medicines and ("other" in kinds or about_other or public):
         # "exclusive rights to distribute AXIM's TearScan diagnostic tests"; "its licensee Unbuzzd

@@ -155,7 +155,6 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
     terms: dict[str, Any] = {}
     milestones: list[Money] = []
     combined_upfront: Money | None = None
-    total_from: DealSentence | None = None  # the sentence stating the total kept so far
     for sentence in candidate.sentences:
         if _NOT_TERMS.search(sentence.text) and not _DEAL_TERMS.search(sentence.text):
             continue  # "R&D expenses are expected to be in the range of $6.5 billion to $6.7 billion"
@@ -175,9 +174,11 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
                 combined_upfront = combined_upfront or money
             elif kind and kind not in terms:
                 terms[kind] = money
-                total_from = sentence if kind == "total_value" else total_from
-            elif kind == "total_value" and sentence is total_from and _supersedes(terms[kind], money, before):
-                terms[kind] = money  # "valued at $487 million plus a CVR for an aggregate amount up to $610 million"
+            elif kind == "total_value" and _supersedes(terms[kind], money, text[max(sentence.start, money.start - 120) : money.start]):
+                # "valued at $487 million plus a CVR for an aggregate amount up to $610 million"; "options to
+                # purchase 1.4 million courses for $1 billion. ... committed to purchase a total of 3.1 million
+                # courses, for approximately $2.2 billion"
+                terms[kind] = money
     if combined_upfront is not None:
         terms.setdefault("upfront", combined_upfront)
     if terms and (originals := _converted_from(analysis, text)):
@@ -196,12 +197,12 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
 _CONVERSION_BETWEEN = fastre.compile(r"\s*\(\s*(?:approximately |about |approx\. |around |~|≈)?")
 
 
-_AGGREGATE_BEFORE = fastre.compile(r"\b(?:aggregate|in total|a total|totall?ing)\b[^$€£]{0,30}$", re.I)
+_AGGREGATE_BEFORE = fastre.compile(r"\b(?:aggregate|in total|a total|totall?ing)\b(?:[^$€£.;]|\.(?=\d)){0,90}$", re.I)
 
 
 def _supersedes(total: Money, later: Money, before: str) -> bool:
-    """Whether a later figure of the sentence stating ``total`` is the deal's total instead: a
-    larger sum in the same currency that the words ``before`` it call the aggregate."""
+    """Whether a later figure is the deal's total instead of ``total``: a larger sum in the same
+    currency that the words of its sentence ``before`` it call the aggregate."""
     return later.currency == total.currency and later.amount > total.amount and bool(_AGGREGATE_BEFORE.search(before))
 
 

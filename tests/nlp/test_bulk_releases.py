@@ -1,6 +1,6 @@
-"""The same text gives the same record in every process: nothing may hang on the order a set of
-strings (hash seed) or of object ids (memory addresses) iterates in. Real releases from the shared
-bulk file, each extracted in processes with different hash seeds."""
+"""Behaviour checked on real releases of the shared bulk files (skipped when they are absent): the
+same text gives the same record in every process, nothing hanging on the order a set of strings
+(hash seed) or of object ids (memory addresses) iterates in; and cases first met in the bulk."""
 
 from __future__ import annotations
 
@@ -44,3 +44,23 @@ def test_a_release_gives_the_same_deals_under_every_hash_seed(tmp_path):
         command = [sys.executable, "-c", _EXTRACT, str(release)]
         outputs.add(subprocess.run(command, capture_output=True, text=True, env=environment, check=True).stdout)
     assert len(outputs) == 1 and json.loads(outputs.pop())
+
+
+PHARMA = CORPUS / "bulk" / "pharma-press-releases.jsonl.gz"
+
+
+def test_two_public_bodies_named_in_a_funding_notice_make_no_deal():
+    """merck-0364: "supported ... with federal funds from ... the Biomedical Advanced Research and
+    Development Authority, in collaboration with the DOD Joint Program Executive Office"."""
+    from biodeals.ingest import make_document
+    from biodeals.nlp import extract_record
+
+    if not PHARMA.is_file():
+        pytest.skip(f"shared bulk file not found at {PHARMA}")
+    with gzip.open(PHARMA, "rt") as rows:
+        row = next((r for r in map(json.loads, rows) if r["id"] == "merck-0364"), None)
+    if row is None:
+        pytest.skip(f"merck-0364 is not in {PHARMA}")
+    record = extract_record(make_document(row["text"], name=row["id"], source=row["id"], title=row.get("title")))
+    pairs = [{p["name"] for p in d["parties"]} for d in record["deals"]]
+    assert pairs and not any("DOD Joint Program Executive Office" in pair for pair in pairs)
