@@ -49,18 +49,30 @@ def test_a_release_gives_the_same_deals_under_every_hash_seed(tmp_path):
 PHARMA = CORPUS / "bulk" / "pharma-press-releases.jsonl.gz"
 
 
-def test_two_public_bodies_named_in_a_funding_notice_make_no_deal():
-    """merck-0364: "supported ... with federal funds from ... the Biomedical Advanced Research and
-    Development Authority, in collaboration with the DOD Joint Program Executive Office"."""
+def _pharma_pairs(release: str) -> list[set[str]]:
+    """The party names of each deal of the pharma bulk file's ``release`` (skip when absent)."""
     from biodeals.ingest import make_document
     from biodeals.nlp import extract_record
 
     if not PHARMA.is_file():
         pytest.skip(f"shared bulk file not found at {PHARMA}")
     with gzip.open(PHARMA, "rt") as rows:
-        row = next((r for r in map(json.loads, rows) if r["id"] == "merck-0364"), None)
+        row = next((r for r in map(json.loads, rows) if r["id"] == release), None)
     if row is None:
-        pytest.skip(f"merck-0364 is not in {PHARMA}")
+        pytest.skip(f"{release} is not in {PHARMA}")
     record = extract_record(make_document(row["text"], name=row["id"], source=row["id"], title=row.get("title")))
-    pairs = [{p["name"] for p in d["parties"]} for d in record["deals"]]
+    return [{p["name"] for p in d["parties"]} for d in record["deals"]]
+
+
+def test_two_public_bodies_named_in_a_funding_notice_make_no_deal():
+    """merck-0364: "supported ... with federal funds from ... the Biomedical Advanced Research and
+    Development Authority, in collaboration with the DOD Joint Program Executive Office"."""
+    pairs = _pharma_pairs("merck-0364")
     assert pairs and not any("DOD Joint Program Executive Office" in pair for pair in pairs)
+
+
+def test_the_research_arm_of_a_company_is_its_unit_not_its_partner():
+    """lilly-0410: "a collaborative partnership between OptumLabs, the scientific research arm of
+    UnitedHealth Group, and Lilly"."""
+    pairs = _pharma_pairs("lilly-0410")
+    assert {"Eli Lilly and Company", "UnitedHealth Group"} in pairs and {"OptumLabs", "UnitedHealth Group"} not in pairs

@@ -107,7 +107,7 @@ def _distinct_companies(companies: list[Entity]) -> list[Entity]:
 # "its subsidiary, HOPE Therapeutics", not "Merck, through a subsidiary, will acquire Imago"
 _CHILD_NEXT = fastre.compile(r"\b(?:subsidiary|sister (?:company|brand)|division)\W+(?-i:[A-Z]\w*\W+){0,2}$", re.I)
 _PARENT_NEXT = fastre.compile(
-    r"^,?\s+(?:a|an|its)\s+(?:wholly[- ]owned\s+)?(?:subsidiary|sister (?:company|brand)|division|(?:business )?unit"
+    r"^,?\s+(?:a|an|its|the)\s+(?:wholly[- ]owned\s+)?(?:subsidiary|sister (?:company|brand)|division|(?:business )?unit"
     r"|(?:research and development|R&D|research|business) group|(?:[\w-]+\s+){0,2}arm) of\s+(?:the\s+)?$"
     r"|^,?\s+\(?(?:now|formerly)\s+(?:known as|called|named)\s+$"  # one company under two names
 )
