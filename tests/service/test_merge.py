@@ -94,10 +94,12 @@ def test_merge_report_year_is_the_stated_one_else_the_publication_year_of_news()
     assert merge.report_year(None, None, date(2024, 1, 1)) is None
 
 
-def test_merge_a_specific_role_replaces_partner_and_is_kept():
+def test_merge_a_specific_role_replaces_partner_and_is_kept_unless_news_of_the_deal_states_another():
     assert merge.role_to_store("partner", "licensee") == "licensee"
     assert merge.role_to_store("licensor", "partner") == "licensor"
     assert merge.role_to_store("licensor", "licensee") == "licensor"
+    assert merge.role_to_store("client", "provider", news=True) == "provider"  # the announcement says who does what
+    assert merge.role_to_store("provider", "partner", news=True) == "provider"
 
 
 def test_merge_royalties_once_reported_stay():

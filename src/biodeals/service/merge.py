@@ -81,10 +81,15 @@ def types_to_add(new: DealReport, merged: bool) -> frozenset[str]:
     return frozenset() if merged and not new.status else new.types
 
 
-def role_to_store(known: str, new: str) -> str:
-    """A party known only as a partner takes the specific role a later report gives it; a
-    specific role is kept."""
-    return new if known == Role.PARTNER and new != Role.PARTNER else known
+def role_to_store(known: str, new: str, news: bool = False) -> str:
+    """A party known only as a partner takes the specific role a later report gives it, and a
+    report that is news of the deal (``news``: it gives the deal a status) sets the specific role
+    it states, since the announcement says best who does what ("Lilly will supply API ... to EVA
+    Pharma", after a results release that named the alliance in passing); otherwise a specific
+    role is kept."""
+    if new == Role.PARTNER:
+        return known
+    return new if known == Role.PARTNER or news else known
 
 
 def royalties(known: bool | None, reported: bool | None) -> bool | None:

@@ -90,8 +90,9 @@ class MergePolicy(Protocol):
         """The types ``new`` adds to the deal it is stored as (``merged``: a deal already known)."""
         ...
 
-    def role_to_store(self, known: str, new: str) -> str:
-        """The role to keep for a party of a deal given as ``known`` and now reported as ``new``."""
+    def role_to_store(self, known: str, new: str, news: bool = False) -> str:
+        """The role to keep for a party of a deal given as ``known`` and now reported as ``new``
+        (``news``: by a report giving the deal a status)."""
         ...
 
     def royalties(self, known: bool | None, reported: bool | None) -> bool | None:

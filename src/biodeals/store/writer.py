@@ -334,10 +334,11 @@ class _BatchSession:
     ) -> None:
         c = t.deal_parties.c
         known_roles = dict(self.conn.execute(select(c.entity_id, c.role).where(c.deal_id == deal_id)).all())
+        news = bool(deal.get("status"))  # a report of the deal as news states its roles best
         for entity_id, role in parties.items():
             if entity_id not in known_roles:
                 self.conn.execute(insert(t.deal_parties).values(deal_id=deal_id, entity_id=entity_id, role=role))
-            elif (kept := self.policy.role_to_store(known_roles[entity_id], role)) != known_roles[entity_id]:
+            elif (kept := self.policy.role_to_store(known_roles[entity_id], role, news)) != known_roles[entity_id]:
                 self.conn.execute(
                     update(t.deal_parties).where(c.deal_id == deal_id, c.entity_id == entity_id).values(role=kept)
                 )
