@@ -149,3 +149,13 @@ def test_what_a_company_pays_to_exercise_its_option_is_paid_up_front():
     )
     assert "option" in deal["types"]
     assert deal["upfront"] == {"amount": 250_000_000.0, "currency": "USD"}
+
+
+def test_a_financing_told_with_its_gross_proceeds_is_no_financial_result():
+    deal = _only(
+        "Orvane Bio Secures $16.5 Million in Preferred Stock Offering to Advance Its Concussion Therapy\n\n"
+        "Orvane Bio, Inc., a clinical-stage biotechnology company developing intranasal therapeutics for patients "
+        "with neurological disorders, has closed its public offering of Series H Convertible Preferred Stock and "
+        "Warrants, raising approximately $16.5 million in gross proceeds."
+    )
+    assert deal["types"] == ["equity"] and deal["equity"] == {"amount": 16_500_000.0, "currency": "USD"}

@@ -40,6 +40,8 @@ Scorer = Callable[[dict[str, bool]], float]
 ACCEPT_AT = 0.5
 """A candidate whose score reaches this is a deal."""
 _FINANCIAL_RESULTS = words("news.financial_results")
+# what a financing raised ("raising approximately $16.5 million in gross proceeds") is no results
+_FINANCING_SUM = words("money.financing")
 # the kinds of deal whose other side a text may leave unnamed
 _LONE_KINDS = {"equity", "acquisition", "asset_purchase"}
 # what a company's own financing is told with; "investment" alone may be spending on its plants
@@ -87,7 +89,9 @@ def rule_checks(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, Cal
     ``relevance.is_biopharma``)."""
     return {
         "news_or_dated": lambda: candidate.year is not None or candidate.this_year or candidate.is_news,
-        "not_financial_results": lambda: not all(_FINANCIAL_RESULTS.search(s.text) for s in candidate.sentences),
+        "not_financial_results": lambda: not all(
+            _FINANCIAL_RESULTS.search(_FINANCING_SUM.sub(" ", s.text)) for s in candidate.sentences if s.types
+        ),
         "partner_not_a_person": lambda: candidate.types != {"collaboration"} or not any(
             _WITH_PERSON.search(s.text) for s in candidate.sentences
         ),
