@@ -92,7 +92,8 @@ _OWNER_OF_DRUG = fastre.compile(
 _LICENSE_TO_BEFORE = fastre.compile(r"\b(?:licen[cs]e|rights)\s+to\s+$", re.I)
 
 _GOVERNMENT = fastre.compile(r"\b(?:[Gg]overnments?|Ministry|Department of Health)\b")
-_WITH_BEFORE = fastre.compile(r"\bwith\s+(?:the\s+)?$", re.I)
+# the words before the company an agreement is "with"
+WITH_BEFORE = fastre.compile(r"\bwith\s+(?:the\s+)?$", re.I)
 _INFINITIVE_AFTER = fastre.compile(r"\s+to\s+(?!be\b)")
 
 # "WuXi Biologics, a company offering ... manufacturing," is cast as the provider
@@ -118,7 +119,7 @@ def side_score(entity: Entity, sentences: list[DealSentence], text: str) -> int:
                 continue
             sold_to = _SOLD_TO.search(text, max(sentence.start, start - 240), start)
             # "an agreement with the U.S. government to supply 300,000 vials": the verb is the subject's
-            own_verb = not (_WITH_BEFORE.search(before) and _INFINITIVE_AFTER.match(after))
+            own_verb = not (WITH_BEFORE.search(before) and _INFINITIVE_AFTER.match(after))
             score += (own_verb and bool(_BUYER_AFTER.search(after))) + bool(_BUYER_BEFORE.search(before) or sold_to)
             score -= (own_verb and bool(_SELLER_AFTER.search(after) or _BOUGHT_AS_NOUN.match(after))) + bool(
                 _SELLER_BEFORE.search(before)

@@ -10,6 +10,7 @@ from typing import Any
 from biodeals import fastre
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.candidates import DealCandidate
+from biodeals.nlp.deals.roles import WITH_BEFORE
 from biodeals.nlp.deals.sentences import DealSentence
 from biodeals.nlp.deals.words import words
 from biodeals.nlp.money import Money
@@ -122,9 +123,6 @@ def _contexts(sentence: DealSentence, figures: list[Money]) -> list[tuple[str, s
     return found
 
 
-_WITH_BEFORE = fastre.compile(r"\bwith\s+(?:the\s+)?$", re.I)
-
-
 def _third_party_mentions(
     candidate: DealCandidate, sentence: DealSentence, analysis: Analysis, text: str
 ) -> list[int]:
@@ -136,7 +134,7 @@ def _third_party_mentions(
         for c in analysis.within("company", sentence.start, sentence.end)
         if c.name not in parties
         for m in mentions_in(c, sentence.start, sentence.end)
-        if _WITH_BEFORE.search(text, max(sentence.start, m.start - 12), m.start)
+        if WITH_BEFORE.search(text, max(sentence.start, m.start - 12), m.start)
     )
 
 
