@@ -217,6 +217,12 @@ def merge_unit_deals(candidates: list[DealCandidate], groups: Iterable[tuple[int
 
 _MONEY_CONTEXT = words("money.context")
 _FINANCING_MONEY = words("money.financing")
+
+
+def tells_results(text: str) -> bool:
+    """Whether ``text`` uses the words of financial results, leaving out what a financing raised
+    ("raising approximately $16.5 million in gross proceeds" is a deal's sum, no result)."""
+    return bool(_FINANCIAL_RESULTS.search(_FINANCING_MONEY.sub(" ", text)))
 # the kinds of deal whose money a sentence that names them is (a purchase's price, a supply's sum),
 # unlike the stake or option a licence or collaboration often includes
 _OWN_KIND = _OWNERSHIP_TYPES | SERVICE_TYPES
@@ -247,9 +253,7 @@ def attach_money_sentences(
             continue
         sentence_text = text[start:end]
         financing = bool(_FINANCING_MONEY.search(sentence_text))  # "Gross proceeds from the offering were $15M"
-        if not (financing or _MONEY_CONTEXT.search(sentence_text)) or _FINANCIAL_RESULTS.search(
-            _FINANCING_MONEY.sub(" ", sentence_text) if financing else sentence_text
-        ):
+        if not (financing or _MONEY_CONTEXT.search(sentence_text)) or tells_results(sentence_text):
             continue  # "EPS was inclusive of $0.10 of acquired IPR&D" states no deal's money
         if _MARKET_STATISTICS.search(sentence_text):
             continue  # "In 2024, 32 pharma deals, worth $19.2 billion, were completed" counts a market

@@ -155,9 +155,9 @@ def deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[
     return type_spans
 
 
+# "acquired GSK's Strimvelis", "bought Acme's gene therapy Zolgen": another company's named drug
+# bought, not the company
 _OWNER_POSSESSIVE = fastre.compile(r"\s+(?:[A-Z][\w&.-]*\s+){0,2}?[A-Z][\w&.-]*(?:[’']s|s[’'])\s+(?P<words>(?:[a-z][\w-]*\s+){0,3})")
-
-
 _OBJECT_START = fastre.compile(r"\s+(?:the\s+)?")
 _FROM_SELLER = fastre.compile(r"\W{0,3}(?:rights\s+)?from\s")
 

@@ -22,6 +22,7 @@ from biodeals.nlp.deals.candidates import (
     attach_money_sentences,
     group_deals,
     merge_unit_deals,
+    tells_results,
 )
 from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.deals.relevance import is_biopharma
@@ -31,7 +32,6 @@ from biodeals.nlp.deals.scorer import context_features
 from biodeals.nlp.deals.sentences import find_deal_sentences, group_pairs
 from biodeals.nlp.deals.subjects import asset_sentences, deal_modalities, mention_evidence, subject_scope, type_evidence
 from biodeals.nlp.deals.terms import deal_status, money_terms, royalties_of
-from biodeals.nlp.deals.words import words
 from biodeals.nlp.patterns import PERSON_TITLES
 from biodeals.nlp.ranges import mentions_in
 from biodeals.nlp.spans import Entity, Label, Mention, most_specific
@@ -39,9 +39,6 @@ from biodeals.nlp.spans import Entity, Label, Mention, most_specific
 Scorer = Callable[[dict[str, bool]], float]
 ACCEPT_AT = 0.5
 """A candidate whose score reaches this is a deal."""
-_FINANCIAL_RESULTS = words("news.financial_results")
-# what a financing raised ("raising approximately $16.5 million in gross proceeds") is no results
-_FINANCING_SUM = words("money.financing")
 # the kinds of deal whose other side a text may leave unnamed
 _LONE_KINDS = {"equity", "acquisition", "asset_purchase"}
 # what a company's own financing is told with; "investment" alone may be spending on its plants
@@ -89,9 +86,7 @@ def rule_checks(candidate: DealCandidate, facts: DocumentFacts) -> dict[str, Cal
     ``relevance.is_biopharma``)."""
     return {
         "news_or_dated": lambda: candidate.year is not None or candidate.this_year or candidate.is_news,
-        "not_financial_results": lambda: not all(
-            _FINANCIAL_RESULTS.search(_FINANCING_SUM.sub(" ", s.text)) for s in candidate.sentences if s.types
-        ),
+        "not_financial_results": lambda: not all(tells_results(s.text) for s in candidate.sentences if s.types),
         "partner_not_a_person": lambda: candidate.types != {"collaboration"} or not any(
             _WITH_PERSON.search(s.text) for s in candidate.sentences
         ),

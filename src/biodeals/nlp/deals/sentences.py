@@ -20,7 +20,6 @@ from biodeals.nlp.sentences import LEDE_SENTENCES
 from biodeals.nlp.spans import Entity, Mention
 
 _NOT_A_DEAL = words("news.not_a_deal")
-
 # a forward-looking statement outside the section it heads (the heading lost in scraping)
 _FORWARD_LOOKING = fastre.compile(r"\bforward-looking statements?\b|\breflects? [^.;]{0,40}\bcurrent (?:beliefs|expectations)\b", re.I)
 # "for $1.05 billion in cash upon regulatory approval", "if molnupiravir receives authorization or
@@ -263,10 +262,8 @@ def group_pairs(companies: list[Entity], text: str) -> dict[tuple[int, int], Non
             # the company that opens the stretch before "its wholly owned subsidiary," (the
             # sentence's subject, "Quantum BioPharma maintains a portfolio of ... through its ...")
             low, high = bisect.bisect_left(starts, max(0, start - _PARENT_REACH)), bisect.bisect_left(starts, start)
-            pairs.update(dict.fromkeys((id(parent), id(child)) for _, _, parent in mentions[low:high][:1]))
-            pairs.update(
-                dict.fromkeys((id(parent), id(child)) for _, _, parent in mentions[bisect.bisect_left(starts, window) : high])
-            )
+            for _, _, parent in mentions[low:high][:1] + mentions[bisect.bisect_left(starts, window) : high]:
+                pairs[(id(parent), id(child))] = None
         low, high = bisect.bisect_right(starts, end), bisect.bisect_right(starts, end + 70)
         for next_start, _, parent in mentions[low:high]:
             if _PARENT_NEXT.match(text[end:next_start]) or text[end:next_start] == " at ":  # "Loxo Oncology at Lilly"
@@ -285,8 +282,6 @@ def _capital_spending(cue: tuple[int, int], text: str, end: int) -> bool:
     return bool(_SITE_BOUGHT.search(text, cue[0], cue[1])) and not _FROM_SELLER.match(text, cue[1], end)
 
 
-# "acquired GSK's Strimvelis", "bought Acme's gene therapy Zolgen": another company's named drug
-# bought, not the company
 PORTFOLIO = words("news.portfolio")
 _FUND_HOLDER = fastre.compile(r"\b(?:Capital|Ventures?|Fund|Partners|Investments?|Holdings)\b")
 
