@@ -38,6 +38,22 @@ def test_a_milestone_figure_stated_twice_counts_once_and_one_sentence_adds_up():
     assert split["milestones"]["amount"] == 300_000_000
 
 
+def test_payments_based_on_the_achievement_of_events_are_milestones_however_far_the_word_follows():
+    deal = _deal(
+        "The company is also eligible to receive up to $1.5 billion in potential payments based on the "
+        "achievement of prespecified preclinical, clinical development and commercial milestones."
+    )
+    assert deal["milestones"]["amount"] == 1.5e9
+    assert deal["total_value"] is None
+
+
+def test_an_option_to_extend_a_new_licence_is_no_amendment():
+    deal = _deal("Under the terms, Orrin will have a license with an option to extend the license.")
+    assert deal["status"] == "announced"
+    amended = extract_record(doc("Orrin Pharma, Inc. extended its license agreement with Kestrel Therapeutics."))
+    assert [d["status"] for d in amended["deals"]] == ["amended"]
+
+
 def test_the_sentence_stating_the_most_milestones_is_the_deals_and_a_total_is_no_milestone():
     deal = _deal(
         "Orrin will pay a $4 billion upfront payment and up to $16.5 billion contingent upon sales milestones, "

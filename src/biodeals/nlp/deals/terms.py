@@ -40,7 +40,8 @@ _TOTAL = words("money.total")
 
 _NOT_TERMS = words("money.not_terms")
 _DEAL_TERMS = words("money.deal_terms")
-_MILESTONE_WORD = re.compile(r"milestone|contingent|biobucks", re.I)
+# a payment "based on the achievement of" events is contingent, however far its "milestones" follow
+_MILESTONE_WORD = re.compile(r"milestone|contingent|biobucks|\b(?:achievement|attainment) of\b", re.I)
 _SMALLEST_DEAL_TERM = 100_000
 # money one company gives another's research: the deal's value, though "R&D" reads like spending
 _FUNDING_AFTER = fastre.compile(r"^\s*(?:in|of)\s+(?:R&D|research(?: and development)?|development|clinical)\s+funding\b", re.I)
