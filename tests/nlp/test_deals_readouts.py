@@ -811,3 +811,18 @@ def test_a_company_that_says_who_people_are_or_a_drug_that_names_its_maker_is_no
     )["deals"]
     assert {p["name"] for p in deal["parties"]} == {"Orrin Bio AG", "Kestrel Ventures"}
     assert "Ozempic" not in [a["name"] for a in deal["assets"]]
+
+
+
+def test_a_unit_named_after_a_companys_short_name_is_the_same_side():
+    from biodeals.nlp.deals.sentences import _distinct_companies
+    from biodeals.nlp.pipeline import recognize
+
+    text = (
+        "Eli Lilly and Company (Lilly) will build a site for its vaccines. The site will support close "
+        "collaboration with Lilly Research Laboratories in Boston and with Kestrel Therapeutics, Inc."
+    )
+    companies = {c.name: c for c in recognize(doc(text)).of("company")}
+    unit, parent, other = (companies[n] for n in ("Lilly Research Laboratories", "Eli Lilly and Company", "Kestrel Therapeutics, Inc."))
+    assert _distinct_companies([unit, parent, other]) == [unit, other]  # whichever the text names first
+    assert _distinct_companies([parent, unit, other]) == [parent, other]

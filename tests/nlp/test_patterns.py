@@ -191,6 +191,8 @@ def test_a_company_named_by_its_part_in_a_deal_is_a_company_wherever_the_text_na
     [
         "After securing a content licensing contract with Indonesia, the company grew.",  # a place
         "Lilly will make a $2 billion investment in Alzey, Germany, for a new plant.",  # a town, by its country
+        "Lilly will build a new site in Alzey. Lilly's investment in Alzey is contingent on permits.",  # where a site stands
+        "Lilly's ongoing investments in Europewill create synergies.",  # a place glued to the next word
         "the company acquired IPR&D worth $5 million",  # an accounting term
         "the biotech acquired Strimvelis® from its owner",  # a brand the text marks
         "# Scinai Receives Clearance for Option to Acquire Firm Pincell",  # a headline's capitals

@@ -48,11 +48,14 @@ def _in_headline(text: str, start: int, end: int) -> bool:
     return headline_shaped(text, max(0, start - 60), min(len(text), end + 40), share=0.6)
 
 
+_CONTINENTS = {"Africa", "Asia", "Europe", "Oceania", "Antarctica", "North America", "South America", "Latin America"}
+
+
 @cache
 def _places() -> frozenset[str]:
-    """Country and region names (ISO 3166 by pycountry): "a licensing contract with Indonesia",
+    """Continent, country and region names (ISO 3166 by pycountry): "a licensing contract with Indonesia",
     "licenses from Australia" name a place, not a company."""
-    names = {s.name for s in pycountry.subdivisions}
+    names = {s.name for s in pycountry.subdivisions} | _CONTINENTS
     for country in pycountry.countries:
         names.update(getattr(country, k) for k in ("name", "common_name", "official_name") if hasattr(country, k))
     return frozenset(names)
@@ -66,6 +69,24 @@ def _before_a_place(text: str, end: int) -> bool:
     and "Concord, North Carolina" name towns."""
     match = _THEN_PLACE.match(text, end)
     return bool(match) and match.group("place") in _places()
+
+
+# "a new manufacturing site in Alzey", "The site in Alzey will employ": where a facility stands
+_FACILITY_IN = r"\b(?:sites?|facilit(?:y|ies)|plants?|campus(?:es)?|factor(?:y|ies)|headquarters|located|headquartered) (?:in|near) "
+
+
+def _placed(name: str, text: str) -> bool:
+    """Whether the text places a facility in ``name`` anywhere ("a manufacturing site in Alzey"):
+    a town, though "Lilly's investment in Alzey" reads like a stake in a company."""
+    return re.search(rf"{_FACILITY_IN}{re.escape(name)}(?![\w-])", text, re.I) is not None
+
+
+def _glued_to_place(name: str) -> bool:
+    """Whether one word is a place glued to the word after it where markup was stripped
+    ("investments in Europewill", "investment in Indianasolidifies")."""
+    if " " in name:
+        return False
+    return any(name[:cut] in _places() and name[cut:].islower() for cut in range(4, len(name) - 1))
 
 
 def _marked(name: str, text: str) -> bool:
@@ -156,6 +177,8 @@ def find_companies_in_context(text: str, common_words: frozenset[str] = frozense
                 and not _in_headline(text, start, end)
                 and not _marked(name, text)
                 and not _before_a_place(text, start + len(name))
+                and not _glued_to_place(name)
+                and not _placed(name, text)
             ):
                 names[name] = None
                 found.setdefault((start, start + len(name)), _mention(name, start))

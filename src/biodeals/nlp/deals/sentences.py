@@ -90,15 +90,16 @@ def _first_index(entity: Entity, start: int, end: int) -> int:
 
 
 def _distinct_companies(companies: list[Entity]) -> list[Entity]:
-    """Drop a company that shares its first name word with one named before it: "Merck Animal
-    Health" and "Merck & Co., Inc." are a subsidiary and its parent, not two sides of a deal."""
+    """Drop a company that shares its first name word with one named before it (or with one of
+    its short names): "Merck Animal Health" and "Merck & Co., Inc.", "Lilly Research
+    Laboratories" and "Eli Lilly and Company" (Lilly) are a group's own units, not two sides of a deal."""
     kept: list[Entity] = []
     seen: set[str] = set()
     for company in companies:
-        first = normalise_name(company.name).split(" ", 1)[0]
-        if len(first) >= 3 and first in seen and first not in GENERIC_FIRST_WORDS:
+        firsts = {normalise_name(name).split(" ", 1)[0] for name in (company.name, *company.aliases)}
+        if any(len(first) >= 3 and first in seen and first not in GENERIC_FIRST_WORDS for first in firsts):
             continue
-        seen.add(first)
+        seen |= firsts
         kept.append(company)
     return kept
 
