@@ -159,3 +159,17 @@ def test_a_financing_told_with_its_gross_proceeds_is_no_financial_result():
         "Warrants, raising approximately $16.5 million in gross proceeds."
     )
     assert deal["types"] == ["equity"] and deal["equity"] == {"amount": 16_500_000.0, "currency": "USD"}
+
+
+def test_a_drug_acquired_by_one_company_from_another_names_both_sides_of_its_purchase():
+    deal = _only(
+        "INDIANAPOLIS, July 24, 2019 -- Eli Lilly and Company (Lilly) said the FDA approved BAQSIMI nasal powder, "
+        "the first nasally administered glucagon for severe hypoglycemia in patients with diabetes. Acquired by "
+        "Lilly from Locemia Solutions in 2015, BAQSIMI is a new formulation of rescue glucagon, a medicine that "
+        "builds upon Lilly's diabetes heritage. The drug was studied in clinical trials of adults with diabetes."
+    )
+    assert deal["types"] == ["asset_purchase"] and deal["year"] == 2015
+    assert {p["name"]: p["role"] for p in deal["parties"]} == {
+        "Eli Lilly and Company": "acquirer",
+        "Locemia Solutions": "target",
+    }

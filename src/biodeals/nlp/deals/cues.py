@@ -160,14 +160,19 @@ def deal_cues(text: str, start: int, end: int, companies: list[Entity]) -> dict[
 _OWNER_POSSESSIVE = fastre.compile(r"\s+(?:[A-Z][\w&.-]*\s+){0,2}?[A-Z][\w&.-]*(?:[’']s|s[’'])\s+(?P<words>(?:[a-z][\w-]*\s+){0,3})")
 _OBJECT_START = fastre.compile(r"\s+(?:the\s+)?")
 _FROM_SELLER = fastre.compile(r"\W{0,3}(?:rights\s+)?from\s")
+# "Acquired by Lilly from Locemia Solutions in 2015, BAQSIMI is ...": the drug the participle is said of
+_PASSIVE_OBJECT = fastre.compile(r"\s+by\s+[^,;.]{1,80}?\bfrom\s+[^,;.]{1,80},\s+(?:the\s+)?")
 
 
 def buys_named_drug(cue: tuple[int, int], analysis: Analysis, text: str, end: int) -> bool:
     """Whether an acquisition cue's object is a drug named as the analysis knows it: a company's
-    ("acquire Acme's ACM-12") or one bought from its seller ("will acquire CVX-101 from Corvexa";
+    ("acquire Acme's ACM-12") or one bought from its seller ("will acquire CVX-101 from Corvexa",
+    "Acquired by Lilly from Locemia in 2015, BAQSIMI ...";
     not "acquired Quantified Ag®, an analytics company", a company the drug's name misread)."""
     if owner := _OWNER_POSSESSIVE.match(text, cue[1], end):
         return bool(analysis.within("drug", owner.start("words"), owner.end() + 1))
+    if passive := _PASSIVE_OBJECT.match(text, cue[1], end):
+        return bool(analysis.within("drug", passive.end(), passive.end() + 1))
     if (start := _OBJECT_START.match(text, cue[1], end)) is None:
         return False
     drugs = analysis.within("drug", start.end(), start.end() + 1)
