@@ -826,3 +826,17 @@ def test_a_unit_named_after_a_companys_short_name_is_the_same_side():
     unit, parent, other = (companies[n] for n in ("Lilly Research Laboratories", "Eli Lilly and Company", "Kestrel Therapeutics, Inc."))
     assert _distinct_companies([unit, parent, other]) == [unit, other]  # whichever the text names first
     assert _distinct_companies([parent, unit, other]) == [parent, other]
+
+
+def test_a_sentence_referring_back_to_the_agreement_joins_the_deal_told_just_before_it():
+    record = _record(
+        "INDIANAPOLIS, Oct. 27, 2020 -- Eli Lilly and Company (Lilly) reported its business news.\n\n"
+        "* Lilly announced a global antibody manufacturing collaboration with Amgen Inc. to increase the supply "
+        "of its antibody drug candidates.\n\n"
+        "* Lilly and Innovent Biologics, Inc. announced a global expansion of their strategic alliance for the "
+        "cancer drug Tyvyt. Under the terms of the expanded license agreement, Lilly will obtain an exclusive "
+        "license for Tyvyt outside of China."
+    )
+    types = {frozenset(p["name"] for p in d["parties"]): set(d["types"]) for d in record["deals"]}
+    assert "license" in types[frozenset({"Eli Lilly and Company", "Innovent Biologics, Inc."})]
+    assert "license" not in types[frozenset({"Eli Lilly and Company", "Amgen Inc."})]

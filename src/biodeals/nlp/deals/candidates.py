@@ -154,15 +154,15 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
         company = sentence.companies[0]
         # of several deals of the company, the one of the kind the sentence states ("Merck entered
         # into licensing agreements" beside its supply deal with the U.S. government and its
-        # collaboration with Ridgeback), else the first
+        # collaboration with Ridgeback), else the one told last before it ("Under the terms of the
+        # expanded license agreement" follows the alliance it refers to, in a list of news items)
         deals = current.get(company.name, [])
         candidate = next((d for d in deals if sentence.types & d.types), None)
-        if candidate is None and deals and (
-            _PART_OF_DEAL.search(sentence.text)
-            or _DEAL_ANAPHOR.search(sentence.text)
-            or any(0 <= sentence.start - s.end <= _NEAR for s in deals[0].sentences)
-        ):
-            candidate = deals[0]
+        if candidate is None and deals:
+            if _PART_OF_DEAL.search(sentence.text) or _DEAL_ANAPHOR.search(sentence.text):
+                candidate = _latest_before(deals, sentence.start)
+            elif any(0 <= sentence.start - s.end <= _NEAR for s in deals[0].sentences):
+                candidate = deals[0]
         # a round the company raised is its own deal, not part of its partnership; nor is one it dates
         # before the news ("compounds acquired in 2023")
         own_round = (
@@ -188,6 +188,12 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
         candidates[key].sentences.append(sentence)
         candidates[key].this_year |= this_year
     return list(candidates.values())
+
+
+def _latest_before(deals: list[DealCandidate], at: int) -> DealCandidate:
+    """Of ``deals``, the one the text told last before ``at`` (else the first): what a sentence
+    that refers back to "the agreement" refers to."""
+    return max(deals, key=lambda d: max((s.start for s in d.sentences if s.start < at), default=-1))
 
 
 def merge_unit_deals(candidates: list[DealCandidate], groups: Iterable[tuple[int, int]]) -> list[DealCandidate]:
