@@ -840,3 +840,16 @@ def test_a_sentence_referring_back_to_the_agreement_joins_the_deal_told_just_bef
     types = {frozenset(p["name"] for p in d["parties"]): set(d["types"]) for d in record["deals"]}
     assert "license" in types[frozenset({"Eli Lilly and Company", "Innovent Biologics, Inc."})]
     assert "license" not in types[frozenset({"Eli Lilly and Company", "Amgen Inc."})]
+
+
+def test_an_inhibitor_drug_is_a_small_molecule_unless_it_blocks_a_checkpoint():
+    small = _record(
+        "Eli Lilly and Company will acquire Kestrel Therapeutics, Inc., whose novel, potent SARM1 inhibitors "
+        "are in preclinical development for patients with axonal degeneration."
+    )
+    assert [d["modalities"] for d in small["deals"]] == [["small molecule"]]
+    checkpoint = _record(
+        "Eli Lilly and Company will acquire Kestrel Therapeutics, Inc., whose PD-1 inhibitor is in phase 2 "
+        "trials for patients with melanoma."
+    )
+    assert [d["modalities"] for d in checkpoint["deals"]] == [[]]

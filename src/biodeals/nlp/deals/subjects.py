@@ -105,6 +105,22 @@ def _stem_modality(asset: Entity) -> str | None:
     return None
 
 
+# "novel, potent SARM1 inhibitors", "ZN-c3, a selective Wee1 inhibitor": an inhibitor drug is a small
+# molecule, unless it blocks an immune checkpoint (antibodies) or is an ADC's payload
+_INHIBITOR = fastre.compile(r"\binhibitors?\b", re.I)
+_NOT_SMALL_INHIBITOR = fastre.compile(
+    r"\b(?:checkpoint|PD-L?1|CTLA-?4|LAG-?3|TIGIT|TIM-?3|antibod(?:y|ies)|monoclonal|ADCs?|payloads?|conjugates?)\b[^.;,]{0,20}$", re.I
+)
+
+
+def _inhibitor_evidence(text: str, scope: list[tuple[int, int]]) -> dict[str, Any] | None:
+    for start, end in scope:
+        for m in _INHIBITOR.finditer(text, start, end):
+            if not _NOT_SMALL_INHIBITOR.search(text, max(start, m.start() - 40), m.start()):
+                return {"field": "modalities", "start": m.start(), "end": m.end()}
+    return None
+
+
 def deal_modalities(
     analysis: Analysis, text: str, scope: list[tuple[int, int]], assets: list[Entity]
 ) -> tuple[list[str], list[dict[str, Any]]]:
@@ -126,6 +142,8 @@ def deal_modalities(
         if modality and modality not in found:
             first = asset.mentions[0]  # mentions are in text order
             found[modality] = {"field": "modalities", "start": first.start, "end": first.end}
+    if not found.keys() & {"small molecule", "antibody-drug conjugate", "antibody"} and (at := _inhibitor_evidence(text, scope)):
+        found["small molecule"] = at
     return sorted(found), list(found.values())
 
 
