@@ -173,3 +173,28 @@ def test_a_drug_acquired_by_one_company_from_another_names_both_sides_of_its_pur
         "Eli Lilly and Company": "acquirer",
         "Locemia Solutions": "target",
     }
+
+
+def test_a_company_bought_is_named_with_the_and_its_initials_keep_and_its_consideration_is_the_total():
+    deal = _only(
+        "MUMBAI, Dec 2, 2024 -- In October 2024, Orrin Pharma completed the acquisition of Kestrel Serums and "
+        "Vaccines (KSV) for a consideration of Rs 1,200 crore. The move makes Orrin a leader in fertility medicines "
+        "and women's health drugs."
+    )
+    assert {p["name"]: p["role"] for p in deal["parties"]} == {
+        "Orrin Pharma": "acquirer",
+        "Kestrel Serums and Vaccines": "target",
+    }
+    assert deal["total_value"] == {"amount": 12_000_000_000.0, "currency": "INR"}
+
+
+def test_two_company_names_joined_by_and_before_one_legal_form_are_two_companies():
+    from biodeals.nlp.pipeline import recognize
+
+    text = (
+        "Orrin Pharma, Inc. completed its acquisition of Corvexa Biosciences, Inc. in June. Results include charges "
+        "related to the Corvexa and Quillmate Therapeutics, Inc. acquisitions."
+    )
+    names = {c.name for c in recognize(doc(text)).of("company")}
+    assert {"Corvexa Biosciences, Inc.", "Quillmate Therapeutics, Inc."} <= names
+    assert not any(" and " in name for name in names)

@@ -42,10 +42,10 @@ _MODIFIER = fastre.compile(r"-[a-z]+\b")  # "U.S.-owned", "Boston-based": what a
 
 
 def _in_headline(text: str, start: int, end: int) -> bool:
-    """Whether the words around ``text[start:end]`` are mostly capitalised, as in a headline
-    ("Option to Acquire Firm Pincell", "Acquires Patented Lycopenoid Platform"), where any
-    capitalised run after a cue looks like a name."""
-    return headline_shaped(text, max(0, start - 60), min(len(text), end + 40), share=0.6)
+    """Whether the words around ``text[start:end]`` (not its own) are mostly capitalised, as in
+    a headline ("Option to Acquire Firm Pincell", "Acquires Patented Lycopenoid Platform"), where
+    any capitalised run after a cue looks like a name."""
+    return headline_shaped(text[max(0, start - 60) : start] + " " + text[end : end + 40], share=0.6)
 
 
 _CONTINENTS = {"Africa", "Asia", "Europe", "Oceania", "Antarctica", "North America", "South America", "Latin America"}
@@ -132,6 +132,22 @@ def _named_by(row: rules.Row, text: str, windows: list[tuple[int, int]]) -> Iter
         yield from _named_in(row, text, lo, hi)
 
 
+# "Bharat Serums and Vaccines (BSV)": an "and" inside a name whose initials follow it in brackets
+_AND_INITIALS = fastre.compile(r"[ \t]+and[ \t]+(?P<rest>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)[ \t]*\((?P<initials>[A-Z]{3,6})\)")
+
+
+def _with_initials(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` widened over "and <Words>" when the initials in brackets after them are the
+    whole name's ("Bharat Serums and Vaccines (BSV)"); else ``span``."""
+    joined = _AND_INITIALS.match(text, span[1])
+    if joined is None:
+        return span
+    words = text[span[0] : span[1]].split() + joined.group("rest").split()
+    if "".join(w[0] for w in words) != joined.group("initials"):
+        return span
+    return span[0], joined.end("rest")
+
+
 def _named_in(row: rules.Row, text: str, lo: int, hi: int) -> Iterator[tuple[int, int]]:
     assert row.pattern is not None
     if row["side"] == "after":
@@ -141,7 +157,7 @@ def _named_in(row: rules.Row, text: str, lo: int, hi: int) -> Iterator[tuple[int
                 continue
             then = _THEN.get(row.id)
             if then is None or then.match(text, match.end()):
-                yield match.span("name")
+                yield _with_initials(text, match.span("name"))
         return
     for cue in row.pattern.finditer(text, lo, hi):  # "before": the cue starts right after the name
         match = _NAME_BEFORE.search(text, max(0, cue.start() - _LOOK_BACK), cue.start())

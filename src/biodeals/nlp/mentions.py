@@ -43,6 +43,21 @@ def trim_to_known(candidates: list[Mention], known: list[Mention]) -> list[Menti
     return out
 
 
+def split_joined_names(candidates: list[Mention]) -> list[Mention]:
+    """"the Prometheus and Imago BioSciences, Inc. acquisitions": a pattern company whose one word
+    before "and" begins another company name the text gives is two companies; the second keeps the
+    form (the first is named as that other company is)."""
+    firsts = {m.text.split(" ", 1)[0] for m in candidates if m.label == "company" and " and " not in m.text}
+    out = []
+    for c in candidates:
+        head, joined, rest = c.text.partition(" and ")
+        if joined and " " not in head and head in firsts and " " in rest:
+            start = c.start + len(head) + len(joined)
+            c = Mention(c.label, start, c.end, rest, f"p:{rest.lower()}", c.source)
+        out.append(c)
+    return out
+
+
 # "Vice President, Medicine Team Group Lead for Breast Cancer, Colorectal Cancer and Melanoma"
 _JOB_TITLE_BEFORE = fastre.compile(
     r"\b(?:President|Head|Lead|Director|Officer|Chief|Chair|Manager|VP|Franchise|Unit)\b[^.;:()]{0,80}$"

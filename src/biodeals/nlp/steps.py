@@ -17,7 +17,7 @@ from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.deals.scorer import learned_scorer
 from biodeals.nlp.drug_contexts import find_drugs_in_context
 from biodeals.nlp.gazetteer import longest_first, match_gazetteer
-from biodeals.nlp.mentions import as_modifier, in_job_title, in_ticker_or_link, trim_to_known
+from biodeals.nlp.mentions import as_modifier, in_job_title, in_ticker_or_link, split_joined_names, trim_to_known
 from biodeals.nlp.money import find_money
 from biodeals.nlp.patterns import (
     find_code_names,
@@ -59,7 +59,7 @@ _MARK_AFTER = fastre.compile(r"\s?(?:®|™|\(R\))")
 @component("biodeals.name_patterns.v1", requires=["known"], produces=["found"])
 def name_patterns(a: Annotations) -> None:
     """Names no vocabulary lists, by shape: companies (designators, legal forms, tickers,
-    appositions, partners, their part in a deal; cut to a known company they swallowed; none
+    appositions, partners, their part in a deal; two joined by "and" split, cut to a known company they swallowed; none
     right after a job title), code names, INN stems and brands (marked, or named after a product
     noun: "its HPV vaccine Gardasil"), programs and trials."""
     text = a.document.text
@@ -70,7 +70,7 @@ def name_patterns(a: Annotations) -> None:
     shaped = find_companies(text) + in_context
     companies = [
         c
-        for c in trim_to_known(shaped, a.known)
+        for c in trim_to_known(split_joined_names(shaped), a.known)
         if not in_job_title(text, c) and not (c.source == "partner" and common_phrase(c.text, common, one_word_ok=True))
     ]
     codes = find_code_names(text)
