@@ -155,9 +155,9 @@ def _named_in(row: rules.Row, text: str, lo: int, hi: int) -> Iterator[tuple[int
             match = _NAME_AFTER.match(text, cue.end())
             if match is None:
                 continue
-            then = _THEN.get(row.id)
-            if then is None or then.match(text, match.end()):
-                yield _with_initials(text, match.span("name"))
+            then, span = _THEN.get(row.id), _with_initials(text, match.span("name"))
+            if span != match.span("name") or then is None or then.match(text, match.end()):
+                yield span
         return
     for cue in row.pattern.finditer(text, lo, hi):  # "before": the cue starts right after the name
         match = _NAME_BEFORE.search(text, max(0, cue.start() - _LOOK_BACK), cue.start())
