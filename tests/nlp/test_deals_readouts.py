@@ -853,3 +853,14 @@ def test_an_inhibitor_drug_is_a_small_molecule_unless_it_blocks_a_checkpoint():
         "trials for patients with melanoma."
     )
     assert [d["modalities"] for d in checkpoint["deals"]] == [[]]
+
+
+def test_licensing_as_the_noun_of_a_collaboration_casts_no_one_as_licensee():
+    (deal,) = _record(
+        "INDIANAPOLIS, April 12, 2019 -- Eli Lilly and Company (Lilly) said the company and Kestrel Biosciences, "
+        "Inc. announced a global licensing and research collaboration on antibody conjugates for immunology drugs."
+    )["deals"]
+    assert {p["name"]: p["role"] for p in deal["parties"]} == {
+        "Eli Lilly and Company": "licensee",
+        "Kestrel Biosciences, Inc.": "licensor",
+    }

@@ -30,7 +30,7 @@ _LICENSED_OUT = r"licen[cs](?:e|es|ed|ing)\b(?=[^.;]{1,80}?\bto\s+(?:(?:enable|a
 _BUYER_AFTER = fastre.compile(
     rf"^{_NEW_CLAUSE}[’']?s?\W{{0,3}}(?:\w+\W+){{0,3}}?"
     r"(?:will |has |have |had |agreed to |to |is to |would )?"
-    rf"(?:acquir(?!ed by)|buy|bought|purchas(?!e (?:price|agreement|order|contract))|(?!{_LICENSED_OUT})licens(?:e|es|ed|ing)\b(?! to| by| its| their| agreements?| framework| partners?| payments?| revenues?| income| deal| (?:and|or) [\w-]+ (?:agreements?|deals?|contracts?))|in-licens|invest|pay|paid"
+    rf"(?:acquir(?!ed by)|buy|bought|purchas(?!e (?:price|agreement|order|contract))|(?!{_LICENSED_OUT})licens(?:e|es|ed|ing)\b(?! to| by| its| their| agreements?| framework| partners?| payments?| revenues?| income| deal| (?:and|or) [\w-]+ (?:agreements?|deals?|contracts?|collaborations?|partnerships?|alliances?))|in-licens|invest|pay|paid"
     r"|make (?:an? )?(?:upfront |equity |one-time )?(?:payment|investment)|led |lead |participat|obtain|gain"
     r"|receives? (?:an? )?(?:exclusive |worldwide |global )*(?:rights|license|licence|option)|exercis"
     r"|(?:be|been|was|were|is) granted|co-invest)",
