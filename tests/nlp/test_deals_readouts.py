@@ -864,3 +864,12 @@ def test_licensing_as_the_noun_of_a_collaboration_casts_no_one_as_licensee():
         "Eli Lilly and Company": "licensee",
         "Kestrel Biosciences, Inc.": "licensor",
     }
+
+
+def test_two_partners_each_named_by_its_own_collaboration_are_no_pair():
+    text = (
+        "RAHWAY, N.J., June 1, 2024 -- Orrin Pharma, Inc. will present data on its cancer drug candidates. "
+        "* ORR-101, an antibody-drug conjugate being developed in collaboration with Kestrel Biosciences, Inc.; "
+        "* and ORR-202, an antibody being developed in collaboration with Quillmate Therapeutics, Inc."
+    )
+    assert {"Kestrel Biosciences, Inc.", "Quillmate Therapeutics, Inc."} not in _pairs(text)

@@ -90,9 +90,8 @@ def _first_index(entity: Entity, start: int, end: int) -> int:
 
 
 def _distinct_companies(companies: list[Entity]) -> list[Entity]:
-    """Drop a company that shares its first name word with one named before it (or with one of
-    its short names): "Merck Animal Health" and "Merck & Co., Inc.", "Lilly Research
-    Laboratories" and "Eli Lilly and Company" (Lilly) are a group's own units, not two sides of a deal."""
+    """Drop a company sharing a first name word with one named before it (or its short names): "Merck
+    Animal Health" and "Merck & Co., Inc.", "Lilly Research Laboratories" and Lilly are one group."""
     kept: list[Entity] = []
     seen: set[str] = set()
     for company in companies:
@@ -165,8 +164,14 @@ def _links_mentions(cue: tuple[int, int], a: Mention, b: Mention, text: str) -> 
         return cue_start - after_b <= 150 and bool(_JOINED.search(text, a.end, b.start)) and b.start - a.end <= 200
     if cue_end <= a.start:  # cue ... A ... B
         between = text[cue_end : a.start]
+        if _PARTNER_OF_ANOTHER.search(text, a.end, b.start):
+            return False  # "*In collaboration with Seagen **In collaboration with Eisai": each its own partnership
         return "between" in between or not _ENUMERATION.match(text[a.end : b.start])
     return True
+
+
+# B the object of a collaboration of its own ("with Kelun-Biotech; and MK-5684 ... in collaboration with Orion")
+_PARTNER_OF_ANOTHER = fastre.compile(r"\b(?:collaboration|partnership|alliance|partnered|partnering)\s+with\s+(?:the\s+)?$", re.I)
 
 
 # "Prometheus, Imago and Harpoon", "Seagen (NASDAQ: SGEN) and Astellas": names listed side by side
