@@ -155,3 +155,23 @@ def test_the_total_a_buyer_has_committed_to_supersedes_the_tranche_just_bought()
     )
     supply = next(d for d in deals if "supply" in d["types"])
     assert supply["total_value"] == {"amount": 2_200_000_000.0, "currency": "USD"}
+
+
+def test_two_companies_named_together_signing_with_a_third_are_one_side_of_a_three_party_deal():
+    record = extract_record(
+        doc(
+            "KENILWORTH, N.J., Jan. 18, 2022 -- Orrin Pharma, Inc., known as Orrin Health outside the United "
+            "States, and Kestrel Biosciences, Inc. today announced the signing of a long-term supply agreement "
+            "with the United Nations Children's Fund (UNICEF) for their oral antiviral drug candidate. Orrin is "
+            "developing the antiviral drug in collaboration with Kestrel Biosciences, Inc."
+        )
+    )
+    deals = {frozenset(p["name"] for p in d["parties"]): d for d in record["deals"]}
+    supply = deals[frozenset({"Orrin Pharma, Inc.", "Kestrel Biosciences, Inc.", "United Nations Children's Fund"})]
+    assert supply["types"] == ["supply"]
+    assert {p["name"]: p["role"] for p in supply["parties"]} == {
+        "Orrin Pharma, Inc.": "provider",
+        "Kestrel Biosciences, Inc.": "provider",
+        "United Nations Children's Fund": "client",
+    }
+    assert deals[frozenset({"Orrin Pharma, Inc.", "Kestrel Biosciences, Inc."})]["types"] == ["collaboration"]

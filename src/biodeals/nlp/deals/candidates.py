@@ -116,7 +116,8 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
         if len(sentence.companies) < 2:
             lone.append((sentence, year, past, this_year))
             continue
-        pair = frozenset(e.name for e in sentence.companies[:2])
+        sides = sentence.companies[: 3 if sentence.joint else 2]
+        pair = frozenset(e.name for e in sides)
         key = (pair, -1 if past else year, "")
         candidate = candidates.get(key)
         if candidate is not None and sentence.types <= SERVICE_TYPES and candidate.types <= _OWNERSHIP_TYPES:
@@ -125,7 +126,7 @@ def group_deals(sentences: list[DealSentence], published_year: int | None) -> li
             key = (pair, key[1], "service")
             candidate = candidates.get(key)
         if candidate is None:
-            candidate = candidates[key] = DealCandidate(sentence.companies[:2], year=year, past=past)
+            candidate = candidates[key] = DealCandidate(list(sides), year=year, past=past)
         if "equity" in sentence.types:  # a financing round has many investors
             known = {c.name for c in candidate.companies}
             candidate.companies += [c for c in sentence.companies[2:_MAX_PARTIES] if c.name not in known]

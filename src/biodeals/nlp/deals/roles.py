@@ -145,6 +145,8 @@ def assign_roles(
     the seller side however the sentences word it)."""
     if primary == "equity" and candidate.investee is not None:  # a round: the company funded and its investors
         return [(c, Role.INVESTEE if c is candidate.investee else Role.INVESTOR) for c in candidate.companies]
+    if len(candidate.companies) == 3 and any(s.joint for s in candidate.sentences):
+        return _joint_roles(candidate, primary, text)
     first, second = candidate.companies[0], candidate.companies[1] if len(candidate.companies) > 1 else None
     if second is None:  # the sentence names one side; its cues say which ("BSV was acquired by ...")
         seller = side_score(first, candidate.sentences, text) < 0
@@ -169,3 +171,16 @@ def assign_roles(
         # other as the seller more ("Lilly will supply API ... to EVA Pharma", a manufacturer)
         buyer, seller = (second, first) if provider is first else (first, second)
     return [(buyer, BUYER_ROLE[DealType(primary)]), (seller, SELLER_ROLE[DealType(primary)])]
+
+
+def _joint_roles(candidate: DealCandidate, primary: str, text: str) -> list[tuple[Entity, Role]]:
+    """"Merck and Ridgeback ... a supply agreement with UNICEF": the two named together share a
+    side, the company the agreement is with takes the other (the buyer's, unless the sentences
+    cast it as the seller); in a collaboration all three are partners."""
+    *pair, other = candidate.companies
+    if primary == "collaboration":
+        return [(c, Role.PARTNER) for c in candidate.companies]
+    kind = DealType(primary)
+    other_sells = side_score(other, candidate.sentences, text) < 0
+    pair_role, other_role = (BUYER_ROLE[kind], SELLER_ROLE[kind]) if other_sells else (SELLER_ROLE[kind], BUYER_ROLE[kind])
+    return [(c, pair_role) for c in pair] + [(other, other_role)]

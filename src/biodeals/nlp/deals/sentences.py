@@ -12,12 +12,13 @@ from biodeals import fastre
 from biodeals.ingest.document import Document
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.deals.cues import any_within, buys_named_drug, cue_positions, deal_cues, third_party_kinds
+from biodeals.nlp.deals.links import co_subjects, links_partners
 from biodeals.nlp.deals.sections import deal_section_sides, section_subject
 from biodeals.nlp.deals.words import words
 from biodeals.nlp.ranges import first_mention_in, mentions_in, section_at
 from biodeals.nlp.resolve import GENERIC_FIRST_WORDS, normalise_name
 from biodeals.nlp.sentences import LEDE_SENTENCES
-from biodeals.nlp.spans import Entity, Mention
+from biodeals.nlp.spans import Entity
 
 _NOT_A_DEAL = words("news.not_a_deal")
 # a forward-looking statement outside the section it heads (the heading lost in scraping)
@@ -82,6 +83,7 @@ class DealSentence:
     in_lede: bool = False  # among the document's first sentences: what a story leads with is its news
     in_results: bool = False  # a financial-results sentence ("acquired IPR&D charges related to ...")
     deal_section: int | None = None  # start of the "About the A and B collaboration" section it is in
+    joint: bool = False  # its first two companies, named together, are one side of a deal with the third
 
 
 def _first_index(entity: Entity, start: int, end: int) -> int:
@@ -127,51 +129,6 @@ def _without_parents(companies: list[Entity], text: str, start: int, end: int) -
             found.add(mentions[index + 1][2].name)
         parents |= found - {company.name}  # "Lilly, a research group of Eli Lilly": no parent of itself
     return [c for c in companies if c.name not in parents]
-
-
-_LINK_TO_SECOND = fastre.compile(r"^(?:\W*|.{0,60}?\b(?:with|between|and|to|of|including)\b\W*(?:the\s+)?)$", re.S)
-_JOINED = fastre.compile(r"\band\b|&")  # "A and B", "A, a ..., and B"; not the list "A, B, C"
-_ENUMERATION = fastre.compile(r"^\s*(?:,|,?\s*(?:and|&|or))\s*$")
-# what the second of two partners is, between its name and the verb ("B, a specialized CMO ..., today")
-_APPOSITION = fastre.compile(r"(?:\s*\([^()]{0,40}\))?,\s+(?:a|an|the)\s[^.;]{0,300}?,")
-
-
-_POSSESSED_PARTNER = fastre.compile(r"(?:its|their|[’']s) (?:\w+ )?partner\b")
-
-
-def _links_partners(cue: tuple[int, int], first: Entity, second: Entity, text: str, start: int, end: int) -> bool:
-    """Whether a collaboration word relates the two companies to each other: "A partnered with B",
-    "A and B announced a collaboration", "a partnership between A and B", "In collaboration with
-    B, A ...". Not "partnering with A, B and C" (the partner is the speaker) nor "A's drug, with
-    U.S. government collaborations ongoing" (nothing joins the two). Any mention of either may
-    be the one the cue relates ("a payment from AbbVie under a partnership with AbbVie")."""
-    firsts, seconds = mentions_in(first, start, end), mentions_in(second, start, end)
-    if not firsts or not seconds:
-        return True  # a pair carried over from the sentence before ("the two companies")
-    return any(_links_mentions(cue, a, b, text) for a in firsts for b in seconds)
-
-
-def _links_mentions(cue: tuple[int, int], a: Mention, b: Mention, text: str) -> bool:
-    a, b = sorted((a, b), key=lambda m: m.start)
-    cue_start, cue_end = cue
-    if a.end <= cue_start and cue_end <= b.start:  # A ... cue ... B
-        if _POSSESSED_PARTNER.match(text, cue_start, cue_end) and not text[cue_end : b.start].strip():
-            return True  # "Merck said ... so that it and its partner Zhifei can ...": whose partner B is
-        return cue_start - a.end <= 200 and bool(_LINK_TO_SECOND.match(text[cue_end : b.start]))
-    if b.end <= cue_start:  # A and B ... cue
-        described = _APPOSITION.match(text, b.end, cue_start)  # "B, a specialized CMO focusing on ..., announced"
-        after_b = described.end() if described else b.end
-        return cue_start - after_b <= 150 and bool(_JOINED.search(text, a.end, b.start)) and b.start - a.end <= 200
-    if cue_end <= a.start:  # cue ... A ... B
-        between = text[cue_end : a.start]
-        if _PARTNER_OF_ANOTHER.search(text, a.end, b.start):
-            return False  # "*In collaboration with Seagen **In collaboration with Eisai": each its own partnership
-        return "between" in between or not _ENUMERATION.match(text[a.end : b.start])
-    return True
-
-
-# B the object of a collaboration of its own ("with Kelun-Biotech; and MK-5684 ... in collaboration with Orion")
-_PARTNER_OF_ANOTHER = fastre.compile(r"\b(?:collaboration|partnership|alliance|partnered|partnering)\s+with\s+(?:the\s+)?$", re.I)
 
 
 # "Prometheus, Imago and Harpoon", "Seagen (NASDAQ: SGEN) and Astellas": names listed side by side
@@ -472,7 +429,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
         if (
             "collaboration" in types
             and len(companies) > 1
-            and not _links_partners(type_spans["collaboration"], *companies[:2], document.text, start, end)
+            and not links_partners(type_spans["collaboration"], *companies[:2], document.text, start, end)
         ):
             del type_spans["collaboration"]
             types.discard("collaboration")
@@ -480,9 +437,12 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
                 continue
         companies = _clause_sides(companies, type_spans, document.text, start, end)
         companies = _buyer_sides(companies, type_spans, start)
-        if len(companies) > 2 and (theirs := third_party_kinds(type_spans, companies, document.text, end)) < types:
+        theirs = third_party_kinds(type_spans, companies, document.text, end) if len(companies) > 2 else set()
+        if theirs < types:
             types -= theirs  # another deal the sentence names beside this one is its own sentence's
             type_spans = {kind: span for kind, span in type_spans.items() if kind in types}
+        # "Merck and Ridgeback Announce Supply Agreement with UNICEF": the two together with the third
+        joint = bool(theirs) and theirs == types and co_subjects(*companies[:2], document.text, start, end)
         lede = index < LEDE_SENTENCES
         results = not lede and bool(_FINANCIAL_RESULTS.search(text))  # a headline states its news
         holder = _portfolio_holder(text, named, found, story_subject) if not section and PORTFOLIO.search(text) else None
@@ -494,7 +454,7 @@ def find_deal_sentences(document: Document, analysis: Analysis, spans: list[tupl
             continue
         told_in = deal_section.start if told_by and deal_section else None
         for sides in split_lists(companies, document.text, start, end, story_subject, types):
-            found.append(DealSentence(start, end, text, sides, types, type_spans, lede, results, told_in))
+            found.append(DealSentence(start, end, text, sides, types, type_spans, lede, results, told_in, joint))
         if len(companies) > 1:
             last_pair = companies
     return found
