@@ -34,6 +34,7 @@ _ROW_WORDS = fastre.Literals(
         "licen", "right", "option", "deal", "pact", "tie-up", "team", "contract", "accord", "inked", "struck",
         "signed", "shares", "stock", "partnered", "invest", "stake", "said", "drug", "asset", "antibod",
         "candidate", "inhibitor", "agonist", "antagonist", "molecule", "conjugate", "therap", "vaccine", "pill", "based",
+        "subsidiar", "division", "unit of",
     ]
 )
 # a dateline's city in capitals right after a name written in mixed case, which it is no part of
