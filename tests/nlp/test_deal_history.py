@@ -115,3 +115,14 @@ def test_rights_that_came_with_a_company_bought_are_no_licence():
         )
     )
     assert [d["types"] for d in record["deals"]] == [["acquisition"]]
+
+
+def test_a_deal_done_at_the_end_of_a_year_is_dated_that_year():
+    record = extract_record(
+        doc(
+            "Chinese biotechs keep licensing their drugs abroad. Quillmate Therapeutics, Inc. licensed the bispecific "
+            "antibody QT-11 from Borealis Biopharma Co., Ltd. at the end of 2022. The antibody is in phase 3 trials "
+            "for lung cancer."
+        )
+    )
+    assert [(d["types"], d["year"]) for d in record["deals"]] == [(["license"], 2022)]

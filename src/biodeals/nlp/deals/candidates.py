@@ -28,9 +28,9 @@ SERVICE_TYPES = {"manufacturing", "supply"}
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # "In January 2011", and "InJanuary 2011" as scraped text glues it
 _YEAR_IN = fastre.compile(
-    rf"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Oo]n)(?:\s+|(?={_MONTH}\s))(?:(?:early|late|mid-?)\s*)?"
+    rf"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Oo]n|[Aa]t the (?:end|start|beginning|close) of)(?:\s+|(?={_MONTH}\s))(?:(?:early|late|mid-?)\s*)?"
     rf"(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?((?:19|20)\d{{2}})\b"
-)
+)  # "In March 2021", "since 2015", "at the end of 2022"
 # "builds on the 2020 acquisition of Prevail": a year naming the deal it precedes
 _YEAR_OF_DEAL = fastre.compile(
     r"\b(?:the|its|their|a|an) ((?:19|20)\d{2}) (?:\w+ )?(?:acquisition|merger|purchase|deal|agreement|collaboration"
