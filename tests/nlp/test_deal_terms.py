@@ -115,3 +115,14 @@ def test_research_funding_given_is_the_deals_value_and_a_reinvestment_is_no_stak
         "is expected to generate $800 million of reinvestment by year-end under the agreement."
     )
     assert deal["total_value"]["amount"] == 250_000_000 and deal["equity"] is None
+
+
+def test_a_sum_told_with_its_parts_gives_way_to_its_cash_and_equity_parts():
+    deal = _deal(
+        "Orrin will make an upfront payment of $500 million, consisting of $150 million cash and $350 million in "
+        "the purchase of Kestrel equity. Kestrel is also eligible to receive up to $740 million in milestones."
+    )
+    assert deal["upfront"]["amount"] == 150e6
+    assert deal["equity"]["amount"] == 350e6
+    assert deal["milestones"]["amount"] == 740e6
+    assert deal["total_value"] is None

@@ -69,7 +69,9 @@ def _classify_money(
     stated_as_term = _UPFRONT.search(near) or says_milestone
     if not stated_as_term and _NOT_TERMS.search(before[-45:] + " " + after[:60]):
         return None  # "Total Worldwide Sales Were $16.0 Billion", "a $3.7 billion investment in a new plant"
-    if restates_price or re.match(r"\s*(?:in cash\s*)?,?\s*(?:inclusive of|including|comprising|consisting of)", after) or re.search(
+    if _PART_BEFORE.search(before) and _CASH_AFTER.match(after):
+        return "upfront"  # "an upfront payment of $500 million, consisting of $150 million cash and $350 million in equity"
+    if restates_price or _PARTS_AFTER.match(after) or re.search(
         r"(?:total|aggregate|deal|transaction|equity) (?:potential )?(?:value|consideration|amount) (?:of\s*)?(?:up to )?(?:approximately |about |up to )?$"
         r"|\bvalue of the (?:transaction|deal|acquisition|agreement) (?:is|was|will be|could be)\s*[\w ]{0,20}$"
         r"|\btotal (?:potential )?(?:deal |transaction )?value\b[^$]{0,60}?\b(?:is|of|exceeds|exceeding|reaches|could reach)"
@@ -94,6 +96,10 @@ def _classify_money(
     return None
 
 
+# a sum stated with its parts after it, and a part of such a sum paid in cash (the upfront of the whole)
+_PARTS_AFTER = fastre.compile(r"\s*(?:in cash\s*)?,?\s*(?:inclusive of|including|comprising|consisting of)\b")
+_PART_BEFORE = fastre.compile(r"\b(?:consisting of|comprising|including|inclusive of)\s+(?:approximately\s+|about\s+)?$")
+_CASH_AFTER = fastre.compile(r"\s*(?:in\s+)?(?:cash|up[- ]?front)\b")
 # where the words between two figures change from the first's to the second's: "$4 billion
 # upfront | and up to $16.5 billion contingent upon sales milestones"
 _JOIN = fastre.compile(r",|;|\band\b|\bplus\b|\bas well as\b|\bin addition to\b")
@@ -119,7 +125,8 @@ def _contexts(sentence: DealSentence, figures: list[Money]) -> list[tuple[str, s
         # condition the figure is paid on is its own, "and" within it included
         condition = _UPON_CLOSING.match(after)
         if following is not None and (join := _JOIN.search(after, condition.end() if condition else 0)):
-            after = after[: join.start()]
+            # "$500 million, consisting of $150 million cash and ...": a whole whose parts follow keeps the words that say so
+            after = after if _PARTS_AFTER.match(after) else after[: join.start()]
         found.append((before, after, restates))
     return found
 
