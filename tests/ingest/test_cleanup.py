@@ -13,6 +13,7 @@ GLUED = [
     ("the BELIEVE Phase2bstudy", "the BELIEVE Phase 2b study"),
     ("a purchase price of$235.00per share", "a purchase price of $235.00 per share"),
     ("up to$1.925 billionin cash", "up to $1.925 billion in cash"),
+    ("a $10 millionequity investment", "a $10 million equity investment"),
     ("Kirkland &amp; Ellis", "Kirkland & Ellis"),
     ("INDIANAPOLIS,July 14, 2023", "INDIANAPOLIS, July 14, 2023"),
     ("weight loss.The study", "weight loss. The study"),
@@ -30,7 +31,7 @@ def test_cleanup_repairs_glued_words():
 
 
 def test_cleanup_leaves_names_alone():
-    for text in ("BioNTech and GlaxoSmithKline", "AbbVie's iPhone app", "$20 million", "McDonald", "Toronto and Boston"):
+    for text in ("BioNTech and GlaxoSmithKline", "AbbVie's iPhone app", "$20 million", "McDonald", "Toronto and Boston", "a millionaire's millionth"):
         assert clean_text(text)[0] == text
 
 

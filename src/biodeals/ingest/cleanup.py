@@ -27,8 +27,8 @@ _GLUE = [
     fastre.Anchored(r"(?<=[a-z])(?P<at>)(?:US|C|A|AU)?\$[0-9]", anchors=("US$", "C$", "A$", "AU$", "$")),  # "of$20"
     fastre.compile(
         r"illion(?P<at>)(?:and|in|of|to|for|upon|with|the|plus|as|from|at|or|is|was|which|that|per|upfront"
-        r"|each|over|under|payable)\b"
-    ),  # "millionand", "billionin"
+        r"|each|over|under|payable|equity|cash|milestones?|acquisition|deal|transaction|agreement)\b"
+    ),  # "millionand", "billionin", "millionequity" (not "billioninvestment": the spending words stay glued)
     fastre.compile(r"(?P<at>)and(?<=[A-Z]{2}and)(?P<at2>)[A-Z]{2}"),  # "INDIANAPOLISandTOKYO"
     _GLUED_AFTER_WORD,
     fastre.compile(r"Phase(?P<at>)[0-9]"),  # "Phase2b"
