@@ -873,3 +873,4 @@ def test_two_partners_each_named_by_its_own_collaboration_are_no_pair():
         "* and ORR-202, an antibody being developed in collaboration with Quillmate Therapeutics, Inc."
     )
     assert {"Kestrel Biosciences, Inc.", "Quillmate Therapeutics, Inc."} not in _pairs(text)
+

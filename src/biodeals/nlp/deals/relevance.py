@@ -56,7 +56,8 @@ _NON_MEDICINE_PRODUCT = fastre.compile(
 # Governments, agencies and charities buy and fund medicines, but naming one makes no release biopharma.
 _PUBLIC_BODY = fastre.compile(
     r"\b(?:Government|Department|Ministry|Agency|Organization|Organisation|Authority|Fund|Foundation|Association"
-    r"|University|Institute|UNICEF|BARDA|WHO|Economic Development|Commission|Council|Office|Administration|DOD|DoD)\b"
+    r"|University|Institute|UNICEF|BARDA|WHO|Economic Development|Commission|Council|Committee|Society|Office|Administration"
+    r"|DOD|DoD)\b"
 )
 _SHAREHOLDER_ALERT = fastre.compile(
     r"\b(?:class action|securities (?:fraud|litigation)|investors who (?:purchased|acquired))\b", re.I
