@@ -126,3 +126,27 @@ def test_a_sum_told_with_its_parts_gives_way_to_its_cash_and_equity_parts():
     assert deal["equity"]["amount"] == 350e6
     assert deal["milestones"]["amount"] == 740e6
     assert deal["total_value"] is None
+
+
+
+def test_a_business_told_as_sold_is_a_completed_sale_whatever_the_seller_plans_next():
+    from biodeals.nlp.deals.candidates import DealCandidate
+    from biodeals.nlp.deals.sentences import DealSentence
+    from biodeals.nlp.deals.terms import deal_status
+
+    told = [
+        "The company sold its consumer health business for $18 million in December 2024.",
+        "Following the sale of its consumer health business, Orrin plans to leverage these developments.",
+    ]
+    sentences = [DealSentence(0, len(t), t, [], {"asset_purchase"}, {}) for t in told]
+    assert deal_status(DealCandidate([], sentences, year=2024), news=False) == "completed"
+    agreed = [DealSentence(0, 40, "In 2015 Orrin agreed to buy Kestrel.", [], {"acquisition"}, {})]
+    assert deal_status(DealCandidate([], agreed, year=2015), news=False) == "announced"
+
+def test_a_charge_for_acquired_research_is_no_sign_that_an_announced_acquisition_closed():
+    deal = _deal(
+        "Orrin will acquire Kestrel for $1 billion. Orrin will determine the accounting treatment of this "
+        "transaction as a business combination or an asset acquisition, including any related acquired "
+        "in-process research and development charges, upon closing."
+    )
+    assert deal["status"] == "announced"

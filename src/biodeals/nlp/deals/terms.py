@@ -24,6 +24,8 @@ _TERMINATED = words("status.terminated")
 _INVESTED = words("status.invested")
 _AMENDED = words("status.amended")
 _CHANGED_HANDS = words("status.changed_hands")
+# told as done in the past tense, not an adjective ("acquired in-process research and development charges")
+_HANDED_OVER = fastre.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bto )\b(?:acquired|bought|purchased|sold|divested)\b(?! in-process| IPR&D)")
 _AGREED = words("status.agreed")
 _OWNERSHIP = {"acquisition", "asset_purchase"}
 _ROYALTY = words("terms.royalty")
@@ -267,6 +269,8 @@ def deal_status(candidate: DealCandidate, news: bool) -> str | None:
         _told_done(_INVESTED, s.text) for s in candidate.sentences
     ):
         return "completed"
+    if candidate.types & _OWNERSHIP and any(_told_done(_HANDED_OVER, s.text) for s in candidate.sentences if s.types):
+        return "completed"  # "The company sold its FC2 female condom business for $18 million in December 2024"
     return "announced"
 
 
@@ -279,10 +283,12 @@ def _past_status(candidate: DealCandidate) -> str | None:
     words = " ".join(s.text for s in candidate.sentences)
     if _TERMINATED.search(words):
         return "terminated"
+    # a sentence telling the change of hands as done, without agreeing to it, outweighs what the
+    # company "plans to" do with it after ("sold its FC2 business ... Veru plans to leverage")
+    if any(_told_done(_CHANGED_HANDS, s.text) and not _AGREED.search(s.text) for s in candidate.sentences if s.types):
+        return "completed"
     if _AGREED.search(words):
         return "announced"
-    if any(_told_done(_CHANGED_HANDS, s.text) for s in candidate.sentences):
-        return "completed"
     return None
 
 
