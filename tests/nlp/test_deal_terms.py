@@ -150,3 +150,15 @@ def test_a_charge_for_acquired_research_is_no_sign_that_an_announced_acquisition
         "in-process research and development charges, upon closing."
     )
     assert deal["status"] == "announced"
+
+
+
+def test_a_trial_completed_is_no_closed_deal():
+    record = extract_record(
+        doc(
+            "* The pivotal clinical phase 3 trial for the olanzapine long-acting injectable in schizophrenia has been "
+            "completed, Kestrel’s partner Orrin Pharmaceuticals said, who finances the regulatory development of the "
+            "product. * Kestrel to receive a $5 million development milestone payment from Orrin Pharmaceuticals."
+        )
+    )
+    assert [(d["types"], d["status"]) for d in record["deals"]] == [(["collaboration"], "announced")]

@@ -3,6 +3,7 @@ year a past deal is dated), plus the sentences that state their money."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -45,6 +46,8 @@ _IN_RELATIVE = fastre.compile(
 )
 # A deal the document reports as news, rather than one it mentions as background.
 _FRESH = words("news.fresh")
+# "The pivotal phase 3 trial ... has been completed": a study done, no deal news or closing
+TRIAL_DONE = fastre.compile(r"\b(?:trials?|stud(?:y|ies))\b[^.;]{0,100}?\b(?:has|have) been completed\b", re.I)
 # A deal the text places before its news without dating it.
 _EARLIER = words("news.earlier")
 # "As part of the agreement, Xilio will receive ... a $10 million equity investment": a sentence
@@ -86,7 +89,9 @@ class DealCandidate:
         the story leads with it, naming both sides ("Kyowa Kirin acquired Orchard ..."), rather
         than mentioning it as background."""
         led_with = len(self.companies) > 1  # a lone company's lede may be background ("Acme has rights to ...")
-        return not self.past and any((led_with and s.in_lede) or _FRESH.search(s.text) for s in self.sentences if s.types)
+        return not self.past and any(
+            (led_with and s.in_lede) or _FRESH.search(TRIAL_DONE.sub(" ", s.text)) for s in self.sentences if s.types
+        )
 
 
 def group_deals(sentences: list[DealSentence], published_year: int | None) -> list[DealCandidate]:

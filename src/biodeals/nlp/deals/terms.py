@@ -9,7 +9,7 @@ from typing import Any
 
 from biodeals import fastre
 from biodeals.nlp.analysis import Analysis
-from biodeals.nlp.deals.candidates import DealCandidate
+from biodeals.nlp.deals.candidates import TRIAL_DONE, DealCandidate
 from biodeals.nlp.deals.roles import WITH_BEFORE
 from biodeals.nlp.deals.sentences import DealSentence
 from biodeals.nlp.deals.words import words
@@ -261,7 +261,7 @@ def deal_status(candidate: DealCandidate, news: bool) -> str | None:
     words = " ".join(s.text for s in candidate.sentences)
     if _TERMINATED.search(words):
         return "terminated"
-    if any(_told_done(_COMPLETED, s.text) for s in candidate.sentences):
+    if any(_told_done(_COMPLETED, s.text) and not TRIAL_DONE.search(s.text) for s in candidate.sentences):
         return "completed"
     if _AMENDED.search(words):
         return "amended"
