@@ -251,3 +251,27 @@ def test_patterns_a_headline_phrase_with_a_possessive_pronoun_is_no_company():
         "Kestrel Medicines today announced a licence."
     )
     assert [m.text for m in find_companies(text)] == ["Kestrel Medicines"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lilly and EVA Pharma Announce Collaboration on insulin for people with diabetes",  # a company's first word
+        "INDIANAPOLIS and TEL AVIV, March 8, 2021 -- the companies said",  # a dateline's city
+        "the completion of its acquisition of the GMP manufacturing operations of MacroGenics",  # a practice
+        "running a GLP-compliant toxicology study",
+    ],
+)
+def test_a_short_symbol_in_a_name_a_dateline_or_a_practice_is_no_target(text):
+    from biodeals.nlp.pipeline import recognize
+    from tests.conftest import doc
+
+    assert recognize(doc(text)).of("target") == []
+
+
+def test_a_short_symbol_in_its_own_words_is_a_target():
+    from biodeals.nlp.pipeline import recognize
+    from tests.conftest import doc
+
+    names = [t.name for t in recognize(doc("an antibody against EGFR and a TEL fusion inhibitor")).of("target")]
+    assert names
