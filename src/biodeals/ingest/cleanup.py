@@ -45,6 +45,7 @@ _GLUE_WORDS = {"said", "says", "with", "from", "and", "the", "for", "of", "to", 
 # a name glued to the small word after it ("inChinaand", "Wisconsinto", "POINTfor"): split where
 # the name stands alone elsewhere in the same text ("Toronto" stays: "Toron" never does)
 _TRAILING_WORDS = ("and", "for", "to", "is", "in", "of", "the", "with", "was", "as", "on", "by", "from", "at", "that")
+_TRAILING_BY_LAST = {last: tuple(w for w in _TRAILING_WORDS if w[-1] == last) for last in {w[-1] for w in _TRAILING_WORDS}}
 _CAPITALISED = fastre.compile(r"(?<![A-Z-])[A-Z][A-Za-z]{4,}(?![\w-])")  # "inWisconsinto" too
 _TOKEN = fastre.compile(r"(?<![\w-])[A-Z][A-Za-z]+(?![\w-])")
 _SHORTEST_NAME = 3
@@ -53,10 +54,11 @@ _SHORTEST_NAME = 3
 def _trailing_glue(original: str) -> list[int]:
     """Where to put a space between a name and the small word glued after it."""
     glued = [
-        (m.start(), m.group(), word)
+        (m.start(), token, word)
         for m in _CAPITALISED.finditer(original)
-        for word in _TRAILING_WORDS
-        if m.group().endswith(word) and len(m.group()) - len(word) >= _SHORTEST_NAME
+        for token in (m.group(),)
+        for word in _TRAILING_BY_LAST.get(token[-1], ())
+        if token.endswith(word) and len(token) - len(word) >= _SHORTEST_NAME
     ]
     if not glued:
         return []

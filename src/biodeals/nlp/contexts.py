@@ -7,7 +7,7 @@ is a company; a name so found is a company wherever the text names it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 
 import pycountry
@@ -73,13 +73,30 @@ def _before_a_place(text: str, end: int) -> bool:
 
 
 # "a new manufacturing site in Alzey", "The site in Alzey will employ": where a facility stands
-_FACILITY_IN = r"\b(?:sites?|facilit(?:y|ies)|plants?|campus(?:es)?|factor(?:y|ies)|headquarters|located|headquartered) (?:in|near) "
+_FACILITY_IN = fastre.compile(
+    r"\b(?:sites?|facilit(?:y|ies)|plants?|campus(?:es)?|factor(?:y|ies)|headquarters|located|headquartered) (?:in|near) $",
+    re.I,
+)
 
 
 def _placed(name: str, text: str) -> bool:
     """Whether the text places a facility in ``name`` anywhere ("a manufacturing site in Alzey"):
     a town, though "Lilly's investment in Alzey" reads like a stake in a company."""
-    return re.search(rf"{_FACILITY_IN}{re.escape(name)}(?![\w-])", text, re.I) is not None
+    at = text.find(name)
+    while at != -1:
+        after = text[at + len(name) : at + len(name) + 1]
+        if not (after.isalnum() or after in ("_", "-")) and _FACILITY_IN.search(text, max(0, at - 30), at):
+            return True
+        at = text.find(name, at + 1)
+    return False
+
+
+def _once(check: Callable[[str, str], bool], name: str, text: str, seen: dict[tuple[str, str], bool]) -> bool:
+    """``check(name, text)``, read once per name of a text (a name is met once per cue naming it)."""
+    key = (check.__name__, name)
+    if key not in seen:
+        seen[key] = check(name, text)
+    return seen[key]
 
 
 def _glued_to_place(name: str) -> bool:
@@ -113,13 +130,21 @@ def _is_name(name: str) -> bool:
     )
 
 
-def _deal_windows(text: str) -> list[tuple[int, int]]:
+# rows that name their own anchors are tried only around those (rarer words than the shared ones)
+_ROW_ANCHORS = {row.id: fastre.Literals([a.lower() for a in row["anchors"]]) for row in _ROWS if row.get("anchors")}
+
+
+def _deal_windows(text: str, lowered: str) -> list[tuple[int, int]]:
     """The stretches of ``text`` around the words the rows begin with and sums of money, merged:
     one automaton pass finds them, and scanning the rest with every row was most of the cost."""
+    positions = sorted([*_ROW_WORDS.starts(lowered), *(m.start() for m in _CURRENCY.finditer(text))])
+    return _merged_windows(positions, len(text))
+
+
+def _merged_windows(positions: list[int], size: int) -> list[tuple[int, int]]:
     windows: list[tuple[int, int]] = []
-    positions = sorted([*_ROW_WORDS.starts(text.lower()), *(m.start() for m in _CURRENCY.finditer(text))])
     for position in positions:
-        start, end = max(0, position - _WINDOW), min(len(text), position + _WINDOW)
+        start, end = max(0, position - _WINDOW), min(size, position + _WINDOW)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
         else:
@@ -127,8 +152,11 @@ def _deal_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-def _named_by(row: rules.Row, text: str, windows: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """Where the row's cue names a company in ``text`` (cues looked for within ``windows``)."""
+def _named_by(row: rules.Row, text: str, windows: list[tuple[int, int]], lowered: str) -> Iterator[tuple[int, int]]:
+    """Where the row's cue names a company in ``text`` (cues looked for within ``windows``, or
+    around the row's own anchors when it has them)."""
+    if (anchors := _ROW_ANCHORS.get(row.id)) is not None:
+        windows = _merged_windows(anchors.starts(lowered), len(text))
     for lo, hi in windows:
         yield from _named_in(row, text, lo, hi)
 
@@ -181,9 +209,11 @@ def find_companies_in_context(text: str, common_words: frozenset[str] = frozense
     mention of the same name in ``text``; ``common_words`` (lowercase) make no name together."""
     names: dict[str, None] = {}
     found: dict[tuple[int, int], Mention] = {}
-    windows = _deal_windows(text)
+    lowered = text.lower()
+    windows = _deal_windows(text, lowered)
+    seen: dict[tuple[str, str], bool] = {}  # what the whole-text checks said of each name
     for row in _ROWS:
-        for start, end in _named_by(row, text, windows):
+        for start, end in _named_by(row, text, windows, lowered):
             name, start = trim_leading(text[start:end], start)  # "The Corvexa-partnered drug"
             name = _DATELINE_AFTER.sub("", name)  # "Vancouver-based AbCellera INDIANAPOLIS,Nov. 20"
             if _MODIFIER.search(name):
@@ -192,10 +222,10 @@ def find_companies_in_context(text: str, common_words: frozenset[str] = frozense
                 _is_name(name)
                 and not common_phrase(name, common_words, row["common_words"])
                 and not _in_headline(text, start, end)
-                and not _marked(name, text)
+                and not _once(_marked, name, text, seen)
                 and not _before_a_place(text, start + len(name))
                 and not _glued_to_place(name)
-                and not _placed(name, text)
+                and not _once(_placed, name, text, seen)
             ):
                 names[name] = None
                 found.setdefault((start, start + len(name)), _mention(name, start))
