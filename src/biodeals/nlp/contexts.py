@@ -25,18 +25,7 @@ _WORD = r"[A-Z][A-Za-z0-9&.-]*[A-Za-z0-9]|[A-Z]"
 _NAME_AFTER = fastre.compile(rf"(?P<name>(?:{_WORD})(?:[ \t](?:of[ \t])?(?:{_WORD})){{0,2}})(?![\w-])(?![’'](?!s?\s))")
 _NAME_BEFORE = fastre.compile(rf"(?<![\w’'.-])(?P<name>(?:{_WORD})(?:[ \t](?:{_WORD})){{0,2}})$")
 _LOOK_BACK = 60
-_WINDOW = 160  # characters either side of a row word or a sum in which the rows look for their cues
-_CURRENCY = fastre.compile(r"[$€£]")
-# word stems every row's cue holds (lowercase): where a window opens
-_ROW_WORDS = fastre.Literals(
-    [
-        "acqui", "buy", "bought", "snap", "scoop", "take", "took", "pay", "paid", "hand", "give", "gave",
-        "licen", "right", "option", "deal", "pact", "tie-up", "team", "contract", "accord", "inked", "struck",
-        "signed", "shares", "stock", "partnered", "invest", "stake", "said", "drug", "asset", "antibod",
-        "candidate", "inhibitor", "agonist", "antagonist", "molecule", "conjugate", "therap", "vaccine", "pill", "based",
-        "subsidiar", "division", "unit of",
-    ]
-)
+_WINDOW = 160  # characters either side of a row's anchor in which it looks for its cue
 # a dateline's city in capitals right after a name written in mixed case, which it is no part of
 _DATELINE_AFTER = fastre.compile(r"(?<=[a-z])(?:\s+[A-Z]{4,}\b)+$")
 _MODIFIER = fastre.compile(r"-[a-z]+\b")  # "U.S.-owned", "Boston-based": what a name is, not a name
@@ -130,15 +119,8 @@ def _is_name(name: str) -> bool:
     )
 
 
-# rows that name their own anchors are tried only around those (rarer words than the shared ones)
-_ROW_ANCHORS = {row.id: fastre.Literals([a.lower() for a in row["anchors"]]) for row in _ROWS if row.get("anchors")}
-
-
-def _deal_windows(text: str, lowered: str) -> list[tuple[int, int]]:
-    """The stretches of ``text`` around the words the rows begin with and sums of money, merged:
-    one automaton pass finds them, and scanning the rest with every row was most of the cost."""
-    positions = sorted([*_ROW_WORDS.starts(lowered), *(m.start() for m in _CURRENCY.finditer(text))])
-    return _merged_windows(positions, len(text))
+# each row is tried only around its anchors (words its cue holds): one automaton pass per row
+_ROW_ANCHORS = {row.id: fastre.Literals([a.lower() for a in row["anchors"]]) for row in _ROWS}
 
 
 def _merged_windows(positions: list[int], size: int) -> list[tuple[int, int]]:
@@ -152,12 +134,10 @@ def _merged_windows(positions: list[int], size: int) -> list[tuple[int, int]]:
     return windows
 
 
-def _named_by(row: rules.Row, text: str, windows: list[tuple[int, int]], lowered: str) -> Iterator[tuple[int, int]]:
-    """Where the row's cue names a company in ``text`` (cues looked for within ``windows``, or
-    around the row's own anchors when it has them)."""
-    if (anchors := _ROW_ANCHORS.get(row.id)) is not None:
-        windows = _merged_windows(anchors.starts(lowered), len(text))
-    for lo, hi in windows:
+def _named_by(row: rules.Row, text: str, lowered: str) -> Iterator[tuple[int, int]]:
+    """Where the row's cue names a company in ``text`` (cues looked for around the row's anchors;
+    scanning the whole text with every row was most of the cost)."""
+    for lo, hi in _merged_windows(_ROW_ANCHORS[row.id].starts(lowered), len(text)):
         yield from _named_in(row, text, lo, hi)
 
 
@@ -210,10 +190,9 @@ def find_companies_in_context(text: str, common_words: frozenset[str] = frozense
     names: dict[str, None] = {}
     found: dict[tuple[int, int], Mention] = {}
     lowered = text.lower()
-    windows = _deal_windows(text, lowered)
     seen: dict[tuple[str, str], bool] = {}  # what the whole-text checks said of each name
     for row in _ROWS:
-        for start, end in _named_by(row, text, windows, lowered):
+        for start, end in _named_by(row, text, lowered):
             name, start = trim_leading(text[start:end], start)  # "The Corvexa-partnered drug"
             name = _DATELINE_AFTER.sub("", name)  # "Vancouver-based AbCellera INDIANAPOLIS,Nov. 20"
             if _MODIFIER.search(name):

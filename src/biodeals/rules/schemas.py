@@ -132,11 +132,6 @@ def _examples_hold_an_anchor(row: Row, lookup: Lookup) -> list[str]:
     return problems
 
 
-def _examples_hold_any_anchor(row: Row, lookup: Lookup) -> list[str]:
-    """``_examples_hold_an_anchor`` for a row whose anchors are optional."""
-    return _examples_hold_an_anchor(row, lookup) if row.get("anchors") else []
-
-
 _PHRASES = {"means": str}
 SCHEMAS: dict[str, Schema] = {
     "designators": Schema(
@@ -228,9 +223,9 @@ SCHEMAS: dict[str, Schema] = {
         "context",
         "words around a name that make it a party to a deal ('agreed to buy Corvexa', 'Trellis shares soared')",
         {"means": str, "side": str, "then": str, "common_words": bool, "anchors": list},
-        frozenset({"pattern", "means", "side"}),
+        frozenset({"pattern", "means", "side", "anchors"}),
         defaults={"common_words": False},
-        checks=(_needs_example, _context_side, _examples_hold_any_anchor),
+        checks=(_needs_example, _context_side, _examples_hold_an_anchor),
     ),
     "descriptors": Schema(
         "descriptor",
