@@ -124,6 +124,7 @@ _ROW_ANCHORS = {row.id: fastre.Literals([a.lower() for a in row["anchors"]]) for
 
 
 def _merged_windows(positions: list[int], size: int) -> list[tuple[int, int]]:
+    """The stretches of a text of ``size`` characters within ``_WINDOW`` of sorted ``positions``, merged."""
     windows: list[tuple[int, int]] = []
     for position in positions:
         start, end = max(0, position - _WINDOW), min(size, position + _WINDOW)
