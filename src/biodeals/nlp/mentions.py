@@ -114,7 +114,7 @@ _CITY_GOES_ON = fastre.compile(r"\s+[A-Z]{3,}(?:\s+[A-Z]{3,})*,")
 _PRACTICE_AFTER = fastre.compile(r"[\s-]+(?:manufacturing|grade|facilit(?:y|ies)|production|compliant|certified|standards?)\b", re.I)
 
 
-def _names_no_gene(text: str, mention: Mention) -> bool:
+def names_no_gene(text: str, mention: Mention) -> bool:
     """Whether a target's short capitalised symbol is the first word of a company ("EVA Pharma"),
     of a dateline's city ("TEL AVIV, March 8") or good manufacturing practice ("GMP manufacturing")."""
     if mention.label != "target" or not mention.text.isupper() or len(mention.text) > 4:
@@ -124,12 +124,10 @@ def _names_no_gene(text: str, mention: Mention) -> bool:
 
 def in_ticker_or_link(text: str, mention: Mention) -> bool:
     """Whether a vocabulary mention of a drug, target or disease is a ticker or a person's title,
-    or one of a disease is part of a web address, or a target's symbol is a company's first word."""
+    or one of a disease is part of a web address."""
     if mention.label == "company":
         return False
     if _TICKER_BEFORE.search(text, max(0, mention.start - 12), mention.start) or _TITLE.fullmatch(mention.text):
-        return True
-    if _names_no_gene(text, mention):
         return True
     if _QUOTE_LINK_AFTER.match(text, mention.end):
         return True

@@ -17,7 +17,14 @@ from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.deals.scorer import learned_scorer
 from biodeals.nlp.drug_contexts import find_drugs_in_context
 from biodeals.nlp.gazetteer import longest_first, match_gazetteer
-from biodeals.nlp.mentions import as_modifier, in_job_title, in_ticker_or_link, split_joined_names, trim_to_known
+from biodeals.nlp.mentions import (
+    as_modifier,
+    in_job_title,
+    in_ticker_or_link,
+    names_no_gene,
+    split_joined_names,
+    trim_to_known,
+)
 from biodeals.nlp.money import find_money
 from biodeals.nlp.patterns import (
     find_code_names,
@@ -43,13 +50,17 @@ def sentences(a: Annotations) -> None:
 def gazetteer(a: Annotations) -> None:
     """Vocabulary names (companies, drugs, targets, diseases, modalities) in one automaton pass;
     a capitalised disease in a job title, or a company right after one, is left out, and so is a
-    drug named as half of a modifier ("lysine-specific demethylase 1") and a ticker, a web address
-    or a person's title that spells a disease's acronym ("NYSE:PFE", "Drs.")."""
+    drug named as half of a modifier ("lysine-specific demethylase 1"), a ticker, a web address
+    or a person's title that spells a disease's acronym ("NYSE:PFE", "Drs."), and a gene symbol
+    that is a company's, a city's or a practice's word ("EVA Pharma", "TEL AVIV,", "GMP manufacturing")."""
     text = a.document.text
     a.known = [
         m
         for m in match_gazetteer(text, a.vocab)
-        if not in_job_title(text, m) and not as_modifier(text, m) and not in_ticker_or_link(text, m)
+        if not in_job_title(text, m)
+        and not as_modifier(text, m)
+        and not in_ticker_or_link(text, m)
+        and not names_no_gene(text, m)
     ]
 
 
@@ -59,9 +70,9 @@ _MARK_AFTER = fastre.compile(r"\s?(?:®|™|\(R\))")
 @component("biodeals.name_patterns.v1", requires=["known"], produces=["found"])
 def name_patterns(a: Annotations) -> None:
     """Names no vocabulary lists, by shape: companies (designators, legal forms, tickers,
-    appositions, partners, their part in a deal; two joined by "and" split, cut to a known company they swallowed; none
-    right after a job title), code names, INN stems and brands (marked, or named after a product
-    noun: "its HPV vaccine Gardasil"), programs and trials."""
+    appositions, partners, their part in a deal; two joined by "and" split; cut to a known
+    company they swallowed; none right after a job title), code names, INN stems and brands
+    (marked, or named after a product noun: "its HPV vaccine Gardasil"), programs and trials."""
     text = a.document.text
     common = a.vocab.common_words
     # "Alzheimer's drugs": an eponym of a disease the text names is no company

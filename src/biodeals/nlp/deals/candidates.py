@@ -3,7 +3,6 @@ year a past deal is dated), plus the sentences that state their money."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -46,8 +45,8 @@ _IN_RELATIVE = fastre.compile(
 )
 # A deal the document reports as news, rather than one it mentions as background.
 _FRESH = words("news.fresh")
-# "The pivotal phase 3 trial ... has been completed": a study done, no deal news or closing
-TRIAL_DONE = fastre.compile(r"\b(?:trials?|stud(?:y|ies))\b[^.;]{0,100}?\b(?:has|have) been completed\b", re.I)
+# "The pivotal phase 3 trial ... has been completed": a study done, no deal news
+_TRIAL_DONE = words("news.trial_done")
 # A deal the text places before its news without dating it.
 _EARLIER = words("news.earlier")
 # "As part of the agreement, Xilio will receive ... a $10 million equity investment": a sentence
@@ -90,7 +89,7 @@ class DealCandidate:
         than mentioning it as background."""
         led_with = len(self.companies) > 1  # a lone company's lede may be background ("Acme has rights to ...")
         return not self.past and any(
-            (led_with and s.in_lede) or _FRESH.search(TRIAL_DONE.sub(" ", s.text)) for s in self.sentences if s.types
+            (led_with and s.in_lede) or _FRESH.search(_TRIAL_DONE.sub(" ", s.text)) for s in self.sentences if s.types
         )
 
 

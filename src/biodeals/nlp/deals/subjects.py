@@ -114,6 +114,7 @@ _NOT_SMALL_INHIBITOR = fastre.compile(
 
 
 def _inhibitor_evidence(text: str, scope: list[tuple[int, int]]) -> dict[str, Any] | None:
+    """Where the deal's scope first names a small-molecule inhibitor, if it does."""
     for start, end in scope:
         for m in _INHIBITOR.finditer(text, start, end):
             if not _NOT_SMALL_INHIBITOR.search(text, max(start, m.start() - 40), m.start()):

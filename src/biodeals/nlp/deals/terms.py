@@ -9,7 +9,7 @@ from typing import Any
 
 from biodeals import fastre
 from biodeals.nlp.analysis import Analysis
-from biodeals.nlp.deals.candidates import TRIAL_DONE, DealCandidate
+from biodeals.nlp.deals.candidates import DealCandidate
 from biodeals.nlp.deals.roles import WITH_BEFORE
 from biodeals.nlp.deals.sentences import DealSentence
 from biodeals.nlp.deals.words import words
@@ -24,8 +24,8 @@ _TERMINATED = words("status.terminated")
 _INVESTED = words("status.invested")
 _AMENDED = words("status.amended")
 _CHANGED_HANDS = words("status.changed_hands")
-# told as done in the past tense, not an adjective ("acquired in-process research and development charges")
-_HANDED_OVER = fastre.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bto )\b(?:acquired|bought|purchased|sold|divested)\b(?! in-process| IPR&D)")
+_TRIAL_DONE = words("news.trial_done")
+_HANDED_OVER = words("status.handed_over")
 _AGREED = words("status.agreed")
 _OWNERSHIP = {"acquisition", "asset_purchase"}
 _ROYALTY = words("terms.royalty")
@@ -261,7 +261,7 @@ def deal_status(candidate: DealCandidate, news: bool) -> str | None:
     words = " ".join(s.text for s in candidate.sentences)
     if _TERMINATED.search(words):
         return "terminated"
-    if any(_told_done(_COMPLETED, s.text) and not TRIAL_DONE.search(s.text) for s in candidate.sentences):
+    if any(_told_done(_COMPLETED, s.text) and not _TRIAL_DONE.search(s.text) for s in candidate.sentences):
         return "completed"
     if _AMENDED.search(words):
         return "amended"
