@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Train the deal-candidate scorer (``biodeals/nlp/deals/scorer.py``) on the dev gold and say
 whether it generalises: leave-one-style-out, each style scored by a model fitted on the others.
+Also train the readout scorer (``biodeals/nlp/readout_scorer.py``), whose probability is each
+kept readout's confidence: a readout is labelled right when the scorer pairs it with a gold one.
 
 A candidate is labelled a deal when it names a party of a gold deal of its document (candidates
 and gold deals paired one to one, most shared parties first), which is how the scorer pairs
@@ -10,12 +12,15 @@ features ``extract.candidate_features`` gives, the rules' own verdict among them
 usage: python scripts/train_scorer.py [CORPUS_DIR] [--loso] [--write]
   --loso   print deal F1 per style: rules, the model fitted on all styles, the model fitted on
            the other styles (the figure that says whether it generalises)
-  --write  fit on every style and write biodeals/nlp/deals/scorer.json
+  --write  fit on every style and write biodeals/nlp/deals/scorer.json and
+           biodeals/nlp/readout_scorer.json
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import math
 import subprocess
 import sys
 import tempfile
@@ -26,11 +31,14 @@ from typing import Any
 
 from biodeals.ingest import ReadOptions, read_path
 from biodeals.ingest.document import Document
+from biodeals.model import Readout
 from biodeals.names import company_key
 from biodeals.nlp import steps
 from biodeals.nlp.components import Annotations, Pipeline, registered
 from biodeals.nlp.deals.extract import Scorer, rule_score, score_candidates
 from biodeals.nlp.deals.scorer import ARTIFACT, LearnedScorer
+from biodeals.nlp.readout_scorer import ARTIFACT as READOUT_ARTIFACT
+from biodeals.nlp.readout_scorer import readout_features
 from biodeals.nlp.vocab import load_vocabulary
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -95,12 +103,32 @@ def labelled(example: Example) -> list[tuple[dict[str, bool], int]]:
     return [(c.features, int(i in matched)) for i, c in enumerate(candidates)]
 
 
+def _score_module() -> Any:
+    """../shared/eval/score.py, imported for its readout pairing (the scorer's own)."""
+    spec = importlib.util.spec_from_file_location("shared_score", SCORER)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def labelled_readouts(example: Example, score: Any) -> list[tuple[dict[str, bool], int]]:
+    """Each extracted readout's features and whether the scorer pairs it with a gold readout."""
+    predicted = annotate(example, rule_score).record["readouts"]
+    pairs, _, _ = score.pair_up(example.gold.get("readouts", []), predicted, score.readout_similarity)
+    right = {id(p) for _, p in pairs}
+    return [(readout_features(Readout.from_record(p)), int(id(p) in right)) for p in predicted]
+
+
 def fit(rows: list[tuple[dict[str, bool], int]]) -> LearnedScorer:
     from sklearn.linear_model import LogisticRegression  # the dev extra: only training needs it
 
     names = sorted({name for features, _ in rows for name in features})
     x = [[float(features.get(name, False)) for name in names] for features, _ in rows]
     y = [label for _, label in rows]
+    if len(set(y)) < 2:  # one class only: the smoothed share right, whatever the features
+        share = (sum(y) + 1) / (len(y) + 2)
+        return LearnedScorer({}, round(math.log(share / (1 - share)), 4))
     model = LogisticRegression(C=C, solver="liblinear", random_state=0).fit(x, y)
     weights = {name: round(float(w), 4) for name, w in zip(names, model.coef_[0], strict=True) if abs(w) >= 1e-4}
     return LearnedScorer(weights, round(float(model.intercept_[0]), 4))
@@ -146,6 +174,12 @@ def main(argv: list[str]) -> None:
         about = {"source": "../shared/corpus/dev gold (see NOTICE)", "candidates": count, "C": C}
         ARTIFACT.write_text(model.to_json(**about), encoding="utf-8")
         print(f"wrote {ARTIFACT}")
+        score = _score_module()
+        readouts = [row for e in data for row in labelled_readouts(e, score)]
+        print(f"{len(readouts)} readouts, {sum(y for _, y in readouts)} of them right")
+        about = {"source": "../shared/corpus/dev gold (see NOTICE)", "readouts": len(readouts), "C": C}
+        READOUT_ARTIFACT.write_text(fit(readouts).to_json(**about), encoding="utf-8")
+        print(f"wrote {READOUT_ARTIFACT}")
 
 
 if __name__ == "__main__":

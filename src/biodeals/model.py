@@ -220,9 +220,10 @@ class Deal:
     indications: tuple[Named, ...] = ()
     modalities: tuple[str, ...] = ()
     evidence: list[EvidenceSpan] = field(default_factory=list)
+    confidence: float | None = None  # the extractor's probability that this is a deal (0-1)
 
     def to_record(self) -> dict[str, Any]:
-        """The SCHEMA.md deal object (plus its ``evidence``)."""
+        """The SCHEMA.md deal object (plus its ``evidence`` and ``confidence``)."""
         money = {kind.value: (amount.to_record() if (amount := self.money.get(kind)) else None) for kind in MoneyKind}
         return {
             "types": [t.value for t in self.types],
@@ -236,6 +237,7 @@ class Deal:
             "indications": [i.to_record() for i in self.indications],
             "modalities": list(self.modalities),
             "evidence": [e.to_record() for e in self.evidence],
+            "confidence": self.confidence,
         }
 
     @classmethod
@@ -255,6 +257,7 @@ class Deal:
             indications=_named_list(record.get("indications")),
             modalities=tuple(record.get("modalities") or ()),
             evidence=[EvidenceSpan.from_record(e) for e in record.get("evidence") or ()],
+            confidence=record.get("confidence"),
         )
 
 
@@ -284,9 +287,10 @@ class Readout:
     indications: tuple[Named, ...] = ()
     endpoints: list[Endpoint] = field(default_factory=list)
     evidence: list[EvidenceSpan] = field(default_factory=list)
+    confidence: float | None = None  # the extractor's probability that this is a readout (0-1)
 
     def to_record(self) -> dict[str, Any]:
-        """The SCHEMA.md readout object (plus its ``evidence``)."""
+        """The SCHEMA.md readout object (plus its ``evidence`` and ``confidence``)."""
         return {
             "trial": self.trial.to_record() if self.trial else None,
             "phase": self.phase,
@@ -294,6 +298,7 @@ class Readout:
             "indications": [i.to_record() for i in self.indications],
             "endpoints": [e.to_record() for e in self.endpoints],
             "evidence": [e.to_record() for e in self.evidence],
+            "confidence": self.confidence,
         }
 
     @classmethod
@@ -306,4 +311,5 @@ class Readout:
             indications=_named_list(record.get("indications")),
             endpoints=[Endpoint.from_record(e) for e in record.get("endpoints") or ()],
             evidence=[EvidenceSpan.from_record(e) for e in record.get("evidence") or ()],
+            confidence=record.get("confidence"),
         )

@@ -19,6 +19,7 @@ from biodeals.ingest import make_document
 from biodeals.service.merge import POLICY
 from biodeals.service.queries import get_deal, list_companies, list_deals
 from biodeals.store import Extracted, Writer, company_key, company_marker, connect, plain_key
+from biodeals.store.db import SCHEMA_REVISION
 from biodeals.store import schema as t
 
 
@@ -77,7 +78,7 @@ def test_connect_twice_is_a_no_op(db_url):
     connect(db_url).dispose()
     engine = connect(db_url)
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_REVISION
     engine.dispose()
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import insert, select, text
 
 from biodeals.service.merge import POLICY
 from biodeals.store import Extracted, Writer, connect
+from biodeals.store.db import SCHEMA_REVISION
 from biodeals.store import schema as t
 from biodeals.store import writer as writer_module
 from tests.store.test_store import count, deal, report
@@ -209,5 +210,5 @@ def test_processes_opening_a_fresh_database_at_once_all_succeed(db_url, round_):
     assert outcomes == ["ok"] * 4, "\n".join(outcomes)
     engine = connect(db_url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [SCHEMA_REVISION]
     engine.dispose()

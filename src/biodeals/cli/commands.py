@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from biodeals import __version__
-from biodeals.cli import kb, pipeline, rules
+from biodeals.cli import curate, kb, pipeline, rules
 from biodeals.cli.options import DbOption, TimeLimitOption, console, database, reported_errors, stderr
 from biodeals.cli.tables import deals_table
 from biodeals.errors import BiodealsError, IngestError, printable
@@ -175,6 +175,7 @@ def demo_command(
 
 
 kb.register(app)
+curate.register(app)
 pipeline.register(app)
 rules.register(app)
 

@@ -17,16 +17,19 @@ from rich.table import Table
 
 from biodeals.cli import ingest_command
 from biodeals.cli.options import (
+    AllOption,
     AssetOption,
     CompanyOption,
     DbOption,
     FormatOption,
     IndicationOption,
     LimitOption,
+    MinConfidenceOption,
     MinTotalOption,
     MinUpfrontOption,
     ModalityOption,
     QueryFormat,
+    ReviewOption,
     RoleOption,
     SinceOption,
     StatusOption,
@@ -77,8 +80,11 @@ def register(app: typer.Typer) -> None:
         min_upfront: MinUpfrontOption = None,
         min_total: MinTotalOption = None,
         text: TextOption = None,
+        review: ReviewOption = None,
+        min_confidence: MinConfidenceOption = None,
+        everything: AllOption = False,
         sort: Annotated[
-            str, typer.Option(help="announced, year, upfront, milestones, total_value, sources, id.")
+            str, typer.Option(help="announced, year, upfront, milestones, total_value, sources, confidence, id.")
         ] = "announced",
         ascending: Annotated[bool, typer.Option("--asc", help="Ascending order (default: descending).")] = False,
         limit: LimitOption = 50,
@@ -89,7 +95,8 @@ def register(app: typer.Typer) -> None:
             f = deal_filter(
                 company=company, role=role, deal_type=deal_type, status=status, modality=modality, target=target,
                 indication=indication, asset=asset, since=since, until=until, min_upfront=min_upfront,
-                min_total=min_total, text=text, sort=sort, descending=not ascending, limit=limit,
+                min_total=min_total, text=text, review=review, min_confidence=min_confidence, everything=everything,
+                sort=sort, descending=not ascending, limit=limit,
             )  # fmt: skip
             rows = list_deals(engine, f)
         emit_rows(rows, output, lambda: deals_table(rows), flat_deal)
@@ -245,10 +252,11 @@ def register(app: typer.Typer) -> None:
         emit_rows(rows, output, table)
 
     @app.command("stats")
-    def stats_command(db: DbOption = None, output: FormatOption = QueryFormat.table) -> None:
-        """Counts, and deal counts and total values by year, type and modality."""
+    def stats_command(db: DbOption = None, everything: AllOption = False, output: FormatOption = QueryFormat.table) -> None:
+        """Counts, and deal counts and total values by year, type and modality (rejected and
+        low-confidence deals left out unless --all)."""
         with reported_errors(), database(db) as engine:
-            figures = stats(engine)
+            figures = stats(engine, trusted=not everything)
         if output is QueryFormat.json:
             sys.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
             return
@@ -267,6 +275,11 @@ def register(app: typer.Typer) -> None:
             write_csv(rows, sys.stdout, columns)
             return
         console.print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in figures["totals"].items()))
+        if sum(figures["left_out"].values()):
+            out = figures["left_out"]
+            console.print(
+                f"left out: {out['rejected']} rejected and {out['low_confidence']} low-confidence deals (--all counts them)"
+            )
         for group, label in (("by_year", "year"), ("by_type", "type"), ("by_modality", "modality")):
             view = Table(label, "deals", "total value", title=f"Deals by {label}")
             for e in figures[group]:
@@ -291,13 +304,17 @@ def register(app: typer.Typer) -> None:
         min_upfront: MinUpfrontOption = None,
         min_total: MinTotalOption = None,
         text: TextOption = None,
+        review: ReviewOption = None,
+        min_confidence: MinConfidenceOption = None,
+        everything: AllOption = False,
     ) -> None:
         """Export the deals (with the same filters as `deals`) to PATH."""
         with reported_errors(), database(db) as engine:
             f = deal_filter(
                 company=company, role=role, deal_type=deal_type, status=status, modality=modality, target=target,
                 indication=indication, asset=asset, since=since, until=until, min_upfront=min_upfront,
-                min_total=min_total, text=text, limit=None,
+                min_total=min_total, text=text, review=review, min_confidence=min_confidence, everything=everything,
+                limit=None,
             )  # fmt: skip
             count = export_deals(engine, path, f)
         stderr.print(f"{count} deals written to {path}", markup=False)

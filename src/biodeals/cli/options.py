@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -21,8 +21,10 @@ from biodeals.model import DEAL_STATUSES
 from biodeals.service.export import write_csv
 from biodeals.service.queries import DealFilter
 from biodeals.store import connect
+from biodeals.values import AMOUNT_HELP, DATE_HELP, parse_amount, parse_date_bound
 
-console = Console()
+# piped or redirected, a table is as wide as its content: no word is broken at 80 columns
+console = Console(width=None if sys.stdout.isatty() else 100_000)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
@@ -51,10 +53,51 @@ ModalityOption = Annotated[str | None, typer.Option(help="antibody, cell therapy
 TargetOption = Annotated[str | None, typer.Option(help="Molecular target (e.g. PD-1).")]
 IndicationOption = Annotated[str | None, typer.Option(help="Disease or condition.")]
 AssetOption = Annotated[str | None, typer.Option(help="Drug or program name.")]
-SinceOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Announced on or after.")]
-UntilOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Announced on or before.")]
-MinUpfrontOption = Annotated[float | None, typer.Option(help="Minimum upfront (units, e.g. 50e6).")]
-MinTotalOption = Annotated[float | None, typer.Option(help="Minimum total value (units).")]
+
+
+def _parsed(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A typer parser: ``parse``'s ValueError becomes typer's own 'Invalid value' message."""
+
+    def parser(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
+
+    return parser
+
+
+def _amount(text: str) -> float:
+    return parse_amount(text)[0]
+
+
+SinceOption = Annotated[
+    date | None, typer.Option(parser=_parsed(parse_date_bound), metavar="DATE", help=f"Announced on or after {DATE_HELP}.")
+]
+UntilOption = Annotated[
+    date | None,
+    typer.Option(
+        parser=_parsed(lambda text: parse_date_bound(text, end=True)),
+        metavar="DATE",
+        help=f"Announced on or before {DATE_HELP} (its last day).",
+    ),
+]
+MinUpfrontOption = Annotated[
+    float | None, typer.Option(parser=_parsed(_amount), metavar="AMOUNT", help=f"Minimum upfront: {AMOUNT_HELP}.")
+]
+MinTotalOption = Annotated[
+    float | None, typer.Option(parser=_parsed(_amount), metavar="AMOUNT", help="Minimum total value (as --min-upfront).")
+]
+ReviewOption = Annotated[
+    str | None, typer.Option(help="Only deals in this review state: unreviewed, confirmed, rejected or edited.")
+]
+MinConfidenceOption = Annotated[
+    float | None, typer.Option(min=0, max=1, help="Only deals the extractor is at least this sure of (0-1).")
+]
+AllOption = Annotated[
+    bool,
+    typer.Option("--all", help="Also rejected and low-confidence deals (left out by default unless asked for)."),
+]
 TextOption = Annotated[str | None, typer.Option("--text", help="Full-text query over the source articles.")]
 TimeLimitOption = Annotated[
     float,
@@ -62,11 +105,9 @@ TimeLimitOption = Annotated[
 ]
 
 
-def deal_filter(*, deal_type: str | None, since: datetime | None, until: datetime | None, **criteria: Any) -> DealFilter:
-    """The DealFilter of the command-line options (``--type``, dates given as datetimes)."""
-    return DealFilter(
-        type=deal_type, since=since.date() if since else None, until=until.date() if until else None, **criteria
-    )
+def deal_filter(*, deal_type: str | None, everything: bool = False, **criteria: Any) -> DealFilter:
+    """The DealFilter of the command-line options (``--type``; ``--all`` turns ``trusted`` off)."""
+    return DealFilter(type=deal_type, trusted=not everything, **criteria)
 
 
 @contextmanager

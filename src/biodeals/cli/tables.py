@@ -8,7 +8,7 @@ from rich.table import Table
 
 from biodeals.cli.options import console, names_of
 from biodeals.model import MONEY_KINDS
-from biodeals.service.display import format_money
+from biodeals.service.display import describe_edit, format_money
 
 
 def deals_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
@@ -25,6 +25,8 @@ def deals_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
         "total",
         "assets / targets",
         "src",
+        "conf",
+        "review",
     ):
         view.add_column(column, overflow="fold")
     for d in rows:
@@ -41,15 +43,23 @@ def deals_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
             format_money(d["total_value"]),
             assets,
             str(d["sources"]),
+            confidence(d["confidence"]),
+            d["review"],
         )
     return view
+
+
+def confidence(value: float | None) -> str:
+    """'0.93'; '-' when the deal was stored before confidences were kept."""
+    return f"{value:.2f}" if value is not None else "-"
 
 
 def print_deal(deal: dict[str, Any]) -> None:
     """Every field of ``deal`` (as ``get_deal`` gives it), its status history and evidence."""
     console.print(
         f"[bold]Deal {deal['id']}[/bold]: {', '.join(deal['types']) or '-'} · status {deal['status'] or '-'} · "
-        f"announced {deal['announced'] or '-'} · year {deal['year'] or '-'}"
+        f"announced {deal['announced'] or '-'} · year {deal['year'] or '-'} · "
+        f"confidence {confidence(deal['confidence'])} · review {deal['review']}"
     )
     fields = Table("field", "value", show_header=False)
     fields.add_row("parties", "\n".join(f"{p['name']} ({p['role']})" for p in deal["parties"]) or "-")
@@ -72,3 +82,19 @@ def print_deal(deal: dict[str, Any]) -> None:
     for ev in deal["evidence"]:
         evidence.add_row(ev["field"], ev["text"] if ev["field"] != "deal" else "", ev["sentence"], ev["document"])
     console.print(evidence)
+    if deal["edits"]:
+        console.print(edits_table(deal["edits"]))
+
+
+def edits_table(edits: list[dict[str, Any]], title: str = "Curation history (newest first)") -> Table:
+    """Decisions people made, one row each."""
+    view = Table("edit", "when", "who", "what", "note", title=title)
+    for e in edits:
+        view.add_row(
+            str(e["id"]) + (f" (undone by {e['undone_by']})" if e["undone_by"] else ""),
+            e["at"].replace("T", " "),
+            e["user"],
+            describe_edit(e),
+            e["note"] or "",
+        )
+    return view

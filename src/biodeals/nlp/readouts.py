@@ -20,6 +20,7 @@ from biodeals.ingest.document import Document
 from biodeals.model import Endpoint, EvidenceSpan, Named, Readout
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.ranges import section_at
+from biodeals.nlp.readout_scorer import readout_confidence
 from biodeals.nlp.sentences import LEDE_SENTENCES, headline_shaped
 from biodeals.nlp.spans import Entity, most_specific
 
@@ -281,7 +282,10 @@ def extract_readouts(document: Document, analysis: Analysis, spans: list[tuple[i
     codes: dict[str, list[str]] = defaultdict(list)  # trial name -> the registry numbers naming it
     for code, named in registry.items():
         codes[named.name].append(code)
-    return [_readout(group, analysis, text, codes) for group in groups.values()]
+    readouts = [_readout(group, analysis, text, codes) for group in groups.values()]
+    for readout in readouts:
+        readout.confidence = readout_confidence(readout)
+    return readouts
 
 
 def _merge_into_trials(groups: dict[str, _Group], analysis: Analysis, text: str) -> None:

@@ -4,7 +4,7 @@ record of one deal with its status history, per-source figures and evidence."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -13,11 +13,24 @@ from sqlalchemy.sql import ColumnElement
 
 from biodeals.errors import ConfigError, NotFound
 from biodeals.model import DEAL_STATUSES, DEAL_TYPES, MONEY_KINDS, ROLES
+from biodeals.service.edits import list_edits
 from biodeals.service.lookup import full_text_documents, matching_entities
 from biodeals.store import schema as t
 
-DealSort = Literal["announced", "year", "upfront", "milestones", "total_value", "sources", "id"]
+DealSort = Literal["announced", "year", "upfront", "milestones", "total_value", "sources", "confidence", "id"]
 DEAL_SORTS: tuple[str, ...] = DealSort.__args__  # type: ignore[attr-defined]
+REVIEW_STATES = t.REVIEW_STATES
+LOW_CONFIDENCE = 0.5
+"""An unreviewed deal the extractor gives less than this probability is left out of trusted views
+(the learned scorer's own acceptance point)."""
+
+
+def trusted_deals() -> ColumnElement[bool]:
+    """Deals a person confirmed or corrected, and unreviewed ones the extractor is sure enough of
+    (or stored before confidences were kept); never a rejected one."""
+    d = t.deals.c
+    sure = or_(d.confidence.is_(None), d.confidence >= LOW_CONFIDENCE)
+    return or_(d.review.in_(("confirmed", "edited")), and_(d.review == "unreviewed", sure))
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +52,9 @@ class DealFilter:
     min_upfront: float | None = None
     min_total: float | None = None
     text: str | None = None
+    review: str | None = None
+    min_confidence: float | None = None
+    trusted: bool = True  # leave out rejected and low-confidence deals (``trusted_deals``)
     sort: DealSort = "announced"
     descending: bool = True
     limit: int | None = 50
@@ -49,6 +65,7 @@ class DealFilter:
             ("type", self.type, DEAL_TYPES),
             ("status", self.status, DEAL_STATUSES),
             ("role", self.role, ROLES),
+            ("review", self.review, REVIEW_STATES),
             ("sort", self.sort, DEAL_SORTS),
         ):
             if value is not None and value not in allowed:
@@ -97,6 +114,12 @@ def _deal_conditions(engine: Engine, f: DealFilter) -> list[ColumnElement[bool]]
     if f.text:
         documents = full_text_documents(engine, f.text)
         conditions.append(d.id.in_(select(t.deal_sources.c.deal_id).where(t.deal_sources.c.document_id.in_(documents))))
+    if f.review:
+        conditions.append(d.review == f.review)
+    if f.min_confidence is not None:
+        conditions.append(d.confidence >= f.min_confidence)
+    if f.trusted and not f.review and f.min_confidence is None:  # what is asked for explicitly is shown
+        conditions.append(trusted_deals())
     return conditions
 
 
@@ -113,6 +136,7 @@ def _sort_column(sort: str) -> Any:
         "milestones": d.milestones_amount,
         "total_value": d.total_value_amount,
         "sources": _SOURCE_COUNT,
+        "confidence": d.confidence,
         "id": d.id,
     }[sort]
 
@@ -121,6 +145,25 @@ def count_deals(engine: Engine, f: DealFilter) -> int:
     """How many deals ``f`` selects, ignoring its limit and offset."""
     with engine.connect() as conn:
         return conn.scalar(select(func.count()).select_from(t.deals).where(*_deal_conditions(engine, f))) or 0
+
+
+def left_out(engine: Engine, f: DealFilter) -> dict[str, int]:
+    """How many deals ``f`` leaves out for being untrusted: rejected, and unreviewed with a low
+    confidence (0 each when ``f`` is not trusted)."""
+    if not f.trusted:
+        return {"rejected": 0, "low_confidence": 0}
+    everything = replace(f, trusted=False, limit=None, offset=0)
+    d = t.deals.c
+    with engine.connect() as conn:
+        counts = dict(
+            conn.execute(
+                select(d.review, func.count())
+                .where(*_deal_conditions(engine, everything), ~trusted_deals())
+                .group_by(d.review)
+            ).all()
+        )
+    rejected = counts.pop("rejected", 0)
+    return {"rejected": rejected, "low_confidence": sum(counts.values())}
 
 
 def list_deals(engine: Engine, f: DealFilter | None = None) -> list[dict[str, Any]]:
@@ -230,6 +273,8 @@ def deal_summaries(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
             "parties": parties[r.id],
             **{kind: _money(r._mapping, kind) for kind in MONEY_KINDS},
             "royalties": r.royalties,
+            "confidence": r.confidence,
+            "review": r.review,
             "assets": linked[r.id, "asset"],
             "targets": linked[r.id, "target"],
             "indications": linked[r.id, "indication"],
@@ -284,6 +329,7 @@ def get_deal(engine: Engine, deal_id: int) -> dict[str, Any]:
             {m.kind for m in terms if len({(n.amount, n.currency) for n in terms if n.kind == m.kind}) > 1}
         )
         deal["evidence"] = evidence_with_sentences(conn, t.evidence.c.deal_id == deal_id)
+    deal["edits"] = list_edits(engine, "deal", deal_id)
     return deal
 
 

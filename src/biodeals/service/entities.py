@@ -10,8 +10,10 @@ from sqlalchemy import Engine, func, select
 
 from biodeals.errors import NotFound
 from biodeals.service.deals import deal_summaries
+from biodeals.service.edits import list_edits
 from biodeals.service.lookup import matching_entities
 from biodeals.store import schema as t
+from biodeals.store.names import entity_key
 
 
 def list_companies(engine: Engine, name: str | None = None, limit: int | None = 50) -> list[dict[str, Any]]:
@@ -45,6 +47,40 @@ def _aliases(conn: Any, entity_ids: list[int]) -> dict[int, list[str]]:
     return found
 
 
+def suggest(conn: Any, kind: str, name: str, limit: int = 3) -> list[str]:
+    """The known names of ``kind`` nearest to a name that matched none ('Eli Lily' -> 'Eli Lilly')."""
+    from rapidfuzz import fuzz, process, utils
+
+    names = list(dict.fromkeys(conn.scalars(
+        select(t.entity_aliases.c.alias).where(t.entity_aliases.c.kind == kind)
+    )))
+    found = process.extract(name, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit, score_cutoff=80)
+    return [match for match, _score, _index in found]
+
+
+def not_found(conn: Any, kind: str, name: str) -> NotFound:
+    """NotFound for a name that matched no ``kind``, naming the nearest known ones."""
+    near = suggest(conn, kind, name)
+    hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+    return NotFound(f"{kind} {name!r}: no such {kind}{hint}")
+
+
+def company_by_name(conn: Any, name: str) -> dict[str, Any]:
+    """The one company ``name`` (an id, a name or an alias, normalised) means, else NotFound
+    with the nearest names: a curation acts on one company, never on every partial match."""
+    c = t.entities.c
+    text = str(name).strip()
+    if text.isdigit():
+        row = conn.execute(select(c.id, c.name).where(c.id == int(text), c.kind == "company")).first()
+    else:
+        a = t.entity_aliases.c
+        owner = select(a.entity_id).where(a.kind == "company", a.key == entity_key("company", text))
+        row = conn.execute(select(c.id, c.name).where(c.id.in_(owner))).first()
+    if row is None:
+        raise not_found(conn, "company", text)
+    return {"id": row.id, "name": row.name}
+
+
 def get_company(engine: Engine, name: str) -> dict[str, Any]:
     """A company (by name, alias or id) with its deals, partners and the assets of its deals."""
     ids = [int(name)] if name.isdigit() else matching_entities(engine, "company", name)
@@ -55,7 +91,8 @@ def get_company(engine: Engine, name: str) -> dict[str, Any]:
             )
         ).all()
     if not rows:
-        raise NotFound(f"company {name!r}: no such company")
+        with engine.connect() as conn:
+            raise not_found(conn, "company", name)
     if len(rows) > 1:
         with engine.connect() as conn:
             counts = dict(
@@ -83,6 +120,7 @@ def get_company(engine: Engine, name: str) -> dict[str, Any]:
         "id": company.id,
         "name": company.name,
         "aliases": aliases,
+        "edits": list_edits(engine, "company", company.id),
         "deals": deals,
         "partners": sorted(partners.values(), key=lambda p: (-p["deals"], p["name"])),
         "assets": sorted(assets.values(), key=lambda a: a["name"].lower()),

@@ -14,6 +14,7 @@ from biodeals.service.deals import (
     count_deals,
     deal_facets,
     get_deal,
+    left_out,
     list_deals,
 )
 from biodeals.service.documents import document_id_by_hash, document_texts, get_document, search_documents
@@ -36,6 +37,7 @@ __all__ = [
     "get_company",
     "get_deal",
     "get_document",
+    "left_out",
     "list_assets",
     "list_companies",
     "list_deals",

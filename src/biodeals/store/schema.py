@@ -31,6 +31,7 @@ from biodeals.model import MONEY_KINDS
 metadata = MetaData()
 
 ENTITY_KINDS = ("company", "asset", "target", "indication", "trial")
+REVIEW_STATES = ("unreviewed", "confirmed", "rejected", "edited")
 
 documents = Table(
     "documents",
@@ -76,6 +77,8 @@ deals = Table(
     Column("year", Integer),
     Column("announced", Date),
     Column("royalties", Boolean),
+    Column("confidence", Float),  # the surest of its sources' extraction confidences
+    Column("review", String(16), nullable=False, server_default="unreviewed"),  # REVIEW_STATES
     *(
         column
         for kind in MONEY_KINDS
@@ -83,6 +86,7 @@ deals = Table(
     ),
     Index("ix_deals_announced", "announced"),
     Index("ix_deals_year", "year"),
+    Index("ix_deals_review", "review"),
 )
 
 deal_types = Table(
@@ -128,6 +132,7 @@ deal_sources = Table(
     Column("status", String(16)),
     Column("year", Integer),
     Column("published", Date),
+    Column("confidence", Float),  # how sure the extraction from this document was
     Index("ix_deal_sources_document", "document_id"),
 )
 
@@ -150,6 +155,8 @@ readouts = Table(
     Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("trial_id", Integer, ForeignKey("entities.id")),
     Column("phase", String(8)),
+    Column("confidence", Float),
+    Column("review", String(16), nullable=False, server_default="unreviewed"),  # REVIEW_STATES
 )
 
 readout_entities = Table(
@@ -182,4 +189,25 @@ evidence = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("text", Text, nullable=False),
+)
+
+# What people decided: one row per review, edit, merge or undo, never changed by an ingest (the
+# writer re-applies the deal edits still in force after every new report of the deal). ``value``
+# and ``previous`` are JSON: what the action set, and what it replaced (what an undo restores).
+edits = Table(
+    "edits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("subject", String(16), nullable=False),  # "deal", "readout" or "company"
+    Column("subject_id", Integer, nullable=False),
+    Column("action", String(24), nullable=False),  # biodeals.store.curation.ACTIONS
+    Column("field", String(32)),
+    Column("value", Text),
+    Column("previous", Text),
+    Column("evidence", Text),  # JSON {document_id, start, end, text}: the quote the person pointed to
+    Column("note", Text),
+    Column("user", Text, nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("undone_by", Integer),  # the id of the undo that reverted this one
+    Index("ix_edits_subject", "subject", "subject_id"),
 )

@@ -26,9 +26,11 @@ from sqlalchemy.exc import DBAPIError
 
 from biodeals.model import MONEY_KINDS, Amount, Role
 from biodeals.store import schema as t
+from biodeals.store.curation import reapply_edits
 from biodeals.store.db import write_transaction
+from biodeals.store.deal_rows import refresh_deal
 from biodeals.store.entities import EntityCache, Resolver
-from biodeals.store.merging import DealReport, DealSource, KnownDeal, MergePolicy, StatedTerm
+from biodeals.store.merging import DealReport, KnownDeal, MergePolicy
 
 if TYPE_CHECKING:
     from biodeals.ingest.document import Document
@@ -253,7 +255,12 @@ class _BatchSession:
         self._add_links(deal_id, deal, parties, self.policy.types_to_add(report, merged), ids)
         self.conn.execute(
             insert(t.deal_sources).values(
-                deal_id=deal_id, document_id=document_id, status=status, year=report.year, published=published
+                deal_id=deal_id,
+                document_id=document_id,
+                status=status,
+                year=report.year,
+                published=published,
+                confidence=deal.get("confidence"),
             )
         )
         if terms:
@@ -271,7 +278,8 @@ class _BatchSession:
                 ],
             )
         self._store_evidence(deal, document_id, deal_id=deal_id)
-        self._refresh_deal(deal_id, deal.get("royalties"))
+        refresh_deal(self.conn, self.policy, deal_id, deal.get("royalties"))
+        reapply_edits(self.conn, deal_id)  # what people decided of the deal outlasts every report
         return merged
 
     def _matching_deal(self, report: DealReport) -> int | None:
@@ -359,49 +367,18 @@ class _BatchSession:
         if values:
             self.conn.execute(insert(table), [{owner: owner_id, column: value} for value in sorted(values)])
 
-    def _refresh_deal(self, deal_id: int, royalties: bool | None) -> None:
-        """Store the deal's current status, year, announcement date and figures, as the policy
-        computes them from all of its sources."""
-        sources = [
-            DealSource(row.status, row.year, row.published)
-            for row in self.conn.execute(
-                select(t.deal_sources.c.status, t.deal_sources.c.year, t.deal_sources.c.published).where(
-                    t.deal_sources.c.deal_id == deal_id
-                )
-            )
-        ]
-        terms = [
-            StatedTerm(row.kind, row.amount, row.currency, row.published)
-            for row in self.conn.execute(
-                select(
-                    t.money_terms.c.kind, t.money_terms.c.amount, t.money_terms.c.currency, t.deal_sources.c.published
-                )
-                .join(
-                    t.deal_sources,
-                    (t.deal_sources.c.deal_id == t.money_terms.c.deal_id)
-                    & (t.deal_sources.c.document_id == t.money_terms.c.document_id),
-                )
-                .where(t.money_terms.c.deal_id == deal_id)
-            )
-        ]
-        state = self.policy.deal_state(sources, terms)
-        values: dict[str, Any] = {"status": state.status, "year": state.year, "announced": state.announced}
-        for kind in MONEY_KINDS:
-            current = state.terms.get(kind)
-            values[f"{kind}_amount"] = current.amount if current else None
-            values[f"{kind}_currency"] = current.currency if current else None
-        if royalties is not None:  # a report silent on royalties leaves them as they are
-            known = self.conn.scalar(select(t.deals.c.royalties).where(t.deals.c.id == deal_id))
-            values["royalties"] = self.policy.royalties(known, royalties)
-        self.conn.execute(update(t.deals).where(t.deals.c.id == deal_id).values(**values))
-
     # -- readouts ---------------------------------------------------------------------------
 
     def _store_readout(self, readout: dict[str, Any], document_id: int, ids: dict[tuple[str, str], str]) -> None:
         trial = readout.get("trial") or {}
         trial_id = self.resolve("trial", trial["name"], trial.get("aliases", [])) if trial.get("name") else None
         readout_id = self.conn.execute(
-            insert(t.readouts).values(document_id=document_id, trial_id=trial_id, phase=readout.get("phase"))
+            insert(t.readouts).values(
+                document_id=document_id,
+                trial_id=trial_id,
+                phase=readout.get("phase"),
+                confidence=readout.get("confidence"),
+            )
         ).inserted_primary_key[0]
         linked = self._resolve_all("asset", readout.get("assets") or [], ids)
         linked += self._resolve_all("indication", readout.get("indications") or [], ids)

@@ -28,7 +28,7 @@ from biodeals.nlp.deals.facts import DocumentFacts
 from biodeals.nlp.deals.relevance import is_biopharma
 from biodeals.nlp.deals.roles import CONTRACT_MAKER, INVESTOR_NAME, SUBJECT_ROLES, assign_roles
 from biodeals.nlp.deals.rounds import gather_rounds, round_subject
-from biodeals.nlp.deals.scorer import context_features
+from biodeals.nlp.deals.scorer import context_features, deal_confidence
 from biodeals.nlp.deals.sentences import find_deal_sentences, group_pairs
 from biodeals.nlp.deals.subjects import asset_sentences, deal_modalities, mention_evidence, subject_scope, type_evidence
 from biodeals.nlp.deals.terms import deal_status, money_terms, royalties_of
@@ -210,6 +210,7 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
         indications=tuple(map(_named, indications)),
         modalities=tuple(modalities),
         evidence=[EvidenceSpan(e["field"], e["start"], e["end"]) for e in evidence],
+        confidence=deal_confidence(candidate),
     )
 
 

@@ -71,3 +71,9 @@ class LearnedScorer:
 def learned_scorer() -> LearnedScorer:
     """The committed model (``scripts/train_scorer.py --write``)."""
     return LearnedScorer.load()
+
+
+def deal_confidence(candidate: DealCandidate) -> float:
+    """P(deal) of a scored candidate under the learned model, rounded to three places: the rules
+    decide what is kept, this number says how sure the kept deal is."""
+    return round(learned_scorer()(candidate.features), 3)
