@@ -23,7 +23,7 @@ def stats(engine: Engine, trusted: bool = True) -> dict[str, Any]:
             name: conn.scalar(select(func.count()).select_from(table)) or 0
             for name, table in (("documents", t.documents), ("readouts", t.readouts))
         }
-        totals["deals"] = conn.scalar(select(func.count()).where(kept)) or 0
+        totals["deals"] = conn.scalar(select(func.count()).select_from(t.deals).where(kept)) or 0
         totals["companies"] = conn.scalar(select(func.count(func.distinct(t.deal_parties.c.entity_id)))) or 0
         totals["failed_documents"] = conn.scalar(select(func.count()).where(t.documents.c.error.is_not(None))) or 0
 
