@@ -19,8 +19,8 @@ from biodeals.ingest import make_document
 from biodeals.service.merge import POLICY
 from biodeals.service.queries import get_deal, list_companies, list_deals
 from biodeals.store import Extracted, Writer, company_key, company_marker, connect, plain_key
-from biodeals.store.db import SCHEMA_REVISION
 from biodeals.store import schema as t
+from biodeals.store.db import SCHEMA_REVISION
 
 
 def report(

@@ -16,9 +16,9 @@ from sqlalchemy import insert, select, text
 
 from biodeals.service.merge import POLICY
 from biodeals.store import Extracted, Writer, connect
-from biodeals.store.db import SCHEMA_REVISION
 from biodeals.store import schema as t
 from biodeals.store import writer as writer_module
+from biodeals.store.db import SCHEMA_REVISION
 from tests.store.test_store import count, deal, report
 
 

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from biodeals.api.envelope import validation_body
-from biodeals.api.middleware import BodyLimit, SecurityHeaders, TokenFirst
+from biodeals.api.middleware import BodyLimit, SecurityHeaders, TokenFirst, read_token_file
 from biodeals.errors import BiodealsError, ConfigError, IngestError, NotFound
 from biodeals.limits import DEFAULT_MAX_BYTES
 from biodeals.store import connect
@@ -44,11 +44,14 @@ def create_app(
     database: str | Path | None = None,
     *,
     api_token: str | None = None,
+    token_file: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BYTES,
 ) -> FastAPI:
     """The app over the knowledge base at ``database`` (default ``$BIODEALS_DB`` or
-    ./biodeals.db). Writes need ``api_token`` (default ``$BIODEALS_API_TOKEN``); without one
-    the server is read-only."""
+    ./biodeals.db). Writes need a token: ``api_token`` (default ``$BIODEALS_API_TOKEN``, whose
+    writes are recorded as user "api") or one of ``token_file`` (default
+    ``$BIODEALS_TOKEN_FILE``: ``USER TOKEN`` lines, each user's decisions recorded by name);
+    without any the server is read-only."""
     from biodeals.api.routes import needs_token, router
     from biodeals.web.pages import docs_page, error_page, static_files
     from biodeals.web.pages import router as pages
@@ -70,7 +73,9 @@ def create_app(
     )
     app.state.engine = engine
     # an empty token is no token: it must never authorize an empty Bearer header
-    app.state.api_token = (api_token if api_token is not None else os.environ.get("BIODEALS_API_TOKEN")) or None
+    single = (api_token if api_token is not None else os.environ.get("BIODEALS_API_TOKEN")) or None
+    token_file = token_file or os.environ.get("BIODEALS_TOKEN_FILE") or None
+    app.state.tokens = {**({single: "api"} if single else {}), **(read_token_file(token_file) if token_file else {})}
     app.state.write_lock = Lock()  # one writer at a time: the store's batches are not meant to interleave
     app.state.max_body_bytes = max_body_bytes
     # added innermost first: the token is checked before the size, both before any body is read

@@ -72,16 +72,52 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def token_problem(expected: str | None, authorization: str) -> tuple[int, str, dict[str, str]] | None:
+def token_user(tokens: dict[str, str], authorization: str) -> str | None:
+    """The user whose token this ``Authorization: Bearer`` header carries, else None (every
+    token compared in constant time)."""
+    scheme, _, given = authorization.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    found = None
+    for token, user in tokens.items():
+        if secrets.compare_digest(given.strip().encode(), token.encode()):
+            found = user
+    return found
+
+
+def token_problem(tokens: dict[str, str], authorization: str) -> tuple[int, str, dict[str, str]] | None:
     """Why a write with this ``Authorization`` header is refused (status, detail, headers), or None.
 
     An empty configured token is no token: it never authorizes an empty Bearer header."""
-    if not expected:
-        return 403, "writes are disabled: start the server with BIODEALS_API_TOKEN set", {}
-    scheme, _, given = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), expected.encode()):
+    if not tokens:
+        return 403, "writes are disabled: start the server with BIODEALS_API_TOKEN or a token file", {}
+    if token_user(tokens, authorization) is None:
         return 401, "writes need the header 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"}
     return None
+
+
+def read_token_file(path: str) -> dict[str, str]:
+    """A token file: one ``USER TOKEN`` per line (blank lines and ``#`` comments ignored) -> the
+    token of each user, as token -> user. Raises ConfigError naming the file and line."""
+    from pathlib import Path
+
+    from biodeals.errors import ConfigError
+
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"token file {path}: cannot be read ({error})") from error
+    tokens: dict[str, str] = {}
+    for number, line in enumerate(lines, 1):
+        words = line.split("#", 1)[0].split()
+        if not words:
+            continue
+        if len(words) != 2 or len(words[1]) < 8:
+            raise ConfigError(f"token file {path}, line {number}: expected 'USER TOKEN' (a token of 8 or more characters)")
+        if words[1] in tokens:
+            raise ConfigError(f"token file {path}, line {number}: this token is given to {tokens[words[1]]} already")
+        tokens[words[1]] = words[0]
+    return tokens
 
 
 class TokenFirst:
@@ -97,7 +133,7 @@ class TokenFirst:
         if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS") and self._guarded(scope):
             headers = {name.lower(): value for name, value in scope["headers"]}
             authorization = headers.get(b"authorization", b"").decode("latin-1")
-            problem = token_problem(_token(scope), authorization)
+            problem = token_problem(_tokens(scope), authorization)
             if problem is not None:
                 await send_error(send, *problem)
                 return
@@ -111,9 +147,9 @@ class TokenFirst:
         return False
 
 
-def _token(scope: Scope) -> str | None:
+def _tokens(scope: Scope) -> dict[str, str]:
     app: Any = scope.get("app")
-    return getattr(getattr(app, "state", None), "api_token", None)
+    return getattr(getattr(app, "state", None), "tokens", {})
 
 
 class _BodyTooLarge(Exception):

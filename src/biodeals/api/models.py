@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, model_validator
 
 from biodeals.model import DEAL_STATUSES, DEAL_TYPES, ROLES
+from biodeals.service.curation import DEAL_FIELDS
 from biodeals.service.queries import DealFilter, DealSort
+from biodeals.values import parse_amount, parse_date_bound
 
 # the domain model's vocabularies as validated choices (listed in the OpenAPI schema)
 DealType = Literal[DEAL_TYPES]  # type: ignore[valid-type]
@@ -61,13 +63,33 @@ def has_words(text: str | None) -> bool:
     return text is None or bool(_WORD.search(text))
 
 
+def _date_bound(end: bool) -> Any:
+    """A date, or a year or year-month meaning its first (``end``: last) day ('2020')."""
+
+    def validate(value: Any) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{1,2})?", value.strip()):
+            return parse_date_bound(value, end=end)
+        return _real_date(value)
+
+    return validate
+
+
+def _amount_text(value: Any) -> Any:
+    """'50M', '1.2B', '$300 million' as units; a number as it is."""
+    if isinstance(value, str):
+        return parse_amount(value)[0]
+    return value
+
+
 RealDate = Annotated[date, BeforeValidator(_real_date)]
+SinceDate = Annotated[date, BeforeValidator(_date_bound(end=False))]
+UntilDate = Annotated[date, BeforeValidator(_date_bound(end=True))]
 # the patterns document the rules (and guide schemathesis); the validators state them clearly
 Text = Annotated[str, Field(json_schema_extra={"pattern": NO_NUL}), AfterValidator(_no_nul)]
 SearchText = Annotated[
     str, Field(json_schema_extra={"pattern": HAS_WORD}), AfterValidator(_no_nul), AfterValidator(_has_word)
 ]  # NUL first: its message is the clearer one
-Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Amount = Annotated[float, BeforeValidator(_amount_text), Field(ge=0, allow_inf_nan=False)]
 
 
 class DealQuery(BaseModel):
@@ -84,11 +106,16 @@ class DealQuery(BaseModel):
     indication: Text | None = Field(None, max_length=200)
     asset: Text | None = Field(None, max_length=200)
     year: int | None = Field(None, ge=1900, le=2100)
-    since: RealDate | None = Field(None, description="Announced on or after this date (YYYY-MM-DD)")
-    until: RealDate | None = Field(None, description="Announced on or before this date (YYYY-MM-DD), not before `since`")
-    min_upfront: Amount | None = None
-    min_total: Amount | None = None
+    since: SinceDate | None = Field(None, description="Announced on or after: YYYY, YYYY-MM or YYYY-MM-DD")
+    until: UntilDate | None = Field(
+        None, description="Announced on or before: YYYY, YYYY-MM or YYYY-MM-DD (its last day), not before `since`"
+    )
+    min_upfront: Amount | None = Field(None, description="Minimum upfront: units or 50M, 1.2B, $300 million")
+    min_total: Amount | None = Field(None, description="Minimum total value, as `min_upfront`")
     q: SearchText | None = Field(None, max_length=500, description="Full text over the deals' source documents")
+    review: Literal["unreviewed", "confirmed", "rejected", "edited"] | None = Field(None, description="Review state")
+    min_confidence: float | None = Field(None, ge=0, le=1, description="The extractor's confidence, at least")
+    all: bool = Field(False, description="Also rejected and low-confidence deals (left out unless asked for)")
     sort: DealSort = "announced"
     order: Literal["asc", "desc"] = "desc"
     limit: int = Field(50, ge=1, le=MAX_PAGE)
@@ -117,6 +144,9 @@ class DealQuery(BaseModel):
             min_upfront=self.min_upfront,
             min_total=self.min_total,
             text=self.q,
+            review=self.review,
+            min_confidence=self.min_confidence,
+            trusted=not self.all,
             sort=self.sort,
             descending=self.order == "desc",
             limit=self.limit if paged else None,
@@ -155,3 +185,62 @@ class ErrorBody(BaseModel):
 
     detail: str = Field(description="What went wrong, in one line")
     problems: list[FieldProblem] | None = Field(None, description="Each invalid input (422 only)")
+
+
+Note = Annotated[Text | None, Field(None, max_length=2000, description="Why (kept in the history)")]
+
+
+class ReviewBody(BaseModel):
+    """A review of a deal or readout."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state: Literal["unreviewed", "confirmed", "rejected"]
+    note: Note = None
+
+
+class EditBody(BaseModel):
+    """A new value for one field of a deal, as a person types it ('50M', 'completed',
+    'license; collaboration', 'Eli Lilly=licensee; ProQR=licensor', 'none')."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: Literal[DEAL_FIELDS]  # type: ignore[valid-type]
+    value: Text = Field(max_length=2000)
+    quote: Text | None = Field(None, max_length=2000, description="Words of a source that state it (evidence)")
+    note: Note = None
+
+
+class SplitBody(BaseModel):
+    """A company to take off a deal."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    company: Text = Field(min_length=1, max_length=200, description="Name, alias or id")
+    note: Note = None
+
+
+class MergeDealsBody(BaseModel):
+    """The deal that is the same as the deal of the path and becomes part of it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    absorb: int = Field(ge=1, le=MAX_ID)
+    note: Note = None
+
+
+class MergeCompaniesBody(BaseModel):
+    """The company (name, alias or id) that is the same as the one of the path."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    absorb: Text = Field(min_length=1, max_length=200)
+    note: Note = None
+
+
+class UndoBody(BaseModel):
+    """Why a decision is reverted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: Note = None

@@ -20,12 +20,27 @@ from starlette.background import BackgroundTask
 from starlette.routing import BaseRoute
 
 from biodeals.api.envelope import DOWNLOAD, INVALID, NOT_FOUND, WRITE, XLSX
-from biodeals.api.middleware import token_problem
-from biodeals.api.models import MAX_ID, MAX_PAGE, DealQuery, NewDocument, SearchText, Text, has_words
+from biodeals.api.middleware import token_problem, token_user
+from biodeals.api.models import (
+    MAX_ID,
+    MAX_PAGE,
+    DealQuery,
+    EditBody,
+    MergeCompaniesBody,
+    MergeDealsBody,
+    NewDocument,
+    ReviewBody,
+    SearchText,
+    SplitBody,
+    Text,
+    UndoBody,
+    has_words,
+)
 from biodeals.api.public import public_document
 from biodeals.errors import IngestError, NotFound
 from biodeals.ingest import ReadOptions
-from biodeals.service import queries
+from biodeals.service import curation, queries
+from biodeals.service.edits import list_edits
 from biodeals.service.export import export_deals
 
 router = APIRouter(prefix="/api", tags=["api"], responses=INVALID)
@@ -138,9 +153,12 @@ def search(
     return [public_document(hit) for hit in queries.search_documents(engine, q, limit=limit)]
 
 
-@router.get("/stats", summary="Counts, and deal counts and values by year, type and modality")
-def stats(engine: Engine) -> dict[str, Any]:
-    return queries.stats(engine)
+@router.get("/stats", summary="Counts, deal counts and values by year, type and modality, the largest deals")
+def stats(
+    engine: Engine,
+    all: Annotated[bool, Query(description="Also rejected and low-confidence deals (`left_out` counts them)")] = False,
+) -> dict[str, Any]:
+    return queries.stats(engine, trusted=not all)
 
 
 @router.get(
@@ -155,18 +173,31 @@ def document(engine: Engine, document_id: Id) -> dict[str, Any]:
 _bearer = HTTPBearer(auto_error=False, description="The server's BIODEALS_API_TOKEN")
 
 
-def _authorized(request: Request, _credentials: Annotated[Any, Depends(_bearer)] = None) -> None:
-    """The write token, checked again here (TokenFirst has refused a wrong one before the body
-    was read); ``_bearer`` documents the scheme in OpenAPI."""
-    problem = token_problem(request.app.state.api_token, request.headers.get("authorization", ""))
+def _authorized(request: Request, _credentials: Annotated[Any, Depends(_bearer)] = None) -> str:
+    """The user of the write token, checked again here (TokenFirst has refused a wrong one
+    before the body was read); ``_bearer`` documents the scheme in OpenAPI."""
+    authorization = request.headers.get("authorization", "")
+    problem = token_problem(request.app.state.tokens, authorization)
     if problem is not None:
         status, detail, headers = problem
         raise HTTPException(status, detail, headers or None)
+    return token_user(request.app.state.tokens, authorization) or "api"
+
+
+User = Annotated[str, Depends(_authorized)]
 
 
 def needs_token(route: BaseRoute) -> bool:
     """Whether ``route`` takes writes (for ``TokenFirst``): those guarded by ``_authorized``."""
-    return any(dependency.dependency is _authorized for dependency in getattr(route, "dependencies", []))
+    dependant = getattr(route, "dependant", None)
+    return dependant is not None and any(d.call is _authorized for d in _dependencies(dependant))
+
+
+def _dependencies(dependant: Any) -> list[Any]:
+    found = []
+    for sub in dependant.dependencies:
+        found += [sub, *_dependencies(sub)]
+    return found
 
 
 @router.post(
@@ -211,3 +242,59 @@ def _document_summary(engine: Any, document_id: int) -> dict[str, Any]:
         "deals": [deal["id"] for deal in stored["deals"]],
         "readouts": [readout["id"] for readout in stored["readouts"]],
     }
+
+
+# -- curation: what people decide, recorded with the token's user ---------------------------------
+
+_DECISION = {"status_code": 201, "responses": {**WRITE, **NOT_FOUND}}
+
+
+@router.post("/deals/{deal_id}/review", summary="Confirm or reject a deal (or reset it to unreviewed)", **_DECISION)
+def review_deal(engine: Engine, user: User, deal_id: Id, body: ReviewBody) -> dict[str, Any]:
+    return curation.review(engine, "deal", deal_id, body.state, user, body.note)
+
+
+@router.post("/readouts/{readout_id}/review", summary="Confirm or reject a readout", **_DECISION)
+def review_readout(engine: Engine, user: User, readout_id: Id, body: ReviewBody) -> dict[str, Any]:
+    return curation.review(engine, "readout", readout_id, body.state, user, body.note)
+
+
+@router.post("/deals/{deal_id}/edits", summary="Set one field of a deal (kept through every re-ingest)", **_DECISION)
+def edit_deal(engine: Engine, user: User, deal_id: Id, body: EditBody) -> dict[str, Any]:
+    return curation.edit_deal(engine, deal_id, body.field, body.value, user, body.note, body.quote)
+
+
+@router.post("/deals/{deal_id}/split", summary="Take a company off a deal", **_DECISION)
+def split_party(engine: Engine, user: User, deal_id: Id, body: SplitBody) -> dict[str, Any]:
+    return curation.split_party(engine, deal_id, body.company, user, body.note)
+
+
+@router.post("/deals/{deal_id}/merge", summary="Make another deal part of this one", **_DECISION)
+def merge_deals(engine: Engine, user: User, deal_id: Id, body: MergeDealsBody) -> dict[str, Any]:
+    return curation.merge_deals(engine, deal_id, body.absorb, user, body.note)
+
+
+@router.post("/companies/{name}/merge", summary="Make another company one with this one", **_DECISION)
+def merge_companies(
+    engine: Engine, user: User, name: Annotated[Text, Path(min_length=1, max_length=200)], body: MergeCompaniesBody
+) -> dict[str, Any]:
+    return curation.merge_companies(engine, name, body.absorb, user, body.note)
+
+
+@router.post("/edits/{edit_id}/undo", summary="Revert one decision", **_DECISION)
+def undo(engine: Engine, user: User, edit_id: Id, body: UndoBody) -> dict[str, Any]:
+    return curation.undo(engine, edit_id, user, body.note)
+
+
+@router.get("/edits", summary="The record of decisions, newest first")
+def edits(
+    engine: Engine,
+    deal: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only those about this deal")] = None,
+    limit: Limit = 100,
+) -> list[dict[str, Any]]:
+    return list_edits(engine, "deal" if deal else None, deal, limit)
+
+
+@router.get("/edits/{edit_id}", summary="One decision", responses=NOT_FOUND)
+def edit(engine: Engine, edit_id: Id) -> dict[str, Any]:
+    return curation.get_edit(engine, edit_id)

@@ -122,24 +122,38 @@ def serve_command(
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes.")] = 1,
+    tokens: Annotated[
+        str | None,
+        typer.Option("--tokens", help="Token file: 'USER TOKEN' lines; writes are recorded with the user [default: $BIODEALS_TOKEN_FILE]."),
+    ] = None,
 ) -> None:
     """Serve the web app at / and the JSON API at /api/ (docs at /docs) over the knowledge base.
 
-    Reads are open to whoever reaches HOST:PORT; writes (POST /api/documents) need the token in
-    $BIODEALS_API_TOKEN, sent as 'Authorization: Bearer <token>'.
+    Reads are open to whoever reaches HOST:PORT; writes (ingesting a document, curating deals)
+    need a token, sent as 'Authorization: Bearer <token>': $BIODEALS_API_TOKEN (user "api") or
+    one of the --tokens file (each user by name).
     """
     import os
 
     import uvicorn
 
+    from biodeals.api.middleware import read_token_file
     from biodeals.store import database_url
 
     with reported_errors(), database(db):  # create / upgrade the schema once, up front
         url = database_url(db)
+        tokens = tokens or os.environ.get("BIODEALS_TOKEN_FILE")
+        users = read_token_file(tokens) if tokens else {}
     os.environ["BIODEALS_DB"] = url
+    if tokens:
+        os.environ["BIODEALS_TOKEN_FILE"] = str(Path(tokens).resolve())
     if host not in ("127.0.0.1", "localhost", "::1"):
         stderr.print(f"Note: listening on {host}: anyone who can reach it can read the knowledge base.")
-    writes = "enabled (token set)" if os.environ.get("BIODEALS_API_TOKEN") else "disabled (no BIODEALS_API_TOKEN)"
+    writes = (
+        f"enabled ({len(users)} users)"
+        if users
+        else "enabled (token set)" if os.environ.get("BIODEALS_API_TOKEN") else "disabled (no token)"
+    )
     stderr.print(f"biodeals on http://{host}:{port}/ (API docs: /docs; writes {writes}). Ctrl-C stops it.")
     uvicorn.run(
         "biodeals.api.app:app_from_environment",
@@ -171,7 +185,7 @@ def demo_command(
         "biodeals readouts, biodeals stats, biodeals serve"
     )
     if serve:
-        serve_command(db, host=host, port=port)
+        serve_command(db, host=host, port=port, workers=1, tokens=None)
 
 
 kb.register(app)

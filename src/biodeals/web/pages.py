@@ -26,7 +26,8 @@ from biodeals.api.public import public_source, web_url
 from biodeals.errors import ConfigError, NotFound
 from biodeals.model import MONEY_KINDS
 from biodeals.service import queries
-from biodeals.service.display import format_money
+from biodeals.service.curation import DEAL_FIELDS
+from biodeals.service.display import describe_edit, format_money
 from biodeals.web.highlight import highlight
 
 HERE = Path(__file__).parent
@@ -37,8 +38,10 @@ templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters["money"] = format_money
 templates.env.filters["web_url"] = web_url
 templates.env.filters["public_source"] = public_source
+templates.env.filters["describe_edit"] = describe_edit
 _FACETS = ("type", "status", "modality", "year", "company")
 templates.env.globals["facet_names"] = _FACETS
+templates.env.globals["deal_fields"] = DEAL_FIELDS
 # the money terms a deal page shows, in the model's order: "total_value" -> "Total value"
 templates.env.globals["money_kinds"] = {kind: kind.replace("_", " ").capitalize() for kind in MONEY_KINDS}
 
@@ -48,6 +51,9 @@ def static_files() -> StaticFiles:
 
 
 def _page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """``template`` rendered; ``writable`` says whether curation forms are shown (the server has
+    write tokens; the forms send the one the user enters, through the API)."""
+    context.setdefault("writable", bool(getattr(request.app.state, "tokens", None)))
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
@@ -127,11 +133,13 @@ def deals_page(request: Request) -> HTMLResponse:
         problems, query, params = _problems(error), DealQuery(), {}
     deals: list[dict[str, Any]] = []
     total, facets = 0, {name: [] for name in _FACETS}
+    left_out = {"rejected": 0, "low_confidence": 0}
     try:
         deal_filter = query.to_filter()
         deals = queries.list_deals(engine, deal_filter)
         total = queries.count_deals(engine, deal_filter)
         facets = queries.deal_facets(engine, deal_filter)
+        left_out = queries.left_out(engine, deal_filter)
     except ConfigError as error:  # e.g. search text without a word in it: explained, nothing listed
         problems.append(str(error))
     return _page(
@@ -140,6 +148,7 @@ def deals_page(request: Request) -> HTMLResponse:
         deals=deals,
         total=total,
         facets=facets,
+        left_out=left_out,
         query=query,
         params=params,
         link=_Links("/", params),
@@ -211,7 +220,9 @@ def readouts_page(request: Request) -> HTMLResponse:
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(request: Request) -> HTMLResponse:
-    return _page(request, "dashboard.html", stats=queries.stats(request.app.state.engine))
+    everything = _filled(request).get("all", "").lower() in ("1", "true", "yes", "on")
+    stats = queries.stats(request.app.state.engine, trusted=not everything)
+    return _page(request, "dashboard.html", stats=stats)
 
 
 @router.get("/search", response_class=HTMLResponse)

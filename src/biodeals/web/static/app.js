@@ -95,3 +95,53 @@ function init() {
 }
 
 document.addEventListener("DOMContentLoaded", init);
+
+// Curation forms (shown when the server takes writes): each is sent as JSON to its data-api
+// route with the write token the user entered (kept in localStorage), then the page reloads.
+const TOKEN_KEY = "biodeals-write-token";
+
+function tokenInputs() {
+  return document.querySelectorAll("input.write-token");
+}
+
+function initCuration() {
+  const saved = window.localStorage.getItem(TOKEN_KEY) || "";
+  tokenInputs().forEach((input) => {
+    input.value = saved;
+    input.addEventListener("change", () => window.localStorage.setItem(TOKEN_KEY, input.value.trim()));
+  });
+}
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form.curate");
+  if (!form) return;
+  event.preventDefault();
+  const output = form.querySelector("output");
+  const field = [...tokenInputs()].find((input) => input.value.trim());
+  const token = field ? field.value.trim() : window.localStorage.getItem(TOKEN_KEY);
+  if (!token) {
+    output.textContent = "Enter your write token first.";
+    return;
+  }
+  window.localStorage.setItem(TOKEN_KEY, token);
+  const body = {};
+  for (const element of form.elements) {
+    if (!element.name || element.value.trim() === "") continue;
+    body[element.name] = element.dataset.type === "int" ? Number(element.value) : element.value.trim();
+  }
+  output.textContent = "Saving…";
+  const answer = await fetch(form.dataset.api, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  if (answer.ok) {
+    window.location.reload();
+    return;
+  }
+  const problem = await answer.json().catch(() => ({ detail: answer.statusText }));
+  output.textContent = `Not saved: ${problem.detail}`;
+  output.classList.add("problem");
+});
+
+document.addEventListener("DOMContentLoaded", initCuration);
