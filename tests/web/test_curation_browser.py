@@ -63,8 +63,8 @@ def test_a_rejected_deal_leaves_the_dashboards_totals(page, server):
     page.goto(f"{server}/deals/{deal['id']}")
     _enter_token(page)
     page.locator("form.curate", has=page.locator("button.reject")).locator("input[name=note]").fill("a rumour")
-    page.locator("button.reject").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.locator("button.reject").click()
     _until(page, "document.querySelector('#review-state').textContent === 'rejected'")
     assert "a rumour" in page.locator("table.edits").inner_text()
     page.goto(f"{server}/dashboard")
@@ -84,8 +84,8 @@ def test_an_edited_field_shows_its_new_value_and_history(page, server):
     form.locator("select[name=field]").select_option("upfront")
     form.locator("input[name=value]").fill("$123.5M")
     form.locator("input[name=note]").fill("from the 8-K")
-    form.locator("button").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        form.locator("button").click()
     _until(page, "document.querySelector('#review-state').textContent === 'edited'")
     assert "$123.5M" in page.locator("table.fields tr", has_text="Upfront").inner_text()
     history = page.locator("table.edits").inner_text()
@@ -97,8 +97,8 @@ def test_an_edited_field_shows_its_new_value_and_history(page, server):
     form.locator("button").click()
     _until(page, "document.querySelector('form.edit-field output').textContent.includes('expected an amount')")
     # undo puts back what the sources say
-    page.locator("form.curate button.undo").first.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.locator("form.curate button.undo").first.click()
     _until(page, "document.querySelector('#review-state').textContent === 'unreviewed'")
     assert httpx.get(f"{server}/api/deals/{deal['id']}").json()["upfront"] == deal["upfront"]
 
@@ -109,8 +109,8 @@ def test_two_merged_companies_are_one_page_with_both_names(page, server):
     page.goto(f"{server}/companies/{corvexa['id']}")
     _enter_token(page)
     page.locator("section.curation input[name=absorb]").fill(other["name"])
-    page.locator("section.curation button").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.locator("section.curation button").click()
     _until(page, "document.querySelector('table.edits') !== null")
     assert other["name"] in page.locator("#aliases").inner_text()
     assert "merged into this company" in page.locator("table.edits").inner_text()

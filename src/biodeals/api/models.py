@@ -75,9 +75,13 @@ def _date_bound(end: bool) -> Any:
 
 
 def _amount_text(value: Any) -> Any:
-    """'50M', '1.2B', '$300 million' as units; a number as it is."""
+    """'50M', '1.2B', '$300 million' as units; a number (or number text) as it is, for the
+    field's own bounds to judge."""
     if isinstance(value, str):
-        return parse_amount(value)[0]
+        try:
+            return float(value)
+        except ValueError:
+            return parse_amount(value)[0]
     return value
 
 
@@ -89,7 +93,7 @@ Text = Annotated[str, Field(json_schema_extra={"pattern": NO_NUL}), AfterValidat
 SearchText = Annotated[
     str, Field(json_schema_extra={"pattern": HAS_WORD}), AfterValidator(_no_nul), AfterValidator(_has_word)
 ]  # NUL first: its message is the clearer one
-Amount = Annotated[float, BeforeValidator(_amount_text), Field(ge=0, allow_inf_nan=False)]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False), BeforeValidator(_amount_text)]
 
 
 class DealQuery(BaseModel):
