@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from biodeals.errors import ConfigError
 
 # scripts, styles, images and requests from this server only; no plugin, no framing, no <base>
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -99,10 +102,6 @@ def token_problem(tokens: dict[str, str], authorization: str) -> tuple[int, str,
 def read_token_file(path: str) -> dict[str, str]:
     """A token file: one ``USER TOKEN`` per line (blank lines and ``#`` comments ignored) -> the
     token of each user, as token -> user. Raises ConfigError naming the file and line."""
-    from pathlib import Path
-
-    from biodeals.errors import ConfigError
-
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:

@@ -130,9 +130,8 @@ def edit_deal(
     """Set one field of a deal to what a person typed, with the quote of its sources they point to
     (or none); the deal's review state becomes ``edited``."""
     with write_transaction(engine) as conn:
-        store.deal_field(conn, deal_id, "status")  # no such deal: NotFound before any name is resolved
+        before = store.deal_field(conn, deal_id, field)  # no such deal or field: refused before names resolve
         value = parse_field(conn, field, text)
-        before = store.deal_field(conn, deal_id, field)
         evidence = _quote_evidence(conn, deal_id, field, quote)
         previous = {"value": before, "review": store.set_review(conn, "deal", deal_id, "edited")}
         store.set_deal_field(conn, deal_id, field, value)

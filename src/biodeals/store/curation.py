@@ -15,7 +15,8 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy.sql import ColumnElement
 
 from biodeals.errors import ConfigError, NotFound
 from biodeals.model import MONEY_KINDS
@@ -171,15 +172,22 @@ def remove_party(conn: Connection, deal_id: int, entity_id: int) -> str:
     return role
 
 
+def _in_force() -> ColumnElement[bool]:
+    """Field edits and party splits of deals not undone: what ``reapply_edits`` applies."""
+    e = t.edits.c
+    return and_(e.subject == "deal", e.action.in_(_REAPPLIED), e.undone_by.is_(None))
+
+
+def curated_deals(conn: Connection) -> set[int]:
+    """The deals with edits in force (the writer re-applies edits to these only)."""
+    return set(conn.scalars(select(t.edits.c.subject_id).where(_in_force()).distinct()))
+
+
 def reapply_edits(conn: Connection, deal_id: int) -> None:
     """Apply again, in order, every field edit and party split of ``deal_id`` still in force:
     after a new report of the deal was stored, what people set stays set."""
     e = t.edits.c
-    rows = conn.execute(
-        select(e.action, e.field, e.value)
-        .where(e.subject == "deal", e.subject_id == deal_id, e.action.in_(_REAPPLIED), e.undone_by.is_(None))
-        .order_by(e.id)
-    ).all()
+    rows = conn.execute(select(e.action, e.field, e.value).where(_in_force(), e.subject_id == deal_id).order_by(e.id)).all()
     for action, field, value in rows:
         if action == "edit":
             set_deal_field(conn, deal_id, field, json.loads(value))
@@ -310,11 +318,7 @@ def unmerge_companies(conn: Connection, keep: int, snapshot: dict[str, Any]) -> 
 
 def active_edits(conn: Connection, deal_id: int) -> int:
     """How many field edits and party splits of a deal are in force."""
-    e = t.edits.c
-    rows = conn.scalars(
-        select(e.id).where(e.subject == "deal", e.subject_id == deal_id, e.action.in_(_REAPPLIED), e.undone_by.is_(None))
-    )
-    return len(rows.all())
+    return len(conn.scalars(select(t.edits.c.id).where(_in_force(), t.edits.c.subject_id == deal_id)).all())
 
 
 def undo(conn: Connection, policy: MergePolicy, edit_id: int, user: str, note: str | None = None) -> int:

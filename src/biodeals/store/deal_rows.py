@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, select, update
 
 from biodeals.model import MONEY_KINDS
 from biodeals.store import schema as t
@@ -17,10 +17,8 @@ def refresh_deal(conn: Connection, policy: MergePolicy, deal_id: int, royalties:
     surest source's), as ``policy`` computes them from its sources; ``royalties`` is what the
     newest report says of them (None: nothing, so they stay as they are)."""
     s = t.deal_sources.c
-    sources = [
-        DealSource(row.status, row.year, row.published)
-        for row in conn.execute(select(s.status, s.year, s.published).where(s.deal_id == deal_id))
-    ]
+    rows = conn.execute(select(s.status, s.year, s.published, s.confidence).where(s.deal_id == deal_id)).all()
+    sources = [DealSource(row.status, row.year, row.published) for row in rows]
     m = t.money_terms.c
     terms = [
         StatedTerm(row.kind, row.amount, row.currency, row.published)
@@ -32,7 +30,7 @@ def refresh_deal(conn: Connection, policy: MergePolicy, deal_id: int, royalties:
     ]
     state = policy.deal_state(sources, terms)
     values: dict[str, Any] = {"status": state.status, "year": state.year, "announced": state.announced}
-    values["confidence"] = conn.scalar(select(func.max(s.confidence)).where(s.deal_id == deal_id))
+    values["confidence"] = max((row.confidence for row in rows if row.confidence is not None), default=None)
     for kind in MONEY_KINDS:
         current = state.terms.get(kind)
         values[f"{kind}_amount"] = current.amount if current else None

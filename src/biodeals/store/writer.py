@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 
 from biodeals.model import MONEY_KINDS, Amount, Role
 from biodeals.store import schema as t
-from biodeals.store.curation import reapply_edits
+from biodeals.store.curation import curated_deals, reapply_edits
 from biodeals.store.db import write_transaction
 from biodeals.store.deal_rows import refresh_deal
 from biodeals.store.entities import EntityCache, Resolver
@@ -175,6 +175,8 @@ class _BatchSession:
         self.conn = conn
         self.policy = policy
         self.resolve = Resolver(conn, entities).resolve
+        # no one curates while this batch holds the write lock: which deals have edits is fixed
+        self.curated = curated_deals(conn)
 
     def insert_document(self, doc: Document, published: date | None, error: str | None, storable: bool = False) -> int:
         """The document's row; ``storable`` replaces characters the database may refuse."""
@@ -279,7 +281,8 @@ class _BatchSession:
             )
         self._store_evidence(deal, document_id, deal_id=deal_id)
         refresh_deal(self.conn, self.policy, deal_id, deal.get("royalties"))
-        reapply_edits(self.conn, deal_id)  # what people decided of the deal outlasts every report
+        if deal_id in self.curated:
+            reapply_edits(self.conn, deal_id)  # what people decided of the deal outlasts every report
         return merged
 
     def _matching_deal(self, report: DealReport) -> int | None:
