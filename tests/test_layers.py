@@ -1,5 +1,6 @@
 """Data flows one way: ingest -> nlp -> store -> service -> cli / api / web. A layer imports
-only layers before it (and the shared modules: model, names, rules, errors, limits, fastre)."""
+only layers before it (and the shared modules: model, names, rules, errors, limits, fastre); the
+api and web packages, side by side, do not import each other (``biodeals.app`` composes them)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ LATER = {
     "nlp": {"store", "service", "cli", "api", "web"},
     "store": {"service", "cli", "api", "web"},
     "service": {"cli", "api", "web"},
+    "api": {"cli", "web"},
+    "web": {"cli", "api"},
 }
 
 

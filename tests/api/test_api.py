@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from biodeals.api.app import create_app
+from biodeals.app import create_app
 from biodeals.cli.commands import sample_paths
 from biodeals.service.ingest import ingest
 from biodeals.store import connect

@@ -21,7 +21,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from biodeals.api.app import create_app
+from biodeals.app import create_app
 from tests.api.test_api import build_client
 from tests.conftest import _fresh_postgres as fresh_postgres
 

@@ -72,7 +72,7 @@ def test_export_writes_the_file(kb, tmp_path):
     [
         (["show", "9999"], "deal 9999: no such deal"),
         (["company", "No Such Company"], "no such company"),
-        (["deals", "--type", "merger"], "type 'merger'"),
+        (["deals", "--type", "merger"], "--type: 'merger': Input should be 'acquisition'"),
         (["search", "!!"], "no words to search for"),
         (["export", "out.docx"], "unknown export format"),
     ],

@@ -22,26 +22,21 @@ from starlette.routing import BaseRoute
 from biodeals.api.envelope import DOWNLOAD, INVALID, NOT_FOUND, WRITE, XLSX
 from biodeals.api.middleware import token_problem, token_user
 from biodeals.api.models import (
-    MAX_ID,
-    MAX_PAGE,
-    DealQuery,
     EditBody,
     MergeCompaniesBody,
     MergeDealsBody,
     NewDocument,
     ReviewBody,
-    SearchText,
     SplitBody,
-    Text,
     UndoBody,
-    has_words,
 )
-from biodeals.api.public import public_document
 from biodeals.errors import IngestError, NotFound
 from biodeals.ingest import ReadOptions
 from biodeals.service import curation, queries
 from biodeals.service.edits import list_edits
 from biodeals.service.export import export_deals
+from biodeals.service.filters import MAX_ID, MAX_PAGE, DealQuery, SearchText, StatsQuery, Text, has_words
+from biodeals.service.public import public_document
 
 router = APIRouter(prefix="/api", tags=["api"], responses=INVALID)
 
@@ -154,11 +149,8 @@ def search(
 
 
 @router.get("/stats", summary="Counts, deal counts and values by year, type and modality, the largest deals")
-def stats(
-    engine: Engine,
-    all: Annotated[bool, Query(description="Also rejected and low-confidence deals (`left_out` counts them)")] = False,
-) -> dict[str, Any]:
-    return queries.stats(engine, trusted=not all)
+def stats(engine: Engine, query: Annotated[StatsQuery, Query()]) -> dict[str, Any]:
+    return queries.stats(engine, trusted=not query.all)
 
 
 @router.get(

@@ -156,7 +156,7 @@ def serve_command(
     )
     stderr.print(f"biodeals on http://{host}:{port}/ (API docs: /docs; writes {writes}). Ctrl-C stops it.")
     uvicorn.run(
-        "biodeals.api.app:app_from_environment",
+        "biodeals.app:app_from_environment",
         factory=True,
         host=host,
         port=port,

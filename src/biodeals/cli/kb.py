@@ -18,25 +18,10 @@ from rich.table import Table
 from biodeals.cli import ingest_command
 from biodeals.cli.options import (
     AllOption,
-    AssetOption,
-    CompanyOption,
     DbOption,
     FormatOption,
-    IndicationOption,
     LimitOption,
-    MinConfidenceOption,
-    MinTotalOption,
-    MinUpfrontOption,
-    ModalityOption,
     QueryFormat,
-    ReviewOption,
-    RoleOption,
-    SinceOption,
-    StatusOption,
-    TargetOption,
-    TextOption,
-    TypeOption,
-    UntilOption,
     console,
     database,
     deal_filter,
@@ -44,6 +29,7 @@ from biodeals.cli.options import (
     names_of,
     reported_errors,
     stderr,
+    with_deal_filters,
 )
 from biodeals.cli.tables import deals_table, print_deal
 from biodeals.service.display import format_money
@@ -65,24 +51,10 @@ def register(app: typer.Typer) -> None:
     ingest_command.register(app)
 
     @app.command("deals")
+    @with_deal_filters
     def deals_command(
+        filters: dict[str, Any],
         db: DbOption = None,
-        company: CompanyOption = None,
-        role: RoleOption = None,
-        deal_type: TypeOption = None,
-        status: StatusOption = None,
-        modality: ModalityOption = None,
-        target: TargetOption = None,
-        indication: IndicationOption = None,
-        asset: AssetOption = None,
-        since: SinceOption = None,
-        until: UntilOption = None,
-        min_upfront: MinUpfrontOption = None,
-        min_total: MinTotalOption = None,
-        text: TextOption = None,
-        review: ReviewOption = None,
-        min_confidence: MinConfidenceOption = None,
-        everything: AllOption = False,
         sort: Annotated[
             str, typer.Option(help="announced, year, upfront, milestones, total_value, sources, confidence, id.")
         ] = "announced",
@@ -92,13 +64,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List deals, filtered and sorted."""
         with reported_errors(), database(db) as engine:
-            f = deal_filter(
-                company=company, role=role, deal_type=deal_type, status=status, modality=modality, target=target,
-                indication=indication, asset=asset, since=since, until=until, min_upfront=min_upfront,
-                min_total=min_total, text=text, review=review, min_confidence=min_confidence, everything=everything,
-                sort=sort, descending=not ascending, limit=limit,
-            )  # fmt: skip
-            rows = list_deals(engine, f)
+            rows = list_deals(engine, deal_filter(filters, sort=sort, ascending=ascending, limit=limit))
         emit_rows(rows, output, lambda: deals_table(rows), flat_deal)
 
     @app.command("show")
@@ -288,33 +254,13 @@ def register(app: typer.Typer) -> None:
             console.print(view)
 
     @app.command("export")
+    @with_deal_filters
     def export_command(
+        filters: dict[str, Any],
         path: Annotated[Path, typer.Argument(help="Output file: .csv, .json, .jsonl, .parquet or .xlsx.")],
         db: DbOption = None,
-        company: CompanyOption = None,
-        role: RoleOption = None,
-        deal_type: TypeOption = None,
-        status: StatusOption = None,
-        modality: ModalityOption = None,
-        target: TargetOption = None,
-        indication: IndicationOption = None,
-        asset: AssetOption = None,
-        since: SinceOption = None,
-        until: UntilOption = None,
-        min_upfront: MinUpfrontOption = None,
-        min_total: MinTotalOption = None,
-        text: TextOption = None,
-        review: ReviewOption = None,
-        min_confidence: MinConfidenceOption = None,
-        everything: AllOption = False,
     ) -> None:
         """Export the deals (with the same filters as `deals`) to PATH."""
         with reported_errors(), database(db) as engine:
-            f = deal_filter(
-                company=company, role=role, deal_type=deal_type, status=status, modality=modality, target=target,
-                indication=indication, asset=asset, since=since, until=until, min_upfront=min_upfront,
-                min_total=min_total, text=text, review=review, min_confidence=min_confidence, everything=everything,
-                limit=None,
-            )  # fmt: skip
-            count = export_deals(engine, path, f)
+            count = export_deals(engine, path, deal_filter(filters))
         stderr.print(f"{count} deals written to {path}", markup=False)

@@ -3,11 +3,14 @@ options, the consoles, error reporting and the output of rows as a table, JSON o
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from dataclasses import replace
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -17,11 +20,10 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from biodeals.errors import BiodealsError
-from biodeals.model import DEAL_STATUSES
 from biodeals.service.export import write_csv
+from biodeals.service.filters import FILTERS, DealQuery, choices, cli_flag, deal_query, example
 from biodeals.service.queries import DealFilter
 from biodeals.store import connect
-from biodeals.values import AMOUNT_HELP, DATE_HELP, parse_amount, parse_date_bound
 
 # piped or redirected, a table is as wide as its content: no word is broken at 80 columns
 console = Console(width=None if sys.stdout.isatty() else 100_000)
@@ -42,72 +44,60 @@ class QueryFormat(StrEnum):
 
 FormatOption = Annotated[QueryFormat, typer.Option("--format", "-f", help="table (Rich), json or csv.")]
 
-# The deal filters, shared by `deals` and `export`.
-CompanyOption = Annotated[str | None, typer.Option(help="A party's name or alias.")]
-RoleOption = Annotated[str | None, typer.Option(help="Role of --company (or of any party): licensee, acquirer ...")]
-TypeOption = Annotated[str | None, typer.Option("--type", help="license, acquisition, equity ...")]
-StatusOption = Annotated[
-    str | None, typer.Option(help=f"{', '.join(DEAL_STATUSES[:-1])} or {DEAL_STATUSES[-1]}.")
-]
-ModalityOption = Annotated[str | None, typer.Option(help="antibody, cell therapy ...")]
-TargetOption = Annotated[str | None, typer.Option(help="Molecular target (e.g. PD-1).")]
-IndicationOption = Annotated[str | None, typer.Option(help="Disease or condition.")]
-AssetOption = Annotated[str | None, typer.Option(help="Drug or program name.")]
-
-
-def _parsed(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    """A typer parser: ``parse``'s ValueError becomes typer's own 'Invalid value' message."""
-
-    def parser(text: str) -> Any:
-        try:
-            return parse(text)
-        except ValueError as error:
-            raise typer.BadParameter(str(error)) from None
-
-    return parser
-
-
-def _amount(text: str) -> float:
-    return parse_amount(text)[0]
-
-
-SinceOption = Annotated[
-    date | None, typer.Option(parser=_parsed(parse_date_bound), metavar="DATE", help=f"Announced on or after {DATE_HELP}.")
-]
-UntilOption = Annotated[
-    date | None,
-    typer.Option(
-        parser=_parsed(lambda text: parse_date_bound(text, end=True)),
-        metavar="DATE",
-        help=f"Announced on or before {DATE_HELP} (its last day).",
-    ),
-]
-MinUpfrontOption = Annotated[
-    float | None, typer.Option(parser=_parsed(_amount), metavar="AMOUNT", help=f"Minimum upfront: {AMOUNT_HELP}.")
-]
-MinTotalOption = Annotated[
-    float | None, typer.Option(parser=_parsed(_amount), metavar="AMOUNT", help="Minimum total value (as --min-upfront).")
-]
-ReviewOption = Annotated[
-    str | None, typer.Option(help="Only deals in this review state: unreviewed, confirmed, rejected or edited.")
-]
-MinConfidenceOption = Annotated[
-    float | None, typer.Option(min=0, max=1, help="Only deals the extractor is at least this sure of (0-1).")
-]
-AllOption = Annotated[
-    bool,
-    typer.Option("--all", help="Also rejected and low-confidence deals (left out by default unless asked for)."),
-]
-TextOption = Annotated[str | None, typer.Option("--text", help="Full-text query over the source articles.")]
 TimeLimitOption = Annotated[
     float,
     typer.Option("--time-limit", min=0, help="Seconds one document's extraction may take (0: no limit)."),
 ]
 
 
-def deal_filter(*, deal_type: str | None, everything: bool = False, **criteria: Any) -> DealFilter:
-    """The DealFilter of the command-line options (``--type``; ``--all`` turns ``trusted`` off)."""
-    return DealFilter(type=deal_type, trusted=not everything, **criteria)
+def with_deal_filters(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``command`` with one option for each filter of ``DealQuery`` (``--company``, ``--since``,
+    ``--min-upfront``, ``--text``, ``--all`` ...), named and explained as there; it receives the
+    ones given as ``filters``, for ``deal_filter`` to validate."""
+    own = inspect.signature(command, eval_str=True)
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=_default(name), annotation=_option(name))
+        for name in FILTERS
+    ]
+    parameters = [p for p in own.parameters.values() if p.name != "filters"] + added
+
+    @functools.wraps(command)
+    def run(**options: Any) -> Any:
+        given = {name: options.pop(name) for name in FILTERS}
+        return command(filters={name: value for name, value in given.items() if value not in (None, False)}, **options)
+
+    run.__signature__ = own.replace(parameters=parameters)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in parameters}
+    return run
+
+
+def _default(name: str) -> Any:
+    return DealQuery.model_fields[name].default
+
+
+def _option(name: str) -> Any:
+    """The typer option of the filter ``name``: its description, with other filters' names
+    spelt as options, and its choices or an example."""
+    field = DealQuery.model_fields[name]
+    help_text = re.sub(r"`(\w+)`", lambda m: cli_flag(m[1]) if m[1] in FILTERS else m[1], field.description or "")
+    if field.annotation is bool:
+        return Annotated[bool, typer.Option(cli_flag(name), help=f"{help_text}.")]
+    shown = choices(name)
+    hint = f": {', '.join(shown)}" if shown else (f" ({example(name)})" if example(name) else "")
+    return Annotated[str | None, typer.Option(cli_flag(name), help=f"{help_text.rstrip('. ')}{hint}.", show_default=False)]
+
+
+# `stats` leaves out the same deals as the lists unless asked
+AllOption = _option("all")
+
+
+def deal_filter(
+    filters: dict[str, Any], *, sort: str = "announced", ascending: bool = False, limit: int | None = None
+) -> DealFilter:
+    """The DealFilter of the given filter options, validated by ``DealQuery`` (ConfigError naming
+    each bad option), sorted by ``sort`` and cut at ``limit`` (None: every deal)."""
+    query = deal_query({**filters, "sort": sort}, cli_flag)
+    return replace(query.to_filter(paged=False), descending=not ascending, limit=limit)
 
 
 @contextmanager

@@ -21,13 +21,13 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from biodeals.api.models import MAX_ID, DealQuery
-from biodeals.api.public import public_source, web_url
 from biodeals.errors import ConfigError, NotFound
 from biodeals.model import MONEY_KINDS
-from biodeals.service import queries
+from biodeals.service import filters, queries
 from biodeals.service.curation import DEAL_FIELDS
 from biodeals.service.display import describe_edit, format_money
+from biodeals.service.filters import MAX_ID, DealQuery, StatsQuery
+from biodeals.service.public import public_source, web_url
 from biodeals.web.highlight import highlight
 
 HERE = Path(__file__).parent
@@ -39,9 +39,15 @@ templates.env.filters["money"] = format_money
 templates.env.filters["web_url"] = web_url
 templates.env.filters["public_source"] = public_source
 templates.env.filters["describe_edit"] = describe_edit
-_FACETS = ("type", "status", "modality", "year", "company")
+_FACETS = filters.FACETED
 templates.env.globals["facet_names"] = _FACETS
 templates.env.globals["deal_fields"] = DEAL_FIELDS
+# the filter form is built from the one declaration of the deal filters
+templates.env.globals["form_fields"] = filters.FORM_FIELDS
+templates.env.globals["filter_label"] = filters.label
+templates.env.globals["filter_example"] = filters.example
+templates.env.globals["filter_choices"] = filters.choices
+templates.env.globals["filter_help"] = lambda name: (DealQuery.model_fields[name].description or "").replace("`", "")
 # the money terms a deal page shows, in the model's order: "total_value" -> "Total value"
 templates.env.globals["money_kinds"] = {kind: kind.replace("_", " ").capitalize() for kind in MONEY_KINDS}
 
@@ -92,13 +98,6 @@ def _known_id(value: int, kind: str) -> int:
     return value
 
 
-def _problems(error: ValidationError) -> list[str]:
-    return [
-        f"{'.'.join(str(p) for p in e['loc']) or 'filters'}: {e['msg'].removeprefix('Value error, ')}"
-        for e in error.errors()
-    ]
-
-
 class _Links:
     """Builds this page's URL with some parameters changed; changing a filter resets paging."""
 
@@ -130,7 +129,7 @@ def deals_page(request: Request) -> HTMLResponse:
     try:
         query = DealQuery.model_validate(params)
     except ValidationError as error:
-        problems, query, params = _problems(error), DealQuery(), {}
+        problems, query, params = filters.problems(error), DealQuery(), {}
     deals: list[dict[str, Any]] = []
     total, facets = 0, {name: [] for name in _FACETS}
     left_out = {"rejected": 0, "low_confidence": 0}
@@ -220,9 +219,13 @@ def readouts_page(request: Request) -> HTMLResponse:
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(request: Request) -> HTMLResponse:
-    everything = _filled(request).get("all", "").lower() in ("1", "true", "yes", "on")
-    stats = queries.stats(request.app.state.engine, trusted=not everything)
-    return _page(request, "dashboard.html", stats=stats)
+    problems: list[str] = []
+    try:
+        query = StatsQuery.model_validate(_filled(request))
+    except ValidationError as error:
+        problems, query = filters.problems(error), StatsQuery()
+    stats = queries.stats(request.app.state.engine, trusted=not query.all)
+    return _page(request, "dashboard.html", stats=stats, problems=problems)
 
 
 @router.get("/search", response_class=HTMLResponse)

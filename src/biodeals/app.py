@@ -1,4 +1,5 @@
-"""The HTTP application: the JSON API under ``/api/`` and the web pages at ``/``, one process.
+"""The HTTP application, the one place the JSON API (``biodeals.api``, under ``/api/``) and the
+web pages (``biodeals.web``, at ``/``) meet: neither package imports the other.
 
 ``create_app`` opens the knowledge base once; handlers are plain (threaded) functions over the
 service layer. Every error answer of the API is the one envelope of ``biodeals.api.envelope``
@@ -22,9 +23,12 @@ from starlette.types import ASGIApp
 
 from biodeals.api.envelope import validation_body
 from biodeals.api.middleware import BodyLimit, SecurityHeaders, TokenFirst, read_token_file
+from biodeals.api.routes import needs_token, router
 from biodeals.errors import BiodealsError, ConfigError, IngestError, NotFound
 from biodeals.limits import DEFAULT_MAX_BYTES
 from biodeals.store import connect
+from biodeals.web.pages import docs_page, error_page, static_files
+from biodeals.web.pages import router as pages
 
 _STATUS = {NotFound: 404, ConfigError: 422, IngestError: 422}
 
@@ -52,10 +56,6 @@ def create_app(
     writes are recorded as user "api") or one of ``token_file`` (default
     ``$BIODEALS_TOKEN_FILE``: ``USER TOKEN`` lines, each user's decisions recorded by name);
     without any the server is read-only."""
-    from biodeals.api.routes import needs_token, router
-    from biodeals.web.pages import docs_page, error_page, static_files
-    from biodeals.web.pages import router as pages
-
     engine = connect(database)
 
     @asynccontextmanager
