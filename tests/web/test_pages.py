@@ -65,7 +65,7 @@ def test_bad_filters_are_explained_not_crashed(client):
 
 
 def test_unknown_pages_are_404(client):
-    for path in ("/deals/99999", "/companies/99999", "/documents/99999"):
+    for path in ("/deals/99999", "/companies/99999", "/documents/99999", "/no-such-page", "/deals/1/more", "/static/none.js"):
         response = client.get(path)
         assert response.status_code == 404 and "text/html" in response.headers["content-type"]
 
@@ -184,3 +184,33 @@ def test_page_numbers_and_text_beyond_the_store_are_explained(client):
     response = client.get("/", params={"until": "0"})
     assert response.status_code == 200 and "until: '0': expected a date written YYYY-MM-DD" in html.unescape(response.text)
     assert client.get("/deals/abc").status_code == 422 and "text/html" in client.get("/deals/abc").headers["content-type"]
+
+
+def _page_paths(client) -> list[str]:
+    """Every page of the web router, its path parameters filled with a stored item's id."""
+    from fastapi.routing import APIRoute
+
+    from biodeals.web.pages import router
+
+    ids = {
+        "deal_id": client.get("/api/deals").json()["items"][0]["id"],
+        "company_id": client.get("/api/companies").json()[0]["id"],
+        "document_id": 1,
+    }
+    paths = [re.sub(r"\{(\w+)\}", lambda m: str(ids[m[1]]), r.path) for r in router.routes if isinstance(r, APIRoute)]
+    paths.remove("/search")  # the empty search form: nothing to answer as JSON, so no twin
+    return [*paths, "/docs", "/?type=license&since=2020", "/search?q=license", "/readouts?asset=velarutide"]
+
+
+def test_every_page_links_its_json_twin(client):
+    for path in _page_paths(client):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        twins = re.findall(r'<link rel="alternate" type="application/json" href="([^"]+)">', page.text)
+        assert len(twins) == 1, path
+        twin = client.get(html.unescape(twins[0]))
+        assert twin.status_code == 200 and twin.headers["content-type"].startswith("application/json"), (path, twins)
+    listed = client.get("/?type=license").text
+    [twin] = re.findall(r'rel="alternate" type="application/json" href="([^"]+)"', listed)
+    page_total = int(re.search(r'<strong id="deal-total">(\d+)</strong>', listed)[1])
+    assert client.get(html.unescape(twin)).json()["total"] == page_total

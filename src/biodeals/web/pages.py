@@ -60,7 +60,21 @@ def _page(request: Request, template: str, status_code: int = 200, **context: An
     """``template`` rendered; ``writable`` says whether curation forms are shown (the server has
     write tokens; the forms send the one the user enters, through the API)."""
     context.setdefault("writable", bool(getattr(request.app.state, "tokens", None)))
+    if status_code == 200:
+        context.setdefault("alternate", json_twin(request))
     return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+# pages whose JSON twin is not /api + their own path
+_TWINS = {"/": "/api/deals", "/dashboard": "/api/stats", "/docs": "/openapi.json"}
+
+
+def json_twin(request: Request) -> str:
+    """The API URL that answers this page's content as JSON, with the same (filled) filters."""
+    path = request.url.path
+    twin = _TWINS.get(path, "/api" + path)
+    params = _filled(request)
+    return f"{twin}?{urlencode(params)}" if params and twin.startswith("/api/") else twin
 
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
@@ -238,7 +252,8 @@ def search_page(request: Request) -> HTMLResponse:
             results = queries.search_documents(request.app.state.engine, text, limit=50)
         except ConfigError as error:
             problems.append(str(error))
-    return _page(request, "search.html", q=text, results=results, problems=problems)
+    # the empty search form has no content to answer as JSON
+    return _page(request, "search.html", q=text, results=results, problems=problems, alternate=json_twin(request) if text else None)
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
