@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -58,6 +59,19 @@ def test_show_company_assets_readouts_search_stats(kb):
     figures = json.loads(run("stats", "--db", kb, "-f", "json").stdout)
     assert figures["totals"]["documents"] == len(core_samples())
     assert "by_type" in run("stats", "--db", kb, "-f", "csv").stdout
+
+
+def test_show_prints_each_sentence_once_with_the_fields_it_states(kb):
+    [acquisition] = json.loads(run("deals", "--db", kb, "-f", "json", "--type", "acquisition").stdout)
+    deal = json.loads(run("show", str(acquisition["id"]), "--db", kb, "-f", "json").stdout)
+    shown = run("show", str(acquisition["id"]), "--db", kb).stdout
+    assert shown.splitlines()[0] == deal["headline"] == acquisition["headline"]
+    sentences = {e["sentence"] for e in deal["evidence"]}
+    assert len(sentences) < len(deal["evidence"])  # sentences that state several fields
+    evidence = shown.split("Evidence (one row per sentence)")[1]
+    for sentence in sentences:  # a cell of its own, once
+        assert len(re.findall(rf"│ {re.escape(sentence)} *│", evidence)) == 1, sentence
+    assert "parties: Corvexa Biosciences, Lumiera Bio" in shown
 
 
 def test_export_writes_the_file(kb, tmp_path):

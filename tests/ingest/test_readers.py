@@ -183,3 +183,34 @@ def test_readers_missing_file_and_other_inputs_still_read(tmp_path):
     docs, (error,) = read_all(tmp_path / "missing.txt", good)
     assert [d.name for d in docs] == ["good"]
     assert str(error) == f"{tmp_path / 'missing.txt'}: no such file or folder"
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        ("# Corvexa to Acquire Lumiera Bio\n\nBOSTON -- Corvexa ...", "Corvexa to Acquire Lumiera Bio"),
+        ("## Halcyon and Norvale Sign a License ##\nText", "Halcyon and Norvale Sign a License"),
+        ("# Arrowhead (NASDAQ:[ARWR](https://x.example/ARWR)) Q1 Call\n\n...", "Arrowhead (NASDAQ:ARWR) Q1 Call"),
+        ("Keystone Biologics to Manufacture HT-2041\n\nBOSTON, May 5 -- ...", "Keystone Biologics to Manufacture HT-2041"),
+        ("**Tessaly Regains Rights to TM-310**\n\n...", "Tessaly Regains Rights to TM-310"),
+        ("### Maximize Your Portfolio with Data Driven Insights:\n\n* Leverage", None),  # a sub-heading
+        ("By Ciara Linnane\n\nShares of ...", None),  # a byline
+        ("* The pivotal phase 3 trial has completed.\n\n...", None),  # a list item
+        ("Corvexa said on Monday it would buy Lumiera for $1 billion.\n\nMore", None),  # a sentence
+        ("**NOTTINGHAM, United Kingdom —**\n\n...", None),  # a dateline
+        ("Corvexa buys Lumiera\nin a deal worth $1 billion, it said.", None),  # not a line of its own
+        ("# Deal\n\n...", None),  # too short to tell anything
+    ],
+)
+def test_a_document_without_a_title_takes_the_heading_it_opens_with(tmp_path, text, title):
+    path = tmp_path / "release.md"
+    path.write_text(text, encoding="utf-8")
+    [document], errors = read_all(path)
+    assert not errors and document.title == title
+
+
+def test_a_readers_own_title_wins_over_the_heading(tmp_path):
+    path = tmp_path / "release.md"
+    path.write_text("---\ntitle: From the front matter\n---\n# From the heading line\n\nText of it.", encoding="utf-8")
+    [document], _ = read_all(path)
+    assert document.title == "From the front matter"

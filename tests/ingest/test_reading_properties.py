@@ -143,3 +143,31 @@ def test_names_that_are_no_dates() -> None:
     assert date_in_name("urnnewsmlmtnewswires-com20250211g24665340") == date(2025, 2, 11)
     # a document's own date wins over its name's
     assert make_document("Acme.", name="x-2020-0101", source="x", published="2024-05-06").published == date(2024, 5, 6)
+
+
+ENTITY_TEXT = st.lists(
+    st.one_of(
+        st.text(alphabet="ab &;#1<", max_size=6),
+        st.sampled_from(["&amp;", "&gt;", "&#39;", "&#x2013;", "&nbsp;", "&quot;", "&bogus;", "&"]),
+    ),
+    max_size=12,
+).map("".join)
+
+
+@given(ENTITY_TEXT, st.data())
+def test_decoded_entities_keep_an_exact_map_both_ways(original, data):
+    from biodeals.ingest import decode_entities
+
+    decoded, offsets = decode_entities(original)
+    assert all(e.replacement == html.unescape(original[e.start : e.end]).replace("\u00a0", " ") for e in offsets.edits)
+    assert ("&amp;" in original) <= ("&amp;" not in decoded or "&amp;amp;" in original)
+    # the stretches between entities map to themselves, both ways
+    bounds = sorted({0, len(original), *(p for e in offsets.edits for p in (e.start, e.end))})
+    start, end = sorted(data.draw(st.lists(st.sampled_from(bounds), min_size=2, max_size=2)))
+    clean_start, clean_end = offsets.from_original(start, end)
+    assert decoded[clean_start:clean_end] == decode_entities(original[start:end])[0]
+    assert offsets.span(clean_start, clean_end) == (start, end)
+    # a span inside an entity takes in the character it stands for
+    for edit in offsets.edits:
+        inside = offsets.from_original(edit.start + 1, edit.end - 1)
+        assert decoded[inside[0] : inside[1]] == edit.replacement

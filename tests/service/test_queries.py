@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pyarrow.parquet as pq
 import pytest
@@ -163,6 +163,19 @@ def test_exports_in_every_format(kb, tmp_path):
     header = [c.value for c in book["deals"][1]]
     upfronts = [row[header.index("upfront_amount")] for row in book["deals"].iter_rows(min_row=2, values_only=True)]
     assert 75e6 in upfronts and all(v is None or isinstance(v, int | float) for v in upfronts)
+    sheet = book["deals"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}{len(deals) + 1}"
+    first = dict(zip(header, next(sheet.iter_rows(min_row=2)), strict=True))
+    assert isinstance(first["announced"].value, date | datetime) and first["announced"].number_format == "yyyy-mm-dd"
+    assert first["upfront_amount"].number_format == "#,##0" and isinstance(first["id"].value, int)
+    assert sheet.column_dimensions[first["headline"].column_letter].width > sheet.column_dimensions["A"].width
+    for row in [rows[0], dict(zip(header, [c.value for c in sheet[2]], strict=True)), table[0]]:
+        deal = next(d for d in deals if str(d["id"]) == str(row["id"]))
+        assert row["headline"] == deal["headline"] and row["source_titles"]
+    acquisition = next(r for r in rows if "acquisition" in r["types"])
+    assert acquisition["headline"].startswith("Corvexa Biosciences, Inc. acquires Lumiera Bio")
+    assert "Corvexa Biosciences Completes Acquisition of Lumiera Bio" in acquisition["source_titles"]
+    assert book["sources"].freeze_panes == "A2" and book["sources"].auto_filter.ref
     filtered = export_deals(kb, tmp_path / "acq.csv", DealFilter(type="acquisition", limit=None))
     assert filtered == 1
     with pytest.raises(ConfigError, match="unknown export format"):

@@ -252,3 +252,31 @@ def test_a_failed_extraction_keeps_the_document(engine):
             "broken",
             "extraction failed (ValueError: boom)",
         )
+
+
+ENTITY_RELEASE = """Aldane Bio &amp; Quorra Pharma Sign License Agreement for AB-77
+
+BOSTON, May 5, 2026 -- Quorra Pharma, Inc. and Aldane Bio, Inc. today announced an exclusive license
+agreement under which Quorra will develop AB-77, Aldane&#39;s small molecule inhibitor of JAK1, for
+atopic dermatitis &amp; psoriasis. Aldane will receive an upfront payment of $45 million and is
+eligible for up to $600 million in milestones &gt; expected.
+"""
+
+
+def test_html_entities_are_stored_decoded_and_evidence_still_quotes_the_stored_text(engine):
+    from biodeals.service.ingest import ingest_documents
+
+    document = make_document(ENTITY_RELEASE, name="entities", source="<entities>", title="Aldane &amp; Quorra")
+    assert ingest_documents([document], engine).stored.documents == 1
+    with engine.connect() as conn:
+        text, title = conn.execute(select(t.documents.c.text, t.documents.c.title)).one()
+        spans = conn.execute(select(t.evidence.c.start, t.evidence.c.end, t.evidence.c.text)).all()
+    assert "&amp;" not in text and "&#39;" not in text and "Aldane Bio & Quorra" in text and "Aldane's" in text
+    assert title == "Aldane & Quorra"
+    assert spans and all(text[start:end] == quoted for start, end, quoted in spans)
+    assert any("& psoriasis" in quoted for _, _, quoted in spans)
+    [listed] = list_deals(engine)
+    assert listed["upfront"]["amount"] == 45e6
+    before = {table.name: count(engine, table) for table in t.metadata.sorted_tables}
+    assert ingest_documents([document], engine).stored.documents == 0
+    assert {table.name: count(engine, table) for table in t.metadata.sorted_tables} == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from biodeals.cli.options import console, names_of
@@ -56,8 +57,9 @@ def confidence(value: float | None) -> str:
 
 def print_deal(deal: dict[str, Any]) -> None:
     """Every field of ``deal`` (as ``get_deal`` gives it), its status history and evidence."""
+    console.print(f"[bold]{escape(deal['headline'])}[/bold]")
     console.print(
-        f"[bold]Deal {deal['id']}[/bold]: {', '.join(deal['types']) or '-'} · status {deal['status'] or '-'} · "
+        f"Deal {deal['id']}: {', '.join(deal['types']) or '-'} · status {deal['status'] or '-'} · "
         f"announced {deal['announced'] or '-'} · year {deal['year'] or '-'} · "
         f"confidence {confidence(deal['confidence'])} · review {deal['review']}"
     )
@@ -78,9 +80,9 @@ def print_deal(deal: dict[str, Any]) -> None:
             h["published"] or "-", h["status"] or "(mentioned)", h["document"]["name"], h["document"]["title"] or "-"
         )
     console.print(history)
-    evidence = Table("field", "value", "sentence", "document", title="Evidence")
-    for ev in deal["evidence"]:
-        evidence.add_row(ev["field"], ev["text"] if ev["field"] != "deal" else "", ev["sentence"], ev["document"])
+    evidence = Table("fields it states", "sentence", "document", title="Evidence (one row per sentence)")
+    for (sentence, document), fields in quoted_fields(deal["evidence"]).items():
+        evidence.add_row("\n".join(fields), sentence, document)
     console.print(evidence)
     if deal["edits"]:
         console.print(edits_table(deal["edits"]))
@@ -98,3 +100,19 @@ def edits_table(edits: list[dict[str, Any]], title: str = "Curation history (new
             e["note"] or "",
         )
     return view
+
+
+def quoted_fields(evidence: list[dict[str, Any]]) -> dict[tuple[str, str], list[str]]:
+    """The evidence grouped by the sentence (of a document) it quotes, in order of first quote:
+    for each, the fields it states with their words ('parties: Aldane Bio, Quorra'), or "deal"
+    for a sentence that only says there is one."""
+    grouped: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for item in evidence:
+        fields = grouped.setdefault((item["sentence"], item["document"]), {})
+        words = fields.setdefault(item["field"], [])
+        if item["field"] != "deal" and item["text"] not in words:
+            words.append(item["text"])
+    return {
+        key: [f"{field}: {', '.join(words)}" for field, words in fields.items() if words] or ["deal"]
+        for key, fields in grouped.items()
+    }

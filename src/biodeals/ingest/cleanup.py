@@ -74,12 +74,24 @@ def _glued_to_word(text: str, capital: int) -> bool:
     return text[start:capital] in _GLUE_WORDS and not (start and text[start - 1].isalpha())
 
 
-def _repairs(original: str) -> list[Edit]:
-    edits: list[Edit] = []
+def _entity_edits(original: str) -> list[Edit]:
+    """Each HTML entity (``&amp;``, ``&#39;``, ``&nbsp;``) of ``original`` and the character it stands for."""
+    edits = []
     for match in _ENTITY.finditer(original):
         replacement = html.unescape(match.group()).replace("\u00a0", " ")
         if replacement != match.group():
             edits.append(Edit(match.start(), match.end(), replacement))
+    return edits
+
+
+def decode_entities(original: str) -> tuple[str, OffsetMap]:
+    """``original`` with its HTML entities decoded and nothing else changed — the text as a
+    reader sees it, which the knowledge base keeps — and the map back to ``original``."""
+    return _applied(original, _entity_edits(original))
+
+
+def _repairs(original: str) -> list[Edit]:
+    edits = _entity_edits(original)
     edits += [Edit(m.start(), m.end(), " ") for m in _ODD_SPACE.finditer(original)]
     edits += [Edit(m.start(), m.end(), "") for m in _INVISIBLE.finditer(original)]
     for pattern in _GLUE:
@@ -101,7 +113,11 @@ def _repairs(original: str) -> list[Edit]:
 
 def clean_text(original: str) -> tuple[str, OffsetMap]:
     """Return the cleaned text and the map from its offsets back to ``original``."""
-    edits = _repairs(original)
+    return _applied(original, _repairs(original))
+
+
+def _applied(original: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
+    """``original`` with the sorted, non-overlapping ``edits`` made, and the map back."""
     if not edits:
         return original, OffsetMap([])
     pieces: list[str] = []

@@ -35,10 +35,11 @@ class OffsetMap:
     stretch that was replaced.
     """
 
-    __slots__ = ("_clean_ends", "_clean_starts", "_edits")
+    __slots__ = ("_clean_ends", "_clean_starts", "_edits", "_original_starts")
 
     def __init__(self, edits: list[Edit]) -> None:
         self._edits = edits
+        self._original_starts = [edit.start for edit in edits]
         self._clean_starts: list[int] = []
         self._clean_ends: list[int] = []
         shift = 0  # cleaned offset minus original offset, before the current edit
@@ -71,6 +72,21 @@ class OffsetMap:
         if position <= self._clean_ends[i]:
             return edit.end
         return position - self._clean_ends[i] + edit.end
+
+    def from_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map an original ``[start, end)`` range to the cleaned range (the inverse of ``span``);
+        an end inside a replaced stretch takes in its whole replacement, as does a start."""
+        if not self._edits:
+            return start, end
+        i = bisect_right(self._original_starts, start) - 1
+        clean_start = start if i < 0 else (
+            self._clean_starts[i] if start < self._edits[i].end else start - self._edits[i].end + self._clean_ends[i]
+        )
+        j = bisect_left(self._original_starts, end) - 1
+        clean_end = end if j < 0 else (
+            self._clean_ends[j] if end <= self._edits[j].end else end - self._edits[j].end + self._clean_ends[j]
+        )
+        return clean_start, max(clean_start, clean_end)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a cleaned ``[start, end)`` range to the original ``[start, end)`` range."""

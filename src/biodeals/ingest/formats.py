@@ -91,6 +91,31 @@ def date_in_name(name: str) -> date | None:
     return None
 
 
+# a title line: a markdown heading ("# Corvexa to Acquire ..."), or a short first line standing
+# alone (a blank line after it) that is not a list item, image, quote, byline or sentence
+_FIRST_LINES = re.compile(r"\A\s*(?P<line>[^\n]*)(?P<alone>\n[ \t]*\n)?")
+_HEADING = re.compile(r"#{1,2}[ \t]+")  # a page title, not a sub-heading
+_NOT_A_TITLE = re.compile(r"[*!\[>|<-]|By\s|\(?\w+\)?\s*$", re.IGNORECASE)
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")  # markdown [text](url): its text
+_SENTENCE_END = (".", ":", ",", ";", "\u2014", "\u2013", "-")
+
+
+def heading_title(text: str) -> str | None:
+    """The title ``text`` opens with, when it opens with one: its ``#`` heading line, or a
+    short first line followed by a blank line (as releases pasted as text begin)."""
+    match = _FIRST_LINES.match(text[:2000])
+    line = match["line"].strip() if match else ""
+    heading = _HEADING.match(line)
+    if heading:
+        line = line[heading.end() :].rstrip("# \t")
+    elif not match or not match["alone"] or _NOT_A_TITLE.match(line.replace("**", "")):
+        return None
+    title = " ".join(_LINK.sub(r"\1", line).replace("**", "").split())
+    if not heading and (title.endswith(_SENTENCE_END) or len(title) > 200):
+        return None
+    return title if len(title.split()) >= 3 and len(title) <= 300 else None
+
+
 def make_document(
     original: str,
     *,
@@ -118,7 +143,7 @@ def make_document(
             offsets=offsets,
             name=storable(name),
             source=storable(source),
-            title=storable((title or "").strip()) or None,
+            title=storable((title or "").strip()) or heading_title(original),
             published=parse_published(published) or date_in_name(name),
             url=storable(url) if url else None,
             language=guess_language(text),

@@ -13,6 +13,7 @@ from sqlalchemy.sql import ColumnElement
 
 from biodeals.errors import ConfigError, NotFound
 from biodeals.model import DEAL_STATUSES, DEAL_TYPES, MONEY_KINDS, ROLES
+from biodeals.service.display import headline
 from biodeals.service.edits import list_edits
 from biodeals.service.lookup import full_text_documents, matching_entities
 from biodeals.store import schema as t
@@ -263,7 +264,7 @@ def deal_summaries(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
             .group_by(t.deal_sources.c.deal_id)
         ).all()
     )
-    return [
+    summaries = [
         {
             "id": r.id,
             "announced": r.announced.isoformat() if r.announced else None,
@@ -283,6 +284,7 @@ def deal_summaries(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+    return [{"id": s["id"], "headline": headline(s), **s} for s in summaries]
 
 
 def get_deal(engine: Engine, deal_id: int) -> dict[str, Any]:

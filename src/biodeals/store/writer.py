@@ -14,6 +14,7 @@ stored meanwhile are counted as skipped.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,7 +25,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
+from biodeals.ingest import decode_entities
 from biodeals.model import MONEY_KINDS, Amount, Role
+from biodeals.nlp.record import record_spans
 from biodeals.store import schema as t
 from biodeals.store.curation import curated_deals, reapply_edits
 from biodeals.store.db import write_transaction
@@ -159,6 +162,18 @@ def _reraise_if_connection_lost(error: Exception) -> None:
         raise error
 
 
+def _into_stored_text(record: dict[str, Any], original: str) -> dict[str, Any]:
+    """``record`` with every span moved from ``original`` into the stored text (``original``
+    with its HTML entities decoded): '&amp;' is stored, quoted and highlighted as '&'."""
+    text, offsets = decode_entities(original)
+    if text == original:
+        return record
+    for span in record_spans(record):
+        span["start"], span["end"] = offsets.from_original(span["start"], span["end"])
+        span["text"] = text[span["start"] : span["end"]]
+    return record
+
+
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -187,10 +202,10 @@ class _BatchSession:
                 name=clean(doc.name),
                 source=clean(doc.source),
                 url=doc.url and clean(doc.url),
-                title=doc.title and clean(doc.title),
+                title=doc.title and clean(html.unescape(doc.title)),
                 published=published,
                 language=doc.language,
-                text=clean(doc.original),
+                text=clean(decode_entities(doc.original)[0]),
                 error=error,
                 ingested_at=datetime.now(UTC).replace(tzinfo=None),
             )
@@ -198,6 +213,8 @@ class _BatchSession:
 
     def store(self, item: Extracted, counts: WriteCounts) -> None:
         doc, record = item.document, item.record
+        if record is not None:
+            record = _into_stored_text(record, doc.original)
         published = doc.published
         if record and record.get("published"):
             published = date.fromisoformat(record["published"])
