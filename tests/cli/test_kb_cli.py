@@ -106,3 +106,31 @@ def test_demo_builds_a_database_from_the_samples(tmp_path):
     result = run("demo", "--db", str(tmp_path / "demo.db"))
     assert result.exit_code == 0, result.output
     assert "Halcyon Therapeutics" in result.stdout and "Lumiera Bio" in result.stdout
+
+
+# what each command needs besides --db to get as far as opening it
+_ARGUMENTS = {"review": ["1", "--confirm"], "edit": ["1", "status", "completed"], "export": ["out.csv"]}
+
+
+def _commands_that_read() -> list[str]:
+    """Every command with a --db option but those that write documents (and so make a new one)."""
+    import typer
+
+    commands = typer.main.get_command(app).commands
+    with_db = [name for name, c in commands.items() if any("--db" in p.opts for p in c.params)]
+    return sorted(set(with_db) - {"ingest", "demo"})
+
+
+@pytest.mark.parametrize("command", _commands_that_read())
+def test_a_command_that_reads_refuses_a_missing_database(tmp_path, monkeypatch, command):
+    import typer
+
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "misspelt.db"
+    click_command = typer.main.get_command(app).commands[command]
+    required = [p for p in click_command.params if p.required and not p.opts[0].startswith("-")]
+    args = _ARGUMENTS.get(command, ["1"] * len(required))
+    result = runner.invoke(app, [command, *args, "--db", str(missing)], env={**WIDE, "BIODEALS_USER": "tester"})
+    assert result.exit_code == 1, result.output
+    assert f"--db {missing}: no knowledge base there" in result.stderr and "Traceback" not in result.output
+    assert not missing.exists()

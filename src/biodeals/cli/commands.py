@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import socket
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
@@ -16,7 +18,7 @@ from biodeals import __version__
 from biodeals.cli import curate, kb, pipeline, rules
 from biodeals.cli.options import DbOption, TimeLimitOption, console, database, reported_errors, stderr
 from biodeals.cli.tables import deals_table
-from biodeals.errors import BiodealsError, IngestError, printable
+from biodeals.errors import BiodealsError, ConfigError, IngestError, printable
 from biodeals.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
 from biodeals.service.queries import list_deals
 
@@ -112,6 +114,22 @@ def sample_paths() -> list[str]:
     return sorted(str(p) for p in Path(str(folder)).glob("*.txt"))
 
 
+def check_port(host: str, port: int) -> None:
+    """ConfigError naming ``host:port`` when no server can listen there (in use, or not an
+    address of this machine), so ``serve`` says so before it says it is serving."""
+    if port == 0:  # any free port
+        return
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+            probe.bind(address)
+    except OSError as error:
+        busy = getattr(error, "errno", None) == errno.EADDRINUSE
+        why = "is in use (another server?); choose a free one with --port" if busy else f"cannot be listened on ({error.strerror or error})"
+        raise ConfigError(f"--port {port}: {host}:{port} {why}") from None
+
+
 HostOption = Annotated[str, typer.Option("--host", help="Interface to listen on (loopback by default).")]
 PortOption = Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")]
 
@@ -140,10 +158,11 @@ def serve_command(
     from biodeals.api.middleware import read_token_file
     from biodeals.store import database_url
 
-    with reported_errors(), database(db):  # create / upgrade the schema once, up front
+    with reported_errors(), database(db):  # an existing knowledge base, upgraded once, up front
         url = database_url(db)
         tokens = tokens or os.environ.get("BIODEALS_TOKEN_FILE")
         users = read_token_file(tokens) if tokens else {}
+        check_port(host, port)
     os.environ["BIODEALS_DB"] = url
     if tokens:
         os.environ["BIODEALS_TOKEN_FILE"] = str(Path(tokens).resolve())
@@ -174,7 +193,7 @@ def demo_command(
 ) -> None:
     """Ingest the bundled sample articles (written for the project) into the knowledge base
     and list the deals found, merged across articles; with --serve, open them in the web app."""
-    with reported_errors(), database(db) as engine:
+    with reported_errors(), database(db, create=True) as engine:
         from biodeals.service.ingest import ingest
 
         summary = ingest(sample_paths(), engine)

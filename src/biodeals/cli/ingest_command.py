@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
         """Read, extract and store INPUT... in the knowledge base. Documents already stored
         (same content hash) are skipped, so re-running, or resuming after a crash, adds nothing twice.
         A document whose extraction takes over --time-limit is stored with a 'timed out' error."""
-        with reported_errors(), database(db) as engine:
+        with reported_errors(), database(db, create=True) as engine:
             summary = _run_ingest(inputs, engine, workers, batch_size, max_bytes, quiet, seconds)
         _print_summary(summary)
         if summary.read and summary.failed == summary.read:

@@ -111,9 +111,11 @@ def reported_errors() -> Iterator[None]:
 
 
 @contextmanager
-def database(db: str | None) -> Iterator[Engine]:
-    """The knowledge base at ``db``, its connections closed on the way out."""
-    engine = connect(db)
+def database(db: str | None, *, create: bool = False) -> Iterator[Engine]:
+    """The knowledge base at ``db``, its connections closed on the way out; only a command that
+    writes documents (``create``) makes a new one, so a misspelt ``--db`` is an error, not an
+    empty answer."""
+    engine = connect(db, create=create)
     try:
         yield engine
     finally:

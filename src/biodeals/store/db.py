@@ -106,10 +106,12 @@ def alembic_config() -> Any:
     return config
 
 
-def connect(target: str | Path | None = None, *, migrate: bool = True) -> Engine:
+def connect(target: str | Path | None = None, *, migrate: bool = True, create: bool = True) -> Engine:
     """An engine on the knowledge base at ``target``, its schema brought up to date.
 
-    Raises ConfigError for an unusable URL and StoreError when the database cannot be reached.
+    ``create=False`` (what reading needs) refuses a SQLite file that does not exist rather than
+    making an empty one. Raises ConfigError for an unusable URL or a missing file, and
+    StoreError when the database cannot be reached.
     """
     url = database_url(target)
     try:
@@ -120,6 +122,10 @@ def connect(target: str | Path | None = None, *, migrate: bool = True) -> Engine
         database = parsed.database
         if database and database != ":memory:" and not Path(database).parent.is_dir():
             raise ConfigError(f"--db {database}: folder {Path(database).parent} does not exist")
+        if not create and database and database != ":memory:" and not Path(database).is_file():
+            raise ConfigError(
+                f"--db {database}: no knowledge base there (`biodeals ingest FILES --db {database}` makes one)"
+            )
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
