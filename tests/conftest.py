@@ -56,6 +56,8 @@ def _fresh_postgres() -> str:
 
     from biodeals.store import database_url
 
+    if _UNREACHABLE:
+        pytest.skip(_UNREACHABLE[0])
     url = os.environ.get(POSTGRES_ENV, POSTGRES_DEFAULT)
     engine = create_engine(database_url(url))
     try:
@@ -65,10 +67,26 @@ def _fresh_postgres() -> str:
     except OperationalError as error:
         if os.environ.get("BIODEALS_REQUIRE_POSTGRES"):
             pytest.fail(f"no PostgreSQL server reachable at {url}: {error.orig}")
-        pytest.skip(f"no PostgreSQL server reachable at {url} (set {POSTGRES_ENV}; .ci/run starts one): {error.orig}")
+        first_line = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else "unreachable"
+        _UNREACHABLE.append(f"{NO_POSTGRES} at {url} (set {POSTGRES_ENV}; .ci/run starts one): {first_line}")
+        pytest.skip(_UNREACHABLE[0])
     finally:
         engine.dispose()
     return url
+
+
+NO_POSTGRES = "no PostgreSQL server reachable"
+_UNREACHABLE: list[str] = []  # the reason, once the server was found unreachable: not tried again
+_SKIP_LINE = _fresh_postgres.__code__.co_firstlineno - 1  # pytest counts report lines from 0
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """Every "no PostgreSQL" skip reported at one place, so pytest's summary folds them into one line."""
+    report = yield
+    if report.skipped and isinstance(report.longrepr, tuple) and report.longrepr[2].startswith(f"Skipped: {NO_POSTGRES}"):
+        report.longrepr = (__file__, _SKIP_LINE, report.longrepr[2])
+    return report
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
