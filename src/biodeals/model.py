@@ -288,11 +288,13 @@ class Readout:
     endpoints: list[Endpoint] = field(default_factory=list)
     evidence: list[EvidenceSpan] = field(default_factory=list)
     confidence: float | None = None  # the extractor's probability that this is a readout (0-1)
+    sponsor: Named | None = None  # the company whose trial it is
 
     def to_record(self) -> dict[str, Any]:
-        """The SCHEMA.md readout object (plus its ``evidence`` and ``confidence``)."""
+        """The SCHEMA.md readout object (plus its ``evidence``, ``confidence`` and ``sponsor``)."""
         return {
             "trial": self.trial.to_record() if self.trial else None,
+            "sponsor": self.sponsor.to_record() if self.sponsor else None,
             "phase": self.phase,
             "assets": [a.to_record() for a in self.assets],
             "indications": [i.to_record() for i in self.indications],
@@ -312,4 +314,5 @@ class Readout:
             endpoints=[Endpoint.from_record(e) for e in record.get("endpoints") or ()],
             evidence=[EvidenceSpan.from_record(e) for e in record.get("evidence") or ()],
             confidence=record.get("confidence"),
+            sponsor=Named.from_record(record["sponsor"]) if record.get("sponsor") else None,
         )

@@ -117,8 +117,20 @@ def test_companies_assets_readouts_search_stats_documents(client):
     assert {"Halcyon Therapeutics", "Brightwater Bio, Inc.", "Tessaly Medicines plc"} <= {p["name"] for p in norvale["partners"]}
     assert client.get(f"/api/companies/{norvale['id']}").json()["name"] == norvale["name"]
     assert "HT-2041" in {a["name"] for a in client.get("/api/assets").json()}
-    readouts = client.get("/api/readouts", params={"asset": "BW-118"}).json()
-    assert readouts and {"name": "ORR", "value": 31.0, "unit": "%"} in [e for r in readouts for e in r["endpoints"]]
+    page = client.get("/api/readouts", params={"asset": "BW-118"}).json()
+    readouts = page["items"]
+    assert page["total"] == len(readouts) >= 1 and (page["limit"], page["offset"]) == (50, 0)
+    assert {"name": "ORR", "value": 31.0, "unit": "%"} in [e for r in readouts for e in r["endpoints"]]
+    assert readouts[0]["sponsor"]["name"] == "Brightwater Bio, Inc."
+    sponsored = client.get("/api/readouts", params={"sponsor": "Brightwater"}).json()["items"]
+    assert [r["id"] for r in sponsored] == [r["id"] for r in readouts]
+    every = client.get("/api/readouts").json()
+    assert every["total"] >= 3
+    second = client.get("/api/readouts", params={"limit": 1, "offset": 1}).json()["items"]
+    assert [r["id"] for r in second] == [every["items"][1]["id"]]
+    one = client.get(f"/api/readouts/{readouts[0]['id']}").json()
+    assert one["trial"] == readouts[0]["trial"] and one["evidence"] and one["review"] == "unreviewed"
+    assert client.get("/api/readouts/999999").status_code == 404
     hits = client.get("/api/search", params={"q": "cholangiocarcinoma"}).json()
     assert len(hits) == 2 and all("cholangiocarcinoma" in h["snippet"].lower() for h in hits)
     figures = client.get("/api/stats").json()

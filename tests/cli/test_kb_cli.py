@@ -55,6 +55,9 @@ def test_show_company_assets_readouts_search_stats(kb):
     assert "HT-2041" in run("assets", "--db", kb).stdout
     readouts = json.loads(run("readouts", "--db", kb, "-f", "json", "--asset", "velarutide").stdout)
     assert readouts and readouts[0]["assets"] == ["velarutide"]
+    assert readouts[0]["sponsor"]["name"] == "Tessaly Medicines plc"
+    assert json.loads(run("readouts", "--db", kb, "-f", "json", "--sponsor", "Tessaly").stdout) == readouts
+    assert "Tessaly Medicines plc" in run("readouts", "--db", kb, "-f", "csv").stdout
     assert "Corvexa" in run("search", "KRAS", "--db", kb).stdout
     figures = json.loads(run("stats", "--db", kb, "-f", "json").stdout)
     assert figures["totals"]["documents"] == len(core_samples())

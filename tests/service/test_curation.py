@@ -154,3 +154,15 @@ def test_a_quote_must_be_in_the_deals_sources(engine):
 def test_an_unknown_company_names_the_nearest(engine):
     with pytest.raises(NotFound, match="did you mean 'Halcyon"):
         curation.merge_companies(engine, "Halcyn Therapeutics", "Orinda", "ann")
+
+
+def test_a_merged_company_takes_the_readouts_it_sponsors_and_gives_them_back_on_undo(engine):
+    ingest([_sample("05"), _sample("11")], engine)  # Brightwater's option deal and its readout
+    [readout] = queries.list_readouts(engine, sponsor="Brightwater")
+    sponsor = readout["sponsor"]
+    option = queries.list_deals(engine, queries.DealFilter(type="option"))[0]
+    partner = next(p for p in option["parties"] if p["id"] != sponsor["id"])
+    merge = curation.merge_companies(engine, str(partner["id"]), str(sponsor["id"]), "ann")
+    assert queries.get_readout(engine, readout["id"])["sponsor"]["id"] == partner["id"]
+    curation.undo(engine, merge["id"], "ann")
+    assert queries.get_readout(engine, readout["id"])["sponsor"] == sponsor

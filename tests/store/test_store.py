@@ -7,6 +7,7 @@ SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -280,3 +281,31 @@ def test_html_entities_are_stored_decoded_and_evidence_still_quotes_the_stored_t
     before = {table.name: count(engine, table) for table in t.metadata.sorted_tables}
     assert ingest_documents([document], engine).stored.documents == 0
     assert {table.name: count(engine, table) for table in t.metadata.sorted_tables} == before
+
+
+def test_upgrading_a_knowledge_base_keeps_every_row(db_url):
+    """Each migration alters tables in place: none drops and refills a table, which on SQLite
+    would cascade to the rows that refer to it (a readout's endpoints, entities, evidence)."""
+    from alembic import command
+    from sqlalchemy import insert
+
+    from biodeals.store.db import alembic_config, upgrade
+
+    engine = connect(db_url, migrate=False)
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        conn.execute(insert(t.documents).values(
+            id=1, content_hash="h", name="d", source="s", language="en", text="Text.", ingested_at=datetime(2026, 1, 1)
+        ))
+        conn.execute(insert(t.entities).values(id=1, kind="asset", name="AB-1"))
+        conn.execute(insert(t.readouts).values(id=1, document_id=1, phase="2"))
+        conn.execute(insert(t.readout_entities).values(readout_id=1, entity_id=1))
+        conn.execute(insert(t.endpoints).values(readout_id=1, name="ORR", value=31.0, unit="%"))
+        conn.execute(insert(t.evidence).values(document_id=1, readout_id=1, field="readout", start=0, end=5, text="Text."))
+    before = {table.name: count(engine, table) for table in t.metadata.sorted_tables if table.name != "alembic_version"}
+    upgrade(engine)
+    assert {name: count(engine, t.metadata.tables[name]) for name in before} == before
+    assert before["readout_entities"] == before["endpoints"] == before["evidence"] == 1
+    engine.dispose()

@@ -129,3 +129,23 @@ def test_a_read_only_server_shows_no_curation_forms(page, tmp_path):
         page.goto(f"{base}/deals/{deal['id']}")
         assert page.locator("section.curation").count() == 0
         assert page.locator("table.fields").is_visible()
+
+
+def test_a_readout_is_confirmed_from_its_page_found_from_the_paged_list(page, server):
+    page.goto(f"{server}/readouts?limit=1")
+    total = httpx.get(f"{server}/api/readouts").json()["total"]
+    assert page.locator("#readout-total").inner_text() == str(total) and page.locator("table.readouts tbody tr").count() == 1
+    page.locator("a[rel=next]").click()
+    page.wait_for_url("**/readouts?limit=1&offset=1")
+    second = httpx.get(f"{server}/api/readouts", params={"limit": 1, "offset": 1}).json()["items"][0]
+    assert page.locator("a.readout-link").inner_text() == str(second["id"])
+    assert second["sponsor"]["name"] in page.locator("table.readouts").inner_text()
+    page.locator("a.readout-link").click()
+    page.wait_for_url(f"**/readouts/{second['id']}")
+    assert page.locator("#review-state").inner_text() == "unreviewed" and page.locator(".doc-text .sentence").count() >= 1
+    _enter_token(page)
+    with page.expect_navigation():
+        page.locator("button.confirm").click()
+    _until(page, "document.querySelector('#review-state').textContent === 'confirmed'")
+    assert "ann" in page.locator("table.edits").inner_text()
+    assert httpx.get(f"{server}/api/readouts/{second['id']}").json()["review"] == "confirmed"

@@ -35,7 +35,7 @@ from biodeals.ingest import ReadOptions
 from biodeals.service import curation, queries
 from biodeals.service.edits import list_edits
 from biodeals.service.export import export_deals
-from biodeals.service.filters import MAX_ID, MAX_PAGE, DealQuery, SearchText, StatsQuery, Text, has_words
+from biodeals.service.filters import MAX_ID, MAX_PAGE, DealQuery, ReadoutQuery, SearchText, StatsQuery, Text, has_words
 from biodeals.service.public import public_document
 
 router = APIRouter(prefix="/api", tags=["api"], responses=INVALID)
@@ -127,16 +127,21 @@ def assets(engine: Engine, name: Name = None, limit: Limit = 50) -> list[dict[st
     return queries.list_assets(engine, name, limit=limit)
 
 
-@router.get("/readouts", summary="Clinical readouts with their endpoints, newest first")
-def readouts(
-    engine: Engine,
-    asset: Name = None,
-    trial: Name = None,
-    indication: Name = None,
-    phase: Annotated[Text | None, Query(max_length=20)] = None,
-    limit: Limit = 50,
-) -> list[dict[str, Any]]:
-    return queries.list_readouts(engine, asset=asset, trial=trial, indication=indication, phase=phase, limit=limit)
+@router.get("/readouts", summary="Clinical readouts with their sponsor and endpoints, newest first, paged")
+def readouts(engine: Engine, query: Annotated[ReadoutQuery, Query()]) -> dict[str, Any]:
+    return {
+        "total": queries.count_readouts(engine, **query.filters()),
+        "limit": query.limit,
+        "offset": query.offset,
+        "items": queries.list_readouts(engine, limit=query.limit, offset=query.offset, **query.filters()),
+    }
+
+
+@router.get(
+    "/readouts/{readout_id}", summary="One readout with its evidence and the decisions about it", responses=NOT_FOUND
+)
+def readout(engine: Engine, readout_id: Id) -> dict[str, Any]:
+    return queries.get_readout(engine, readout_id)
 
 
 @router.get("/search", summary="Full-text search over the stored documents")

@@ -151,6 +151,7 @@ def register(app: typer.Typer) -> None:
     @app.command("readouts")
     def readouts_command(
         db: DbOption = None,
+        sponsor: Annotated[str | None, typer.Option(help="The company whose trial it is.")] = None,
         asset: Annotated[str | None, typer.Option(help="Drug name.")] = None,
         trial: Annotated[str | None, typer.Option(help="Trial name or registry number.")] = None,
         indication: Annotated[str | None, typer.Option(help="Disease or condition.")] = None,
@@ -160,7 +161,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Clinical trial readouts with their endpoint values, newest first."""
         with reported_errors(), database(db) as engine:
-            rows = list_readouts(engine, asset=asset, trial=trial, indication=indication, phase=phase, limit=limit)
+            chosen = {"sponsor": sponsor, "asset": asset, "trial": trial, "indication": indication, "phase": phase}
+            rows = list_readouts(engine, limit=limit, **chosen)
 
         def endpoints(r: dict[str, Any]) -> str:
             return "; ".join(
@@ -170,12 +172,14 @@ def register(app: typer.Typer) -> None:
 
         def table() -> Table:
             view = Table(
-                "id", "published", "trial", "phase", "assets", "indications", "endpoints", title=f"{len(rows)} readouts"
-            )
+                "id", "published", "sponsor", "trial", "phase", "assets", "indications", "endpoints",
+                title=f"{len(rows)} readouts",
+            )  # fmt: skip
             for r in rows:
                 view.add_row(
                     str(r["id"]),
                     r["published"] or "-",
+                    r["sponsor"]["name"] if r["sponsor"] else "-",
                     r["trial"] or "-",
                     r["phase"] or "-",
                     ", ".join(r["assets"]) or "-",
@@ -190,6 +194,7 @@ def register(app: typer.Typer) -> None:
             table,
             lambda r: {
                 **r,
+                "sponsor": r["sponsor"]["name"] if r["sponsor"] else None,
                 "assets": "; ".join(r["assets"]),
                 "indications": "; ".join(r["indications"]),
                 "endpoints": endpoints(r),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -365,7 +365,29 @@ def _readout(group: _Group, analysis: Analysis, text: str, codes: dict[str, list
         indications=tuple(Named(i.name, tuple(i.aliases)) for i in indications.values()),
         endpoints=[Endpoint(**ep) for ep in _dedupe(endpoints)],
         evidence=[EvidenceSpan("readout", s, e) for s, e in group.sentences],
+        sponsor=_sponsor(group.sentences, analysis),
     )
+
+
+def _sponsor(sentences: list[tuple[int, int]], analysis: Analysis) -> Named | None:
+    """The company whose trial it is: the one the readout's sentences name most often (the first
+    named on a tie), else the company the document names first (a release's issuer, a news
+    story's subject)."""
+    counts: Counter[str] = Counter()
+    found: dict[str, Entity] = {}
+    for start, end in sentences:
+        for company in analysis.within("company", start, end):
+            counts[company.name] += 1
+            found.setdefault(company.name, company)
+    if counts:
+        best = max(counts.values())
+        company = next(c for name, c in found.items() if counts[name] == best)
+    else:
+        named = [c for c in analysis.of("company") if c.mentions]
+        if not named:
+            return None
+        company = min(named, key=lambda c: c.mentions[0].start)
+    return Named(company.name, tuple(company.aliases))
 
 
 # "89% compared with Gilead's daily oral PrEP pill Truvada", "versus oral nimodipine": the arm a

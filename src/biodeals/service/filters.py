@@ -181,6 +181,24 @@ class DealQuery(BaseModel):
 
 
 
+class ReadoutQuery(BaseModel):
+    """Filters and paging of a readouts list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sponsor: Text | None = Field(None, max_length=200, description="The company whose trial it is", examples=["Tessaly"])
+    asset: Text | None = Field(None, max_length=200, description="Drug name", examples=["velarutide"])
+    trial: Text | None = Field(None, max_length=200, description="Trial name or registry number")
+    indication: Text | None = Field(None, max_length=200, description="Disease or condition")
+    phase: Text | None = Field(None, max_length=20, description='"1", "1/2", "2", "2/3", "3" or "4"')
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    def filters(self) -> dict[str, Any]:
+        """The service's keyword filters (paging apart)."""
+        return self.model_dump(exclude={"limit", "offset"})
+
+
 class StatsQuery(BaseModel):
     """What the figures count: by default the trusted deals only, as the lists."""
 

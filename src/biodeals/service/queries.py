@@ -20,7 +20,7 @@ from biodeals.service.deals import (
 from biodeals.service.documents import document_id_by_hash, document_texts, get_document, search_documents
 from biodeals.service.entities import get_company, list_assets, list_companies
 from biodeals.service.lookup import matching_entities
-from biodeals.service.readouts import list_readouts
+from biodeals.service.readouts import count_readouts, get_readout, list_readouts
 from biodeals.service.stats import stats
 
 __all__ = [
@@ -31,12 +31,14 @@ __all__ = [
     "DealFilter",
     "DealSort",
     "count_deals",
+    "count_readouts",
     "deal_facets",
     "document_id_by_hash",
     "document_texts",
     "get_company",
     "get_deal",
     "get_document",
+    "get_readout",
     "left_out",
     "list_assets",
     "list_companies",

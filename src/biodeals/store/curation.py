@@ -275,8 +275,8 @@ def unmerge_deals(conn: Connection, policy: MergePolicy, keep: int, snapshot: di
 
 def merge_companies(conn: Connection, keep: int, absorb: int) -> dict[str, Any]:
     """Make company ``absorb`` one with company ``keep``: its names become ``keep``'s aliases
-    (so later documents naming it resolve to ``keep``) and its deals ``keep``'s (where both were
-    parties, ``keep``'s role stays). Returns the snapshot its undo needs."""
+    (so later documents naming it resolve to ``keep``), its deals and sponsored readouts
+    ``keep``'s (where both were parties, ``keep``'s role stays). Returns the snapshot its undo needs."""
     if keep == absorb:
         raise ConfigError(f"company {keep}: a company cannot be merged with itself")
     for entity_id in (keep, absorb):
@@ -287,12 +287,14 @@ def merge_companies(conn: Connection, keep: int, absorb: int) -> dict[str, Any]:
         "entity": _plain(_row(conn, t.entities, absorb, "company")),
         "aliases": [_plain(r) for r in conn.execute(select(t.entity_aliases).where(a.entity_id == absorb))],
         "parties": [_plain(r) for r in conn.execute(select(t.deal_parties).where(p.entity_id == absorb))],
+        "sponsored": list(conn.scalars(select(t.readouts.c.id).where(t.readouts.c.sponsor_id == absorb))),
     }
     shared = set(conn.scalars(select(p.deal_id).where(p.entity_id == keep)))
     snapshot["dropped"] = [r["deal_id"] for r in snapshot["parties"] if r["deal_id"] in shared]
     conn.execute(delete(t.deal_parties).where(p.entity_id == absorb, p.deal_id.in_(snapshot["dropped"])))
     conn.execute(update(t.deal_parties).where(p.entity_id == absorb).values(entity_id=keep))
     conn.execute(update(t.entity_aliases).where(a.entity_id == absorb).values(entity_id=keep))
+    conn.execute(update(t.readouts).where(t.readouts.c.sponsor_id == absorb).values(sponsor_id=keep))
     conn.execute(delete(t.entities).where(t.entities.c.id == absorb))
     return snapshot
 
@@ -311,6 +313,8 @@ def unmerge_companies(conn: Connection, keep: int, snapshot: dict[str, Any]) -> 
     dropped = [r for r in snapshot["parties"] if r["deal_id"] in set(snapshot["dropped"])]
     if dropped:
         conn.execute(insert(t.deal_parties), dropped)
+    sponsored = snapshot.get("sponsored", [])  # (a merge recorded before readouts had sponsors has none)
+    conn.execute(update(t.readouts).where(t.readouts.c.id.in_(sponsored)).values(sponsor_id=absorb))
 
 
 # -- undo --------------------------------------------------------------------------------------

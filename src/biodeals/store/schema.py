@@ -157,6 +157,7 @@ readouts = Table(
     Column("phase", String(8)),
     Column("confidence", Float),
     Column("review", String(16), nullable=False, server_default="unreviewed"),  # REVIEW_STATES
+    Column("sponsor_id", Integer, ForeignKey("entities.id", name="fk_readouts_sponsor_id_entities"), index=True),
 )
 
 readout_entities = Table(

@@ -392,10 +392,13 @@ class _BatchSession:
     def _store_readout(self, readout: dict[str, Any], document_id: int, ids: dict[tuple[str, str], str]) -> None:
         trial = readout.get("trial") or {}
         trial_id = self.resolve("trial", trial["name"], trial.get("aliases", [])) if trial.get("name") else None
+        sponsor = readout.get("sponsor") or {}
+        sponsor_id = self.resolve("company", sponsor["name"], sponsor.get("aliases", [])) if sponsor.get("name") else None
         readout_id = self.conn.execute(
             insert(t.readouts).values(
                 document_id=document_id,
                 trial_id=trial_id,
+                sponsor_id=sponsor_id,
                 phase=readout.get("phase"),
                 confidence=readout.get("confidence"),
             )

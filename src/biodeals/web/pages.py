@@ -26,7 +26,7 @@ from biodeals.model import MONEY_KINDS
 from biodeals.service import filters, queries
 from biodeals.service.curation import DEAL_FIELDS
 from biodeals.service.display import describe_edit, format_money
-from biodeals.service.filters import MAX_ID, DealQuery, StatsQuery
+from biodeals.service.filters import MAX_ID, DealQuery, ReadoutQuery, StatsQuery
 from biodeals.service.public import public_source, web_url
 from biodeals.web.highlight import highlight
 
@@ -60,8 +60,8 @@ def _page(request: Request, template: str, status_code: int = 200, **context: An
     """``template`` rendered; ``writable`` says whether curation forms are shown (the server has
     write tokens; the forms send the one the user enters, through the API)."""
     context.setdefault("writable", bool(getattr(request.app.state, "tokens", None)))
-    if status_code == 200:
-        context.setdefault("alternate", json_twin(request))
+    if status_code == 200:  # with the filters the page applied (bad ones are dropped)
+        context.setdefault("alternate", json_twin(request, context.get("params")))
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
@@ -69,11 +69,12 @@ def _page(request: Request, template: str, status_code: int = 200, **context: An
 _TWINS = {"/": "/api/deals", "/dashboard": "/api/stats", "/docs": "/openapi.json"}
 
 
-def json_twin(request: Request) -> str:
-    """The API URL that answers this page's content as JSON, with the same (filled) filters."""
+def json_twin(request: Request, params: dict[str, Any] | None = None) -> str:
+    """The API URL that answers this page's content as JSON, with the same filters (``params``,
+    default: the filled query parameters)."""
     path = request.url.path
     twin = _TWINS.get(path, "/api" + path)
-    params = _filled(request)
+    params = _filled(request) if params is None else {k: v for k, v in params.items() if v}
     return f"{twin}?{urlencode(params)}" if params and twin.startswith("/api/") else twin
 
 
@@ -226,9 +227,33 @@ def partner_graph(company: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 @router.get("/readouts", response_class=HTMLResponse)
 def readouts_page(request: Request) -> HTMLResponse:
-    chosen, problems = _texts(request, ("asset", "trial", "indication", "phase"))
-    readouts = queries.list_readouts(request.app.state.engine, **chosen, limit=200)
-    return _page(request, "readouts.html", readouts=readouts, params=chosen, problems=problems)
+    engine = request.app.state.engine
+    params = _filled(request)
+    problems: list[str] = []
+    try:
+        query = ReadoutQuery.model_validate(params)
+    except ValidationError as error:
+        problems, query, params = filters.problems(error), ReadoutQuery(), {}
+    readouts = queries.list_readouts(engine, limit=query.limit, offset=query.offset, **query.filters())
+    total = queries.count_readouts(engine, **query.filters())
+    return _page(
+        request,
+        "readouts.html",
+        readouts=readouts,
+        total=total,
+        query=query,
+        params=params,
+        link=_Links("/readouts", params),
+        problems=problems,
+    )
+
+
+@router.get("/readouts/{readout_id}", response_class=HTMLResponse)
+def readout_page(request: Request, readout_id: int) -> HTMLResponse:
+    engine = request.app.state.engine
+    readout = queries.get_readout(engine, _known_id(readout_id, "readout"))
+    text = queries.document_texts(engine, [readout["document_id"]])[readout["document_id"]]["text"]
+    return _page(request, "readout.html", readout=readout, html=highlight(text, readout["evidence"]))
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
