@@ -190,6 +190,16 @@ def test_dashboard_charts_and_search(page, server):
     _until(page, "document.body.dataset.charts !== undefined")
     drawn = page.evaluate("[...document.querySelectorAll('.charts canvas')].filter(c => Chart.getChart(c)).length")
     assert drawn == 4
+    years = page.evaluate("Chart.getChart(document.getElementById('chart-year-count')).data.labels.map(Number)")
+    assert years == list(range(years[0], years[-1] + 1))  # a time line: no year left out between two
+    gap = page.evaluate("everyYear([{key: 1991, deals: 1}, {key: null, deals: 4}, {key: 2003, deals: 2}])")
+    assert [row["key"] for row in gap] == list(range(1991, 2004)) and [row["deals"] for row in gap][1] == 0
+    shown = page.evaluate(
+        "[...document.querySelectorAll('.charts canvas')].map(c => Chart.getChart(c))"
+        ".map(chart => Object.values(chart.scales).filter(s => s.type === 'category')"
+        ".every(s => s.ticks.length === chart.data.labels.length))"
+    )
+    assert shown == [True] * 4  # every bar labelled
     shot(page, "05-dashboard")
 
     page.fill("header input[name=q]", "cholangiocarcinoma")

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from biodeals.service.ingest import ingest
+from biodeals.service.ingest import ingest, ingest_documents
 from biodeals.web.highlight import highlight
 from tests.api.test_api import AUTH, LICENSE_TEXT, build_client
 
@@ -215,3 +215,23 @@ def test_every_page_links_its_json_twin(client):
     [twin] = re.findall(r'rel="alternate" type="application/json" href="([^"]+)"', listed)
     page_total = int(re.search(r'<strong id="deal-total">(\d+)</strong>', listed)[1])
     assert client.get(html.unescape(twin)).json()["total"] == page_total
+
+
+def test_the_dashboard_separates_thousands_and_counts_undated_deals(tmp_path):
+    from biodeals.ingest import make_document
+    from biodeals.service.merge import POLICY
+    from biodeals.store import Extracted, Writer, connect
+
+    engine = connect(tmp_path / "kb.db")
+    documents = [make_document(f"Note {i} on nothing in particular.", name=f"n{i}", source="<notes>") for i in range(1200)]
+    Writer(engine, policy=POLICY).write_batch([Extracted(d, {"deals": [], "readouts": []}) for d in documents])
+    undated = make_document(LICENSE_TEXT.replace("May 5, 2026", "today"), name="undated", source="<undated>")
+    ingest_documents([undated], engine)
+    engine.dispose()
+    with build_client(str(tmp_path / "kb.db")) as client:
+        stats = client.get("/api/stats").json()
+        page = client.get("/dashboard").text
+    assert f"<strong>{stats['totals']['documents']:,}</strong> documents" in page and "," in f"{stats['totals']['documents']:,}"
+    undated_deals = sum(row["deals"] for row in stats["by_year"] if row["key"] is None)
+    assert undated_deals >= 1
+    assert re.search(rf'id="undated">{undated_deals} deals? without a known year', page)

@@ -39,6 +39,7 @@ templates.env.filters["money"] = format_money
 templates.env.filters["web_url"] = web_url
 templates.env.filters["public_source"] = public_source
 templates.env.filters["describe_edit"] = describe_edit
+templates.env.filters["thousands"] = lambda number: f"{number:,}"
 _FACETS = filters.FACETED
 templates.env.globals["facet_names"] = _FACETS
 templates.env.globals["deal_fields"] = DEAL_FIELDS

@@ -56,25 +56,49 @@ function drawGraph() {
   window.biodealsGraph = cy;
 }
 
+// Every year from the first to the last, with 0 where none is recorded: the year axis is a
+// time line (1991 is not drawn beside 2003)
+function everyYear(rows) {
+  const known = rows.filter((row) => row.key !== null);
+  if (!known.length) return [];
+  const byYear = new Map(known.map((row) => [row.key, row]));
+  const first = Math.min(...byYear.keys());
+  const last = Math.max(...byYear.keys());
+  return Array.from({ length: last - first + 1 }, (_, i) => byYear.get(first + i) || { key: first + i, deals: 0, total_value: {} });
+}
+
+const numbers = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+
 function drawCharts() {
   const data = document.getElementById("stats-data");
   if (!data || !window.Chart) return;
   const stats = JSON.parse(data.textContent);
   const usd = (row) => (row.total_value && row.total_value.USD ? row.total_value.USD / 1e9 : 0);
   const known = (rows) => rows.filter((row) => row.key !== null);
+  const every = { autoSkip: false }; // each bar keeps its label
+  const counted = { callback: (value) => numbers.format(value) };
   const bar = (id, rows, datasets, horizontal) =>
     new window.Chart(document.getElementById(id), {
       type: "bar",
-      data: { labels: rows.map((row) => row.key), datasets },
+      data: { labels: rows.map((row) => String(row.key)), datasets },
       options: {
         indexAxis: horizontal ? "y" : "x",
         responsive: true,
         animation: false,
-        plugins: { legend: { display: datasets.length > 1 } },
-        scales: datasets.length > 1 ? { value: { position: horizontal ? "top" : "right", grid: { drawOnChartArea: false } } } : {},
+        plugins: {
+          legend: { display: datasets.length > 1 },
+          tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${numbers.format(item.raw)}` } },
+        },
+        scales: {
+          [horizontal ? "y" : "x"]: { ticks: every },
+          [horizontal ? "x" : "y"]: { ticks: counted, beginAtZero: true },
+          ...(datasets.length > 1
+            ? { value: { position: horizontal ? "top" : "right", grid: { drawOnChartArea: false }, ticks: counted } }
+            : {}),
+        },
       },
     });
-  const years = known(stats.by_year);
+  const years = everyYear(stats.by_year);
   bar("chart-year-count", years, [{ label: "Deals", data: years.map((r) => r.deals), backgroundColor: "#6b8fb5" }]);
   bar("chart-year-value", years, [{ label: "Total value, USD bn", data: years.map(usd), backgroundColor: "#c0392b" }]);
   for (const [id, rows] of [["chart-type", stats.by_type], ["chart-modality", stats.by_modality]]) {
