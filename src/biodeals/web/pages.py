@@ -202,28 +202,42 @@ def companies_page(request: Request) -> HTMLResponse:
     return _page(request, "companies.html", companies=companies, name=chosen["name"] or "", problems=problems)
 
 
+TOP_PARTNERS = 8  # the network shows this many partners until asked for more
+
+
 @router.get("/companies/{company_id}", response_class=HTMLResponse)
 def company_page(request: Request, company_id: int) -> HTMLResponse:
     company = queries.get_company(request.app.state.engine, str(_known_id(company_id, "company")))
-    return _page(request, "company.html", company=company, graph=partner_graph(company))
+    shown = TOP_PARTNERS if _filled(request).get("partners") != "all" else None
+    graph = partner_graph(company, shown)
+    return _page(request, "company.html", company=company, graph=graph, hidden_partners=graph["hidden"])
 
 
-def partner_graph(company: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Cytoscape elements: the company, every co-party of its deals, and an edge for each pair of
-    companies in the same deal (weight = number of such deals)."""
+def partner_graph(company: dict[str, Any], top: int | None = TOP_PARTNERS) -> dict[str, Any]:
+    """Cytoscape elements: the company, its ``top`` partners by deals together (None: all; ties
+    by name), and an edge for each pair of them party to the same deal (weight = such deals);
+    ``hidden`` counts the partners left out."""
     names = {company["id"]: company["name"]}
     pairs: Counter[tuple[int, int]] = Counter()
     for deal in company["deals"]:
         ids = sorted({party["id"] for party in deal["parties"]})
         names.update({party["id"]: party["name"] for party in deal["parties"]})
         pairs.update(combinations(ids, 2))
+    together = Counter({other: n for (a, b), n in pairs.items() for other in (a, b) if company["id"] in (a, b) and other != company["id"]})
+    ranked = sorted(together, key=lambda i: (-together[i], names[i]))
+    kept = {company["id"], *ranked[:top]} if top is not None else set(names)
     deal_counts = Counter(party_id for pair, count in pairs.items() for party_id in pair for _ in range(count))
     nodes = [
         {"data": {"id": str(i), "label": name, "deals": deal_counts.get(i, 0), "focus": i == company["id"]}}
         for i, name in names.items()
+        if i in kept
     ]
-    edges = [{"data": {"id": f"{a}-{b}", "source": str(a), "target": str(b), "weight": n}} for (a, b), n in pairs.items()]
-    return {"nodes": nodes, "edges": edges}
+    edges = [
+        {"data": {"id": f"{a}-{b}", "source": str(a), "target": str(b), "weight": n}}
+        for (a, b), n in pairs.items()
+        if a in kept and b in kept
+    ]
+    return {"nodes": nodes, "edges": edges, "hidden": len(names) - len(kept)}
 
 
 @router.get("/readouts", response_class=HTMLResponse)

@@ -37,6 +37,10 @@ function drawGraph() {
           "font-size": 11,
           "text-valign": "bottom",
           "text-margin-y": 4,
+          "text-wrap": "ellipsis",
+          "text-max-width": 110,
+          "text-background-color": "#fff",
+          "text-background-opacity": 0.85,
           "background-color": "#6b8fb5",
           width: "mapData(deals, 0, 10, 14, 40)",
           height: "mapData(deals, 0, 10, 14, 40)",
@@ -45,7 +49,16 @@ function drawGraph() {
       { selector: "node[?focus]", style: { "background-color": "#c0392b", "font-weight": "bold" } },
       { selector: "edge", style: { width: "mapData(weight, 1, 5, 1, 6)", "line-color": "#b8c4d0", "curve-style": "bezier" } },
     ],
-    layout: { name: elements.nodes.length > 2 ? "cose" : "grid", animate: false, padding: 20 },
+    // the company in the middle, its partners on rings around it: spaced so no two labels meet
+    layout: {
+      name: "concentric",
+      concentric: (node) => (node.data("focus") ? 2 : 1),
+      levelWidth: () => 1,
+      minNodeSpacing: 70,
+      spacingFactor: 1.1,
+      animate: false,
+      padding: 30,
+    },
     wheelSensitivity: 0.2,
   });
   cy.on("tap", "node", (event) => {
