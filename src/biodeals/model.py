@@ -10,6 +10,7 @@ layer, the original text once a record leaves it).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -316,3 +317,14 @@ class Readout:
             confidence=record.get("confidence"),
             sponsor=Named.from_record(record["sponsor"]) if record.get("sponsor") else None,
         )
+
+
+def record_spans(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every span a record points into its original text with: entity mentions, money mentions,
+    and deal and readout evidence (each ``{"start", "end", "text", ...}``)."""
+    for group in ("companies", "assets", "targets", "indications", "trials"):
+        for entity in record.get("entities", {}).get(group, []):
+            yield from entity.get("mentions", ())
+    yield from record.get("entities", {}).get("money", [])
+    for item in [*record.get("deals", []), *record.get("readouts", [])]:
+        yield from item.get("evidence", [])

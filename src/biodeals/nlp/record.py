@@ -3,13 +3,12 @@ original text: the one place cleaned-text offsets become original-text offsets."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from biodeals.ingest.document import Document
-from biodeals.model import Deal, EvidenceSpan, Readout
+from biodeals.model import Deal, EvidenceSpan, Readout, record_spans
 from biodeals.nlp.analysis import Analysis
 from biodeals.nlp.spans import Entity
 
@@ -66,12 +65,4 @@ def assemble_record(
     }
 
 
-def record_spans(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every span a record points into its original text with: entity mentions, money mentions,
-    and deal and readout evidence (each ``{"start", "end", "text", ...}``)."""
-    for group in ENTITY_GROUPS:
-        for entity in record["entities"][group]:
-            yield from entity.get("mentions", ())
-    yield from record["entities"]["money"]
-    for item in [*record["deals"], *record["readouts"]]:
-        yield from item["evidence"]
+__all__ = ["ENTITY_GROUPS", "assemble_record", "entity_record", "record_spans"]

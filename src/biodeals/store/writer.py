@@ -26,8 +26,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from biodeals.ingest import decode_entities
-from biodeals.model import MONEY_KINDS, Amount, Role
-from biodeals.nlp.record import record_spans
+from biodeals.model import MONEY_KINDS, Amount, Role, record_spans
 from biodeals.store import schema as t
 from biodeals.store.curation import curated_deals, reapply_edits
 from biodeals.store.db import write_transaction
