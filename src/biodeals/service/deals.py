@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import Engine, and_, func, or_, select
@@ -56,6 +56,7 @@ class DealFilter:
     review: str | None = None
     min_confidence: float | None = None
     trusted: bool = True  # leave out rejected and low-confidence deals (``trusted_deals``)
+    reported_since: datetime | None = None  # only deals a document stored at or after this reports
     sort: DealSort = "announced"
     descending: bool = True
     limit: int | None = 50
@@ -119,6 +120,13 @@ def _deal_conditions(engine: Engine, f: DealFilter) -> list[ColumnElement[bool]]
         conditions.append(d.review == f.review)
     if f.min_confidence is not None:
         conditions.append(d.confidence >= f.min_confidence)
+    if f.reported_since is not None:
+        reports = (
+            select(t.deal_sources.c.deal_id)
+            .join(t.documents, t.documents.c.id == t.deal_sources.c.document_id)
+            .where(t.documents.c.ingested_at >= f.reported_since)
+        )
+        conditions.append(d.id.in_(reports))
     if f.trusted and not f.review and f.min_confidence is None:  # what is asked for explicitly is shown
         conditions.append(trusted_deals())
     return conditions

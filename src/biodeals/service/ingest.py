@@ -19,10 +19,12 @@ from biodeals.limits import DEFAULT_BATCH, DEFAULT_TIME_LIMIT
 from biodeals.nlp import extract_record
 from biodeals.nlp.vocab import load_vocabulary
 from biodeals.service import workers as run_workers
+from biodeals.service.alerts import DEFAULT_POLICY, AlertSender, DeliveryPolicy
 from biodeals.service.merge import POLICY
 from biodeals.store import Extracted, WriteCounts, Writer
 
 _IN_FLIGHT_PER_WORKER = 64  # documents handed to worker processes ahead of the writer
+ALERT_GRACE = 10.0  # seconds an ingest waits, at its end, for its alerts to be sent
 
 
 @dataclass(slots=True)
@@ -90,6 +92,7 @@ def ingest(
     options: ReadOptions | None = None,
     on_progress: Callable[[IngestSummary], None] | None = None,
     time_limit: float | None = None,
+    alerts: DeliveryPolicy = DEFAULT_POLICY,
 ) -> IngestSummary:
     """Read, extract and store ``inputs``; ``on_progress`` is called after every document."""
     return ingest_documents(
@@ -99,6 +102,7 @@ def ingest(
         batch_size=batch_size,
         on_progress=on_progress,
         time_limit=time_limit,
+        alerts=alerts,
     )
 
 
@@ -110,11 +114,14 @@ def ingest_documents(
     batch_size: int = DEFAULT_BATCH,
     on_progress: Callable[[IngestSummary], None] | None = None,
     time_limit: float | None = None,
+    alerts: DeliveryPolicy = DEFAULT_POLICY,
 ) -> IngestSummary:
     """Extract and store documents already read (read errors are counted as failures); a
     document whose extraction takes over ``time_limit`` seconds (None: ``EXTRACTION_TIME_LIMIT``,
-    0: no limit) is stored with a "timed out" error."""
+    0: no limit) is stored with a "timed out" error. Watchlists' webhooks are told of the deals
+    stored, as ``alerts`` says, beside the ingest (for ``ALERT_GRACE`` seconds after it at most)."""
     writer = Writer(engine, policy=POLICY)
+    sender = AlertSender(engine, alerts)
     summary = IngestSummary()
     seen = writer.stored_hashes()
 
@@ -133,6 +140,8 @@ def ingest_documents(
 
     def write(batch: list[Extracted]) -> None:
         counts = writer.write_batch(batch)
+        if counts.deal_ids:
+            sender.notify()
         summary.stored.add(counts)
         summary.skipped += counts.skipped  # stored by another writer since ``seen`` was read
         batch.clear()
@@ -144,6 +153,7 @@ def ingest_documents(
             write(batch)
     if batch:
         write(batch)
+    sender.finish(ALERT_GRACE)
     if on_progress:
         on_progress(summary)
     return summary

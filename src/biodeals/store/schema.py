@@ -44,7 +44,7 @@ documents = Table(
     Column("title", Text),
     Column("published", Date),
     Column("language", String(16)),
-    Column("text", Text, nullable=False),  # the text exactly as read: evidence offsets index it
+    Column("text", Text, nullable=False),  # the text as read, HTML entities decoded: evidence offsets index it
     Column("error", Text),  # set when extraction failed; the document is kept regardless
     Column("ingested_at", DateTime, nullable=False),
 )
@@ -211,4 +211,35 @@ edits = Table(
     Column("at", DateTime, nullable=False),
     Column("undone_by", Integer),  # the id of the undo that reverted this one
     Index("ix_edits_subject", "subject", "subject_id"),
+)
+
+# A saved deal query: its filters (``DealQuery`` values, as JSON), when it was last run, and the
+# URL told of each matching deal an ingest stores
+watchlists = Table(
+    "watchlists",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("filters", Text, nullable=False),
+    Column("webhook", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_run_at", DateTime),
+)
+
+# One alert per watchlist and deal, ever (the unique key): claimed as "sending" before it is sent,
+# so a process killed mid-send never sends it again; then "sent" or "failed" after its attempts
+DELIVERY_STATES = ("pending", "sending", "sent", "failed")
+watch_deliveries = Table(
+    "watch_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("watchlist_id", Integer, ForeignKey("watchlists.id", ondelete="CASCADE"), nullable=False),
+    Column("deal_id", Integer, ForeignKey("deals.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(16), nullable=False, server_default="pending"),  # DELIVERY_STATES
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Column("queued_at", DateTime, nullable=False),
+    Column("sent_at", DateTime),
+    UniqueConstraint("watchlist_id", "deal_id", name="uq_watch_deliveries_watchlist_deal"),
+    Index("ix_watch_deliveries_status", "status"),
 )

@@ -68,6 +68,7 @@ class WriteCounts:
     deals_merged: int = 0
     readouts_added: int = 0
     failures: list[str] = field(default_factory=list)
+    deal_ids: set[int] = field(default_factory=set)  # the deals added or reported again
 
     def add(self, other: WriteCounts) -> None:
         self.documents += other.documents
@@ -77,6 +78,7 @@ class WriteCounts:
         self.deals_merged += other.deals_merged
         self.readouts_added += other.readouts_added
         self.failures.extend(other.failures)
+        self.deal_ids |= other.deal_ids
 
 
 class Writer:
@@ -225,7 +227,9 @@ class _BatchSession:
             return
         ids = _standard_ids(record)
         for deal in record.get("deals", []):
-            if self._store_deal(deal, document_id, published, ids):
+            deal_id, merged = self._store_deal(deal, document_id, published, ids)
+            counts.deal_ids.add(deal_id)
+            if merged:
                 counts.deals_merged += 1
             else:
                 counts.deals_added += 1
@@ -248,8 +252,9 @@ class _BatchSession:
 
     def _store_deal(
         self, deal: dict[str, Any], document_id: int, published: date | None, ids: dict[tuple[str, str], str]
-    ) -> bool:
-        """Store one deal of a document; True when the policy merged it into a deal already known."""
+    ) -> tuple[int, bool]:
+        """Store one deal of a document: its id, and whether the policy merged it into a deal
+        already known."""
         parties: dict[int, str] = {}
         for party in deal.get("parties", []):
             if not party.get("name"):
@@ -299,7 +304,7 @@ class _BatchSession:
         refresh_deal(self.conn, self.policy, deal_id, deal.get("royalties"))
         if deal_id in self.curated:
             reapply_edits(self.conn, deal_id)  # what people decided of the deal outlasts every report
-        return merged
+        return deal_id, merged
 
     def _matching_deal(self, report: DealReport) -> int | None:
         """The first stored deal the policy takes ``report`` to describe too, among the deals
