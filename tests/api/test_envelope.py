@@ -27,6 +27,7 @@ VALID_BODY: dict[str, dict[str, Any]] = {
     "/api/deals/{deal_id}/merge": {"absorb": 1},
     "/api/companies/{name}/merge": {"absorb": "Nobody Such"},
     "/api/edits/{edit_id}/undo": {},
+    "/api/watchlists": {"name": "new-list", "filters": {"type": "license"}},
 }
 UNKNOWN = {"extension": "docx", "name": "Nobody Such Company Zz"}  # every other path parameter is an id
 INVALID = {"name": "x" * 201, "extension": "docx"}
@@ -43,13 +44,20 @@ def _cases(method: str, template: str) -> list[tuple[str, dict[str, Any], int]]:
     cases: list[tuple[str, dict[str, Any], int]] = []
     if "{" in template:
         unknown = 422 if "{extension}" in template else 404  # a file type it cannot write is invalid
-        cases.append(("unknown item", {"url": _path(template, UNKNOWN, "999999"), "json": body, "auth": True}, unknown))
+        names = {**UNKNOWN, "name": "no-such-list"} if template.startswith("/api/watchlists/") else UNKNOWN
+        cases.append(("unknown item", {"url": _path(template, names, "999999"), "json": body, "auth": True}, unknown))
         cases.append(("invalid path", {"url": _path(template, INVALID, "abc"), "json": body, "auth": True}, 422))
     if method == "GET":
         if _has_query(template):
             bad_query = {"limit": "0", "offset": "-1", "all": "maybe", "deal": "x", "q": "\x00"}
             cases.append(("invalid query", {"url": good_path, "params": bad_query}, 422))
         return cases
+    if method == "DELETE":  # no body to refuse: the token is what it checks
+        return [
+            *cases,
+            ("no token", {"url": good_path}, 401),
+            ("wrong token", {"url": good_path, "headers": {"Authorization": "Bearer wrong"}}, 401),
+        ]
     return [
         *cases,
         ("invalid body", {"url": good_path, "json": {**body, "unexpected": 1}, "auth": True}, 422),
@@ -122,10 +130,10 @@ def test_a_read_only_server_refuses_every_write_in_the_envelope(tmp_path, monkey
     monkeypatch.delenv("BIODEALS_TOKEN_FILE", raising=False)
     with build_client(str(tmp_path / "kb.db")) as client:
         for method, template in ROUTES:
-            if method != "POST":
+            if method not in ("POST", "DELETE"):
                 continue
             url = _path(template, {"name": "1"}, "1")
-            response = client.post(url, json=VALID_BODY[template], headers=AUTH)
+            response = client.request(method, url, json=VALID_BODY.get(template), headers=AUTH)
             assert response.status_code == 403, (template, response.text)
             _assert_envelope(response, template)
 

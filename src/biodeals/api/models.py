@@ -104,3 +104,14 @@ class UndoBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: Note = None
+
+
+class WatchlistBody(BaseModel):
+    """A watchlist to save: a name, the deal filters (as for ``GET /api/deals``) and an
+    optional webhook told of each matching deal an ingest stores."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text = Field(min_length=1, max_length=64, description="Letters, digits, '-' and '_'")
+    filters: dict[str, str | float | bool] = Field(default_factory=dict, description="Deal filters, e.g. {\"type\": \"license\", \"min_upfront\": \"50M\"}")
+    webhook: HttpUrl | None = Field(None, description="http(s) URL told (JSON POST) of each new matching deal")

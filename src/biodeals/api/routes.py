@@ -20,6 +20,7 @@ from starlette.background import BackgroundTask
 from starlette.routing import BaseRoute
 
 from biodeals.api.envelope import DOWNLOAD, INVALID, NOT_FOUND, WRITE, XLSX
+from biodeals.api.feeds import MEDIA_TYPE, watchlist_feed
 from biodeals.api.middleware import token_problem, token_user
 from biodeals.api.models import (
     EditBody,
@@ -29,10 +30,11 @@ from biodeals.api.models import (
     ReviewBody,
     SplitBody,
     UndoBody,
+    WatchlistBody,
 )
 from biodeals.errors import IngestError, NotFound
 from biodeals.ingest import ReadOptions
-from biodeals.service import curation, queries
+from biodeals.service import curation, queries, watchlists
 from biodeals.service.edits import list_edits
 from biodeals.service.export import export_deals
 from biodeals.service.filters import MAX_ID, MAX_PAGE, DealQuery, ReadoutQuery, SearchText, StatsQuery, Text, has_words
@@ -295,3 +297,42 @@ def edits(
 @router.get("/edits/{edit_id}", summary="One decision", responses=NOT_FOUND)
 def edit(engine: Engine, edit_id: Id) -> dict[str, Any]:
     return curation.get_edit(engine, edit_id)
+
+
+# -- watchlists: saved deal filters, their feeds and webhooks -------------------------------------
+
+WatchName = Annotated[str, Path(pattern=f"^{watchlists.NAME.pattern}$", description=watchlists.NAME_HELP)]
+
+
+@router.get("/watchlists", summary="Every watchlist with its filters and the number of deals it selects")
+def list_watchlists(engine: Engine, limit: Limit = 100) -> list[dict[str, Any]]:
+    return watchlists.list_watchlists(engine, limit)
+
+
+@router.post("/watchlists", summary="Save deal filters as a watchlist", status_code=201, responses=WRITE)
+def add_watchlist(engine: Engine, user: User, body: WatchlistBody) -> dict[str, Any]:
+    return watchlists.add_watchlist(engine, body.name, body.filters, str(body.webhook) if body.webhook else None)
+
+
+@router.get(
+    "/watchlists/{name}.atom",
+    summary="A watchlist's newest deals as an Atom feed",
+    response_class=Response,
+    responses={**NOT_FOUND, 200: {"description": "Atom 1.0", "content": {MEDIA_TYPE: {"schema": {"type": "string"}}}}},
+)
+def watchlist_feed_route(engine: Engine, request: Request, name: WatchName) -> Response:
+    watchlist, deals = watchlists.feed_deals(engine, name)
+    return Response(watchlist_feed(watchlist, deals, str(request.base_url)), media_type=MEDIA_TYPE)
+
+
+@router.get("/watchlists/{name}", summary="A watchlist, its newest deals and its alert log", responses=NOT_FOUND)
+def watchlist(engine: Engine, name: WatchName) -> dict[str, Any]:
+    found, deals = watchlists.feed_deals(engine, name)
+    for deal in deals:
+        deal["reported_at"] = deal["reported_at"].isoformat() if deal["reported_at"] else None
+    return {**found, "deals": deals, "log": watchlists.deliveries(engine, name)}
+
+
+@router.delete("/watchlists/{name}", summary="Forget a watchlist and its alert log", responses={**WRITE, **NOT_FOUND})
+def remove_watchlist(engine: Engine, user: User, name: WatchName) -> dict[str, Any]:
+    return watchlists.remove_watchlist(engine, name)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from biodeals import __version__
-from biodeals.cli import curate, kb, pipeline, rules
+from biodeals.cli import curate, kb, pipeline, rules, watch
 from biodeals.cli.options import DbOption, TimeLimitOption, console, database, reported_errors, stderr
 from biodeals.cli.tables import deals_table
 from biodeals.errors import BiodealsError, ConfigError, IngestError, printable
@@ -211,6 +211,7 @@ kb.register(app)
 curate.register(app)
 pipeline.register(app)
 rules.register(app)
+watch.register(app)
 
 
 def main() -> None:

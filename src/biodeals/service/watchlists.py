@@ -101,10 +101,10 @@ def get_watchlist(engine: Engine, name: str) -> dict[str, Any]:
         return _described(conn, _row(conn, name))
 
 
-def list_watchlists(engine: Engine) -> list[dict[str, Any]]:
-    """Every watchlist, by name, with the number of deals it selects now."""
+def list_watchlists(engine: Engine, limit: int | None = None) -> list[dict[str, Any]]:
+    """The watchlists (the first ``limit`` by name), each with the number of deals it selects now."""
     with engine.connect() as conn:
-        rows = conn.execute(select(t.watchlists).order_by(t.watchlists.c.name)).all()
+        rows = conn.execute(select(t.watchlists).order_by(t.watchlists.c.name).limit(limit)).all()
         found = [_described(conn, row) for row in rows]
     for watchlist in found:
         watchlist["deals"] = count_deals(engine, deal_filter(watchlist))
