@@ -149,3 +149,38 @@ def test_a_readout_is_confirmed_from_its_page_found_from_the_paged_list(page, se
     _until(page, "document.querySelector('#review-state').textContent === 'confirmed'")
     assert "ann" in page.locator("table.edits").inner_text()
     assert httpx.get(f"{server}/api/readouts/{second['id']}").json()["review"] == "confirmed"
+
+
+def test_a_watchlist_made_from_a_filter_shows_a_matching_deal_ingested_later(page, server):
+    import feedparser
+
+    from tests.api.test_api import LICENSE_TEXT
+
+    page.goto(f"{server}/?type=license")
+    page.locator("#watch-filters").click()
+    page.wait_for_url("**/watchlists?type=license")
+    assert "type = license" in page.locator("#new-watchlist").inner_text()
+    _enter_token(page)
+    page.locator("#new-watchlist input[name=name]").fill("licences")
+    with page.expect_navigation():
+        page.locator("#new-watchlist button[type=submit]").click()
+    row = page.locator('#watchlists tr[data-name="licences"]')
+    row.wait_for()
+    before = int(row.locator("td.num").inner_text())
+
+    posted = httpx.post(
+        f"{server}/api/documents", json={"text": LICENSE_TEXT, "name": "aldane"},
+        headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60,
+    )  # fmt: skip
+    assert posted.status_code == 201, posted.text
+    [deal_id] = posted.json()["documents"][0]["deals"]
+    headline = httpx.get(f"{server}/api/deals/{deal_id}").json()["headline"]
+    feed = feedparser.parse(httpx.get(f"{server}/api/watchlists/licences.atom").content)
+    assert not feed.bozo and feed.entries[0].title == headline and feed.entries[0].link.endswith(f"/deals/{deal_id}")
+    page.reload()
+    assert int(row.locator("td.num").inner_text()) == before + 1
+    assert row.locator("ul.newest li").first.inner_text() == headline
+    row.locator("a.feed").wait_for()
+    with page.expect_navigation():
+        row.locator("button", has_text="Remove").click()
+    assert page.locator('#watchlists tr[data-name="licences"]').count() == 0

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from biodeals.errors import ConfigError, NotFound
 from biodeals.model import MONEY_KINDS
-from biodeals.service import filters, queries
+from biodeals.service import filters, queries, watchlists
 from biodeals.service.curation import DEAL_FIELDS
 from biodeals.service.display import describe_edit, format_money
 from biodeals.service.filters import MAX_ID, DealQuery, ReadoutQuery, StatsQuery
@@ -45,6 +45,7 @@ templates.env.globals["facet_names"] = _FACETS
 templates.env.globals["deal_fields"] = DEAL_FIELDS
 # the filter form is built from the one declaration of the deal filters
 templates.env.globals["form_fields"] = filters.FORM_FIELDS
+templates.env.globals["filter_names"] = filters.FILTERS
 templates.env.globals["filter_label"] = filters.label
 templates.env.globals["filter_example"] = filters.example
 templates.env.globals["filter_choices"] = filters.choices
@@ -280,6 +281,22 @@ def dashboard_page(request: Request) -> HTMLResponse:
         problems, query = filters.problems(error), StatsQuery()
     stats = queries.stats(request.app.state.engine, trusted=not query.all)
     return _page(request, "dashboard.html", stats=stats, problems=problems)
+
+
+@router.get("/watchlists", response_class=HTMLResponse)
+def watchlists_page(request: Request) -> HTMLResponse:
+    """The watchlists, each with its newest deals, and (on a server that takes writes) a form
+    saving the deal filters of the query string, as the deals page's "Watch these filters" sends them."""
+    engine = request.app.state.engine
+    params = {k: v for k, v in _filled(request).items() if k in filters.FILTERS}
+    problems: list[str] = []
+    try:
+        chosen = filters.DealQuery.model_validate(params).model_dump(mode="json", exclude_defaults=True)
+    except ValidationError as error:
+        problems, chosen = filters.problems(error), {}
+    found = watchlists.list_watchlists(engine)
+    newest = {w["name"]: watchlists.feed_deals(engine, w["name"], limit=3)[1] for w in found}
+    return _page(request, "watchlists.html", watchlists=found, newest=newest, filters=chosen, problems=problems, params={})
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -164,16 +164,21 @@ document.addEventListener("submit", async (event) => {
   const body = {};
   for (const element of form.elements) {
     if (!element.name || element.value.trim() === "") continue;
-    body[element.name] = element.dataset.type === "int" ? Number(element.value) : element.value.trim();
+    const value = element.dataset.type === "int" ? Number(element.value) : element.value.trim();
+    const [outer, inner] = element.name.split("."); // "filters.type" goes into body.filters
+    if (inner) body[outer] = { ...(body[outer] || {}), [inner]: value };
+    else body[outer] = value;
   }
+  const method = form.dataset.method || "POST";
   output.textContent = "Saving…";
   const answer = await fetch(form.dataset.api, {
-    method: "POST",
+    method,
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
+    body: method === "DELETE" ? undefined : JSON.stringify(body),
   });
   if (answer.ok) {
-    window.location.reload();
+    if (form.dataset.then) window.location.href = form.dataset.then;
+    else window.location.reload();
     return;
   }
   const problem = await answer.json().catch(() => ({ detail: answer.statusText }));
