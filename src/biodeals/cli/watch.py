@@ -18,6 +18,7 @@ from biodeals.cli.options import (
     QueryFormat,
     console,
     database,
+    deal_filter,
     emit_rows,
     reported_errors,
     stderr,
@@ -52,8 +53,10 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Save the deal filters given (as for `biodeals deals`) as the watchlist NAME."""
-        with reported_errors(), database(db) as engine:
-            saved = watchlists.add_watchlist(engine, name, filters, webhook)
+        with reported_errors():
+            deal_filter(filters)  # bad options named as options (--min-upfront), before the database
+            with database(db) as engine:
+                saved = watchlists.add_watchlist(engine, name, filters, webhook)
         stderr.print(f"watchlist {saved['name']}: {_filters_text(saved['filters'])}", markup=False)
 
     @watch.command("list")
