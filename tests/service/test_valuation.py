@@ -83,3 +83,39 @@ def test_a_replacement_table_is_read_over_the_defaults_and_checked(tmp_path):
     table.write_text("not = [toml", encoding="utf-8")
     with pytest.raises(ConfigError, match="not a readable TOML file"):
         load_assumptions(table)
+
+
+@pytest.mark.parametrize(
+    "text, stage",
+    [("Phase III", "phase 3"), ("phase3", "phase 3"), ("P2", "phase 2"), ("1/2", "phase 1/2"), ("Filed", "filed"),
+     ("Phase 2/3", "phase 2/3"), ("preclinical", "preclinical"), ("Ph1", "phase 1"), ("approved", "approved")],
+)  # fmt: skip
+def test_stages_as_people_write_them(text, stage):
+    from biodeals.service.valuation import parse_stage
+
+    assert parse_stage(text) == stage
+
+
+def test_supply_deals_and_unknown_stages_are_answered_not_valued():
+    supply = value_terms({"types": ["supply"], "total_value": usd(9e7)}, "phase 3", DEFAULTS)
+    assert supply["rnpv"] is None and "supply deal pays for goods" in supply["reason"]
+    with pytest.raises(ConfigError, match="stage 'soon'"):
+        value_terms({"upfront": usd(1e6)}, "soon", DEFAULTS)
+
+
+def test_every_deal_of_the_samples_is_valued_or_answered(tmp_path):
+    from biodeals.cli.commands import sample_paths
+    from biodeals.service.ingest import ingest
+    from biodeals.service.queries import DealFilter, list_deals
+    from biodeals.service.valuation import STAGES, value_deal
+    from biodeals.store import connect
+
+    engine = connect(tmp_path / "kb.db")
+    ingest(sample_paths(), engine)
+    for deal in list_deals(engine, DealFilter(limit=None, trusted=False)):
+        for stage in (None, *STAGES):
+            valued = value_deal(engine, deal["id"], stage=stage)
+            assert (valued["rnpv"] is None) == ("reason" in valued), (deal["id"], stage)
+            if valued["rnpv"] is not None:
+                assert valued["rnpv"]["amount"] <= valued["stated"]["amount"] + 1e-6
+    engine.dispose()

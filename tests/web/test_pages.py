@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from biodeals.service.display import format_money
 from biodeals.service.ingest import ingest, ingest_documents
 from biodeals.web.highlight import highlight
 from tests.api.test_api import AUTH, LICENSE_TEXT, build_client
@@ -235,3 +236,15 @@ def test_the_dashboard_separates_thousands_and_counts_undated_deals(tmp_path):
     undated_deals = sum(row["deals"] for row in stats["by_year"] if row["key"] is None)
     assert undated_deals >= 1
     assert re.search(rf'id="undated">{undated_deals} deals? without a known year', page)
+
+
+def test_the_deal_page_values_the_terms_at_the_stage_chosen(client):
+    licence = client.get("/api/deals", params={"type": "license", "company": "Halcyon"}).json()["items"][0]
+    unknown = client.get(f"/deals/{licence['id']}").text
+    assert 'id="rnpv-reason">not enough terms: the deal&#39;s stage at signing is not known' in unknown
+    valued = client.get(f"/api/deals/{licence['id']}/value", params={"stage": "phase 2"}).json()
+    page = client.get(f"/deals/{licence['id']}", params={"stage": "phase 2"}).text
+    assert f'<strong id="rnpv">{format_money(valued["rnpv"])}</strong>' in page
+    assert page.count("<tr><td>") >= len(valued["cash_flows"]) and "BIO / Informa" in page
+    assert "stage &#39;soon&#39;: expected one of" in client.get(f"/deals/{licence['id']}", params={"stage": "soon"}).text
+    assert client.get(f"/api/deals/{licence['id']}/value", params={"stage": "soon"}).status_code == 422

@@ -39,6 +39,7 @@ from biodeals.service.edits import list_edits
 from biodeals.service.export import export_deals
 from biodeals.service.filters import MAX_ID, MAX_PAGE, DealQuery, ReadoutQuery, SearchText, StatsQuery, Text, has_words
 from biodeals.service.public import public_document
+from biodeals.service.valuation import STAGES, value_deal
 
 router = APIRouter(prefix="/api", tags=["api"], responses=INVALID)
 
@@ -104,6 +105,21 @@ def deal(engine: Engine, deal_id: Id) -> dict[str, Any]:
     for entry in found["history"]:
         entry["document"] = public_document(entry["document"])
     return found
+
+
+@router.get(
+    "/deals/{deal_id}/value",
+    summary="Risk-adjusted NPV of a deal's terms (licensor's side), with every cash flow and assumption",
+    responses=NOT_FOUND,
+)
+def deal_value(
+    engine: Engine,
+    deal_id: Id,
+    stage: Annotated[Text | None, Query(max_length=20, description=f"Stage at signing: {', '.join(STAGES)}")] = None,
+    area: Annotated[Text, Query(max_length=40, description="Therapeutic area of the success rates")] = "all",
+    discount_rate: Annotated[float | None, Query(ge=0, lt=1, description="Yearly discount rate (default 0.10)")] = None,
+) -> dict[str, Any]:
+    return value_deal(engine, deal_id, stage=stage, area=area, discount_rate=discount_rate)
 
 
 @router.get("/companies", summary="Companies party to deals, most deals first")

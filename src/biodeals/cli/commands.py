@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from biodeals import __version__
-from biodeals.cli import curate, kb, pipeline, rules, watch
+from biodeals.cli import analysis, curate, kb, pipeline, rules, watch
 from biodeals.cli.options import DbOption, TimeLimitOption, console, database, reported_errors, stderr
 from biodeals.cli.tables import deals_table
 from biodeals.errors import BiodealsError, ConfigError, IngestError, printable
@@ -212,6 +212,7 @@ curate.register(app)
 pipeline.register(app)
 rules.register(app)
 watch.register(app)
+analysis.register(app)
 
 
 def main() -> None:

@@ -29,6 +29,25 @@ _SAME_AS = {"phase 1/2": "phase 2", "phase 2/3": "phase 3"}
 _ORDER = ("discovery", "preclinical", "phase 1", "phase 2", "phase 3", "filed")  # each reaches the next
 
 
+# the deals whose terms buy a programme: what milestones and the success rates value
+VALUED_TYPES = {"license", "option", "collaboration", "acquisition", "asset_purchase"}
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+
+
+def parse_stage(text: str) -> str:
+    """A stage as people write it ('Phase III', 'phase3', 'P2', '1/2', 'Filed') as one of
+    ``STAGES``; ConfigError for anything else."""
+    words = text.strip().lower().replace("phase", " ").replace("ph", " ").split()
+    joined = " ".join(words)
+    if joined in STAGES:
+        return joined
+    number = "/".join(_ROMAN.get(part, part) for part in joined.replace("p", "").replace(" ", "").split("/"))
+    candidate = f"phase {number}"
+    if candidate in STAGES:
+        return candidate
+    raise ConfigError(f"stage {text!r}: expected one of {', '.join(STAGES)}")
+
+
 @dataclass(frozen=True, slots=True)
 class Assumptions:
     """What a valuation assumes (``data/valuation.toml``, or the file given instead)."""
@@ -132,7 +151,12 @@ def value_terms(
     cash flow, the assumptions, what is not valued; ``rnpv`` None with ``reason`` when the terms
     or the stage do not allow it."""
     notes: list[str] = []
+    stage = parse_stage(stage) if stage is not None else None
     answer: dict[str, Any] = {"stage": stage, "assumptions": None, "cash_flows": [], "rnpv": None, "not_valued": notes}
+    types = set(terms.get("types") or ())
+    if types and not types & VALUED_TYPES:
+        kinds = " and ".join(sorted(types))
+        return {**answer, "reason": f"not enough terms: a {kinds} deal pays for goods or shares, not for a programme's milestones"}
     if terms.get("royalties"):
         notes.append("royalties: not valued without a sales forecast")
     if terms.get("equity"):
@@ -162,8 +186,6 @@ def value_terms(
     if milestones:
         if stage is None:
             return {**answer, "reason": "not enough terms: the deal's stage at signing is not known (give a stage)"}
-        if stage not in STAGES:
-            raise ConfigError(f"stage {stage!r}: expected one of {', '.join(STAGES)}")
         events = _events(stage, assumptions.transitions[area], assumptions)
         if isinstance(events, str):
             return {**answer, "reason": f"not enough terms: {events}"}

@@ -28,6 +28,7 @@ from biodeals.service.curation import DEAL_FIELDS
 from biodeals.service.display import describe_edit, format_money
 from biodeals.service.filters import MAX_ID, DealQuery, ReadoutQuery, StatsQuery
 from biodeals.service.public import public_source, web_url
+from biodeals.service.valuation import STAGES, value_deal
 from biodeals.web.highlight import highlight
 
 HERE = Path(__file__).parent
@@ -185,10 +186,17 @@ def deal_page(request: Request, deal_id: int) -> HTMLResponse:
     by_field: dict[str, list[dict[str, Any]]] = {}
     for item in deal["evidence"]:
         by_field.setdefault(item["field"], []).append(item)
+    stage = _filled(request).get("stage")
+    try:
+        valuation = value_deal(engine, deal["id"], stage=stage)
+    except ConfigError as error:  # a stage typed wrong: explained in the panel
+        valuation = {"rnpv": None, "reason": str(error), "cash_flows": [], "not_valued": [], "stage": None}
     return _page(
         request,
         "deal.html",
         deal=deal,
+        valuation=valuation,
+        stages=STAGES,
         sources=sources,
         more_sources=len(document_ids) - len(sources),
         evidence=by_field,

@@ -1,0 +1,66 @@
+"""Analysis commands: ``value`` (the risk-adjusted NPV of a deal's terms, every assumption and
+cash flow shown)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from biodeals.cli.options import DbOption, FormatOption, QueryFormat, console, database, reported_errors
+from biodeals.service.display import format_money
+from biodeals.service.valuation import STAGES, value_deal
+
+
+def register(app: typer.Typer) -> None:
+    """Add the analysis commands to ``app``."""
+
+    @app.command("value")
+    def value_command(
+        deal_id: Annotated[int, typer.Argument(min=1, help="The deal's id (see `biodeals deals`).")],
+        stage: Annotated[
+            str | None, typer.Option(help=f"The programme's stage at signing: {', '.join(STAGES)} [default: the deal's own].")
+        ] = None,
+        area: Annotated[str, typer.Option(help="Therapeutic area of the success rates: all or oncology (or one of --table).")] = "all",
+        discount_rate: Annotated[
+            float | None, typer.Option("--discount-rate", help="Yearly discount rate [default: the table's, 0.10].")
+        ] = None,
+        table: Annotated[
+            Path | None, typer.Option("--table", help="A TOML file of assumptions read over the shipped ones (see data/valuation.toml).")
+        ] = None,
+        db: DbOption = None,
+        output: FormatOption = QueryFormat.table,
+    ) -> None:
+        """The risk-adjusted NPV of a deal's stated terms (licensor's side), with every cash flow
+        and assumption."""
+        with reported_errors(), database(db) as engine:
+            valued = value_deal(engine, deal_id, stage=stage, area=area, discount_rate=discount_rate, table=table)
+        if output is not QueryFormat.table:
+            sys.stdout.write(json.dumps(valued, ensure_ascii=False, indent=2) + "\n")
+            return
+        console.print(f"[bold]Deal {deal_id}[/bold]: {valued['headline']}", highlight=False)
+        if valued["rnpv"] is None:
+            console.print(valued["reason"], markup=False)
+        else:
+            view = Table("event", "years", "amount", "probability", "discount", "risk-adjusted", title=f"Stage at signing: {valued['stage'] or '-'}")
+            for flow in valued["cash_flows"]:
+                money = {"currency": flow["currency"]}
+                view.add_row(
+                    flow["event"], f"{flow['years']:g}", format_money({**money, "amount": flow["amount"]}),
+                    f"{flow['probability']:.1%}", f"{flow['discount_factor']:.3f}",
+                    format_money({**money, "amount": flow["risk_adjusted_value"]}),
+                )  # fmt: skip
+            console.print(view)
+            console.print(f"rNPV {format_money(valued['rnpv'])} of {format_money(valued['stated'])} stated", markup=False)
+            a = valued["assumptions"]
+            console.print(
+                f"Assumptions: success rates ({a['therapeutic_area']}) {a['source']}; discount rate {a['discount_rate']:.0%} a year; "
+                f"milestones split {a['milestone_split']}; years per stage {a['years']}",
+                markup=False,
+            )
+        for note in valued["not_valued"]:
+            console.print(f"Note: {note}", markup=False)
