@@ -49,7 +49,7 @@ def _cases(method: str, template: str) -> list[tuple[str, dict[str, Any], int]]:
         cases.append(("invalid path", {"url": _path(template, INVALID, "abc"), "json": body, "auth": True}, 422))
     if method == "GET":
         if _has_query(template):
-            bad_query = {"limit": "0", "offset": "-1", "all": "maybe", "deal": "x", "q": "\x00", "discount_rate": "2"}
+            bad_query = {"limit": "0", "offset": "-1", "all": "maybe", "deal": "x", "q": "\x00", "discount_rate": "2", "k": "0"}
             cases.append(("invalid query", {"url": good_path, "params": bad_query}, 422))
         return cases
     if method == "DELETE":  # no body to refuse: the token is what it checks

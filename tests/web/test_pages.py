@@ -248,3 +248,13 @@ def test_the_deal_page_values_the_terms_at_the_stage_chosen(client):
     assert page.count("<tr><td>") >= len(valued["cash_flows"]) and "BIO / Informa" in page
     assert "stage &#39;soon&#39;: expected one of" in client.get(f"/deals/{licence['id']}", params={"stage": "soon"}).text
     assert client.get(f"/api/deals/{licence['id']}/value", params={"stage": "soon"}).status_code == 422
+
+
+def test_the_deal_page_lists_comparable_deals_as_the_api_does(client):
+    acquisition = client.get("/api/deals", params={"type": "acquisition", "company": "Lumiera"}).json()["items"][0]
+    found = client.get(f"/api/deals/{acquisition['id']}/comparables", params={"k": 5}).json()
+    page = client.get(f"/deals/{acquisition['id']}").text
+    section = page.split('id="comparables"')[1].split("</section>")[0]
+    assert [int(i) for i in re.findall(r'<a href="/deals/(\d+)">', section)] == [c["id"] for c in found["comparables"]]
+    assert html.escape("; ".join(found["comparables"][0]["why"])) in section
+    assert client.get(f"/api/deals/{acquisition['id']}/comparables", params={"k": 0}).status_code == 422

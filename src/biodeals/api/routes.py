@@ -35,6 +35,7 @@ from biodeals.api.models import (
 from biodeals.errors import IngestError, NotFound
 from biodeals.ingest import ReadOptions
 from biodeals.service import curation, queries, watchlists
+from biodeals.service.comparables import MAX_K, comparables
 from biodeals.service.edits import list_edits
 from biodeals.service.export import export_deals
 from biodeals.service.filters import MAX_ID, MAX_PAGE, DealQuery, ReadoutQuery, SearchText, StatsQuery, Text, has_words
@@ -120,6 +121,17 @@ def deal_value(
     discount_rate: Annotated[float | None, Query(ge=0, lt=1, description="Yearly discount rate (default 0.10)")] = None,
 ) -> dict[str, Any]:
     return value_deal(engine, deal_id, stage=stage, area=area, discount_rate=discount_rate)
+
+
+@router.get(
+    "/deals/{deal_id}/comparables",
+    summary="The deals most like one, with why each matched and the spread of their terms",
+    responses=NOT_FOUND,
+)
+def deal_comparables(
+    engine: Engine, deal_id: Id, k: Annotated[int, Query(ge=1, le=MAX_K, description="How many")] = 10
+) -> dict[str, Any]:
+    return comparables(engine, deal_id, k)
 
 
 @router.get("/companies", summary="Companies party to deals, most deals first")

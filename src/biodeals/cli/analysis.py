@@ -1,5 +1,5 @@
 """Analysis commands: ``value`` (the risk-adjusted NPV of a deal's terms, every assumption and
-cash flow shown)."""
+cash flow shown) and ``comparables`` (the deals most like one, with why and their terms' spread)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from biodeals.cli.options import DbOption, FormatOption, QueryFormat, console, database, reported_errors
+from biodeals.service.comparables import MAX_K, comparables
 from biodeals.service.display import format_money
 from biodeals.service.valuation import STAGES, value_deal
 
@@ -64,3 +65,32 @@ def register(app: typer.Typer) -> None:
             )
         for note in valued["not_valued"]:
             console.print(f"Note: {note}", markup=False)
+
+    @app.command("comparables")
+    def comparables_command(
+        deal_id: Annotated[int, typer.Argument(min=1, help="The deal's id (see `biodeals deals`).")],
+        k: Annotated[int, typer.Option("--k", min=1, max=MAX_K, help="How many comparables.")] = 10,
+        db: DbOption = None,
+        output: FormatOption = QueryFormat.table,
+    ) -> None:
+        """The deals most like one (type, target, modality, indication, year), each with why it
+        matched, and the median and quartiles of their upfronts and totals."""
+        with reported_errors(), database(db) as engine:
+            found = comparables(engine, deal_id, k)
+        if output is not QueryFormat.table:
+            sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
+            return
+        console.print(f"[bold]Deal {deal_id}[/bold]: {found['headline']}", highlight=False)
+        view = Table("id", "score", "deal", "upfront", "total", "why", title=f"{len(found['comparables'])} of {found['considered']} deals considered")
+        for c in found["comparables"]:
+            view.add_row(str(c["id"]), f"{c['score']:g}", c["headline"], format_money(c["upfront"]), format_money(c["total_value"]), "; ".join(c["why"]))
+        console.print(view)
+        for currency, kinds in found["terms"].items():
+            for kind, spread in kinds.items():
+                if spread:
+                    money = {"currency": currency}
+                    console.print(
+                        f"{kind} ({currency}, {spread['n']} deals): median {format_money({**money, 'amount': spread['median']})}, "
+                        f"quartiles {format_money({**money, 'amount': spread['q1']})} - {format_money({**money, 'amount': spread['q3']})}",
+                        markup=False,
+                    )

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from biodeals.errors import ConfigError, NotFound
 from biodeals.model import MONEY_KINDS
 from biodeals.service import filters, queries, watchlists
+from biodeals.service.comparables import comparables
 from biodeals.service.curation import DEAL_FIELDS
 from biodeals.service.display import describe_edit, format_money
 from biodeals.service.filters import MAX_ID, DealQuery, ReadoutQuery, StatsQuery
@@ -197,6 +198,7 @@ def deal_page(request: Request, deal_id: int) -> HTMLResponse:
         deal=deal,
         valuation=valuation,
         stages=STAGES,
+        comparables=comparables(engine, deal["id"], k=5),
         sources=sources,
         more_sources=len(document_ids) - len(sources),
         evidence=by_field,
