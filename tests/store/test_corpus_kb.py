@@ -1,5 +1,5 @@
 """Acceptance on real articles (../shared/corpus; skipped when absent): ingesting the dev set
-twice changes nothing, and the "to acquire" and "completes acquisition" releases of the same
+twice changes nothing, every deal of it is valued (or answered) and has comparables, and the "to acquire" and "completes acquisition" releases of the same
 deal become one deal with both sources in its status history."""
 
 from __future__ import annotations
@@ -30,6 +30,16 @@ def test_ingesting_the_dev_set_twice_yields_identical_counts(engine, dev_corpus)
     second = ingest(texts, engine)
     assert (second.new, second.skipped) == (0, len(texts))
     assert stats(engine) == counts
+    # every deal of real articles is valued (or answered "not enough terms") and has comparables
+    from biodeals.service.comparables import comparables
+    from biodeals.service.valuation import value_deal
+
+    for deal in list_deals(engine, DealFilter(limit=None, trusted=False)):
+        for stage in (None, "phase 2"):
+            valued = value_deal(engine, deal["id"], stage=stage)
+            assert (valued["rnpv"] is None) == valued.get("reason", "").startswith("not enough terms"), deal["id"]
+        found = comparables(engine, deal["id"], k=10)
+        assert all(c["id"] != deal["id"] and c["why"] for c in found["comparables"])
 
 
 def test_announcement_and_completion_merge_into_one_deal(engine, dev_corpus, tmp_path):
