@@ -29,8 +29,10 @@ VALID_BODY: dict[str, dict[str, Any]] = {
     "/api/edits/{edit_id}/undo": {},
     "/api/watchlists": {"name": "new-list", "filters": {"type": "license"}},
 }
-UNKNOWN = {"extension": "docx", "name": "Nobody Such Company Zz"}  # every other path parameter is an id
-INVALID = {"name": "x" * 201, "extension": "docx"}
+# path parameters that name one of a few choices (a file type, a table): anything else is invalid
+CHOICES = {"extension": "csv", "table": "by_quarter"}
+UNKNOWN = {"extension": "docx", "table": "nothing", "name": "Nobody Such Company Zz"}  # every other one is an id
+INVALID = {"name": "x" * 201, "extension": "docx", "table": "nothing"}
 
 
 def _path(template: str, values: dict[str, str], default: str) -> str:
@@ -39,11 +41,11 @@ def _path(template: str, values: dict[str, str], default: str) -> str:
 
 def _cases(method: str, template: str) -> list[tuple[str, dict[str, Any], int]]:
     """(what is wrong, request, the status it must get) for each thing the route must refuse."""
-    good_path = _path(template, {"name": "1", "extension": "csv"}, "1")
+    good_path = _path(template, {"name": "1", **CHOICES}, "1")
     body = VALID_BODY.get(template)
     cases: list[tuple[str, dict[str, Any], int]] = []
     if "{" in template:
-        unknown = 422 if "{extension}" in template else 404  # a file type it cannot write is invalid
+        unknown = 422 if any(f"{{{choice}}}" in template for choice in CHOICES) else 404
         names = {**UNKNOWN, "name": "no-such-list"} if template.startswith("/api/watchlists/") else UNKNOWN
         cases.append(("unknown item", {"url": _path(template, names, "999999"), "json": body, "auth": True}, unknown))
         cases.append(("invalid path", {"url": _path(template, INVALID, "abc"), "json": body, "auth": True}, 422))

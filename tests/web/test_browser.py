@@ -189,7 +189,23 @@ def test_dashboard_charts_and_search(page, server):
     page.goto(f"{server}/dashboard")
     _until(page, "document.body.dataset.charts !== undefined")
     drawn = page.evaluate("[...document.querySelectorAll('.charts canvas')].filter(c => Chart.getChart(c)).length")
-    assert drawn == 4
+    assert drawn == 6  # four of the whole knowledge base, two of the trends of the selected deals
+    quarters = page.evaluate("Chart.getChart(document.getElementById('chart-quarter-modality')).data.labels")
+    trends = httpx.get(f"{server}/api/trends").json()
+    assert quarters == trends["quarters"] and len(set(q[:4] for q in quarters)) >= 2
+    stacked = page.evaluate(
+        "Chart.getChart(document.getElementById('chart-quarter-modality')).data.datasets"
+        ".reduce((sum, d) => sum + d.data.reduce((a, b) => a + b, 0), 0)"
+    )
+    assert stacked == sum(cell["deals"] for cell in trends["by_quarter"])
+    page.locator("#trends form.filters select[name=review]").select_option("unreviewed")
+    page.locator("#trends form.filters input[name=since]").fill("2026")
+    with page.expect_navigation():
+        page.locator("#trends form.filters button[type=submit]").click()
+    _until(page, "document.body.dataset.charts !== undefined")
+    since_2026 = httpx.get(f"{server}/api/trends", params={"since": "2026", "review": "unreviewed"}).json()
+    labels = page.evaluate("Chart.getChart(document.getElementById('chart-quarter-modality')).data.labels")
+    assert labels == since_2026["quarters"] and all(q.startswith("2026") for q in labels)
     years = page.evaluate("Chart.getChart(document.getElementById('chart-year-count')).data.labels.map(Number)")
     assert years == list(range(years[0], years[-1] + 1))  # a time line: no year left out between two
     gap = page.evaluate("everyYear([{key: 1991, deals: 1}, {key: null, deals: 4}, {key: 2003, deals: 2}])")
@@ -199,7 +215,7 @@ def test_dashboard_charts_and_search(page, server):
         ".map(chart => Object.values(chart.scales).filter(s => s.type === 'category')"
         ".every(s => s.ticks.length === chart.data.labels.length))"
     )
-    assert shown == [True] * 4  # every bar labelled
+    assert shown == [True] * 6  # every bar labelled
     shot(page, "05-dashboard")
 
     page.fill("header input[name=q]", "cholangiocarcinoma")

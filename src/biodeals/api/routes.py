@@ -8,6 +8,7 @@ limits and offsets are bounded so no number reaches the database that it cannot 
 
 from __future__ import annotations
 
+import io
 import tempfile
 from dataclasses import replace
 from pathlib import Path as FilePath
@@ -37,9 +38,10 @@ from biodeals.ingest import ReadOptions
 from biodeals.service import curation, queries, watchlists
 from biodeals.service.comparables import MAX_K, comparables
 from biodeals.service.edits import list_edits
-from biodeals.service.export import export_deals
+from biodeals.service.export import export_deals, write_csv
 from biodeals.service.filters import MAX_ID, MAX_PAGE, DealQuery, ReadoutQuery, SearchText, StatsQuery, Text, has_words
 from biodeals.service.public import public_document
+from biodeals.service.trends import trend_rows, trends
 from biodeals.service.valuation import STAGES, value_deal
 
 router = APIRouter(prefix="/api", tags=["api"], responses=INVALID)
@@ -132,6 +134,25 @@ def deal_comparables(
     engine: Engine, deal_id: Id, k: Annotated[int, Query(ge=1, le=MAX_K, description="How many")] = 10
 ) -> dict[str, Any]:
     return comparables(engine, deal_id, k)
+
+
+@router.get("/trends", summary="Deals and money by quarter and modality, and the top targets, of the selected deals")
+def deal_trends(engine: Engine, query: Deals) -> dict[str, Any]:
+    return trends(engine, query.to_filter(paged=False))
+
+
+@router.get(
+    "/trends/{table}.csv",
+    summary="A trends table of the selected deals as CSV",
+    response_class=Response,
+    responses={200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+def deal_trends_csv(engine: Engine, query: Deals, table: Literal["by_quarter", "top_targets"]) -> Response:
+    columns, rows = trend_rows(trends(engine, query.to_filter(paged=False)), table)
+    buffer = io.StringIO()
+    write_csv(rows, buffer, columns)
+    headers = {"Content-Disposition": f'attachment; filename="biodeals-{table}.csv"'}
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get("/companies", summary="Companies party to deals, most deals first")

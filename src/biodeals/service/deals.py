@@ -81,7 +81,7 @@ def _entity_ids_condition(engine: Engine, kind: str, name: str) -> ColumnElement
     return t.deals.c.id.in_(select(t.deal_entities.c.deal_id).where(t.deal_entities.c.entity_id.in_(ids)))
 
 
-def _deal_conditions(engine: Engine, f: DealFilter) -> list[ColumnElement[bool]]:
+def deal_conditions(engine: Engine, f: DealFilter) -> list[ColumnElement[bool]]:
     d = t.deals.c
     conditions: list[ColumnElement[bool]] = []
     if f.company:
@@ -153,7 +153,7 @@ def _sort_column(sort: str) -> Any:
 def count_deals(engine: Engine, f: DealFilter) -> int:
     """How many deals ``f`` selects, ignoring its limit and offset."""
     with engine.connect() as conn:
-        return conn.scalar(select(func.count()).select_from(t.deals).where(*_deal_conditions(engine, f))) or 0
+        return conn.scalar(select(func.count()).select_from(t.deals).where(*deal_conditions(engine, f))) or 0
 
 
 def left_out(engine: Engine, f: DealFilter) -> dict[str, int]:
@@ -167,7 +167,7 @@ def left_out(engine: Engine, f: DealFilter) -> dict[str, int]:
         counts = dict(
             conn.execute(
                 select(d.review, func.count())
-                .where(*_deal_conditions(engine, everything), ~trusted_deals())
+                .where(*deal_conditions(engine, everything), ~trusted_deals())
                 .group_by(d.review)
             ).all()
         )
@@ -181,7 +181,7 @@ def list_deals(engine: Engine, f: DealFilter | None = None) -> list[dict[str, An
     # by date: the year first, so deals known only by year sort among the dated ones
     columns = [t.deals.c.year, t.deals.c.announced] if f.sort == "announced" else [_sort_column(f.sort)]
     order = [c.desc().nulls_last() if f.descending else c.asc().nulls_last() for c in columns]
-    query = select(t.deals).where(*_deal_conditions(engine, f)).order_by(*order, t.deals.c.id.desc())
+    query = select(t.deals).where(*deal_conditions(engine, f)).order_by(*order, t.deals.c.id.desc())
     if f.limit is not None:
         query = query.limit(f.limit)
     if f.offset:
@@ -194,7 +194,7 @@ def list_deals(engine: Engine, f: DealFilter | None = None) -> list[dict[str, An
 def deal_facets(engine: Engine, f: DealFilter, top: int = 12) -> dict[str, list[dict[str, Any]]]:
     """For the deals ``f`` selects: how many have each type, status, modality, year and (the
     ``top`` most frequent) company — the counts beside a deals table's filters."""
-    selected = select(t.deals.c.id).where(*_deal_conditions(engine, f))
+    selected = select(t.deals.c.id).where(*deal_conditions(engine, f))
     count = func.count(func.distinct(t.deals.c.id)).label("deals")
 
     def counted(key: Any, *joins: tuple[Any, Any], limit: int | None = None) -> list[dict[str, Any]]:

@@ -27,8 +27,9 @@ from biodeals.service import filters, queries, watchlists
 from biodeals.service.comparables import comparables
 from biodeals.service.curation import DEAL_FIELDS
 from biodeals.service.display import describe_edit, format_money
-from biodeals.service.filters import MAX_ID, DealQuery, ReadoutQuery, StatsQuery
+from biodeals.service.filters import MAX_ID, DealQuery, ReadoutQuery
 from biodeals.service.public import public_source, web_url
+from biodeals.service.trends import trends
 from biodeals.service.valuation import STAGES, value_deal
 from biodeals.web.highlight import highlight
 
@@ -70,7 +71,7 @@ def _page(request: Request, template: str, status_code: int = 200, **context: An
 
 
 # pages whose JSON twin is not /api + their own path
-_TWINS = {"/": "/api/deals", "/dashboard": "/api/stats", "/docs": "/openapi.json"}
+_TWINS = {"/": "/api/deals", "/dashboard": "/api/trends", "/docs": "/openapi.json"}
 
 
 def json_twin(request: Request, params: dict[str, Any] | None = None) -> str:
@@ -284,13 +285,21 @@ def readout_page(request: Request, readout_id: int) -> HTMLResponse:
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(request: Request) -> HTMLResponse:
+    """The figures of the whole knowledge base (trusted deals, or ``all``), and the trends of
+    the deals the filters select (the filters of the deals page)."""
+    engine = request.app.state.engine
+    params = {k: v for k, v in _filled(request).items() if k in filters.FILTERS}
     problems: list[str] = []
     try:
-        query = StatsQuery.model_validate(_filled(request))
+        query = DealQuery.model_validate(params)
     except ValidationError as error:
-        problems, query = filters.problems(error), StatsQuery()
-    stats = queries.stats(request.app.state.engine, trusted=not query.all)
-    return _page(request, "dashboard.html", stats=stats, problems=problems)
+        problems, query, params = filters.problems(error), DealQuery(), {}
+    stats = queries.stats(engine, trusted=not query.all)
+    found = trends(engine, query.to_filter(paged=False))
+    downloads = f"?{urlencode(params)}" if params else ""
+    return _page(
+        request, "dashboard.html", stats=stats, trends=found, params=params, downloads=downloads, problems=problems
+    )
 
 
 @router.get("/watchlists", response_class=HTMLResponse)

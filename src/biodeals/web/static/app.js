@@ -121,7 +121,40 @@ function drawCharts() {
       { label: "Total value, USD bn", data: items.map(usd), backgroundColor: "#c0392b", xAxisID: "value" },
     ], true);
   }
+  drawTrends(bar);
   document.body.dataset.charts = "drawn"; // a marker for the browser tests
+}
+
+// The trends of the selected deals: deals per quarter stacked by modality, and the top targets
+const PALETTE = ["#6b8fb5", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#f1c40f", "#2c3e50", "#e84393"];
+
+function drawTrends(bar) {
+  const data = document.getElementById("trends-data");
+  if (!data) return;
+  const trends = JSON.parse(data.textContent);
+  const modalities = [...new Set(trends.by_quarter.map((cell) => cell.modality))];
+  const quarterly = new window.Chart(document.getElementById("chart-quarter-modality"), {
+    type: "bar",
+    data: {
+      labels: trends.quarters,
+      datasets: modalities.map((modality, i) => ({
+        label: modality,
+        backgroundColor: PALETTE[i % PALETTE.length],
+        data: trends.quarters.map((q) => {
+          const cell = trends.by_quarter.find((c) => c.quarter === q && c.modality === modality);
+          return cell ? cell.deals : 0;
+        }),
+      })),
+    },
+    options: {
+      responsive: true,
+      animation: false,
+      scales: { x: { stacked: true, ticks: { autoSkip: false } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+    },
+  });
+  const targets = trends.top_targets.map((row) => ({ key: row.name, deals: row.deals }));
+  bar("chart-top-targets", targets, [{ label: "Deals", data: targets.map((r) => r.deals), backgroundColor: "#6b8fb5" }], true);
+  return quarterly;
 }
 
 function init() {
