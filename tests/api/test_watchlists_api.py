@@ -55,3 +55,10 @@ def test_a_watchlist_is_saved_read_followed_as_a_feed_and_removed(client):
 def test_bad_watchlists_are_a_422_with_the_reason(client, body, problem):
     response = client.post("/api/watchlists", json=body, headers=AUTH)
     assert response.status_code == 422 and problem in response.json()["detail"]
+
+
+def test_a_webhook_is_shown_by_its_host_only(client):
+    body = {"name": "hooked", "filters": {}, "webhook": "https://hooks.example/T0/secret-token"}
+    assert client.post("/api/watchlists", json=body, headers=AUTH).json()["webhook"] == "https://hooks.example/…"
+    assert client.get("/api/watchlists/hooked").json()["webhook"] == "https://hooks.example/…"
+    assert "secret-token" not in client.get("/api/watchlists").text and "secret-token" not in client.get("/watchlists").text

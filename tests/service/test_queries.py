@@ -180,3 +180,17 @@ def test_exports_in_every_format(kb, tmp_path):
     assert filtered == 1
     with pytest.raises(ConfigError, match="unknown export format"):
         export_deals(kb, tmp_path / "deals.docx")
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_stays_text(engine, tmp_path):
+    from biodeals.ingest import make_document
+    from biodeals.service.ingest import ingest_documents
+    from tests.api.test_api import LICENSE_TEXT
+
+    title = '=HYPERLINK("http://evil.example","click")'
+    ingest_documents([make_document(LICENSE_TEXT, name="formula", source="<test>", title=title)], engine)
+    export_deals(engine, tmp_path / "deals.xlsx", DealFilter(limit=None, trusted=False))
+    book = load_workbook(tmp_path / "deals.xlsx")
+    [source] = list(book["sources"].iter_rows(min_row=2, values_only=True))
+    assert source[2] == "'" + title  # a text cell, not a formula
+    assert all(cell.data_type != "f" for row in book["deals"].iter_rows() for cell in row)

@@ -119,3 +119,18 @@ def test_every_deal_of_the_samples_is_valued_or_answered(tmp_path):
             if valued["rnpv"] is not None:
                 assert valued["rnpv"]["amount"] <= valued["stated"]["amount"] + 1e-6
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("[milestones]\ncommercial_years = []\n", "commercial_years must list one or more years"),
+        ("[years]\n'phase 2' = -1.0\n", "years of phase 2 must not be negative"),
+        ("discount_rate = 1.5\n", "discount_rate 1.5"),
+    ],
+)
+def test_a_replacement_table_that_cannot_value_anything_is_refused(tmp_path, text, problem):
+    table = tmp_path / "bad.toml"
+    table.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=problem):
+        load_assumptions(table)

@@ -70,6 +70,7 @@ def hook() -> Iterator[Hook]:
     receiver = Hook(statuses=[500])  # the first attempt fails
     yield receiver
     receiver.server.shutdown()
+    receiver.server.server_close()
 
 
 def test_a_watchlist_runs_over_the_deals_reported_since_its_last_run(engine):
@@ -117,10 +118,10 @@ def test_an_ingest_tells_the_webhook_once_per_matching_deal_retrying_a_failure(e
     assert hook.deal_ids() == [licence["id"], licence["id"]]  # refused once (500), then taken
     assert hook.bodies[-1]["watchlist"] == "licences" and hook.bodies[-1]["path"] == f"/deals/{licence['id']}"
     assert hook.bodies[-1]["deal"]["headline"] == licence["headline"]
-    [logged] = watchlists.deliveries(engine, "licences")
+    [logged] = watchlists.delivery_log(engine, "licences")
     assert (logged["status"], logged["attempts"], logged["deal_id"]) == ("sent", 2, licence["id"])
     ingest([_sample("03")], engine, alerts=FAST)  # a readout: nothing new to tell
-    assert queue_alerts(engine) == 0 and deliver_alerts(engine, FAST) == 0
+    assert queue_alerts(engine) == (0, []) and deliver_alerts(engine, FAST) == 0
     assert len(hook.bodies) == 2
 
 
@@ -128,7 +129,7 @@ def test_an_unreachable_webhook_gives_up_after_its_attempts_and_never_fails_the_
     watchlists.add_watchlist(engine, "licences", {"type": "license"}, webhook="http://127.0.0.1:1/nothing-listens")
     summary = ingest([_sample("01")], engine, alerts=FAST)
     assert summary.stored.deals_added >= 1
-    [logged] = watchlists.deliveries(engine, "licences")
+    [logged] = watchlists.delivery_log(engine, "licences")
     assert logged["status"] == "failed" and logged["attempts"] == FAST.attempts and logged["last_error"]
 
 
@@ -154,12 +155,56 @@ def test_an_ingest_killed_while_its_alert_is_in_flight_never_sends_it_twice(tmp_
         process.wait(10)
         receiver.hold = 0.0
         ingest([_sample("01"), _sample("08")], engine, alerts=FAST)  # again, and a second licence
-        assert queue_alerts(engine) == 0 and deliver_alerts(engine, FAST) == 0
+        assert queue_alerts(engine) == (0, []) and deliver_alerts(engine, FAST) == 0
         ids = receiver.deal_ids()
         assert len(ids) == len(set(ids)) >= 2, ids  # the first licence once, each later one once
-        states = {d["deal_id"]: d["status"] for d in watchlists.deliveries(engine, "licences")}
+        states = {d["deal_id"]: d["status"] for d in watchlists.delivery_log(engine, "licences")}
         assert states.pop(ids[0]) == "sending"  # the log shows the one cut off
         assert set(states.values()) == {"sent"} and set(states) == set(ids[1:])
     finally:
         receiver.server.shutdown()
+        receiver.server.server_close()
         engine.dispose()
+
+
+def test_a_watchlist_whose_filters_no_longer_hold_is_named_and_holds_up_no_other(engine, hook):
+    from sqlalchemy import update
+
+    from biodeals.store import schema as t
+    from biodeals.store.db import write_transaction
+
+    watchlists.add_watchlist(engine, "broken", {"type": "license"}, webhook=hook.url)
+    watchlists.add_watchlist(engine, "licences", {"type": "license"}, webhook=hook.url)
+    with write_transaction(engine) as conn:  # as a later version might find it: a filter it dropped
+        conn.execute(update(t.watchlists).where(t.watchlists.c.name == "broken").values(filters='{"colour": "red"}'))
+    ingest([_sample("01")], engine, alerts=FAST)
+    queued, problems = queue_alerts(engine)
+    assert queued == 0  # the ingest queued (and sent) the licence of the watchlist that holds
+    assert [p.split(" (")[0] for p in problems] == ["watchlist broken: its filters no longer hold"]
+    assert [b["watchlist"] for b in hook.bodies][-1] == "licences"
+    with pytest.raises(ConfigError, match="watchlist broken: its filters no longer hold"):
+        watchlists.run_watchlist(engine, "broken")
+
+
+def test_a_deal_merged_away_and_back_is_not_alerted_again(engine, hook):
+    from biodeals.service import curation
+    from biodeals.service.queries import DealFilter, list_deals
+
+    hook.statuses = []
+    watchlists.add_watchlist(engine, "licences", {"type": "license"}, webhook=hook.url)
+    ingest([_sample("01"), _sample("08")], engine, alerts=FAST)
+    sent = sorted(hook.deal_ids())
+    licences = [d["id"] for d in list_deals(engine, DealFilter(type="license", limit=None))]
+    assert sent == sorted(licences) and len(sent) >= 2
+    merge = curation.merge_deals(engine, sent[0], sent[1], "ann")
+    curation.undo(engine, merge["id"], "ann")
+    assert queue_alerts(engine) == (0, []) and deliver_alerts(engine, FAST) == 0
+    assert sorted(hook.deal_ids()) == sent
+
+
+def test_the_public_view_hides_the_webhooks_path_and_the_errors():
+    made = {"name": "x", "webhook": "https://hooks.example:8443/T0/secret-token?key=abc"}
+    assert watchlists.public_watchlist(made)["webhook"] == "https://hooks.example:8443/…"
+    assert watchlists.public_log([{"deal_id": 1, "status": "failed", "last_error": "ConnectError"}]) == [
+        {"deal_id": 1, "status": "failed"}
+    ]

@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml"
+ET.register_namespace("", ATOM)  # Atom as the default namespace: <feed xmlns=...>, not <ns0:feed>
 
 
 def _stamp(moment: datetime | None) -> str:
@@ -19,7 +20,6 @@ def _stamp(moment: datetime | None) -> str:
 def watchlist_feed(watchlist: dict[str, Any], deals: list[dict[str, Any]], base_url: str) -> bytes:
     """The feed of ``watchlist`` over ``deals`` (each with ``reported_at``), linking pages under ``base_url``."""
     base = base_url.rstrip("/")
-    ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
 
     def child(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:

@@ -268,7 +268,7 @@ def add_document(engine: Engine, request: Request, body: NewDocument, response: 
     else:
         results = list(read_inputs([str(body.url)], ReadOptions(max_bytes=request.app.state.max_body_bytes)))
     with request.app.state.write_lock:
-        summary = ingest_documents(results, engine)
+        summary = ingest_documents(results, engine, alert_wait=None)  # alerts go on after the answer
     if not summary.new and not summary.skipped:
         raise IngestError(str(body.url or "text"), "; ".join(summary.failures) or "no document in this input")
     stored = [
@@ -355,12 +355,13 @@ WatchName = Annotated[str, Path(pattern=f"^{watchlists.NAME.pattern}$", descript
 
 @router.get("/watchlists", summary="Every watchlist with its filters and the number of deals it selects")
 def list_watchlists(engine: Engine, limit: Limit = 100) -> list[dict[str, Any]]:
-    return watchlists.list_watchlists(engine, limit)
+    return [watchlists.public_watchlist(w) for w in watchlists.list_watchlists(engine, limit)]
 
 
 @router.post("/watchlists", summary="Save deal filters as a watchlist", status_code=201, responses=WRITE)
 def add_watchlist(engine: Engine, user: User, body: WatchlistBody) -> dict[str, Any]:
-    return watchlists.add_watchlist(engine, body.name, body.filters, str(body.webhook) if body.webhook else None)
+    made = watchlists.add_watchlist(engine, body.name, body.filters, str(body.webhook) if body.webhook else None)
+    return watchlists.public_watchlist(made)
 
 
 @router.get(
@@ -379,9 +380,10 @@ def watchlist(engine: Engine, name: WatchName) -> dict[str, Any]:
     found, deals = watchlists.feed_deals(engine, name)
     for deal in deals:
         deal["reported_at"] = deal["reported_at"].isoformat() if deal["reported_at"] else None
-    return {**found, "deals": deals, "log": watchlists.deliveries(engine, name)}
+    log = watchlists.public_log(watchlists.delivery_log(engine, name))
+    return {**watchlists.public_watchlist(found), "deals": deals, "log": log}
 
 
 @router.delete("/watchlists/{name}", summary="Forget a watchlist and its alert log", responses={**WRITE, **NOT_FOUND})
 def remove_watchlist(engine: Engine, user: User, name: WatchName) -> dict[str, Any]:
-    return watchlists.remove_watchlist(engine, name)
+    return watchlists.public_watchlist(watchlists.remove_watchlist(engine, name))

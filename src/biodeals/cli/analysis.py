@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from biodeals.cli.options import DbOption, FormatOption, QueryFormat, console, database, reported_errors
@@ -24,9 +25,11 @@ def register(app: typer.Typer) -> None:
     def value_command(
         deal_id: Annotated[int, typer.Argument(min=1, help="The deal's id (see `biodeals deals`).")],
         stage: Annotated[
-            str | None, typer.Option(help=f"The programme's stage at signing: {', '.join(STAGES)} [default: the deal's own].")
+            str | None, typer.Option(help=f"The programme's stage at signing: {', '.join(STAGES)} (needed to value milestones).")
         ] = None,
-        area: Annotated[str, typer.Option(help="Therapeutic area of the success rates: all or oncology (or one of --table).")] = "all",
+        area: Annotated[
+            str | None, typer.Option(help="Success rates of: all, oncology (or an area of --table) [default: the deal's area when the table has it, else all].")
+        ] = None,
         discount_rate: Annotated[
             float | None, typer.Option("--discount-rate", help="Yearly discount rate [default: the table's, 0.10].")
         ] = None,
@@ -43,7 +46,7 @@ def register(app: typer.Typer) -> None:
         if output is not QueryFormat.table:
             sys.stdout.write(json.dumps(valued, ensure_ascii=False, indent=2) + "\n")
             return
-        console.print(f"[bold]Deal {deal_id}[/bold]: {valued['headline']}", highlight=False)
+        console.print(f"Deal {deal_id}: {valued['headline']}", markup=False, highlight=False)
         if valued["rnpv"] is None:
             console.print(valued["reason"], markup=False)
         else:
@@ -51,7 +54,7 @@ def register(app: typer.Typer) -> None:
             for flow in valued["cash_flows"]:
                 money = {"currency": flow["currency"]}
                 view.add_row(
-                    flow["event"], f"{flow['years']:g}", format_money({**money, "amount": flow["amount"]}),
+                    escape(flow["event"]), f"{flow['years']:g}", format_money({**money, "amount": flow["amount"]}),
                     f"{flow['probability']:.1%}", f"{flow['discount_factor']:.3f}",
                     format_money({**money, "amount": flow["risk_adjusted_value"]}),
                 )  # fmt: skip
@@ -80,10 +83,13 @@ def register(app: typer.Typer) -> None:
         if output is not QueryFormat.table:
             sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
             return
-        console.print(f"[bold]Deal {deal_id}[/bold]: {found['headline']}", highlight=False)
+        console.print(f"Deal {deal_id}: {found['headline']}", markup=False, highlight=False)
         view = Table("id", "score", "deal", "upfront", "total", "why", title=f"{len(found['comparables'])} of {found['considered']} deals considered")
         for c in found["comparables"]:
-            view.add_row(str(c["id"]), f"{c['score']:g}", c["headline"], format_money(c["upfront"]), format_money(c["total_value"]), "; ".join(c["why"]))
+            view.add_row(
+                str(c["id"]), f"{c['score']:g}", escape(c["headline"]), format_money(c["upfront"]),
+                format_money(c["total_value"]), escape("; ".join(c["why"])),
+            )  # fmt: skip
         console.print(view)
         for currency, kinds in found["terms"].items():
             for kind, spread in kinds.items():

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime, time
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from biodeals.cli.options import (
@@ -69,8 +71,8 @@ def register(app: typer.Typer) -> None:
             view = Table("name", "filters", "deals", "last run", "webhook", "alerts sent", title=f"{len(rows)} watchlists")
             for w in rows:
                 view.add_row(
-                    w["name"], _filters_text(w["filters"]), str(w["deals"]), w["last_run_at"] or "never",
-                    w["webhook"] or "-", str(w["deliveries"]["sent"]),
+                    w["name"], escape(_filters_text(w["filters"])), str(w["deals"]), w["last_run_at"] or "never",
+                    escape(w["webhook"] or "-"), str(w["deliveries"]["sent"]),
                 )  # fmt: skip
             return view
 
@@ -90,7 +92,7 @@ def register(app: typer.Typer) -> None:
             start = None
             if since is not None:
                 try:
-                    start = watchlists.datetime.combine(parse_date_bound(since), watchlists.datetime.min.time())
+                    start = datetime.combine(parse_date_bound(since), time.min)
                 except ValueError as error:
                     raise typer.BadParameter(str(error), param_hint="--since") from None
             result = watchlists.run_watchlist(engine, name, start)
@@ -103,23 +105,28 @@ def register(app: typer.Typer) -> None:
         """Watchlist NAME: its filters, webhook and the log of its alerts."""
         with reported_errors(), database(db) as engine:
             watchlist = watchlists.get_watchlist(engine, name)
-            log = watchlists.deliveries(engine, name)
+            log = watchlists.delivery_log(engine, name)
         if output is not QueryFormat.table:
             sys.stdout.write(json.dumps({**watchlist, "log": log}, ensure_ascii=False, indent=2) + "\n")
             return
-        console.print(f"[bold]{watchlist['name']}[/bold]: {_filters_text(watchlist['filters'])}", highlight=False)
-        console.print(f"webhook {watchlist['webhook'] or '-'} · made {watchlist['created_at']} · last run {watchlist['last_run_at'] or 'never'}")
+        console.print(f"{watchlist['name']}: {_filters_text(watchlist['filters'])}", markup=False, highlight=False)
+        console.print(
+            f"webhook {watchlist['webhook'] or '-'} · made {watchlist['created_at']} · last run {watchlist['last_run_at'] or 'never'}",
+            markup=False,
+        )
         view = Table("deal", "status", "attempts", "queued", "sent", "last error", title="Alerts")
         for d in log:
-            view.add_row(str(d["deal_id"]), d["status"], str(d["attempts"]), d["queued_at"], d["sent_at"] or "-", d["last_error"] or "-")
+            view.add_row(str(d["deal_id"]), d["status"], str(d["attempts"]), d["queued_at"], d["sent_at"] or "-", escape(d["last_error"] or "-"))
         console.print(view)
 
     @watch.command("deliver")
     def deliver_command(db: DbOption = None) -> None:
         """Queue and send the alerts still owed to every watchlist's webhook."""
         with reported_errors(), database(db) as engine:
-            queued = queue_alerts(engine)
+            queued, problems = queue_alerts(engine)
             sent = deliver_alerts(engine)
+        for problem in problems:
+            stderr.print(f"Warning: {problem}", markup=False)
         stderr.print(f"{queued} alerts queued, {sent} sent", markup=False)
 
     @watch.command("remove")

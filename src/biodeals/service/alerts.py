@@ -20,10 +20,9 @@ from typing import Any
 
 import httpx
 from sqlalchemy import Engine, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from biodeals import __version__
-from biodeals.errors import NotFound
+from biodeals.errors import ConfigError, NotFound
 from biodeals.service.deals import get_deal, list_deals
 from biodeals.service.watchlists import deal_filter, get_watchlist, now
 from biodeals.store import schema as t
@@ -41,35 +40,42 @@ class DeliveryPolicy:
 
 
 DEFAULT_POLICY = DeliveryPolicy()
+_CHUNK = 500  # deal ids per query, far below any database's limit on bound parameters
 
 
-def queue_alerts(engine: Engine) -> int:
+def queue_alerts(engine: Engine) -> tuple[int, list[str]]:
     """Queue an alert for every deal a watchlist with a webhook selects, reported since the
-    watchlist was made, that has none yet. Returns how many were queued."""
+    watchlist was made, that has none yet. Returns how many were queued, and the problem of each
+    watchlist that could not be looked at (its filters no longer hold): the others go on."""
     with engine.connect() as conn:
         watched = conn.execute(select(t.watchlists.c.name).where(t.watchlists.c.webhook.is_not(None))).scalars().all()
-    queued = 0
+    queued, problems = 0, []
+    deliveries = t.watch_deliveries.c
     for name in watched:
-        watchlist = get_watchlist(engine, name)
-        since = datetime.fromisoformat(watchlist["created_at"])
-        ids = [d["id"] for d in list_deals(engine, replace(deal_filter(watchlist), reported_since=since))]
-        if not ids:
+        try:
+            watchlist = get_watchlist(engine, name)
+            since = datetime.fromisoformat(watchlist["created_at"])
+            ids = [deal["id"] for deal in list_deals(engine, replace(deal_filter(watchlist), reported_since=since))]
+        except ConfigError as error:
+            problems.append(str(error))
             continue
-        d = t.watch_deliveries.c
-        with write_transaction(engine) as conn:
-            known = set(conn.scalars(select(d.deal_id).where(d.watchlist_id == watchlist["id"], d.deal_id.in_(ids))))
-            for deal_id in ids:
-                if deal_id in known:
-                    continue
-                try:
-                    with conn.begin_nested():
-                        conn.execute(
-                            insert(t.watch_deliveries).values(watchlist_id=watchlist["id"], deal_id=deal_id, queued_at=now())
-                        )
-                    queued += 1
-                except IntegrityError:  # queued meanwhile by another process
-                    continue
-    return queued
+        with write_transaction(engine) as conn:  # one writer: no other can queue the same alert meanwhile
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                known = set(
+                    conn.scalars(
+                        select(deliveries.deal_id).where(deliveries.watchlist_id == watchlist["id"], deliveries.deal_id.in_(chunk))
+                    )
+                )
+                rows = [
+                    {"watchlist_id": watchlist["id"], "deal_id": deal_id, "queued_at": now()}
+                    for deal_id in chunk
+                    if deal_id not in known
+                ]
+                if rows:
+                    conn.execute(insert(t.watch_deliveries), rows)
+                    queued += len(rows)
+    return queued, problems
 
 
 def _claim(engine: Engine) -> Any | None:
@@ -96,41 +102,45 @@ def _payload(engine: Engine, watchlist: str, deal_id: int) -> dict[str, Any]:
     return {"watchlist": watchlist, "deal": {key: deal.get(key) for key in keep}, "path": f"/deals/{deal_id}"}
 
 
-def _send(client: httpx.Client, url: str, payload: dict[str, Any]) -> str | None:
-    """None when ``url`` took the alert (2xx), else why not, in a line."""
+def _send(client: httpx.Client, url: str, delivery_id: int, payload: dict[str, Any]) -> str | None:
+    """None when ``url`` took the alert (2xx), else why not, in a line. The body of the answer
+    is never read; ``Idempotency-Key`` lets a receiver drop a retry of an alert it already has."""
+    headers = {"Idempotency-Key": f"biodeals-alert-{delivery_id}"}
     try:
-        response = client.post(url, json=payload)
+        with client.stream("POST", url, json=payload, headers=headers) as response:
+            status = response.status_code
     except httpx.HTTPError as error:
-        return f"{type(error).__name__}: {error}"[:300]
-    if response.is_success:
-        return None
-    return f"HTTP {response.status_code}"
+        return type(error).__name__
+    return None if 200 <= status < 300 else f"HTTP {status}"
 
 
 def deliver_alerts(engine: Engine, policy: DeliveryPolicy = DEFAULT_POLICY, stop: threading.Event | None = None) -> int:
     """Send every pending alert (until ``stop`` is set); returns how many were sent."""
     sent = 0
-    d = t.watch_deliveries.c
-    headers = {"User-Agent": f"biodeals/{__version__} (watchlist alert)"}
-    with httpx.Client(timeout=policy.timeout, headers=headers, follow_redirects=False) as client:
-        while not (stop and stop.is_set()):
+    stop = stop or threading.Event()
+    rows = t.watch_deliveries.c
+    agent = {"User-Agent": f"biodeals/{__version__} (watchlist alert)"}
+    with httpx.Client(timeout=policy.timeout, headers=agent, follow_redirects=False) as client:
+        while not stop.is_set():
             row = _claim(engine)
             if row is None:
                 return sent
             attempts = row.attempts + 1
             try:
-                problem = _send(client, row.webhook, _payload(engine, row.name, row.deal_id))
+                problem = _send(client, row.webhook, row.id, _payload(engine, row.name, row.deal_id))
             except NotFound:  # the deal was merged into another since it was queued
                 problem, attempts = "the deal no longer exists", policy.attempts
+            except Exception as error:  # never left "sending" by a failure of ours: tried again later
+                problem = f"not sent: {type(error).__name__}"
             if problem is None:
                 state = {"status": "sent", "sent_at": now(), "last_error": None}
                 sent += 1
             else:
                 state = {"status": "pending" if attempts < policy.attempts else "failed", "last_error": problem}
             with write_transaction(engine) as conn:
-                conn.execute(update(t.watch_deliveries).where(d.id == row.id).values(**state))
+                conn.execute(update(t.watch_deliveries).where(rows.id == row.id).values(**state))
             if problem is not None and attempts < policy.attempts:
-                time.sleep(policy.pause * 2 ** (attempts - 1))
+                stop.wait(policy.pause * 2 ** (attempts - 1))
     return sent
 
 
@@ -138,47 +148,66 @@ class AlertSender:
     """Sends alerts in a thread beside an ingest: ``notify()`` after each written batch queues
     what it stored and wakes the sender; ``finish(seconds)`` waits that long at most for the
     sender to run out of work. Nothing here raises into the ingest: a failure is logged on the
-    alert, or kept in ``problem``."""
+    alert, or kept in ``problems``."""
 
     def __init__(self, engine: Engine, policy: DeliveryPolicy = DEFAULT_POLICY) -> None:
         self.engine = engine
         self.policy = policy
-        self._wake = threading.Event()
-        self._idle = threading.Event()  # set while the sender has nothing left to send
+        self._work = threading.Condition()
+        self._waiting = False  # work was asked for since the sender last looked
+        self._busy = False
+        self._retire = False  # end the thread once nothing is left to do
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.problem: str | None = None
+        self.problems: list[str] = []
 
     def notify(self) -> None:
+        """Queue the alerts the batch just written owes, and wake the sender (which also sends
+        what earlier ingests left pending)."""
         try:
-            if not queue_alerts(self.engine):
-                return
-        except Exception as error:  # a watchlist that no longer validates must not stop an ingest
-            self.problem = f"alerts not queued: {type(error).__name__}: {error}"
-            return
-        self._idle.clear()
+            _, problems = queue_alerts(self.engine)
+            self.problems += problems
+        except Exception as error:
+            self.problems.append(f"alerts not queued: {type(error).__name__}: {error}")
+        with self._work:
+            self._waiting = True
+            self._work.notify()
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="biodeals-alerts", daemon=True)
             self._thread.start()
-        self._wake.set()
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait()
-            self._wake.clear()
+            with self._work:
+                while not self._waiting and not self._stop.is_set():
+                    if self._retire:
+                        return
+                    self._work.wait()
+                self._waiting, self._busy = False, True
             try:
                 deliver_alerts(self.engine, self.policy, self._stop)
             except Exception as error:
-                self.problem = f"alerts not sent: {type(error).__name__}: {error}"
-            if not self._wake.is_set():
-                self._idle.set()
+                self.problems.append(f"alerts not sent: {type(error).__name__}: {error}")
+            with self._work:
+                self._busy = False
+                self._work.notify_all()
 
-    def finish(self, seconds: float) -> None:
+    def finish(self, seconds: float | None) -> None:
         """Let the sender work for up to ``seconds`` more, then stop it (what is left stays
-        pending, for the next ingest or ``biodeals watch deliver``)."""
+        pending, for the next ingest or ``biodeals watch deliver``); None leaves it running (a
+        server, which outlives the ingest)."""
         if self._thread is None:
             return
-        self._idle.wait(seconds)
+        if seconds is None:  # the thread ends by itself once the queue is empty
+            with self._work:
+                self._retire = True
+                self._work.notify_all()
+            return
+        deadline = time.monotonic() + seconds
+        with self._work:
+            while (self._waiting or self._busy) and (left := deadline - time.monotonic()) > 0:
+                self._work.wait(left)
         self._stop.set()
-        self._wake.set()
+        with self._work:
+            self._work.notify_all()
         self._thread.join(self.policy.timeout + 1)

@@ -1,5 +1,5 @@
 """Comparable deals: the stored deals most like one deal, by what they share — its main deal
-type (an equity stake beside a licence counts less), target, modality, indication — and how
+type (``DealType``'s order; a side such as an equity stake beside a licence counts less), target, modality, indication — and how
 close in time they were struck; each with the reasons it
 matched, and the median and quartiles of the upfronts and totals among them.
 
@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, or_, select
 
 from biodeals.errors import ConfigError
+from biodeals.model import DealType
 from biodeals.service.deals import deal_summaries, get_deal, trusted_deals
 from biodeals.store import schema as t
 
@@ -23,14 +24,12 @@ from biodeals.store import schema as t
 WEIGHTS = {"type": 3.0, "target": 2.5, "modality": 2.0, "indication": 1.5, "year": 1.0}
 YEAR_DECAY = 0.2
 MAX_K = 100
-
-
-# a deal is first what it most transfers: an equity stake beside a licence is a side of it
-_TYPE_ORDER = ("acquisition", "asset_purchase", "license", "option", "collaboration", "equity", "manufacturing", "supply")
+_CHUNK = 500
 
 
 def _main_type(types: list[str]) -> str | None:
-    return min(types, key=_TYPE_ORDER.index) if types else None
+    """What a deal mainly is: the first of its types in the model's order (``DealType.rank``)."""
+    return min(types, key=lambda kind: DealType(kind).rank) if types else None
 
 
 def _traits(deal: dict[str, Any]) -> dict[str, set[Any]]:
@@ -107,8 +106,10 @@ def comparables(engine: Engine, deal_id: int, k: int = 10) -> dict[str, Any]:
     traits = _traits(deal)
     with engine.connect() as conn:
         ids = _candidate_ids(conn, deal, traits)
-        rows = conn.execute(select(t.deals).where(t.deals.c.id.in_(ids))).all() if ids else []
-        candidates = deal_summaries(conn, rows)
+        candidates = []
+        for start in range(0, len(ids), _CHUNK):  # bound parameters stay far below any database's limit
+            rows = conn.execute(select(t.deals).where(t.deals.c.id.in_(ids[start : start + _CHUNK]))).all()
+            candidates += deal_summaries(conn, rows)
     scored = []
     main = _main_type(deal["types"])
     for other in candidates:

@@ -13,6 +13,7 @@ from sqlalchemy.sql import ColumnElement
 
 from biodeals.errors import ConfigError, NotFound
 from biodeals.model import DEAL_STATUSES, DEAL_TYPES, MONEY_KINDS, ROLES
+from biodeals.service.areas import deal_areas
 from biodeals.service.display import headline
 from biodeals.service.edits import list_edits
 from biodeals.service.lookup import full_text_documents, matching_entities
@@ -287,6 +288,7 @@ def deal_summaries(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
             "assets": linked[r.id, "asset"],
             "targets": linked[r.id, "target"],
             "indications": linked[r.id, "indication"],
+            "therapeutic_areas": deal_areas(linked[r.id, "indication"]),
             "modalities": modalities[r.id],
             "sources": sources.get(r.id, 0),
         }

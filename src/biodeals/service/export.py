@@ -166,11 +166,18 @@ def _write_xlsx(
     source_columns = ["deal_id", "document", "title", "published", "status", "url"]
     sheets: dict[str, tuple[list[str], list[list[Any]]]] = {
         "deals": (columns, [[_typed(c, row[c]) for c in columns] for row in rows]),
-        "parties": (["deal_id", "company", "role"], [[d["id"], p["name"], p["role"]] for d in deals for p in d["parties"]]),
-        "terms": (["deal_id", "kind", "amount", "currency", "document"], [list(r) for r in terms]),
+        "parties": (
+            ["deal_id", "company", "role"],
+            [[d["id"], _typed("company", p["name"]), p["role"]] for d in deals for p in d["parties"]],
+        ),
+        "terms": (["deal_id", "kind", "amount", "currency", "document"], [[*r[:4], _typed("document", r[4])] for r in terms]),
         "sources": (
             source_columns,
-            [[i, s["name"], s["title"], s["published"], s["status"], s["url"]] for i in ids for s in sources[i]],
+            [
+                [i, _typed("document", s["name"]), _typed("title", s["title"]), s["published"], s["status"], s["url"]]
+                for i in ids
+                for s in sources[i]
+            ],
         ),
     }
     book = Workbook()
@@ -187,10 +194,17 @@ def _write_xlsx(
 _MAX_WIDTH = 60
 
 
+# text a spreadsheet would run as a formula ("=HYPERLINK(...)" in a title written by anyone)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _typed(column: str, value: Any) -> Any:
-    """A cell's value as Excel should hold it: an ISO date as a date."""
+    """A cell's value as Excel should hold it: an ISO date as a date; text that would start a
+    formula with a leading apostrophe, so it stays text."""
     if column == "announced" and isinstance(value, str):
         return date.fromisoformat(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
     return value
 
 

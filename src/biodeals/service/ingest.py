@@ -115,11 +115,13 @@ def ingest_documents(
     on_progress: Callable[[IngestSummary], None] | None = None,
     time_limit: float | None = None,
     alerts: DeliveryPolicy = DEFAULT_POLICY,
+    alert_wait: float | None = ALERT_GRACE,
 ) -> IngestSummary:
     """Extract and store documents already read (read errors are counted as failures); a
     document whose extraction takes over ``time_limit`` seconds (None: ``EXTRACTION_TIME_LIMIT``,
     0: no limit) is stored with a "timed out" error. Watchlists' webhooks are told of the deals
-    stored, as ``alerts`` says, beside the ingest (for ``ALERT_GRACE`` seconds after it at most)."""
+    stored, as ``alerts`` says, beside the ingest and for ``alert_wait`` seconds after it at most
+    (None: the sender goes on in the background, as in a server that outlives the ingest)."""
     writer = Writer(engine, policy=POLICY)
     sender = AlertSender(engine, alerts)
     summary = IngestSummary()
@@ -140,7 +142,7 @@ def ingest_documents(
 
     def write(batch: list[Extracted]) -> None:
         counts = writer.write_batch(batch)
-        if counts.deal_ids:
+        if counts.deals_added or counts.deals_merged:
             sender.notify()
         summary.stored.add(counts)
         summary.skipped += counts.skipped  # stored by another writer since ``seen`` was read
@@ -153,7 +155,7 @@ def ingest_documents(
             write(batch)
     if batch:
         write(batch)
-    sender.finish(ALERT_GRACE)
+    sender.finish(alert_wait)
     if on_progress:
         on_progress(summary)
     return summary

@@ -110,6 +110,11 @@ def load_assumptions(path: str | Path | None = None) -> Assumptions:
     ]
     if abs(assumptions.development + assumptions.approval + assumptions.commercial - 1) > 1e-9:
         problems.append("the milestone shares do not add up to 1")
+    if not assumptions.commercial_years or any(y < 0 for y in assumptions.commercial_years):
+        problems.append("commercial_years must list one or more years, none negative")
+    problems += [f"years of {stage} must not be negative" for stage, y in assumptions.years.items() if y < 0]
+    if not 0 <= assumptions.discount_rate < 1:
+        problems.append(f"discount_rate {assumptions.discount_rate} must be at least 0 and below 1")
     if problems:
         raise ConfigError(f"--table {path or 'valuation.toml'}: " + "; ".join(problems))
     return assumptions
@@ -214,12 +219,14 @@ def value_deal(
     deal_id: int,
     *,
     stage: str | None = None,
-    area: str = "all",
+    area: str | None = None,
     discount_rate: float | None = None,
     table: str | Path | None = None,
 ) -> dict[str, Any]:
     """The rNPV of deal ``deal_id``'s terms (``value_terms``); ``stage`` is the programme's stage
-    at signing (the deal's own when it states one), ``discount_rate`` overrides the table's."""
+    at signing (the deal's own when it states one), ``area`` the success rates' therapeutic area
+    (the deal's own when the table has it, else all indications), ``discount_rate`` overrides
+    the table's."""
     assumptions = load_assumptions(table)
     if discount_rate is not None:
         if not 0 <= discount_rate < 1:
@@ -227,5 +234,7 @@ def value_deal(
         assumptions = replace(assumptions, discount_rate=discount_rate)
     deal = get_deal(engine, deal_id)
     stage = stage or deal.get("stage")
+    if area is None:  # the deal's own area when the table has rates for it
+        area = next((a for a in deal["therapeutic_areas"] if a in assumptions.transitions), "all")
     valued = value_terms(deal, stage, assumptions, area)
     return {"deal_id": deal_id, "headline": deal["headline"], **valued}

@@ -13,12 +13,13 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
 from biodeals.errors import ConfigError, NotFound
 from biodeals.service.deals import DealFilter, count_deals, list_deals
-from biodeals.service.filters import DealQuery, deal_query
+from biodeals.service.filters import deal_query
 from biodeals.service.public import web_url
 from biodeals.store import schema as t
 from biodeals.store.db import write_transaction
@@ -76,14 +77,18 @@ def _row(conn: Any, name: str) -> Any:
 
 
 def deal_filter(watchlist: dict[str, Any]) -> DealFilter:
-    """The DealFilter of a watchlist's saved filters, every deal (no paging), newest id first."""
-    query = DealQuery.model_validate(watchlist["filters"])
+    """The DealFilter of a watchlist's saved filters, every deal (no paging), newest id first;
+    ConfigError naming the watchlist when they no longer validate."""
+    try:
+        query = deal_query(watchlist["filters"])
+    except ConfigError as error:
+        raise ConfigError(f"watchlist {watchlist['name']}: its filters no longer hold ({error})") from None
     return replace(query.to_filter(paged=False), sort="id", descending=True)
 
 
-def _described(conn: Any, row: Any) -> dict[str, Any]:
+def _watchlist(conn: Any, row: Any) -> dict[str, Any]:
     d = t.watch_deliveries.c
-    deliveries = dict(conn.execute(select(d.status, func.count()).where(d.watchlist_id == row.id).group_by(d.status)).all())
+    states = dict(conn.execute(select(d.status, func.count()).where(d.watchlist_id == row.id).group_by(d.status)).all())
     return {
         "id": row.id,
         "name": row.name,
@@ -91,21 +96,21 @@ def _described(conn: Any, row: Any) -> dict[str, Any]:
         "webhook": row.webhook,
         "created_at": row.created_at.isoformat(),
         "last_run_at": row.last_run_at.isoformat() if row.last_run_at else None,
-        "deliveries": {status: deliveries.get(status, 0) for status in t.DELIVERY_STATES},
+        "deliveries": {status: states.get(status, 0) for status in t.DELIVERY_STATES},
     }
 
 
 def get_watchlist(engine: Engine, name: str) -> dict[str, Any]:
     """A watchlist: its filters, webhook, times, counts of its alerts by state."""
     with engine.connect() as conn:
-        return _described(conn, _row(conn, name))
+        return _watchlist(conn, _row(conn, name))
 
 
 def list_watchlists(engine: Engine, limit: int | None = None) -> list[dict[str, Any]]:
     """The watchlists (the first ``limit`` by name), each with the number of deals it selects now."""
     with engine.connect() as conn:
         rows = conn.execute(select(t.watchlists).order_by(t.watchlists.c.name).limit(limit)).all()
-        found = [_described(conn, row) for row in rows]
+        found = [_watchlist(conn, row) for row in rows]
     for watchlist in found:
         watchlist["deals"] = count_deals(engine, deal_filter(watchlist))
     return found
@@ -115,11 +120,13 @@ def run_watchlist(engine: Engine, name: str, since: datetime | None = None) -> d
     """The deals watchlist ``name`` selects that a document stored since its last run reports
     (``since``: from then instead; the first run lists all), newest first; the run is recorded."""
     watchlist = get_watchlist(engine, name)
-    started = now()
     if since is None and watchlist["last_run_at"]:
         since = datetime.fromisoformat(watchlist["last_run_at"])
-    deals = list_deals(engine, replace(deal_filter(watchlist), reported_since=since))
+    # under the write lock no batch is half written: every document stored before ``started``
+    # is committed, so the next run, from ``started``, misses none
     with write_transaction(engine) as conn:
+        started = now()
+        deals = list_deals(engine, replace(deal_filter(watchlist), reported_since=since))
         conn.execute(update(t.watchlists).where(t.watchlists.c.id == watchlist["id"]).values(last_run_at=started))
     return {"watchlist": watchlist, "since": since.isoformat() if since else None, "deals": deals}
 
@@ -145,7 +152,7 @@ def feed_deals(engine: Engine, name: str, limit: int = FEED_SIZE) -> tuple[dict[
     return watchlist, deals
 
 
-def deliveries(engine: Engine, name: str, limit: int = 100) -> list[dict[str, Any]]:
+def delivery_log(engine: Engine, name: str, limit: int = 100) -> list[dict[str, Any]]:
     """The alerts of watchlist ``name``, newest first: deal, state, attempts, last error, times."""
     watchlist = get_watchlist(engine, name)
     d = t.watch_deliveries.c
@@ -167,3 +174,19 @@ def deliveries(engine: Engine, name: str, limit: int = 100) -> list[dict[str, An
         }
         for r in rows
     ]
+
+
+def public_watchlist(watchlist: dict[str, Any]) -> dict[str, Any]:
+    """A watchlist as anyone may see it: its webhook shown by scheme and host only (its path
+    and query may hold a secret)."""
+    hook = watchlist.get("webhook")
+    if not hook:
+        return watchlist
+    parts = urlsplit(hook)
+    return {**watchlist, "webhook": f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}/…"}
+
+
+def public_log(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An alert log as anyone may see it: states and times, not the errors (which tell about
+    the network the webhook is on)."""
+    return [{key: value for key, value in entry.items() if key != "last_error"} for entry in log]

@@ -234,7 +234,8 @@ watch_deliveries = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("watchlist_id", Integer, ForeignKey("watchlists.id", ondelete="CASCADE"), nullable=False),
-    Column("deal_id", Integer, ForeignKey("deals.id", ondelete="CASCADE"), nullable=False),
+    # no foreign key: a deal merged away and back by a person keeps its alert (never sent again)
+    Column("deal_id", Integer, nullable=False),
     Column("status", String(16), nullable=False, server_default="pending"),  # DELIVERY_STATES
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("last_error", Text),

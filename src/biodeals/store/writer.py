@@ -14,7 +14,7 @@ stored meanwhile are counted as skipped.
 
 from __future__ import annotations
 
-import html
+import copy
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from biodeals.ingest import decode_entities
+from biodeals.ingest import OffsetMap, decode_entities
 from biodeals.model import MONEY_KINDS, Amount, Role, record_spans
 from biodeals.store import schema as t
 from biodeals.store.curation import curated_deals, reapply_edits
@@ -68,7 +68,6 @@ class WriteCounts:
     deals_merged: int = 0
     readouts_added: int = 0
     failures: list[str] = field(default_factory=list)
-    deal_ids: set[int] = field(default_factory=set)  # the deals added or reported again
 
     def add(self, other: WriteCounts) -> None:
         self.documents += other.documents
@@ -78,7 +77,6 @@ class WriteCounts:
         self.deals_merged += other.deals_merged
         self.readouts_added += other.readouts_added
         self.failures.extend(other.failures)
-        self.deal_ids |= other.deal_ids
 
 
 class Writer:
@@ -163,16 +161,15 @@ def _reraise_if_connection_lost(error: Exception) -> None:
         raise error
 
 
-def _into_stored_text(record: dict[str, Any], original: str) -> dict[str, Any]:
-    """``record`` with every span moved from ``original`` into the stored text (``original``
-    with its HTML entities decoded): '&amp;' is stored, quoted and highlighted as '&'."""
-    text, offsets = decode_entities(original)
-    if text == original:
-        return record
-    for span in record_spans(record):
+def _into_stored_text(record: dict[str, Any], text: str, offsets: OffsetMap) -> dict[str, Any]:
+    """A copy of ``record`` with every span moved from the original text into ``text``, the
+    stored text (the original with its HTML entities decoded, ``offsets`` mapping back): '&amp;'
+    is stored, quoted and highlighted as '&'."""
+    moved = copy.deepcopy(record)
+    for span in record_spans(moved):
         span["start"], span["end"] = offsets.from_original(span["start"], span["end"])
         span["text"] = text[span["start"] : span["end"]]
-    return record
+    return moved
 
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -194,8 +191,11 @@ class _BatchSession:
         # no one curates while this batch holds the write lock: which deals have edits is fixed
         self.curated = curated_deals(conn)
 
-    def insert_document(self, doc: Document, published: date | None, error: str | None, storable: bool = False) -> int:
-        """The document's row; ``storable`` replaces characters the database may refuse."""
+    def insert_document(
+        self, doc: Document, published: date | None, error: str | None, storable: bool = False, text: str | None = None
+    ) -> int:
+        """The document's row, with ``text`` (default: the original with its HTML entities
+        decoded) as its text; ``storable`` replaces characters the database may refuse."""
         clean = _storable if storable else (lambda value: value)
         return self.conn.execute(
             insert(t.documents).values(
@@ -203,10 +203,10 @@ class _BatchSession:
                 name=clean(doc.name),
                 source=clean(doc.source),
                 url=doc.url and clean(doc.url),
-                title=doc.title and clean(html.unescape(doc.title)),
+                title=doc.title and clean(decode_entities(doc.title)[0]),
                 published=published,
                 language=doc.language,
-                text=clean(decode_entities(doc.original)[0]),
+                text=clean(decode_entities(doc.original)[0] if text is None else text),
                 error=error,
                 ingested_at=datetime.now(UTC).replace(tzinfo=None),
             )
@@ -214,12 +214,13 @@ class _BatchSession:
 
     def store(self, item: Extracted, counts: WriteCounts) -> None:
         doc, record = item.document, item.record
-        if record is not None:
-            record = _into_stored_text(record, doc.original)
+        text, offsets = decode_entities(doc.original)
+        if record is not None and text != doc.original:
+            record = _into_stored_text(record, text, offsets)
         published = doc.published
         if record and record.get("published"):
             published = date.fromisoformat(record["published"])
-        document_id = self.insert_document(doc, published, item.error)
+        document_id = self.insert_document(doc, published, item.error, text=text)
         counts.documents += 1
         if record is None:
             counts.failed += 1
@@ -227,9 +228,7 @@ class _BatchSession:
             return
         ids = _standard_ids(record)
         for deal in record.get("deals", []):
-            deal_id, merged = self._store_deal(deal, document_id, published, ids)
-            counts.deal_ids.add(deal_id)
-            if merged:
+            if self._store_deal(deal, document_id, published, ids):
                 counts.deals_merged += 1
             else:
                 counts.deals_added += 1
@@ -252,9 +251,8 @@ class _BatchSession:
 
     def _store_deal(
         self, deal: dict[str, Any], document_id: int, published: date | None, ids: dict[tuple[str, str], str]
-    ) -> tuple[int, bool]:
-        """Store one deal of a document: its id, and whether the policy merged it into a deal
-        already known."""
+    ) -> bool:
+        """Store one deal of a document; True when the policy merged it into a deal already known."""
         parties: dict[int, str] = {}
         for party in deal.get("parties", []):
             if not party.get("name"):
@@ -304,7 +302,7 @@ class _BatchSession:
         refresh_deal(self.conn, self.policy, deal_id, deal.get("royalties"))
         if deal_id in self.curated:
             reapply_edits(self.conn, deal_id)  # what people decided of the deal outlasts every report
-        return deal_id, merged
+        return merged
 
     def _matching_deal(self, report: DealReport) -> int | None:
         """The first stored deal the policy takes ``report`` to describe too, among the deals

@@ -313,7 +313,7 @@ def watchlists_page(request: Request) -> HTMLResponse:
         chosen = filters.DealQuery.model_validate(params).model_dump(mode="json", exclude_defaults=True)
     except ValidationError as error:
         problems, chosen = filters.problems(error), {}
-    found = watchlists.list_watchlists(engine)
+    found = [watchlists.public_watchlist(w) for w in watchlists.list_watchlists(engine)]
     newest = {w["name"]: watchlists.feed_deals(engine, w["name"], limit=3)[1] for w in found}
     return _page(request, "watchlists.html", watchlists=found, newest=newest, filters=chosen, problems=problems, params={})
 

@@ -31,7 +31,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # as the upgrade, never a copy-and-drop of ``readouts``: SQLite (3.35+) drops the column in place
     op.drop_index("ix_readouts_sponsor_id", table_name="readouts")
-    with op.batch_alter_table("readouts", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_readouts_sponsor_id_entities", type_="foreignkey")
-        batch_op.drop_column("sponsor_id")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint("fk_readouts_sponsor_id_entities", "readouts", type_="foreignkey")
+    op.execute("ALTER TABLE readouts DROP COLUMN sponsor_id")

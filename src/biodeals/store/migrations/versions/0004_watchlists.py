@@ -38,7 +38,6 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("queued_at", sa.DateTime(), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["deal_id"], ["deals.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["watchlist_id"], ["watchlists.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("watchlist_id", "deal_id", name="uq_watch_deliveries_watchlist_deal"),
