@@ -113,10 +113,10 @@ def test_a_document_rolled_back_takes_its_cached_entities_with_it(engine, monkey
 def test_a_document_whose_row_cannot_be_kept_either_is_counted_and_the_batch_goes_on(engine, monkeypatch):
     real = writer_module._BatchSession.insert_document
 
-    def failing(self, doc, published, error, storable=False):
+    def failing(self, doc, published, error, storable=False, **given):
         if doc.name == "bad":
             raise RuntimeError(f"cannot write {doc.name}")
-        return real(self, doc, published, error, storable)
+        return real(self, doc, published, error, storable, **given)
 
     monkeypatch.setattr(writer_module._BatchSession, "insert_document", failing)
     bad = report("bad", "2021-03-01", [deal(("Acme Bio", "acquirer"), ("Zeta", "target"))])
