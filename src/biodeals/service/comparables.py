@@ -21,7 +21,7 @@ from biodeals.service.deals import deal_summaries, get_deal, trusted_deals
 from biodeals.store import schema as t
 
 # what a shared trait adds to a candidate's score; a year apart takes 0.2 off the year's 1.0
-WEIGHTS = {"type": 3.0, "target": 2.5, "modality": 2.0, "indication": 1.5, "year": 1.0}
+WEIGHTS = {"type": 3.0, "target": 2.5, "modality": 2.0, "indication": 1.5, "area": 1.0, "year": 1.0}
 YEAR_DECAY = 0.2
 MAX_K = 100
 _CHUNK = 500
@@ -38,6 +38,7 @@ def _traits(deal: dict[str, Any]) -> dict[str, set[Any]]:
         "target": {e["id"] for e in deal["targets"]},
         "modality": set(deal["modalities"]),
         "indication": {e["id"] for e in deal["indications"]},
+        "area": set(deal["therapeutic_areas"]),
     }
 
 
@@ -72,7 +73,7 @@ def _score(deal: dict[str, Any], traits: dict[str, set[Any]], other: dict[str, A
     elif traits["type"] & theirs["type"]:  # only a side of the deal in common (an equity stake)
         score += WEIGHTS["type"] / 3
         why.append(f"also: {', '.join(sorted(traits['type'] & theirs['type']))}")
-    for trait in ("target", "modality", "indication"):
+    for trait in ("target", "modality", "indication", "area"):
         common = traits[trait] & theirs[trait]
         if common:
             score += WEIGHTS[trait]
