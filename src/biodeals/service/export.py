@@ -23,6 +23,7 @@ from biodeals.service.public import web_url
 from biodeals.store import schema as t
 
 EXPORT_FORMATS = (".csv", ".json", ".jsonl", ".parquet", ".xlsx")
+_CHUNK = 500  # deal ids per query, far below any database's limit on bound parameters
 
 
 def flat_deal(deal: dict[str, Any], sources: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -58,21 +59,23 @@ def deal_sources(engine: Engine, ids: list[int]) -> dict[int, list[dict[str, Any
     """The source documents of the deals ``ids``, oldest report first: name, title, url,
     published date and the status each reported."""
     found: dict[int, list[dict[str, Any]]] = {deal_id: [] for deal_id in ids}
+    query = (
+        select(
+            t.deal_sources.c.deal_id,
+            t.documents.c.name,
+            t.documents.c.title,
+            t.deal_sources.c.published,
+            t.deal_sources.c.status,
+            t.documents.c.url,
+        )
+        .join(t.documents, t.documents.c.id == t.deal_sources.c.document_id)
+        .order_by(t.deal_sources.c.deal_id, t.deal_sources.c.published, t.documents.c.id)
+    )
     with engine.connect() as conn:
-        for row in conn.execute(
-            select(
-                t.deal_sources.c.deal_id,
-                t.documents.c.name,
-                t.documents.c.title,
-                t.deal_sources.c.published,
-                t.deal_sources.c.status,
-                t.documents.c.url,
-            )
-            .join(t.documents, t.documents.c.id == t.deal_sources.c.document_id)
-            .where(t.deal_sources.c.deal_id.in_(ids))
-            .order_by(t.deal_sources.c.deal_id, t.deal_sources.c.published, t.documents.c.id)
-        ).mappings():
-            found[row["deal_id"]].append({**row, "url": web_url(row["url"])})
+        for start in range(0, len(ids), _CHUNK):  # an export of every deal: ids a chunk at a time
+            chunk = ids[start : start + _CHUNK]
+            for row in conn.execute(query.where(t.deal_sources.c.deal_id.in_(chunk))).mappings():
+                found[row["deal_id"]].append({**row, "url": web_url(row["url"])})
     return found
 
 
