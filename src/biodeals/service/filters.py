@@ -10,6 +10,7 @@ the store: text PostgreSQL can compare, ids that fit its integers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -179,8 +180,6 @@ class DealQuery(BaseModel):
         )
 
 
-
-
 class ReadoutQuery(BaseModel):
     """Filters and paging of a readouts list."""
 
@@ -242,7 +241,7 @@ def example(name: str) -> str:
     return f"e.g. {examples[0]}" if examples else ""
 
 
-def deal_query(values: dict[str, Any], flag: Any = None) -> DealQuery:
+def deal_query(values: dict[str, Any], flag: Callable[[str], str] | None = None) -> DealQuery:
     """``values`` validated as a DealQuery, or ConfigError naming each bad one and what was given
     (through ``flag``, which spells a filter's name as the caller's user knows it)."""
     try:
@@ -251,12 +250,12 @@ def deal_query(values: dict[str, Any], flag: Any = None) -> DealQuery:
         raise ConfigError("; ".join(problems(error, flag))) from None
 
 
-def problems(error: ValidationError, flag: Any = None) -> list[str]:
+def problems(error: ValidationError, flag: Callable[[str], str] | None = None) -> list[str]:
     """Each of ``error``'s problems in a line, the filter named through ``flag``."""
     return [_problem(item, flag or str) for item in error.errors()]
 
 
-def _problem(item: Any, flag: Any) -> str:
+def _problem(item: Any, flag: Callable[[str], str]) -> str:
     """'--type: 'merger': Input should be ...' (the value only when the message does not quote it)."""
     message = item["msg"].removeprefix("Value error, ")
     if not item["loc"]:  # the model's own rule, e.g. since after until
