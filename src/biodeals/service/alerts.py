@@ -167,8 +167,11 @@ class AlertSender:
         try:
             _, problems = queue_alerts(self.engine)
             self.problems += problems
+            if not _pending(self.engine):  # no webhook is owed anything: no thread, no client
+                return
         except Exception as error:
             self.problems.append(f"alerts not queued: {type(error).__name__}: {error}")
+            return
         with self._work:
             self._waiting = True
             self._work.notify()
@@ -211,3 +214,10 @@ class AlertSender:
         with self._work:
             self._work.notify_all()
         self._thread.join(self.policy.timeout + 1)
+
+
+def _pending(engine: Engine) -> bool:
+    """Whether any alert waits to be sent."""
+    status = t.watch_deliveries.c.status
+    with engine.connect() as conn:
+        return conn.scalar(select(t.watch_deliveries.c.id).where(status == "pending").limit(1)) is not None
