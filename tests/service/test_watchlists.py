@@ -177,7 +177,8 @@ def test_a_watchlist_whose_filters_no_longer_hold_is_named_and_holds_up_no_other
     watchlists.add_watchlist(engine, "licences", {"type": "license"}, webhook=hook.url)
     with write_transaction(engine) as conn:  # as a later version might find it: a filter it dropped
         conn.execute(update(t.watchlists).where(t.watchlists.c.name == "broken").values(filters='{"colour": "red"}'))
-    ingest([_sample("01")], engine, alerts=FAST)
+    summary = ingest([_sample("01")], engine, alerts=FAST)
+    assert [p.split(" (")[0] for p in summary.alert_problems] == ["watchlist broken: its filters no longer hold"]
     queued, problems = queue_alerts(engine)
     assert queued == 0  # the ingest queued (and sent) the licence of the watchlist that holds
     assert [p.split(" (")[0] for p in problems] == ["watchlist broken: its filters no longer hold"]

@@ -93,3 +93,5 @@ def _print_summary(summary: IngestSummary) -> None:
         stderr.print(f"  failed: {printable(failure)}", markup=False)
     if len(summary.failures) > 20:
         stderr.print(f"  ... and {len(summary.failures) - 20} more", markup=False)
+    for problem in summary.alert_problems:
+        stderr.print(f"  alerts: {printable(problem)}", markup=False)

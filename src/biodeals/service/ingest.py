@@ -36,6 +36,7 @@ class IngestSummary:
     read: int = 0
     skipped: int = 0
     unreadable: list[str] = field(default_factory=list)
+    alert_problems: list[str] = field(default_factory=list)  # watchlists whose alerts could not be queued or sent
     stored: WriteCounts = field(default_factory=WriteCounts)
 
     @property
@@ -60,6 +61,7 @@ class IngestSummary:
             "deals_merged": self.stored.deals_merged,
             "readouts_added": self.stored.readouts_added,
             "failures": self.failures,
+            "alert_problems": self.alert_problems,
         }
 
 
@@ -156,6 +158,7 @@ def ingest_documents(
     if batch:
         write(batch)
     sender.finish(alert_wait)
+    summary.alert_problems = list(dict.fromkeys(sender.problems))  # once each, though every batch met it
     if on_progress:
         on_progress(summary)
     return summary
