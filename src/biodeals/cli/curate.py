@@ -8,9 +8,11 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy import Engine
 
 from biodeals.cli.options import DbOption, FormatOption, QueryFormat, console, database, emit_rows, reported_errors
 from biodeals.cli.tables import edits_table
@@ -28,6 +30,13 @@ UserOption = Annotated[
 
 def _user(user: str | None) -> str:
     return user or os.environ.get("BIODEALS_USER") or getpass.getuser()
+
+
+def _decided(db: str | None, output: QueryFormat, decide: Callable[[Engine], dict[str, Any]]) -> None:
+    """Make the decision ``decide`` takes on the knowledge base at ``db`` and print it."""
+    with reported_errors(), database(db) as engine:
+        edit = decide(engine)
+    _done(edit, output)
 
 
 def _done(edit: dict[str, Any], output: QueryFormat) -> None:
@@ -78,9 +87,7 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = QueryFormat.table,
     ) -> None:
         """Set one field of a deal; later ingests keep it."""
-        with reported_errors(), database(db) as engine:
-            edit = curation.edit_deal(engine, deal_id, field, value, _user(user), note, quote)
-        _done(edit, output)
+        _decided(db, output, lambda engine: curation.edit_deal(engine, deal_id, field, value, _user(user), note, quote))
 
     @app.command("split-party")
     def split_party_command(
@@ -92,9 +99,7 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = QueryFormat.table,
     ) -> None:
         """Take a company off a deal it was wrongly made party to."""
-        with reported_errors(), database(db) as engine:
-            edit = curation.split_party(engine, deal_id, company, _user(user), note)
-        _done(edit, output)
+        _decided(db, output, lambda engine: curation.split_party(engine, deal_id, company, _user(user), note))
 
     @app.command("merge-deals")
     def merge_deals_command(
@@ -106,9 +111,7 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = QueryFormat.table,
     ) -> None:
         """Two deals are one: ABSORB's sources, figures and evidence join KEEP."""
-        with reported_errors(), database(db) as engine:
-            edit = curation.merge_deals(engine, keep, absorb, _user(user), note)
-        _done(edit, output)
+        _decided(db, output, lambda engine: curation.merge_deals(engine, keep, absorb, _user(user), note))
 
     @app.command("merge-companies")
     def merge_companies_command(
@@ -120,9 +123,7 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = QueryFormat.table,
     ) -> None:
         """Two companies are one: ABSORB's names and deals become KEEP's."""
-        with reported_errors(), database(db) as engine:
-            edit = curation.merge_companies(engine, keep, absorb, _user(user), note)
-        _done(edit, output)
+        _decided(db, output, lambda engine: curation.merge_companies(engine, keep, absorb, _user(user), note))
 
     @app.command("undo")
     def undo_command(
@@ -133,9 +134,7 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = QueryFormat.table,
     ) -> None:
         """Revert one decision (a review, edit, split or merge)."""
-        with reported_errors(), database(db) as engine:
-            edit = curation.undo(engine, edit_id, _user(user), note)
-        _done(edit, output)
+        _decided(db, output, lambda engine: curation.undo(engine, edit_id, _user(user), note))
 
     @app.command("edits")
     def edits_command(

@@ -6,7 +6,8 @@ claimed as "sending", and that claim committed, before the request goes out, so 
 mid-send never sends it again (the row stays "sending": the log shows it). A failed attempt is
 retried a bounded number of times with a growing pause, then the alert is "failed". Queueing
 looks at every deal reported since the watchlist was made that has no alert yet, so alerts a
-killed ingest never queued are queued by the next one. Sending runs beside the ingest in a
+killed ingest never queued are queued by the next one (its first batch looks back to the
+watchlist's making, later ones at their own documents only). Sending runs beside the ingest in a
 thread and never fails it.
 """
 
@@ -43,10 +44,11 @@ DEFAULT_POLICY = DeliveryPolicy()
 _CHUNK = 500  # deal ids per query, far below any database's limit on bound parameters
 
 
-def queue_alerts(engine: Engine) -> tuple[int, list[str]]:
+def queue_alerts(engine: Engine, since: datetime | None = None) -> tuple[int, list[str]]:
     """Queue an alert for every deal a watchlist with a webhook selects, reported since the
-    watchlist was made, that has none yet. Returns how many were queued, and the problem of each
-    watchlist that could not be looked at (its filters no longer hold): the others go on."""
+    watchlist was made (and since ``since``: a batch's start looks at that batch only), that has
+    none yet. Returns how many were queued, and the problem of each watchlist that could not be
+    looked at (its filters no longer hold): the others go on."""
     with engine.connect() as conn:
         watched = conn.execute(select(t.watchlists.c.name).where(t.watchlists.c.webhook.is_not(None))).scalars().all()
     queued, problems = 0, []
@@ -54,8 +56,8 @@ def queue_alerts(engine: Engine) -> tuple[int, list[str]]:
     for name in watched:
         try:
             watchlist = get_watchlist(engine, name)
-            since = datetime.fromisoformat(watchlist["created_at"])
-            ids = [deal["id"] for deal in list_deals(engine, replace(deal_filter(watchlist), reported_since=since))]
+            start = max(datetime.fromisoformat(watchlist["created_at"]), since or datetime.min)
+            ids = [deal["id"] for deal in list_deals(engine, replace(deal_filter(watchlist), reported_since=start))]
         except ConfigError as error:
             problems.append(str(error))
             continue
@@ -157,15 +159,18 @@ class AlertSender:
         self._waiting = False  # work was asked for since the sender last looked
         self._busy = False
         self._retire = False  # end the thread once nothing is left to do
+        self._healed = False  # whether alerts owed from before this ingest were queued
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.problems: list[str] = []
 
-    def notify(self) -> None:
-        """Queue the alerts the batch just written owes, and wake the sender (which also sends
-        what earlier ingests left pending)."""
+    def notify(self, batch_started: datetime) -> None:
+        """Queue the alerts the batch written since ``batch_started`` owes (the first call also
+        those an earlier, killed ingest never queued), and wake the sender (which also sends what
+        earlier ingests left pending)."""
+        since, self._healed = (batch_started if self._healed else None), True
         try:
-            _, problems = queue_alerts(self.engine)
+            _, problems = queue_alerts(self.engine, since)
             self.problems += problems
             if not _pending(self.engine):  # no webhook is owed anything: no thread, no client
                 return

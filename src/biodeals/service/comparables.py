@@ -99,11 +99,16 @@ def _spread(values: list[float]) -> dict[str, float] | None:
 
 
 def comparables(engine: Engine, deal_id: int, k: int = 10) -> dict[str, Any]:
-    """The ``k`` deals most like deal ``deal_id`` (best first), each with ``score`` and ``why``,
-    and per currency the median and quartiles of their upfronts and total values."""
+    """The ``k`` deals most like deal ``deal_id``: ``comparables_of`` the stored deal."""
     if not 1 <= k <= MAX_K:
         raise ConfigError(f"k {k}: expected 1 to {MAX_K} comparables")
-    deal = get_deal(engine, deal_id)
+    return comparables_of(engine, get_deal(engine, deal_id), k)
+
+
+def comparables_of(engine: Engine, deal: dict[str, Any], k: int = 10) -> dict[str, Any]:
+    """The ``k`` deals most like ``deal`` (as ``get_deal`` gives it; best first), each with
+    ``score`` and ``why``, and per currency the median and quartiles of their upfronts and totals."""
+    deal_id = deal["id"]
     traits = _traits(deal)
     with engine.connect() as conn:
         ids = _candidate_ids(conn, deal, traits)

@@ -21,6 +21,7 @@ from biodeals.nlp.vocab import load_vocabulary
 from biodeals.service import workers as run_workers
 from biodeals.service.alerts import DEFAULT_POLICY, AlertSender, DeliveryPolicy
 from biodeals.service.merge import POLICY
+from biodeals.service.watchlists import now
 from biodeals.store import Extracted, WriteCounts, Writer
 
 _IN_FLIGHT_PER_WORKER = 64  # documents handed to worker processes ahead of the writer
@@ -143,9 +144,10 @@ def ingest_documents(
                 on_progress(summary)
 
     def write(batch: list[Extracted]) -> None:
+        started = now()  # the batch's documents are stored at or after this
         counts = writer.write_batch(batch)
         if counts.deals_added or counts.deals_merged:
-            sender.notify()
+            sender.notify(started)
         summary.stored.add(counts)
         summary.skipped += counts.skipped  # stored by another writer since ``seen`` was read
         batch.clear()

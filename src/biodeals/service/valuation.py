@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -73,10 +74,16 @@ class Assumptions:
         }
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, Any]:
+    """The shipped assumptions, read once (a page values a deal on every view)."""
+    return tomllib.loads((resources.files("biodeals.data") / "valuation.toml").read_text(encoding="utf-8"))
+
+
 def load_assumptions(path: str | Path | None = None) -> Assumptions:
     """The assumptions of ``path`` over the shipped defaults (a key it leaves out keeps its
     default); ConfigError naming the file and the problem."""
-    shipped = tomllib.loads((resources.files("biodeals.data") / "valuation.toml").read_text(encoding="utf-8"))
+    shipped = _shipped()
     given: dict[str, Any] = {}
     if path is not None:
         try:
@@ -214,27 +221,30 @@ def _flow(event: str, years: float, amount: float, probability: float, rate: flo
     }
 
 
-def value_deal(
-    engine: Engine,
-    deal_id: int,
+def value_deal(engine: Engine, deal_id: int, **options: Any) -> dict[str, Any]:
+    """The rNPV of deal ``deal_id``'s terms: ``value_of`` the stored deal."""
+    return value_of(get_deal(engine, deal_id), **options)
+
+
+def value_of(
+    deal: dict[str, Any],
     *,
     stage: str | None = None,
     area: str | None = None,
     discount_rate: float | None = None,
     table: str | Path | None = None,
 ) -> dict[str, Any]:
-    """The rNPV of deal ``deal_id``'s terms (``value_terms``); ``stage`` is the programme's stage
-    at signing (the deal's own when it states one), ``area`` the success rates' therapeutic area
-    (the deal's own when the table has it, else all indications), ``discount_rate`` overrides
-    the table's."""
+    """The rNPV of ``deal``'s terms (a deal as ``get_deal`` gives it; ``value_terms``): ``stage``
+    is the programme's stage at signing (the deal's own when it states one), ``area`` the success
+    rates' therapeutic area (the deal's own when the table has it, else all indications),
+    ``discount_rate`` overrides the table's."""
     assumptions = load_assumptions(table)
     if discount_rate is not None:
         if not 0 <= discount_rate < 1:
             raise ConfigError(f"discount rate {discount_rate}: expected a yearly rate between 0 and 1, e.g. 0.1")
         assumptions = replace(assumptions, discount_rate=discount_rate)
-    deal = get_deal(engine, deal_id)
     stage = stage or deal.get("stage")
     if area is None:  # the deal's own area when the table has rates for it
         area = next((a for a in deal["therapeutic_areas"] if a in assumptions.transitions), "all")
     valued = value_terms(deal, stage, assumptions, area)
-    return {"deal_id": deal_id, "headline": deal["headline"], **valued}
+    return {"deal_id": deal["id"], "headline": deal["headline"], **valued}

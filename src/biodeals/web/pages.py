@@ -12,25 +12,25 @@ from __future__ import annotations
 from collections import Counter
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from biodeals.errors import ConfigError, NotFound
 from biodeals.model import MONEY_KINDS
 from biodeals.service import filters, queries, watchlists
-from biodeals.service.comparables import comparables
+from biodeals.service.comparables import comparables_of
 from biodeals.service.curation import DEAL_FIELDS
 from biodeals.service.display import describe_edit, format_money
 from biodeals.service.filters import MAX_ID, DealQuery, ReadoutQuery
 from biodeals.service.public import public_source, web_url
 from biodeals.service.trends import trends
-from biodeals.service.valuation import STAGES, value_deal
+from biodeals.service.valuation import STAGES, value_of
 from biodeals.web.highlight import highlight
 
 HERE = Path(__file__).parent
@@ -118,6 +118,18 @@ def _known_id(value: int, kind: str) -> int:
     return value
 
 
+Query = TypeVar("Query", bound=BaseModel)
+
+
+def _query(model: type[Query], params: dict[str, str]) -> tuple[Query, dict[str, str], list[str]]:
+    """``params`` read as ``model``; when they are bad, the defaults, no params and the problems
+    (explained on the page, which lists as if no filter were given)."""
+    try:
+        return model.model_validate(params), params, []
+    except ValidationError as error:
+        return model(), {}, filters.problems(error)
+
+
 class _Links:
     """Builds this page's URL with some parameters changed; changing a filter resets paging."""
 
@@ -145,11 +157,7 @@ class _Links:
 def deals_page(request: Request) -> HTMLResponse:
     engine = request.app.state.engine
     params = _filled(request)
-    problems: list[str] = []
-    try:
-        query = DealQuery.model_validate(params)
-    except ValidationError as error:
-        problems, query, params = filters.problems(error), DealQuery(), {}
+    query, params, problems = _query(DealQuery, params)
     deals: list[dict[str, Any]] = []
     total, facets = 0, {name: [] for name in _FACETS}
     left_out = {"rejected": 0, "low_confidence": 0}
@@ -190,7 +198,7 @@ def deal_page(request: Request, deal_id: int) -> HTMLResponse:
         by_field.setdefault(item["field"], []).append(item)
     stage = _filled(request).get("stage")
     try:
-        valuation = value_deal(engine, deal["id"], stage=stage)
+        valuation = value_of(deal, stage=stage)
     except ConfigError as error:  # a stage typed wrong: explained in the panel
         valuation = {"rnpv": None, "reason": str(error), "cash_flows": [], "not_valued": [], "stage": None}
     return _page(
@@ -199,7 +207,7 @@ def deal_page(request: Request, deal_id: int) -> HTMLResponse:
         deal=deal,
         valuation=valuation,
         stages=STAGES,
-        comparables=comparables(engine, deal["id"], k=5),
+        comparables=comparables_of(engine, deal, k=5),
         sources=sources,
         more_sources=len(document_ids) - len(sources),
         evidence=by_field,
@@ -256,11 +264,7 @@ def partner_graph(company: dict[str, Any], top: int | None = TOP_PARTNERS) -> di
 def readouts_page(request: Request) -> HTMLResponse:
     engine = request.app.state.engine
     params = _filled(request)
-    problems: list[str] = []
-    try:
-        query = ReadoutQuery.model_validate(params)
-    except ValidationError as error:
-        problems, query, params = filters.problems(error), ReadoutQuery(), {}
+    query, params, problems = _query(ReadoutQuery, params)
     readouts = queries.list_readouts(engine, limit=query.limit, offset=query.offset, **query.filters())
     total = queries.count_readouts(engine, **query.filters())
     return _page(
@@ -289,11 +293,7 @@ def dashboard_page(request: Request) -> HTMLResponse:
     the deals the filters select (the filters of the deals page)."""
     engine = request.app.state.engine
     params = {k: v for k, v in _filled(request).items() if k in filters.FILTERS}
-    problems: list[str] = []
-    try:
-        query = DealQuery.model_validate(params)
-    except ValidationError as error:
-        problems, query, params = filters.problems(error), DealQuery(), {}
+    query, params, problems = _query(DealQuery, params)
     stats = queries.stats(engine, trusted=not query.all)
     found = trends(engine, query.to_filter(paged=False))
     downloads = f"?{urlencode(params)}" if params else ""
@@ -308,11 +308,8 @@ def watchlists_page(request: Request) -> HTMLResponse:
     saving the deal filters of the query string, as the deals page's "Watch these filters" sends them."""
     engine = request.app.state.engine
     params = {k: v for k, v in _filled(request).items() if k in filters.FILTERS}
-    problems: list[str] = []
-    try:
-        chosen = filters.DealQuery.model_validate(params).model_dump(mode="json", exclude_defaults=True)
-    except ValidationError as error:
-        problems, chosen = filters.problems(error), {}
+    query, _, problems = _query(DealQuery, params)
+    chosen = query.model_dump(mode="json", exclude_defaults=True)
     found = [watchlists.public_watchlist(w) for w in watchlists.list_watchlists(engine)]
     newest = {w["name"]: watchlists.feed_deals(engine, w["name"], limit=3)[1] for w in found}
     return _page(request, "watchlists.html", watchlists=found, newest=newest, filters=chosen, problems=problems, params={})
