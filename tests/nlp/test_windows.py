@@ -61,3 +61,18 @@ def test_a_long_document_in_windows_points_exactly_and_keeps_every_window_findin
 def test_a_document_shorter_than_a_window_is_read_in_one_pass():
     document = doc((SAMPLES / sorted(p.name for p in SAMPLES.glob("*.txt"))[0]).read_text(encoding="utf-8"))
     assert extract_in_windows(document, _extract) == _extract(document)
+
+
+def test_a_window_naming_a_company_by_its_short_name_alone_links_it_as_one_pass_would():
+    first = (
+        "Corvexa Biosciences, Inc. (NASDAQ: CRVX) today announced that it will acquire Lumiera Bio for $640 million "
+        "in cash. Corvexa expects to close the acquisition in the third quarter.\n\n"
+    )
+    second = "Shareholders of Lumiera approved the merger. Corvexa will fund it from cash on hand; CorvexaX is no name.\n"
+    document = doc(first + second)
+    record = extract_in_windows(document, _extract, len(first) + 10)
+    (corvexa,) = [c for c in record["entities"]["companies"] if c["name"].startswith("Corvexa")]
+    linked = [m["start"] for m in corvexa["mentions"]]
+    assert document.original.index("Corvexa will fund") in linked
+    assert document.original.index("CorvexaX") not in linked  # a longer word is no mention of the name
+    assert all(document.original[m["start"] : m["end"]] == m["text"] for m in corvexa["mentions"])

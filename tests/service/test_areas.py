@@ -40,3 +40,21 @@ def test_an_oncology_deal_is_valued_with_oncology_rates(engine):
     valued = value_deal(engine, licence["id"], stage="phase 2")
     assert valued["assumptions"]["therapeutic_area"] == "oncology"
     assert value_deal(engine, licence["id"], stage="phase 2", area="all")["assumptions"]["therapeutic_area"] == "all"
+
+
+@pytest.mark.parametrize(
+    "text, area",
+    [
+        ("a licence for non-small cell lung cancer", "oncology"),
+        ("a partnership in type 2 diabetes", "metabolic and endocrine"),
+        ("a collaboration in ulcerative colitis", "immunology and inflammation"),
+    ],
+)
+def test_the_commonest_indications_of_deals_have_an_area(text, area):
+    """The words of deal news (our curated disease terms, "non-small cell lung cancer") carry the
+    MONDO id of the disease they name, so the indications a deal is most often about have an area."""
+    from biodeals.nlp import extract_record
+    from tests.conftest import doc
+
+    (indication,) = [e for e in extract_record(doc(f"Acme announced {text}."))["entities"]["indications"] if e["id"]]
+    assert area_of(indication["id"]) == area

@@ -5,14 +5,19 @@ about 66,000; what runs to megabytes is a digest or a concatenation of many arti
 or readout is stated across 128 KB of text. Each window is cut at a paragraph break (else a line
 break, else a sentence end) and read as a document of its own whose offsets map through the
 whole document's offset map; the windows' records are then joined, entities of the same name
-merged, so the record has the shape and the exact evidence spans a single pass would give.
+merged, so the record has the shape and the exact evidence spans a single pass would give. A
+company a window names only by its short name ("Corvexa", its full name being in another window)
+is found again by the names the other windows know it by, as one pass over the whole would.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from datetime import date
 from typing import Any
+
+import ahocorasick_rs
 
 from biodeals.ingest.document import Document, OffsetMap, Section
 from biodeals.nlp.dates import find_dates, publication_date
@@ -21,6 +26,7 @@ WINDOW_CHARS = 131_072
 """The longest text extracted in one pass (characters); longer ones go in windows of about this size."""
 
 _BREAKS = ("\n\n", "\n", ". ")
+_NAMED_GROUPS = ("companies", "assets", "targets", "indications", "trials")  # the groups whose entities have mentions
 
 
 def window_bounds(text: str, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
@@ -101,6 +107,37 @@ def _merge_entities(records: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
+def _relink_companies(document: Document, entities: dict[str, Any]) -> None:
+    """Add to each company the mentions of its names (name and aliases, each naming that company
+    alone) that no entity's mention covers yet: what a window could not link for want of the
+    full name it saw in another one."""
+    companies = entities["companies"]
+    owners: dict[str, int | None] = {}
+    for index, company in enumerate(companies):
+        for name in {company["name"], *company["aliases"]}:
+            if len(name) >= 3:
+                owners[name] = index if owners.get(name, index) == index else None  # shared: no one's
+    names = [name for name, owner in owners.items() if owner is not None]
+    if not names:
+        return
+    named = (e for group in _NAMED_GROUPS for e in entities.get(group, ()))
+    taken = sorted((m["start"], m["end"]) for entity in named for m in entity["mentions"])
+    starts = [start for start, _ in taken]
+    text = document.text  # cleaned: no name inside markup; mentions point into the original
+    automaton = ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    for which, clean_start, clean_end in automaton.find_matches_as_indexes(text):
+        if (clean_start and text[clean_start - 1].isalnum()) or (clean_end < len(text) and text[clean_end].isalnum()):
+            continue  # part of a longer word
+        start, end = document.to_original(clean_start, clean_end)
+        at = bisect.bisect_right(starts, start) - 1
+        if (at >= 0 and taken[at][1] > start) or (at + 1 < len(taken) and taken[at + 1][0] < end):
+            continue  # inside, or across, a mention of something
+        company = companies[owners[names[which]]]  # type: ignore[index]
+        company["mentions"].append({"start": start, "end": end, "text": document.original[start:end]})
+    for company in companies:
+        company["mentions"].sort(key=lambda m: m["start"])
+
+
 def extract_in_windows(
     document: Document, extract: Callable[[Document], dict[str, Any]], size: int | None = None
 ) -> dict[str, Any]:
@@ -112,9 +149,12 @@ def extract_in_windows(
     published = document.published or publication_date(find_dates(document.text))
     records = [extract(_window(document, start, end, published)) for start, end in bounds]
     first = records[0]
+    entities = _merge_entities(records)
+    if "companies" in entities:
+        _relink_companies(document, entities)
     return {
         **first,
         "deals": [deal for r in records for deal in r["deals"]],
         "readouts": [readout for r in records for readout in r["readouts"]],
-        "entities": _merge_entities(records),
+        "entities": entities,
     }
