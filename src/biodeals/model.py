@@ -96,6 +96,38 @@ SELLER_ROLE: dict[DealType, Role] = {
 """The role of the paid side of a deal of each type."""
 
 
+DEAL_STAGES: tuple[str, ...] = (
+    "discovery",
+    "preclinical",
+    "phase 1",
+    "phase 1/2",
+    "phase 2",
+    "phase 2/3",
+    "phase 3",
+    "filed",
+    "approved",
+)
+"""How far a deal's programme had come when the deal was made, earliest first."""
+
+
+_ROMAN_PHASES = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+
+
+def numbered_stage(first: str, second: str | None) -> str:
+    """The stage of "Phase {first}[/{second}]" (numbers without their a/b part): "1", "2" -> phase
+    1/2; "IV" -> approved."""
+    numbers = [_ROMAN_PHASES.get(part.lower(), part) for part in (first, second) if part]
+    if numbers[0] == "4":
+        return "approved"  # a phase 4 study follows approval
+    if len(numbers) == 2 and numbers[1] != numbers[0]:
+        low, high = sorted(numbers)
+        combined = f"phase {low}/{high}"
+        if combined in DEAL_STAGES:
+            return combined
+        return f"phase {low}" if high == "4" else f"phase {high}"
+    return f"phase {numbers[0]}"
+
+
 class Status(StrEnum):
     """Where a deal stands in a document (SCHEMA.md ``status``)."""
 
@@ -222,6 +254,7 @@ class Deal:
     modalities: tuple[str, ...] = ()
     evidence: list[EvidenceSpan] = field(default_factory=list)
     confidence: float | None = None  # the extractor's probability that this is a deal (0-1)
+    stage: str | None = None  # its programme's stage at signing, one of DEAL_STAGES
 
     def to_record(self) -> dict[str, Any]:
         """The SCHEMA.md deal object (plus its ``evidence`` and ``confidence``)."""
@@ -237,6 +270,7 @@ class Deal:
             "targets": [t.to_record() for t in self.targets],
             "indications": [i.to_record() for i in self.indications],
             "modalities": list(self.modalities),
+            "stage_at_signing": self.stage,
             "evidence": [e.to_record() for e in self.evidence],
             "confidence": self.confidence,
         }
@@ -259,6 +293,7 @@ class Deal:
             modalities=tuple(record.get("modalities") or ()),
             evidence=[EvidenceSpan.from_record(e) for e in record.get("evidence") or ()],
             confidence=record.get("confidence"),
+            stage=record.get("stage_at_signing"),
         )
 
 

@@ -87,7 +87,7 @@ def test_deals_list_filters_sorts_and_pages(client):
 
 def test_facets_count_the_selected_deals(client):
     facets = client.get("/api/deals/facets").json()
-    assert set(facets) == {"type", "status", "modality", "year", "company"}
+    assert set(facets) == {"type", "status", "stage", "modality", "year", "company"}
     for item in facets["type"]:
         assert item["deals"] == len(deal_ids(client, type=item["value"]))
     narrowed = client.get("/api/deals/facets", params={"company": "Norvale"}).json()

@@ -35,6 +35,27 @@ def test_trends_count_the_selected_deals_by_quarter_modality_and_target(client):
     assert kras["deals"] == client.get("/api/deals", params={"target": "KRAS"}).json()["total"]
     licences = client.get("/api/trends", params={"type": "license"}).json()
     assert sum(c["deals"] for c in licences["by_quarter"]) < sum(c["deals"] for c in found["by_quarter"])
+    per_area = {d["id"]: max(1, len(d["therapeutic_areas"])) for d in dated}
+    assert sum(cell["deals"] for cell in found["by_area"]) == sum(per_area.values())
+    assert {cell["quarter"] for cell in found["by_area"]} <= set(quarters)
+    oncology = sum(c["deals"] for c in found["by_area"] if c["area"] == "oncology")
+    assert oncology == sum("oncology" in d["therapeutic_areas"] for d in dated) > 0
+    assert client.get("/api/trends", params={"q": "±"}).json()["by_quarter"] == []  # no word: nothing selected
+
+
+def test_medians_by_stage_at_signing_follow_the_deals_that_state_each_figure(client):
+    every = client.get("/api/deals", params={"limit": 500}).json()["items"]
+    by_stage = client.get("/api/trends").json()["by_stage"]
+    assert sum(cell["deals"] for cell in by_stage) == sum(1 for d in every if d["year"])
+    for cell in by_stage:
+        chosen = [d for d in every if d["year"] == cell["year"] and (d["stage"] or "(not stated)") == cell["stage"]]
+        assert cell["deals"] == len(chosen)
+        for currency, median in cell["median_upfront"].items():
+            amounts = sorted(d["upfront"]["amount"] for d in chosen if d["upfront"] and d["upfront"]["currency"] == currency)
+            assert cell["upfront_stated"][currency] == len(amounts)
+            middle = len(amounts) // 2
+            assert median == (amounts[middle] if len(amounts) % 2 else (amounts[middle - 1] + amounts[middle]) / 2)
+    assert any(cell["stage"] != "(not stated)" for cell in by_stage)
 
 
 def test_trends_download_as_csv(client):
@@ -42,6 +63,10 @@ def test_trends_download_as_csv(client):
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert rows and set(rows[0]) == {"quarter", "modality", "deals", "currency", "upfront", "total_value"}
+    areas = list(csv.DictReader(io.StringIO(client.get("/api/trends/by_area.csv").text)))
+    assert areas and set(areas[0]) == {"quarter", "area", "deals", "currency", "upfront", "total_value"}
+    stages = list(csv.DictReader(io.StringIO(client.get("/api/trends/by_stage.csv").text)))
+    assert stages and {"year", "stage", "median_upfront", "total_value_stated"} <= set(stages[0])
     targets = list(csv.DictReader(io.StringIO(client.get("/api/trends/top_targets.csv").text)))
     assert targets[0]["name"] and int(targets[0]["deals"]) >= 1
     assert client.get("/api/trends/nothing.csv").status_code == 422

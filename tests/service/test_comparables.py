@@ -7,7 +7,7 @@ import pytest
 
 from biodeals.cli.commands import sample_paths
 from biodeals.errors import ConfigError, NotFound
-from biodeals.service.comparables import WEIGHTS, YEAR_DECAY, comparables
+from biodeals.service.comparables import NEAR_STAGE, WEIGHTS, YEAR_DECAY, comparables
 from biodeals.service.ingest import ingest
 from biodeals.service.queries import DealFilter, list_deals
 
@@ -43,6 +43,8 @@ def test_scores_add_up_the_documented_weights(kb):
                 expected += WEIGHTS[trait]
             elif trait == "also":
                 expected += WEIGHTS["type"] / 3
+            elif trait == "near stage":
+                expected += WEIGHTS["stage"] * NEAR_STAGE
             elif "apart" in reason or reason == "same year":
                 apart = 0 if reason == "same year" else int(reason.split()[0])
                 expected += WEIGHTS["year"] * (1 - YEAR_DECAY * apart)

@@ -55,13 +55,15 @@ def test_edits_outlast_a_new_report_of_the_deal(engine):
     upfront = curation.edit_deal(engine, deal["id"], "upfront", "$333M", "ann", "per the 10-K", quote="Orinda")
     assert upfront["evidence"]["text"] == "Orinda"
     curation.edit_deal(engine, deal["id"], "types", "acquisition; license", "bob")
+    curation.edit_deal(engine, deal["id"], "stage", "Phase IIb", "bob")
     ingest([_sample("10")], engine)  # Orinda's completion: merges into the curated deal
     again = queries.get_deal(engine, deal["id"])
+    assert again["stage"] == "phase 2"
     assert again["sources"] == 2 and again["status"] == "completed"  # what no one edited follows the sources
     assert again["upfront"] == {"amount": 333e6, "currency": "USD"}
     assert again["types"] == ["acquisition", "license"]
     assert again["review"] == "edited"
-    assert [(e["action"], e["user"]) for e in again["edits"]] == [("edit", "bob"), ("edit", "ann")]
+    assert [(e["action"], e["user"]) for e in again["edits"]] == [("edit", "bob"), ("edit", "bob"), ("edit", "ann")]
 
 
 def test_a_party_split_off_is_not_put_back_by_a_new_report(engine):
@@ -137,6 +139,7 @@ def test_undoing_a_company_merge_gives_each_its_names_and_deals_back(engine):
         ("parties", "Orinda", "expected Name=role"),
         ("colour", "red", "field 'colour'"),
         ("year", "24", "expected a year"),
+        ("stage", "phase 5", "expected one of discovery"),
     ],
 )
 def test_a_value_that_cannot_be_stored_is_refused_with_what_was_expected(engine, field, value, problem):

@@ -88,7 +88,8 @@ def test_a_replacement_table_is_read_over_the_defaults_and_checked(tmp_path):
 @pytest.mark.parametrize(
     "text, stage",
     [("Phase III", "phase 3"), ("phase3", "phase 3"), ("P2", "phase 2"), ("1/2", "phase 1/2"), ("Filed", "filed"),
-     ("Phase 2/3", "phase 2/3"), ("preclinical", "preclinical"), ("Ph1", "phase 1"), ("approved", "approved")],
+     ("Phase 2/3", "phase 2/3"), ("preclinical", "preclinical"), ("Ph1", "phase 1"), ("approved", "approved"),
+     ("Phase IIb", "phase 2"), ("phase 1b/2", "phase 1/2"), ("  Phase   2  ", "phase 2")],
 )  # fmt: skip
 def test_stages_as_people_write_them(text, stage):
     from biodeals.service.valuation import parse_stage
@@ -101,6 +102,9 @@ def test_supply_deals_and_unknown_stages_are_answered_not_valued():
     assert supply["rnpv"] is None and "supply deal pays for goods" in supply["reason"]
     with pytest.raises(ConfigError, match="stage 'soon'"):
         value_terms({"upfront": usd(1e6)}, "soon", DEFAULTS)
+    for typed in ("phase 4", "phase 5", "p"):
+        with pytest.raises(ConfigError, match="expected one of discovery"):
+            value_terms({"upfront": usd(1e6)}, typed, DEFAULTS)
 
 
 def test_every_deal_of_the_samples_is_valued_or_answered(tmp_path):

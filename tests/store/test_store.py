@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, inspect, select
 
 from biodeals.ingest import make_document
+from biodeals.service.deals import DealFilter
 from biodeals.service.merge import POLICY
 from biodeals.service.queries import get_deal, list_companies, list_deals
 from biodeals.store import Extracted, Writer, company_key, company_marker, connect, plain_key
@@ -148,6 +149,29 @@ def test_acquisition_announced_then_completed_is_one_deal_with_a_status_history(
         [report("recap", "2020-06-01", [deal(("Eli Lilly", "acquirer"), ("Dermira", "target"), total_value=1.1e9)])]
     )
     assert get_deal(engine, only["id"])["status"] == "completed"
+
+
+def test_a_deals_stage_at_signing_is_the_one_its_earliest_report_states(engine):
+    """A later article tells where the programme has since got to; the first report stating a
+    stage is the nearest to the signing, whatever order the articles are ingested in."""
+    writer = Writer(engine, policy=POLICY)
+    parties = (("Tessaly Pharma", "licensee"), ("Corvexa Bio", "licensor"))
+    later = report("later", "2026-05-01", [{**deal(*parties, types=("license",)), "stage_at_signing": "phase 3"}])
+    silent = report("silent", "2025-12-01", [deal(*parties, types=("license",))])
+    first = report("first", "2026-01-10", [{**deal(*parties, types=("license",)), "stage_at_signing": "phase 2"}])
+    writer.write_batch([later])
+    [only] = list_deals(engine)
+    assert only["stage"] == "phase 3"
+    writer.write_batch([silent, first])
+    shown = get_deal(engine, only["id"])
+    assert shown["stage"] == "phase 2"
+    assert [(h["document"]["name"], h["stage"]) for h in shown["history"]] == [
+        ("silent", None),
+        ("first", "phase 2"),
+        ("later", "phase 3"),
+    ]
+    assert [d["id"] for d in list_deals(engine, DealFilter(stage="phase 2"))] == [only["id"]]
+    assert list_deals(engine, DealFilter(stage="phase 3")) == []
 
 
 def test_conflicting_figures_are_kept_with_their_sources(engine):
@@ -304,9 +328,16 @@ def test_upgrading_a_knowledge_base_keeps_every_row(db_url):
         conn.execute(insert(t.readout_entities).values(readout_id=1, entity_id=1))
         conn.execute(insert(t.endpoints).values(readout_id=1, name="ORR", value=31.0, unit="%"))
         conn.execute(insert(t.evidence).values(document_id=1, readout_id=1, field="readout", start=0, end=5, text="Text."))
+        conn.execute(insert(t.entities).values(id=2, kind="company", name="Acme"))
+        conn.execute(insert(t.deals).values(id=1, status="announced", year=2025))
+        conn.execute(insert(t.deal_sources).values(deal_id=1, document_id=1, status="announced", year=2025))
+        conn.execute(insert(t.deal_parties).values(deal_id=1, entity_id=2, role="licensor"))
+        conn.execute(insert(t.money_terms).values(deal_id=1, document_id=1, kind="upfront", amount=5e6, currency="USD"))
+        conn.execute(insert(t.evidence).values(document_id=1, deal_id=1, field="deal", start=0, end=5, text="Text."))
     existing = set(inspect(engine).get_table_names())
     before = {table.name: count(engine, table) for table in t.metadata.sorted_tables if table.name in existing}
     upgrade(engine)
     assert {name: count(engine, t.metadata.tables[name]) for name in before} == before
-    assert before["readout_entities"] == before["endpoints"] == before["evidence"] == 1
+    assert before["readout_entities"] == before["endpoints"] == before["deal_parties"] == before["money_terms"] == 1
+    assert before["evidence"] == 2
     engine.dispose()

@@ -12,6 +12,7 @@ import json
 import os
 import time
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -173,6 +174,22 @@ def test_deals_table_facet_deal_evidence_company_graph(page, server):
     shot(page, "04-company-graph")
 
 
+def test_the_deal_page_draws_its_valuation_as_a_waterfall_at_the_stage_its_source_states(page, server):
+    [licence] = httpx.get(f"{server}/api/deals", params={"type": "license", "company": "Halcyon"}).json()["items"]
+    valued = httpx.get(f"{server}/api/deals/{licence['id']}/value").json()
+    assert valued["stage_source"] == "stated" and len(valued["cash_flows"]) >= 3
+    page.goto(f"{server}/deals/{licence['id']}")
+    assert page.locator("#stage").inner_text() == licence["stage"]
+    quoted = page.locator("table.fields tr", has_text="Stage at signing").locator("a.ev-link").first.inner_text()
+    assert quoted.strip("“”") == "Phase 1/2"
+    page.locator("#chart-valuation[data-bars]").wait_for(state="attached")
+    bars = page.evaluate("Chart.getChart(document.getElementById('chart-valuation')).data.datasets[0].data")
+    assert len(bars) == len(valued["cash_flows"]) + 1
+    assert all(before[1] == pytest.approx(after[0]) for before, after in pairwise(bars[:-1]))  # each floats on the last
+    assert bars[-1] == pytest.approx([0, valued["rnpv"]["amount"] / 1e6])  # the last bar is the rNPV
+    shot(page, "03b-deal-valuation")
+
+
 def test_download_csv_of_the_filtered_view(page, server, tmp_path):
     expected = httpx.get(f"{server}/api/deals", params={"type": "license", "limit": 500}).json()["total"]
     page.goto(f"{server}/?type=license&limit=1")
@@ -189,7 +206,7 @@ def test_dashboard_charts_and_search(page, server):
     page.goto(f"{server}/dashboard")
     _until(page, "document.body.dataset.charts !== undefined")
     drawn = page.evaluate("[...document.querySelectorAll('.charts canvas')].filter(c => Chart.getChart(c)).length")
-    assert drawn == 6  # four of the whole knowledge base, two of the trends of the selected deals
+    assert drawn == 9  # four of the whole knowledge base, five of the trends of the selected deals
     quarters = page.evaluate("Chart.getChart(document.getElementById('chart-quarter-modality')).data.labels")
     trends = httpx.get(f"{server}/api/trends").json()
     assert quarters == trends["quarters"] and len(set(q[:4] for q in quarters)) >= 2
@@ -198,6 +215,22 @@ def test_dashboard_charts_and_search(page, server):
         ".reduce((sum, d) => sum + d.data.reduce((a, b) => a + b, 0), 0)"
     )
     assert stacked == sum(cell["deals"] for cell in trends["by_quarter"])
+    by_area = page.evaluate(
+        "Chart.getChart(document.getElementById('chart-quarter-area')).data.datasets"
+        ".map(d => [d.label, d.data.reduce((a, b) => a + b, 0)])"
+    )
+    assert dict(by_area) == {
+        area: sum(c["deals"] for c in trends["by_area"] if c["area"] == area) for area in {c["area"] for c in trends["by_area"]}
+    }
+    medians = page.evaluate(
+        "Chart.getChart(document.getElementById('chart-stage-upfront')).data.datasets"
+        ".map(d => [d.label, d.data.filter(v => v !== null)])"
+    )
+    usd = {}
+    for cell in sorted(trends["by_stage"], key=lambda c: c["year"]):
+        if "USD" in cell["median_upfront"]:
+            usd.setdefault(cell["stage"], []).append(cell["median_upfront"]["USD"] / 1e6)
+    assert dict(medians) == usd and "phase 1/2" in usd  # the samples state stages
     page.locator("#trends form.filters select[name=review]").select_option("unreviewed")
     page.locator("#trends form.filters input[name=since]").fill("2026")
     with page.expect_navigation():
@@ -215,7 +248,7 @@ def test_dashboard_charts_and_search(page, server):
         ".map(chart => Object.values(chart.scales).filter(s => s.type === 'category')"
         ".every(s => s.ticks.length === chart.data.labels.length))"
     )
-    assert shown == [True] * 6  # every bar labelled
+    assert shown == [True] * 9  # every bar labelled
     shot(page, "05-dashboard")
 
     page.fill("header input[name=q]", "cholangiocarcinoma")

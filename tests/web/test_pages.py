@@ -240,14 +240,22 @@ def test_the_dashboard_separates_thousands_and_counts_undated_deals(tmp_path):
 
 def test_the_deal_page_values_the_terms_at_the_stage_chosen(client):
     licence = client.get("/api/deals", params={"type": "license", "company": "Halcyon"}).json()["items"][0]
-    unknown = client.get(f"/deals/{licence['id']}").text
-    assert 'id="rnpv-reason">not enough terms: the deal&#39;s stage at signing is not known' in unknown
-    valued = client.get(f"/api/deals/{licence['id']}/value", params={"stage": "phase 2"}).json()
-    page = client.get(f"/deals/{licence['id']}", params={"stage": "phase 2"}).text
+    assert licence["stage"] == "phase 1/2"  # the sample says so: the deal page values it at that stage
+    stated = client.get(f"/api/deals/{licence['id']}/value").json()
+    assert stated["stage"] == "phase 1/2" and stated["stage_source"] == "stated"
+    assert stated["assumptions"]["therapeutic_area"] == "oncology"  # its indication's area, as on the page
+    page = client.get(f"/deals/{licence['id']}").text
+    assert f'<strong id="rnpv">{format_money(stated["rnpv"])}</strong>' in page and "stated in the source" in page
+    valued = client.get(f"/api/deals/{licence['id']}/value", params={"stage": "phase 3"}).json()
+    assert valued["stage_source"] == "given" and valued["rnpv"]["amount"] > stated["rnpv"]["amount"]
+    page = client.get(f"/deals/{licence['id']}", params={"stage": "phase 3"}).text
     assert f'<strong id="rnpv">{format_money(valued["rnpv"])}</strong>' in page
     assert page.count("<tr><td>") >= len(valued["cash_flows"]) and "BIO / Informa" in page
     assert "stage &#39;soon&#39;: expected one of" in client.get(f"/deals/{licence['id']}", params={"stage": "soon"}).text
     assert client.get(f"/api/deals/{licence['id']}/value", params={"stage": "soon"}).status_code == 422
+    ended = client.get("/api/deals", params={"status": "terminated", "company": "Tessaly"}).json()["items"][0]
+    unknown = client.get(f"/deals/{ended['id']}").text
+    assert 'id="rnpv-reason">not enough terms: the deal states no upfront, milestones or total value' in unknown
 
 
 def test_the_deal_page_lists_comparable_deals_as_the_api_does(client):

@@ -39,7 +39,17 @@ from biodeals.service import curation, queries, watchlists
 from biodeals.service.comparables import MAX_K, comparables
 from biodeals.service.edits import list_edits
 from biodeals.service.export import export_deals, write_csv
-from biodeals.service.filters import MAX_ID, MAX_PAGE, DealQuery, ReadoutQuery, SearchText, StatsQuery, Text, has_words
+from biodeals.service.filters import (
+    FACETED,
+    MAX_ID,
+    MAX_PAGE,
+    DealQuery,
+    ReadoutQuery,
+    SearchText,
+    StatsQuery,
+    Text,
+    has_words,
+)
 from biodeals.service.public import public_document
 from biodeals.service.trends import trend_rows, trends
 from biodeals.service.valuation import STAGES, value_deal
@@ -59,9 +69,6 @@ Engine = Annotated[Any, Depends(_engine)]
 Deals = Annotated[DealQuery, Query()]
 
 
-FACETS = ("type", "status", "modality", "year", "company")
-
-
 @router.get("/deals", summary="Deals, filtered, sorted and paged")
 def deals(engine: Engine, query: Deals) -> dict[str, Any]:
     deal_filter = query.to_filter()
@@ -74,10 +81,10 @@ def deals(engine: Engine, query: Deals) -> dict[str, Any]:
     }
 
 
-@router.get("/deals/facets", summary="Counts of the selected deals by type, status, modality, year and company")
+@router.get("/deals/facets", summary="Counts of the selected deals by type, status, stage, modality, year and company")
 def deal_facets(engine: Engine, query: Deals) -> dict[str, Any]:
     if not has_words(query.q):
-        return {name: [] for name in FACETS}
+        return {name: [] for name in FACETED}
     return queries.deal_facets(engine, query.to_filter(paged=False))
 
 
@@ -119,7 +126,10 @@ def deal_value(
     engine: Engine,
     deal_id: Id,
     stage: Annotated[Text | None, Query(max_length=20, description=f"Stage at signing: {', '.join(STAGES)}")] = None,
-    area: Annotated[Text, Query(max_length=40, description="Therapeutic area of the success rates")] = "all",
+    area: Annotated[
+        Text | None,
+        Query(max_length=40, description="Therapeutic area of the success rates (default: the deal's own, else all)"),
+    ] = None,
     discount_rate: Annotated[float | None, Query(ge=0, lt=1, description="Yearly discount rate (default 0.10)")] = None,
 ) -> dict[str, Any]:
     return value_deal(engine, deal_id, stage=stage, area=area, discount_rate=discount_rate)
@@ -136,7 +146,10 @@ def deal_comparables(
     return comparables(engine, deal_id, k)
 
 
-@router.get("/trends", summary="Deals and money by quarter and modality, and the top targets, of the selected deals")
+@router.get(
+    "/trends",
+    summary="Deals and money by quarter per modality and area, medians by stage, and top targets of the selected deals",
+)
 def deal_trends(engine: Engine, query: Deals) -> dict[str, Any]:
     return trends(engine, query.to_filter(paged=False))
 
@@ -147,7 +160,9 @@ def deal_trends(engine: Engine, query: Deals) -> dict[str, Any]:
     response_class=Response,
     responses={200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
-def deal_trends_csv(engine: Engine, query: Deals, table: Literal["by_quarter", "top_targets"]) -> Response:
+def deal_trends_csv(
+    engine: Engine, query: Deals, table: Literal["by_quarter", "by_area", "by_stage", "top_targets"]
+) -> Response:
     columns, rows = trend_rows(trends(engine, query.to_filter(paged=False)), table)
     buffer = io.StringIO()
     write_csv(rows, buffer, columns)

@@ -73,11 +73,17 @@ def print_deal(deal: dict[str, Any]) -> None:
     for group in ("assets", "targets", "indications"):
         fields.add_row(group, names_of(deal[group]))
     fields.add_row("modalities", ", ".join(deal["modalities"]) or "-")
+    fields.add_row("therapeutic areas", ", ".join(deal["therapeutic_areas"]) or "-")
+    fields.add_row("stage at signing", deal["stage"] or "-")
     console.print(fields)
-    history = Table("published", "status", "document", "title", title="Status history (one row per source)")
+    history = Table("published", "status", "stage", "document", "title", title="Status history (one row per source)")
     for h in deal["history"]:
         history.add_row(
-            h["published"] or "-", h["status"] or "(mentioned)", h["document"]["name"], h["document"]["title"] or "-"
+            h["published"] or "-",
+            h["status"] or "(mentioned)",
+            h["stage"] or "-",
+            h["document"]["name"],
+            h["document"]["title"] or "-",
         )
     console.print(history)
     evidence = Table("fields it states", "sentence", "document", title="Evidence (one row per sentence)")

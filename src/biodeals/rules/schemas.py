@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from biodeals.model import DEAL_TYPES
+from biodeals.model import DEAL_STAGES, DEAL_TYPES
 from biodeals.rules import Lookup, Row, Schema
 
 # The modalities SCHEMA.md allows (../shared/eval/SCHEMA.md, "modalities").
@@ -132,6 +132,15 @@ def _examples_hold_an_anchor(row: Row, lookup: Lookup) -> list[str]:
     return problems
 
 
+def _stage_exists(row: Row, lookup: Lookup) -> list[str]:
+    """A row names a stage, or reads a numbered phase from its groups ``a`` (and ``b``)."""
+    stage = row["stage"]
+    if stage == "numbered":
+        has_group = row.pattern is not None and "a" in row.pattern.groupindex
+        return [] if has_group else ["a 'numbered' stage needs a group (?P<a>...) holding the phase"]
+    return [] if stage in DEAL_STAGES else [f"stage {stage!r} is not a stage ({', '.join(DEAL_STAGES)}) nor 'numbered'"]
+
+
 _PHRASES = {"means": str}
 SCHEMAS: dict[str, Schema] = {
     "designators": Schema(
@@ -211,6 +220,13 @@ SCHEMAS: dict[str, Schema] = {
         {"means": str},
         frozenset({"pattern", "means"}),
         checks=(_needs_example,),
+    ),
+    "stages": Schema(
+        "stage",
+        "words that say how far a deal's programme has come ('a Phase 2 asset', 'IND-enabling', 'FDA-approved')",
+        {"stage": str, "means": str},
+        frozenset({"pattern", "stage", "means"}),
+        checks=(_needs_example, _stage_exists),
     ),
     "sections": Schema(
         "section",

@@ -1,7 +1,8 @@
 """Comparable deals: the stored deals most like one deal, by what they share — its main deal
-type (``DealType``'s order; a side such as an equity stake beside a licence counts less), target, modality, indication — and how
-close in time they were struck; each with the reasons it
-matched, and the median and quartiles of the upfronts and totals among them.
+type (``DealType``'s order; a side such as an equity stake beside a licence counts less), target,
+modality, indication, therapeutic area, stage at signing — and how close in time they were
+struck; each with the reasons it matched, and the median and quartiles of the upfronts and
+totals among them.
 
 Deals of the same main type come first; among them, the score is a plain weighted count,
 documented in ``WEIGHTS``, so a reader can see why one deal ranks above another.
@@ -16,13 +17,15 @@ from typing import Any
 from sqlalchemy import Engine, or_, select
 
 from biodeals.errors import ConfigError
-from biodeals.model import DealType
+from biodeals.model import DEAL_STAGES, DealType
 from biodeals.service.deals import deal_summaries, get_deal, trusted_deals
 from biodeals.store import schema as t
 
-# what a shared trait adds to a candidate's score; a year apart takes 0.2 off the year's 1.0
-WEIGHTS = {"type": 3.0, "target": 2.5, "modality": 2.0, "indication": 1.5, "area": 1.0, "year": 1.0}
+# what a shared trait adds to a candidate's score; a year apart takes 0.2 off the year's 1.0, and
+# a programme one stage apart at signing (phase 2 and phase 2/3) earns half the stage's weight
+WEIGHTS = {"type": 3.0, "target": 2.5, "modality": 2.0, "indication": 1.5, "stage": 1.5, "area": 1.0, "year": 1.0}
 YEAR_DECAY = 0.2
+NEAR_STAGE = 0.5
 MAX_K = 100
 _CHUNK = 500
 
@@ -79,6 +82,14 @@ def _score(deal: dict[str, Any], traits: dict[str, set[Any]], other: dict[str, A
             score += WEIGHTS[trait]
             shown = sorted(names[trait].get(v, v) for v in common) if trait in names else sorted(common)
             why.append(f"{trait}: {', '.join(str(v) for v in shown)}")
+    if deal["stage"] and other["stage"]:
+        steps = abs(DEAL_STAGES.index(deal["stage"]) - DEAL_STAGES.index(other["stage"]))
+        if steps == 0:
+            score += WEIGHTS["stage"]
+            why.append(f"stage: {other['stage']}")
+        elif steps == 1:
+            score += WEIGHTS["stage"] * NEAR_STAGE
+            why.append(f"near stage: {other['stage']}")
     if deal["year"] and other["year"]:
         apart = abs(deal["year"] - other["year"])
         closeness = max(0.0, 1.0 - YEAR_DECAY * apart)
@@ -135,7 +146,7 @@ def comparables_of(engine: Engine, deal: dict[str, Any], k: int = 10) -> dict[st
     return {
         "deal_id": deal_id,
         "headline": deal["headline"],
-        "weights": {**WEIGHTS, "year_decay": YEAR_DECAY},
+        "weights": {**WEIGHTS, "year_decay": YEAR_DECAY, "near_stage": NEAR_STAGE},
         "comparables": chosen,
         "terms": dict(terms),
         "considered": len(candidates),  # trusted deals sharing a type, target, modality or indication

@@ -4,7 +4,7 @@ and records the decision with its user, time and note (``biodeals.store.curation
 ingest cannot undo it and ``undo`` can.
 
 Field values are typed as people write them: ``upfront 50M``, ``status completed``,
-``types license; collaboration``, ``parties Eli Lilly=licensee; ProQR=licensor``,
+``stage phase 2``, ``types license; collaboration``, ``parties Eli Lilly=licensee; ProQR=licensor``,
 ``targets KRAS; PD-1``, and ``none`` for no value.
 """
 
@@ -21,6 +21,7 @@ from biodeals.model import DEAL_STATUSES, DEAL_TYPES, MONEY_KINDS, ROLES
 from biodeals.service.edits import get_edit
 from biodeals.service.entities import company_by_name
 from biodeals.service.merge import POLICY
+from biodeals.service.valuation import parse_stage
 from biodeals.store import curation as store
 from biodeals.store import schema as t
 from biodeals.store.db import write_transaction
@@ -55,6 +56,8 @@ def parse_field(conn: Connection, field: str, text: str) -> Any:
         return [] if field in store.LIST_FIELDS else None
     if field == "status":
         return _choice("status", text.lower(), DEAL_STATUSES)
+    if field == "stage":
+        return parse_stage(text)
     if field == "year":
         if not re.fullmatch(r"\d{4}", text) or not 1900 <= int(text) <= 2100:
             raise ConfigError(f"year {text!r}: expected a year such as 2024")

@@ -8,15 +8,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, and_, false, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from biodeals.errors import ConfigError, NotFound
-from biodeals.model import DEAL_STATUSES, DEAL_TYPES, MONEY_KINDS, ROLES
+from biodeals.model import DEAL_STAGES, DEAL_STATUSES, DEAL_TYPES, MONEY_KINDS, ROLES
 from biodeals.service.areas import deal_areas
 from biodeals.service.display import headline
 from biodeals.service.edits import list_edits
-from biodeals.service.lookup import full_text_documents, matching_entities
+from biodeals.service.lookup import SEARCH_WORD, full_text_documents, matching_entities
 from biodeals.store import schema as t
 
 DealSort = Literal["announced", "year", "upfront", "milestones", "total_value", "sources", "confidence", "id"]
@@ -44,6 +44,7 @@ class DealFilter:
     role: str | None = None
     type: str | None = None
     status: str | None = None
+    stage: str | None = None
     modality: str | None = None
     target: str | None = None
     indication: str | None = None
@@ -67,6 +68,7 @@ class DealFilter:
         for name, value, allowed in (
             ("type", self.type, DEAL_TYPES),
             ("status", self.status, DEAL_STATUSES),
+            ("stage", self.stage, DEAL_STAGES),
             ("role", self.role, ROLES),
             ("review", self.review, REVIEW_STATES),
             ("sort", self.sort, DEAL_SORTS),
@@ -97,6 +99,8 @@ def deal_conditions(engine: Engine, f: DealFilter) -> list[ColumnElement[bool]]:
         conditions.append(d.id.in_(select(t.deal_types.c.deal_id).where(t.deal_types.c.type == f.type)))
     if f.status:
         conditions.append(d.status == f.status)
+    if f.stage:
+        conditions.append(d.stage == f.stage)
     if f.modality:
         conditions.append(
             d.id.in_(select(t.deal_modalities.c.deal_id).where(t.deal_modalities.c.modality == f.modality.lower()))
@@ -114,7 +118,9 @@ def deal_conditions(engine: Engine, f: DealFilter) -> list[ColumnElement[bool]]:
         conditions.append(d.upfront_amount >= f.min_upfront)
     if f.min_total is not None:
         conditions.append(d.total_value_amount >= f.min_total)
-    if f.text:
+    if f.text and not SEARCH_WORD.search(f.text):
+        conditions.append(false())  # text without a word to search for ("±") selects nothing
+    elif f.text:
         documents = full_text_documents(engine, f.text)
         conditions.append(d.id.in_(select(t.deal_sources.c.deal_id).where(t.deal_sources.c.document_id.in_(documents))))
     if f.review:
@@ -193,7 +199,7 @@ def list_deals(engine: Engine, f: DealFilter | None = None) -> list[dict[str, An
 
 
 def deal_facets(engine: Engine, f: DealFilter, top: int = 12) -> dict[str, list[dict[str, Any]]]:
-    """For the deals ``f`` selects: how many have each type, status, modality, year and (the
+    """For the deals ``f`` selects: how many have each type, status, stage, modality, year and (the
     ``top`` most frequent) company — the counts beside a deals table's filters."""
     selected = select(t.deals.c.id).where(*deal_conditions(engine, f))
     count = func.count(func.distinct(t.deals.c.id)).label("deals")
@@ -210,6 +216,7 @@ def deal_facets(engine: Engine, f: DealFilter, top: int = 12) -> dict[str, list[
         facets = {
             "type": counted(t.deal_types.c.type, (t.deal_types, t.deal_types.c.deal_id == t.deals.c.id)),
             "status": counted(t.deals.c.status),
+            "stage": counted(t.deals.c.stage),
             "modality": counted(
                 t.deal_modalities.c.modality, (t.deal_modalities, t.deal_modalities.c.deal_id == t.deals.c.id)
             ),
@@ -279,6 +286,7 @@ def deal_summaries(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
             "announced": r.announced.isoformat() if r.announced else None,
             "year": r.year,
             "status": r.status,
+            "stage": r.stage,
             "types": types[r.id],
             "parties": parties[r.id],
             **{kind: _money(r._mapping, kind) for kind in MONEY_KINDS},
@@ -310,6 +318,7 @@ def get_deal(engine: Engine, deal_id: int) -> dict[str, Any]:
                 t.deal_sources.c.status,
                 t.deal_sources.c.year,
                 t.deal_sources.c.published,
+                t.deal_sources.c.stage,
                 t.documents.c.id,
                 t.documents.c.name,
                 t.documents.c.title,
@@ -325,6 +334,7 @@ def get_deal(engine: Engine, deal_id: int) -> dict[str, Any]:
                 "status": h.status,
                 "year": h.year,
                 "published": h.published.isoformat() if h.published else None,
+                "stage": h.stage,
                 "document": {"id": h.id, "name": h.name, "title": h.title, "url": h.url, "source": h.source},
             }
             for h in history

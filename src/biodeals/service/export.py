@@ -46,6 +46,8 @@ def flat_deal(deal: dict[str, Any], sources: list[dict[str, Any]] | None = None)
     for group in ("assets", "targets", "indications"):
         row[group] = "; ".join(item["name"] for item in deal[group])
     row["modalities"] = "; ".join(deal["modalities"])
+    row["therapeutic_areas"] = "; ".join(deal["therapeutic_areas"])
+    row["stage"] = deal["stage"]
     row["confidence"] = deal["confidence"]
     row["review"] = deal["review"]
     row["sources"] = deal["sources"]
@@ -118,7 +120,7 @@ def export_deals(engine: Engine, path: Path, deal_filter: DealFilter | None = No
 
 _EMPTY_DEAL: dict[str, Any] = {
     "id": 0, "headline": "", "confidence": None, "review": None, "announced": None, "year": None, "status": None, "types": [], "parties": [], "royalties": None,
-    "assets": [], "targets": [], "indications": [], "modalities": [], "sources": 0,
+    "assets": [], "targets": [], "indications": [], "modalities": [], "therapeutic_areas": [], "stage": None, "sources": 0,
     **dict.fromkeys(MONEY_KINDS),
 }  # fmt: skip
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from biodeals.errors import ConfigError
-from biodeals.model import DEAL_STATUSES, DEAL_TYPES, ROLES
+from biodeals.model import DEAL_STAGES, DEAL_STATUSES, DEAL_TYPES, ROLES
 from biodeals.service.deals import DealFilter, DealSort
 from biodeals.store.schema import REVIEW_STATES
 from biodeals.values import parse_amount, parse_date_bound
@@ -25,6 +25,7 @@ from biodeals.values import parse_amount, parse_date_bound
 # the domain model's vocabularies as validated choices (listed in the OpenAPI schema)
 DealType = Literal[DEAL_TYPES]  # type: ignore[valid-type]
 DealStatus = Literal[DEAL_STATUSES]  # type: ignore[valid-type]
+DealStage = Literal[DEAL_STAGES]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]
 
 MAX_PAGE = 500
@@ -113,6 +114,7 @@ class DealQuery(BaseModel):
     role: Role | None = Field(None, description="Role of `company` (or of any party when no company is given)")
     type: DealType | None = Field(None, description="Deal type")
     status: DealStatus | None = Field(None, description="Deal status")
+    stage: DealStage | None = Field(None, description="Stage of the deal's programme at signing")
     modality: Text | None = Field(None, max_length=100, description="antibody, cell therapy ...")
     target: Text | None = Field(None, max_length=200, description="Molecular target", examples=["PD-1"])
     indication: Text | None = Field(None, max_length=200, description="Disease or condition", examples=["obesity"])
@@ -160,6 +162,7 @@ class DealQuery(BaseModel):
             role=self.role,
             type=self.type,
             status=self.status,
+            stage=self.stage,
             modality=self.modality,
             target=self.target,
             indication=self.indication,
@@ -210,7 +213,7 @@ class StatsQuery(BaseModel):
 FILTERS: tuple[str, ...] = tuple(name for name in DealQuery.model_fields if name not in ("sort", "order", "limit", "offset"))
 # the filters the deals page offers as facets (links with counts); its form has a field for the
 # others and for a company's name, `all` is its "show them" link
-FACETED = ("type", "status", "modality", "year", "company")
+FACETED = ("type", "status", "stage", "modality", "year", "company")
 FORM_FIELDS: tuple[str, ...] = (
     "company",
     *(name for name in FILTERS if name not in FACETED and DealQuery.model_fields[name].annotation is not bool),

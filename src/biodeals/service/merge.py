@@ -116,7 +116,7 @@ def current_terms(terms: Sequence[StatedTerm]) -> dict[str, StatedTerm | None]:
 def deal_state(sources: Sequence[DealSource], terms: Sequence[StatedTerm]) -> DealState:
     """A deal's current values: ``current_status``, the earliest year any source gives, the date
     of the first source that is news of it (a background mention does not date the deal) and
-    ``current_terms``."""
+    ``current_terms`` and ``stage_at_signing``."""
     years = [s.year for s in sources if s.year]
     dates = [s.published for s in sources if s.status and s.published]
     return DealState(
@@ -124,7 +124,17 @@ def deal_state(sources: Sequence[DealSource], terms: Sequence[StatedTerm]) -> De
         year=min(years) if years else None,
         announced=min(dates) if dates else None,
         terms=current_terms(terms),
+        stage=stage_at_signing(sources),
     )
+
+
+def stage_at_signing(sources: Sequence[DealSource]) -> str | None:
+    """The stage the earliest report stating one gives: the nearest to the signing (a later
+    article tells where the programme has since got to); undated reports come last."""
+    staged = [s for s in sources if s.stage]
+    if not staged:
+        return None
+    return min(staged, key=lambda s: (s.published is None, s.published or date.min)).stage
 
 
 class DealMergePolicy:

@@ -1,41 +1,106 @@
-"""Trends over the deals a filter selects: deals and money by quarter and modality, and the
-targets most dealt in. Money is summed per currency (nothing is converted); a deal known only by
-its year is counted apart, not put in a quarter."""
+"""Trends over the deals a filter selects: deals and money by quarter per modality and per
+therapeutic area, the median upfront and total by stage at signing per year, and the targets
+most dealt in. Money is summed (and medians taken) per currency: nothing is converted. A deal
+known only by its year is counted apart, not put in a quarter."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from statistics import median
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from biodeals.service.areas import area_of
 from biodeals.service.deals import DealFilter, deal_conditions
 from biodeals.store import schema as t
 
 TOP_TARGETS = 15
 NO_MODALITY = "(none stated)"
+NO_AREA = "(no area known)"
+NO_STAGE = "(not stated)"
+_MONEY = ("upfront", "total_value")
 
 
 def _quarter(announced: Any) -> str:
     return f"{announced.year}-Q{(announced.month - 1) // 3 + 1}"
 
 
+def _money(row: Any) -> dict[str, tuple[float, str]]:
+    """The deal's upfront and total value that are stated: kind -> (amount, currency)."""
+    stated = {kind: (getattr(row, f"{kind}_amount"), getattr(row, f"{kind}_currency")) for kind in _MONEY}
+    return {kind: value for kind, value in stated.items() if value[0] is not None and value[1]}
+
+
+def _summed(rows: list[Any], groups: dict[int, list[str]], empty: str, name: str) -> list[dict[str, Any]]:
+    """Per quarter and group (a deal counts in each of its groups, or in ``empty``): the deals
+    and their upfront and total value summed per currency."""
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        quarter = _quarter(row.announced)
+        for group in groups.get(row.id) or [empty]:
+            cell = cells.setdefault(
+                (quarter, group), {"quarter": quarter, name: group, "deals": 0, "upfront": {}, "total_value": {}}
+            )
+            cell["deals"] += 1
+            for kind, (amount, currency) in _money(row).items():
+                cell[kind][currency] = cell[kind].get(currency, 0.0) + amount
+    return sorted(cells.values(), key=lambda c: (c["quarter"], c[name]))
+
+
+def _medians(rows: list[Any]) -> list[dict[str, Any]]:
+    """Per year and stage at signing: the deals, and the median upfront and total value per
+    currency with how many deals state each (a median of two is no trend: the count says so)."""
+    stated: dict[tuple[int, str], dict[str, dict[str, list[float]]]] = {}
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for row in rows:
+        key = (row.year, row.stage or NO_STAGE)
+        counts[key] += 1
+        money = stated.setdefault(key, {kind: defaultdict(list) for kind in _MONEY})
+        for kind, (amount, currency) in _money(row).items():
+            money[kind][currency].append(amount)
+    return [
+        {
+            "year": year,
+            "stage": stage,
+            "deals": counts[year, stage],
+            **{
+                f"median_{kind}": {c: median(v) for c, v in sorted(stated[year, stage][kind].items())}
+                for kind in _MONEY
+            },
+            **{f"{kind}_stated": {c: len(v) for c, v in sorted(stated[year, stage][kind].items())} for kind in _MONEY},
+        }
+        for year, stage in sorted(counts)
+    ]
+
+
 def trends(engine: Engine, f: DealFilter, top: int = TOP_TARGETS) -> dict[str, Any]:
-    """``by_quarter``: per quarter and modality, the deals and their upfront and total value per
-    currency (quarters in order, none skipped between the first and the last); ``top_targets``:
-    the ``top`` targets by deal count; ``year_only``: the selected deals dated by year alone."""
+    """``by_quarter`` / ``by_area``: per quarter and modality / therapeutic area, the deals and
+    their upfront and total value per currency (``quarters`` lists them in order, none skipped
+    between the first and the last); ``by_stage``: per year and stage at signing, the median
+    upfront and total; ``top_targets``: the ``top`` targets by deal count; ``year_only``: the
+    selected deals dated by year alone (in ``by_stage``, not in the quarters)."""
     d = t.deals.c
     selected = select(d.id).where(*deal_conditions(engine, f)).scalar_subquery()
+    money_columns = (getattr(d, f"{k}_{part}") for k in _MONEY for part in ("amount", "currency"))
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(d.id, d.announced, d.year, *(getattr(d, f"{k}_{part}") for k in ("upfront", "total_value") for part in ("amount", "currency")))
-            .where(d.id.in_(selected))
-        ).all()
+        rows = conn.execute(select(d.id, d.announced, d.year, d.stage, *money_columns).where(d.id.in_(selected))).all()
         modalities: dict[int, list[str]] = defaultdict(list)
         for deal_id, modality in conn.execute(
-            select(t.deal_modalities.c.deal_id, t.deal_modalities.c.modality).where(t.deal_modalities.c.deal_id.in_(selected))
+            select(t.deal_modalities.c.deal_id, t.deal_modalities.c.modality).where(
+                t.deal_modalities.c.deal_id.in_(selected)
+            )
         ):
             modalities[deal_id].append(modality)
+        areas: dict[int, list[str]] = defaultdict(list)
+        for deal_id, standard_id in conn.execute(
+            select(t.deal_entities.c.deal_id, t.entities.c.standard_id)
+            .join(t.entities, t.entities.c.id == t.deal_entities.c.entity_id)
+            .where(t.entities.c.kind == "indication", t.deal_entities.c.deal_id.in_(selected))
+        ):
+            area = area_of(standard_id)
+            if area and area not in areas[deal_id]:
+                areas[deal_id].append(area)
         deal_count = func.count(func.distinct(t.deal_entities.c.deal_id))
         targets = conn.execute(
             select(t.entities.c.id, t.entities.c.name, deal_count.label("deals"))
@@ -45,27 +110,15 @@ def trends(engine: Engine, f: DealFilter, top: int = TOP_TARGETS) -> dict[str, A
             .order_by(deal_count.desc(), t.entities.c.name)
             .limit(top)
         ).all()
-    cells: dict[tuple[str, str], dict[str, Any]] = {}
-    year_only = 0
-    for row in rows:
-        if row.announced is None:
-            year_only += 1
-            continue
-        for modality in modalities.get(row.id) or [NO_MODALITY]:
-            cell = cells.setdefault(
-                (_quarter(row.announced), modality),
-                {"quarter": _quarter(row.announced), "modality": modality, "deals": 0, "upfront": {}, "total_value": {}},
-            )
-            cell["deals"] += 1
-            for kind in ("upfront", "total_value"):
-                amount, currency = getattr(row, f"{kind}_amount"), getattr(row, f"{kind}_currency")
-                if amount is not None and currency:
-                    cell[kind][currency] = cell[kind].get(currency, 0.0) + amount
+    dated = [row for row in rows if row.announced is not None]
+    by_quarter = _summed(dated, modalities, NO_MODALITY, "modality")
     return {
-        "quarters": _every_quarter(sorted({quarter for quarter, _ in cells})),
-        "by_quarter": sorted(cells.values(), key=lambda c: (c["quarter"], c["modality"])),
+        "quarters": _every_quarter(sorted({cell["quarter"] for cell in by_quarter})),
+        "by_quarter": by_quarter,
+        "by_area": _summed(dated, areas, NO_AREA, "area"),
+        "by_stage": _medians([row for row in rows if row.year is not None]),
         "top_targets": [{"id": r.id, "name": r.name, "deals": r.deals} for r in targets],
-        "year_only": year_only,
+        "year_only": len(rows) - len(dated),
     }
 
 
@@ -82,23 +135,37 @@ def _every_quarter(quarters: list[str]) -> list[str]:
     ]
 
 
+TABLES = ("by_quarter", "by_area", "by_stage", "top_targets")
+
+
 def trend_rows(found: dict[str, Any], table: str) -> tuple[list[str], list[dict[str, Any]]]:
-    """A trends table as flat rows for a CSV: ``by_quarter`` (one row per quarter, modality and
-    currency) or ``top_targets``."""
+    """A trends table as flat rows for a CSV: ``by_quarter`` / ``by_area`` (one row per quarter,
+    modality or area, and currency), ``by_stage`` (one per year, stage and currency) or
+    ``top_targets``."""
     if table == "top_targets":
         return ["id", "name", "deals"], found["top_targets"]
+    if table == "by_stage":
+        columns = [
+            "year",
+            "stage",
+            "deals",
+            "currency",
+            "median_upfront",
+            "upfront_stated",
+            "median_total_value",
+            "total_value_stated",
+        ]
+        keys = ("median_upfront", "upfront_stated", "median_total_value", "total_value_stated")
+        lead = ("year", "stage", "deals")
+    else:
+        group = "modality" if table == "by_quarter" else "area"
+        columns = ["quarter", group, "deals", "currency", "upfront", "total_value"]
+        keys, lead = ("upfront", "total_value"), ("quarter", group, "deals")
     rows = []
-    for cell in found["by_quarter"]:
-        currencies = sorted(set(cell["upfront"]) | set(cell["total_value"])) or [None]
+    for cell in found[table]:
+        currencies = sorted(set().union(*(cell[k] for k in keys))) or [None]
         for currency in currencies:
             rows.append(
-                {
-                    "quarter": cell["quarter"],
-                    "modality": cell["modality"],
-                    "deals": cell["deals"],
-                    "currency": currency,
-                    "upfront": cell["upfront"].get(currency) if currency else None,
-                    "total_value": cell["total_value"].get(currency) if currency else None,
-                }
+                {**{k: cell[k] for k in lead}, "currency": currency, **{k: cell[k].get(currency) for k in keys}}
             )
-    return ["quarter", "modality", "deals", "currency", "upfront", "total_value"], rows
+    return columns, rows

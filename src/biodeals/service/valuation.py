@@ -12,6 +12,7 @@ stated. Every assumption and every cash flow is in the answer.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -22,9 +23,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from biodeals.errors import ConfigError
+from biodeals.model import DEAL_STAGES, numbered_stage
 from biodeals.service.deals import get_deal
 
-STAGES = ("discovery", "preclinical", "phase 1", "phase 1/2", "phase 2", "phase 2/3", "phase 3", "filed", "approved")
+STAGES = DEAL_STAGES
 # a combined phase reads out the later phase's data: its next step is the one after that phase
 _SAME_AS = {"phase 1/2": "phase 2", "phase 2/3": "phase 3"}
 _ORDER = ("discovery", "preclinical", "phase 1", "phase 2", "phase 3", "filed")  # each reaches the next
@@ -32,20 +34,21 @@ _ORDER = ("discovery", "preclinical", "phase 1", "phase 2", "phase 3", "filed") 
 
 # the deals whose terms buy a programme: what milestones and the success rates value
 VALUED_TYPES = {"license", "option", "collaboration", "acquisition", "asset_purchase"}
-_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+# "Phase IIb", "phase 1b/2", "P3", "2/3": a phase by number, its a/b part dropped
+_PHASE_TYPED = re.compile(r"(?:phase|ph|p)?\s*(?P<a>[1-4]|iv|i{1,3})[ab]?(?:\s*/\s*(?P<b>[1-4]|iv|i{1,3})[ab]?)?")
 
 
 def parse_stage(text: str) -> str:
-    """A stage as people write it ('Phase III', 'phase3', 'P2', '1/2', 'Filed') as one of
-    ``STAGES``; ConfigError for anything else."""
-    words = text.strip().lower().replace("phase", " ").replace("ph", " ").split()
-    joined = " ".join(words)
-    if joined in STAGES:
-        return joined
-    number = "/".join(_ROMAN.get(part, part) for part in joined.replace("p", "").replace(" ", "").split("/"))
-    candidate = f"phase {number}"
-    if candidate in STAGES:
-        return candidate
+    """A stage as people write it ('Phase III', 'phase3', 'Phase 2b', 'P2', '1b/2', 'Filed') as
+    one of ``STAGES``; ConfigError for anything else."""
+    typed = " ".join(text.strip().lower().split())
+    if typed in STAGES:
+        return typed
+    match = _PHASE_TYPED.fullmatch(typed)
+    if match:
+        stage = numbered_stage(match.group("a"), match.group("b"))
+        if stage != "approved":  # "phase 4" is no stage at signing one would type
+            return stage
     raise ConfigError(f"stage {text!r}: expected one of {', '.join(STAGES)}")
 
 
@@ -235,7 +238,8 @@ def value_of(
     table: str | Path | None = None,
 ) -> dict[str, Any]:
     """The rNPV of ``deal``'s terms (a deal as ``get_deal`` gives it; ``value_terms``): ``stage``
-    is the programme's stage at signing (the deal's own when it states one), ``area`` the success
+    is the programme's stage at signing (the deal's own when it states one; ``stage_source`` in
+    the answer says which), ``area`` the success
     rates' therapeutic area (the deal's own when the table has it, else all indications),
     ``discount_rate`` overrides the table's."""
     assumptions = load_assumptions(table)
@@ -243,8 +247,9 @@ def value_of(
         if not 0 <= discount_rate < 1:
             raise ConfigError(f"discount rate {discount_rate}: expected a yearly rate between 0 and 1, e.g. 0.1")
         assumptions = replace(assumptions, discount_rate=discount_rate)
+    stage_source = "given" if stage else "stated" if deal.get("stage") else None
     stage = stage or deal.get("stage")
     if area is None:  # the deal's own area when the table has rates for it
         area = next((a for a in deal["therapeutic_areas"] if a in assumptions.transitions), "all")
     valued = value_terms(deal, stage, assumptions, area)
-    return {"deal_id": deal["id"], "headline": deal["headline"], **valued}
+    return {"deal_id": deal["id"], "headline": deal["headline"], "stage_source": stage_source, **valued}

@@ -25,7 +25,7 @@ from biodeals.store.deal_rows import refresh_deal
 from biodeals.store.merging import MergePolicy
 
 ACTIONS = ("review", "edit", "split_party", "merge_deals", "merge_companies", "undo")
-SCALAR_FIELDS = ("status", "year", "announced", "royalties")
+SCALAR_FIELDS = ("status", "stage", "year", "announced", "royalties")
 LIST_FIELDS = ("types", "modalities", "parties", "assets", "targets", "indications")
 DEAL_FIELDS = (*SCALAR_FIELDS, *MONEY_KINDS, *LIST_FIELDS)
 ENTITY_FIELDS = {"assets": "asset", "targets": "target", "indications": "indication"}

@@ -13,12 +13,12 @@ from biodeals.store.merging import DealSource, MergePolicy, StatedTerm
 
 
 def refresh_deal(conn: Connection, policy: MergePolicy, deal_id: int, royalties: bool | None = None) -> None:
-    """Store the deal's current status, year, announcement date, figures and confidence (its
+    """Store the deal's current status, year, announcement date, figures, stage and confidence (its
     surest source's), as ``policy`` computes them from its sources; ``royalties`` is what the
     newest report says of them (None: nothing, so they stay as they are)."""
     s = t.deal_sources.c
-    rows = conn.execute(select(s.status, s.year, s.published, s.confidence).where(s.deal_id == deal_id)).all()
-    sources = [DealSource(row.status, row.year, row.published) for row in rows]
+    rows = conn.execute(select(s.status, s.year, s.published, s.stage, s.confidence).where(s.deal_id == deal_id)).all()
+    sources = [DealSource(row.status, row.year, row.published, row.stage) for row in rows]
     m = t.money_terms.c
     terms = [
         StatedTerm(row.kind, row.amount, row.currency, row.published)
@@ -29,7 +29,7 @@ def refresh_deal(conn: Connection, policy: MergePolicy, deal_id: int, royalties:
         )
     ]
     state = policy.deal_state(sources, terms)
-    values: dict[str, Any] = {"status": state.status, "year": state.year, "announced": state.announced}
+    values: dict[str, Any] = {"status": state.status, "year": state.year, "announced": state.announced, "stage": state.stage}
     values["confidence"] = max((row.confidence for row in rows if row.confidence is not None), default=None)
     for kind in MONEY_KINDS:
         current = state.terms.get(kind)

@@ -1,6 +1,6 @@
 """What the writer asks when it stores a deal, and the plain values it asks with.
 
-Whether a report is a deal already known, and what a deal's current status, year and figures are
+Whether a report is a deal already known, and what a deal's current status, year, figures and stage are
 once several documents report it, are decisions of the service layer (``biodeals.service.merge``),
 which hands the writer a ``MergePolicy``; the store only loads the values the policy looks at
 and persists its answers. The store imports no service code: data flows one way.
@@ -48,6 +48,7 @@ class DealSource:
     status: str | None
     year: int | None
     published: date | None
+    stage: str | None = None  # the stage at signing it states
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class DealState:
     year: int | None
     announced: date | None
     terms: Mapping[str, StatedTerm | None]  # money kind -> the current figure, or None
+    stage: str | None = None  # stage at signing
 
 
 class MergePolicy(Protocol):
@@ -100,5 +102,6 @@ class MergePolicy(Protocol):
         ...
 
     def deal_state(self, sources: Sequence[DealSource], terms: Sequence[StatedTerm]) -> DealState:
-        """The deal's current status, year, announcement date and figures from its sources."""
+        """The deal's current status, year, announcement date, figures and stage at signing from
+        its sources."""
         ...

@@ -77,6 +77,7 @@ deals = Table(
     Column("year", Integer),
     Column("announced", Date),
     Column("royalties", Boolean),
+    Column("stage", String(16)),  # its programme's stage at signing (model.DEAL_STAGES), its first report's
     Column("confidence", Float),  # the surest of its sources' extraction confidences
     Column("review", String(16), nullable=False, server_default="unreviewed"),  # REVIEW_STATES
     *(
@@ -87,6 +88,7 @@ deals = Table(
     Index("ix_deals_announced", "announced"),
     Index("ix_deals_year", "year"),
     Index("ix_deals_review", "review"),
+    Index("ix_deals_stage", "stage"),
 )
 
 deal_types = Table(
@@ -132,6 +134,7 @@ deal_sources = Table(
     Column("status", String(16)),
     Column("year", Integer),
     Column("published", Date),
+    Column("stage", String(16)),  # the stage at signing this document states
     Column("confidence", Float),  # how sure the extraction from this document was
     Index("ix_deal_sources_document", "document_id"),
 )

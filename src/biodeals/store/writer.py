@@ -281,6 +281,7 @@ class _BatchSession:
                 status=status,
                 year=report.year,
                 published=published,
+                stage=deal.get("stage_at_signing"),
                 confidence=deal.get("confidence"),
             )
         )

@@ -29,7 +29,7 @@ from biodeals.service.curation import DEAL_FIELDS
 from biodeals.service.display import describe_edit, format_money
 from biodeals.service.filters import MAX_ID, DealQuery, ReadoutQuery
 from biodeals.service.public import public_source, web_url
-from biodeals.service.trends import trends
+from biodeals.service.trends import NO_STAGE, trends
 from biodeals.service.valuation import STAGES, value_of
 from biodeals.web.highlight import highlight
 
@@ -298,7 +298,14 @@ def dashboard_page(request: Request) -> HTMLResponse:
     found = trends(engine, query.to_filter(paged=False))
     downloads = f"?{urlencode(params)}" if params else ""
     return _page(
-        request, "dashboard.html", stats=stats, trends=found, params=params, downloads=downloads, problems=problems
+        request,
+        "dashboard.html",
+        stats=stats,
+        trends=found,
+        stages=[*STAGES, NO_STAGE],  # the order of the stage charts' bars
+        params=params,
+        downloads=downloads,
+        problems=problems,
     )
 
 

@@ -30,6 +30,7 @@ from biodeals.nlp.deals.roles import CONTRACT_MAKER, INVESTOR_NAME, SUBJECT_ROLE
 from biodeals.nlp.deals.rounds import gather_rounds, round_subject
 from biodeals.nlp.deals.scorer import context_features, deal_confidence
 from biodeals.nlp.deals.sentences import find_deal_sentences, group_pairs
+from biodeals.nlp.deals.stage import deal_stage, drug_mentions, stage_ranges
 from biodeals.nlp.deals.subjects import asset_sentences, deal_modalities, mention_evidence, subject_scope, type_evidence
 from biodeals.nlp.deals.terms import deal_status, money_terms, royalties_of
 from biodeals.nlp.patterns import PERSON_TITLES
@@ -197,6 +198,14 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
     evidence += mention_evidence("targets", targets, asset_scope)
     evidence += mention_evidence("indications", indications, scope)
     evidence += modality_evidence
+    # only of a deal the text reports as news: of one it recalls (dated before, or mentioned as
+    # background, "emerged from the collaboration"), the stage it states is today's, not at signing
+    stage = None
+    if candidate.this_year or news:
+        drugs = drug_mentions(analysis.of("drug"), assets)
+        stage = deal_stage(text, stage_ranges(scope, assets, facts), drugs)
+    if stage:
+        evidence.append({"field": "stage", "start": stage.start, "end": stage.end})
     status = deal_status(candidate, news)
     return Deal(
         types=[DealType(t) for t in sorted(types, key=TYPE_PRIORITY.index)],
@@ -211,6 +220,7 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
         modalities=tuple(modalities),
         evidence=[EvidenceSpan(e["field"], e["start"], e["end"]) for e in evidence],
         confidence=deal_confidence(candidate),
+        stage=stage.stage if stage else None,
     )
 
 

@@ -104,6 +104,11 @@ class DocumentFacts:
         dense = self._biopharma_words >= MIN_DENSE_WORDS and self._biopharma_words * CHARS_PER_WORD >= len(self.text)
         return self._biopharma_words >= enough or dense
 
+    def spans_within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The sentences that start inside ``[start, end)`` (a section's), in text order."""
+        first = bisect.bisect_left(self._span_starts, start)
+        return self.spans[first : bisect.bisect_left(self._span_starts, end, first)]
+
     def body_spans(self, entity: Entity) -> list[int]:
         """Indexes of the sentences (``spans``, sorted and disjoint) that name ``entity`` outside
         boilerplate sections."""

@@ -125,23 +125,21 @@ function drawCharts() {
   document.body.dataset.charts = "drawn"; // a marker for the browser tests
 }
 
-// The trends of the selected deals: deals per quarter stacked by modality, and the top targets
+// The trends of the selected deals: deals per quarter stacked by modality and by therapeutic
+// area, the median upfront and total by stage at signing per year, and the top targets
 const PALETTE = ["#6b8fb5", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#f1c40f", "#2c3e50", "#e84393"];
 
-function drawTrends(bar) {
-  const data = document.getElementById("trends-data");
-  if (!data) return;
-  const trends = JSON.parse(data.textContent);
-  const modalities = [...new Set(trends.by_quarter.map((cell) => cell.modality))];
-  const quarterly = new window.Chart(document.getElementById("chart-quarter-modality"), {
+function stackedByQuarter(id, quarters, cells, key) {
+  const groups = [...new Set(cells.map((cell) => cell[key]))];
+  return new window.Chart(document.getElementById(id), {
     type: "bar",
     data: {
-      labels: trends.quarters,
-      datasets: modalities.map((modality, i) => ({
-        label: modality,
+      labels: quarters,
+      datasets: groups.map((group, i) => ({
+        label: group,
         backgroundColor: PALETTE[i % PALETTE.length],
-        data: trends.quarters.map((q) => {
-          const cell = trends.by_quarter.find((c) => c.quarter === q && c.modality === modality);
+        data: quarters.map((q) => {
+          const cell = cells.find((c) => c.quarter === q && c[key] === group);
           return cell ? cell.deals : 0;
         }),
       })),
@@ -152,14 +150,94 @@ function drawTrends(bar) {
       scales: { x: { stacked: true, ticks: { autoSkip: false } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
     },
   });
+}
+
+// One bar per stage at signing in each year: the median of the deals stating the figure in USD
+// (other currencies are in the CSV); a year with no such deal is an empty slot, not left out
+function mediansByStage(id, cells, figure, stages) {
+  const known = cells.filter((cell) => cell[figure].USD !== undefined);
+  const years = everyYear(known.map((cell) => ({ key: cell.year }))).map((row) => row.key);
+  const shown = stages.filter((stage) => known.some((cell) => cell.stage === stage));
+  return new window.Chart(document.getElementById(id), {
+    type: "bar",
+    data: {
+      labels: years.map(String),
+      datasets: shown.map((stage, i) => ({
+        label: stage,
+        backgroundColor: PALETTE[i % PALETTE.length],
+        data: years.map((year) => {
+          const cell = known.find((c) => c.year === year && c.stage === stage);
+          return cell ? cell[figure].USD / 1e6 : null;
+        }),
+      })),
+    },
+    options: {
+      responsive: true,
+      animation: false,
+      plugins: { tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${numbers.format(item.raw)} USD million` } } },
+      scales: { x: { ticks: { autoSkip: false } }, y: { beginAtZero: true, title: { display: true, text: "USD million" } } },
+    },
+  });
+}
+
+function drawTrends(bar) {
+  const data = document.getElementById("trends-data");
+  if (!data) return;
+  const trends = JSON.parse(data.textContent);
+  const stages = JSON.parse(data.dataset.stages);
+  stackedByQuarter("chart-quarter-modality", trends.quarters, trends.by_quarter, "modality");
+  stackedByQuarter("chart-quarter-area", trends.quarters, trends.by_area, "area");
+  mediansByStage("chart-stage-upfront", trends.by_stage, "median_upfront", stages);
+  mediansByStage("chart-stage-total", trends.by_stage, "median_total_value", stages);
   const targets = trends.top_targets.map((row) => ({ key: row.name, deals: row.deals }));
   bar("chart-top-targets", targets, [{ label: "Deals", data: targets.map((r) => r.deals), backgroundColor: "#6b8fb5" }], true);
-  return quarterly;
+}
+
+// The deal page's valuation as a waterfall: each cash flow's risk-adjusted value floats on the
+// sum of those before it, in the order they fall due; the last bar is the rNPV
+function drawValuation() {
+  const data = document.getElementById("valuation-data");
+  const canvas = document.getElementById("chart-valuation");
+  if (!data || !canvas || !window.Chart) return;
+  const valuation = JSON.parse(data.textContent);
+  const flows = [...valuation.cash_flows].sort((a, b) => a.years - b.years);
+  if (!flows.length) return;
+  const millions = (value) => value / 1e6;
+  let running = 0;
+  const bars = flows.map((flow) => {
+    const from = running;
+    running += flow.risk_adjusted_value;
+    return [millions(from), millions(running)];
+  });
+  bars.push([0, millions(running)]);
+  const currency = valuation.rnpv ? valuation.rnpv.currency : flows[0].currency;
+  new window.Chart(canvas, {
+    type: "bar",
+    data: {
+      labels: flows.map((flow) => `${flow.event} (year ${numbers.format(flow.years)})`).concat(["rNPV"]),
+      datasets: [{
+        label: `Risk-adjusted value, ${currency} million`,
+        data: bars,
+        backgroundColor: bars.map((_, i) => (i === bars.length - 1 ? "#c0392b" : "#6b8fb5")),
+      }],
+    },
+    options: {
+      responsive: true,
+      animation: false,
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { label: (item) => `${numbers.format(item.raw[1] - item.raw[0])} ${currency} million` } },
+      },
+      scales: { x: { ticks: { autoSkip: false } }, y: { beginAtZero: true, title: { display: true, text: `${currency} million` } } },
+    },
+  });
+  canvas.dataset.bars = String(bars.length);
 }
 
 function init() {
   drawGraph();
   drawCharts();
+  drawValuation();
   const hash = window.location.hash.match(/^#ev-(\d+)$/);
   if (hash) showEvidence(hash[1]);
 }
