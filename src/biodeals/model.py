@@ -96,6 +96,11 @@ SELLER_ROLE: dict[DealType, Role] = {
 """The role of the paid side of a deal of each type."""
 
 
+MILESTONE_SPLIT: dict[str, str] = {"development": "dev_milestones", "sales": "sales_milestones"}
+"""The kinds a deal's milestones split into where its text splits them (development and
+regulatory events, sales), each with the money-term kind a source's figure is stored under."""
+
+
 DEAL_STAGES: tuple[str, ...] = (
     "discovery",
     "preclinical",
@@ -255,6 +260,7 @@ class Deal:
     evidence: list[EvidenceSpan] = field(default_factory=list)
     confidence: float | None = None  # the extractor's probability that this is a deal (0-1)
     stage: str | None = None  # its programme's stage at signing, one of DEAL_STAGES
+    milestone_split: dict[str, Amount] = field(default_factory=dict)  # "development" / "sales" -> amount
 
     def to_record(self) -> dict[str, Any]:
         """The SCHEMA.md deal object (plus its ``evidence`` and ``confidence``)."""
@@ -271,6 +277,7 @@ class Deal:
             "indications": [i.to_record() for i in self.indications],
             "modalities": list(self.modalities),
             "stage_at_signing": self.stage,
+            "milestone_split": {kind: amount.to_record() for kind, amount in self.milestone_split.items()} or None,
             "evidence": [e.to_record() for e in self.evidence],
             "confidence": self.confidence,
         }
@@ -294,6 +301,9 @@ class Deal:
             evidence=[EvidenceSpan.from_record(e) for e in record.get("evidence") or ()],
             confidence=record.get("confidence"),
             stage=record.get("stage_at_signing"),
+            milestone_split={
+                kind: amount for kind, value in (record.get("milestone_split") or {}).items() if (amount := Amount.from_record(value))
+            },
         )
 
 

@@ -162,3 +162,27 @@ def test_a_trial_completed_is_no_closed_deal():
         )
     )
     assert [(d["types"], d["status"]) for d in record["deals"]] == [(["collaboration"], "announced")]
+
+
+def test_milestones_a_text_states_by_kind_are_split_and_parts_in_two_sentences_add_up():
+    one = _deal("Kestrel may receive $100 million in development milestones and $200 million in sales milestones.")
+    assert one["milestone_split"] == {
+        "development": {"amount": 100_000_000, "currency": "USD"},
+        "sales": {"amount": 200_000_000, "currency": "USD"},
+    }
+    two = _deal(
+        "Orrin will pay $20 million upfront and Kestrel may be eligible for up to $210 million in potential "
+        "development and regulatory milestones. If the antibody is commercialized, Kestrel would be eligible "
+        "for up to $180 million in potential sales milestones."
+    )
+    assert two["milestones"] == {"amount": 390_000_000, "currency": "USD"}
+    assert {k: v["amount"] for k, v in two["milestone_split"].items()} == {"development": 210e6, "sales": 180e6}
+    parts = [e["text"] for e in two["evidence"] if e["field"] in ("milestones_development", "milestones_sales")]
+    assert parts == ["$210 million", "$180 million"]
+    mixed = _deal("Kestrel may receive up to $1.2 billion in development, regulatory and sales milestones.")
+    assert mixed["milestones"]["amount"] == 1_200_000_000 and mixed["milestone_split"] is None
+    restated = _deal(
+        "Kestrel is eligible for up to $835 million in milestones. Kestrel may receive up to $300 million in "
+        "sales milestones."
+    )
+    assert restated["milestones"]["amount"] == 835_000_000  # a part of a stated whole is no addition

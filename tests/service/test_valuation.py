@@ -33,6 +33,26 @@ def test_a_phase_3_licence_by_hand():
     assert valued["stated"]["amount"] == pytest.approx(120e6)
 
 
+def test_milestones_the_text_splits_are_paid_on_their_own_events_by_hand():
+    # phase 3, $210M development and regulatory + $180M sales milestones (as Lilly / Asahi Kasei
+    # state them): the default shares 0.3 filing / 0.2 approval carry the 210 as 3:2 (126, 84),
+    # the two sales milestones 90 each; probabilities and years as the phase 3 case above
+    split = {"development": usd(210e6), "sales": usd(180e6)}
+    valued = value_terms({"milestones": usd(390e6), "milestone_split": split}, "phase 3", DEFAULTS)
+    flows = {f["event"]: f["amount"] for f in valued["cash_flows"]}
+    assert flows == pytest.approx({"filing": 126e6, "approval": 84e6, "sales milestone 1": 90e6, "sales milestone 2": 90e6})
+    by_hand = 126 * 0.578 / 1.1**3 + 84 * 0.523668 / 1.1**4 + 90 * 0.523668 / 1.1**6 + 90 * 0.523668 / 1.1**8
+    assert valued["rnpv"]["amount"] == pytest.approx(by_hand * 1e6)
+    assert any("split as the text states them" in note for note in valued["not_valued"])
+    # an approved product has no development event ahead: those milestones are said, not valued
+    approved = value_terms({"milestones": usd(390e6), "milestone_split": split}, "approved", DEFAULTS)
+    assert sum(f["amount"] for f in approved["cash_flows"]) == pytest.approx(180e6)
+    assert any("development milestones: not valued" in note for note in approved["not_valued"])
+    # parts that are not the whole (another source's total) leave the default shares
+    partial = value_terms({"milestones": usd(500e6), "milestone_split": split}, "phase 3", DEFAULTS)
+    assert {f["event"]: f["amount"] for f in partial["cash_flows"]}["filing"] == pytest.approx(150e6)
+
+
 def test_a_phase_1_deal_splits_development_milestones_over_three_stages():
     valued = value_terms({"milestones": usd(90e6)}, "phase 1", DEFAULTS)
     flows = {f["event"]: f for f in valued["cash_flows"]}

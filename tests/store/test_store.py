@@ -174,6 +174,20 @@ def test_a_deals_stage_at_signing_is_the_one_its_earliest_report_states(engine):
     assert list_deals(engine, DealFilter(stage="phase 3")) == []
 
 
+def test_milestones_split_by_kind_are_kept_with_the_source_stating_the_current_figure(engine):
+    writer = Writer(engine, policy=POLICY)
+    parties = (("Tessaly Pharma", "licensee"), ("Corvexa Bio", "licensor"))
+    split = {"development": {"amount": 210e6, "currency": "USD"}, "sales": {"amount": 180e6, "currency": "USD"}}
+    first = {**deal(*parties, types=("license",), milestones=390e6), "milestone_split": split}
+    writer.write_batch([report("first", "2026-01-10", [first])])
+    [only] = list_deals(engine)
+    assert get_deal(engine, only["id"])["milestone_split"] == split
+    # a later source restating another total without its parts: the split no longer describes it
+    writer.write_batch([report("later", "2026-03-01", [deal(*parties, types=("license",), milestones=400e6)])])
+    shown = get_deal(engine, only["id"])
+    assert shown["milestones"]["amount"] == 400e6 and shown["milestone_split"] is None
+
+
 def test_conflicting_figures_are_kept_with_their_sources(engine):
     writer = Writer(engine, policy=POLICY)
     writer.write_batch(

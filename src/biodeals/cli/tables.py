@@ -68,7 +68,9 @@ def print_deal(deal: dict[str, Any]) -> None:
     for kind in MONEY_KINDS:
         stated = [f"{format_money(m)} ({m['document_id']})" for m in deal["terms"] if m["kind"] == kind]
         note = " — sources disagree: " + ", ".join(stated) if kind in deal["conflicts"] else ""
-        fields.add_row(kind, format_money(deal[kind]) + note)
+        parts = deal["milestone_split"] if kind == "milestones" else None
+        split = " (" + ", ".join(f"{k} {format_money(v)}" for k, v in parts.items()) + ")" if parts else ""
+        fields.add_row(kind, format_money(deal[kind]) + split + note)
     fields.add_row("royalties", {True: "yes", False: "no", None: "-"}[deal["royalties"]])
     for group in ("assets", "targets", "indications"):
         fields.add_row(group, names_of(deal[group]))

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, and_, false, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from biodeals.errors import ConfigError, NotFound
-from biodeals.model import DEAL_STAGES, DEAL_STATUSES, DEAL_TYPES, MONEY_KINDS, ROLES
+from biodeals.model import DEAL_STAGES, DEAL_STATUSES, DEAL_TYPES, MILESTONE_SPLIT, MONEY_KINDS, ROLES
 from biodeals.service.areas import deal_areas
 from biodeals.service.display import headline
 from biodeals.service.edits import list_edits
@@ -347,12 +347,31 @@ def get_deal(engine: Engine, deal_id: int) -> dict[str, Any]:
         deal["terms"] = [
             {"kind": m.kind, "amount": m.amount, "currency": m.currency, "document_id": m.document_id} for m in terms
         ]
+        deal["milestone_split"] = _milestone_split(deal["milestones"], terms)
         deal["conflicts"] = sorted(
             {m.kind for m in terms if len({(n.amount, n.currency) for n in terms if n.kind == m.kind}) > 1}
         )
         deal["evidence"] = evidence_with_sentences(conn, t.evidence.c.deal_id == deal_id)
     deal["edits"] = list_edits(engine, "deal", deal_id)
     return deal
+
+
+def _milestone_split(milestones: dict[str, Any] | None, terms: list[Any]) -> dict[str, Any] | None:
+    """How the deal's milestones split (``model.MILESTONE_SPLIT``) as the source stating its
+    current milestones figure splits them; None when that source does not."""
+    if milestones is None:
+        return None
+    for term in terms:
+        if term.kind == "milestones" and (term.amount, term.currency) == (milestones["amount"], milestones["currency"]):
+            parts = {
+                kind: {"amount": t.amount, "currency": t.currency}
+                for kind, stored in MILESTONE_SPLIT.items()
+                for t in terms
+                if t.kind == stored and t.document_id == term.document_id
+            }
+            if parts:
+                return parts
+    return None
 
 
 def evidence_with_sentences(conn: Any, condition: ColumnElement[bool]) -> list[dict[str, Any]]:

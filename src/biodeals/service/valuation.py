@@ -1,9 +1,11 @@
 """Risk-adjusted net present value (rNPV) of a deal's stated terms, from the licensor's side.
 
 Every cash flow is an amount times the probability of reaching the event that pays it, times a
-discount factor for when it falls due. The upfront is paid at signing. Milestones split as the
-assumptions file says (``data/valuation.toml``, replaceable): development milestones on entering
-each later clinical stage, an approval milestone, sales milestones some years after approval.
+discount factor for when it falls due. The upfront is paid at signing. Milestones are paid on
+entering each later clinical stage, on approval and as sales milestones some years after it, in
+the shares the assumptions file gives (``data/valuation.toml``, replaceable); where the text
+splits them into development (and regulatory) and sales milestones, each part is spread over its
+own events.
 Probabilities are the phase-transition success rates of that file (BIO / Informa / QLS 2011-2020
 by default), durations and the discount rate its documented defaults. Royalties and an equity
 premium are not valued: there is no sales forecast, and the premium over the market price is not
@@ -204,12 +206,40 @@ def value_terms(
         events = _events(stage, assumptions.transitions[area], assumptions)
         if isinstance(events, str):
             return {**answer, "reason": f"not enough terms: {events}"}
-        for event, years, probability, share in events:
-            flows.append(_flow(event, years, milestones["amount"] * share, probability, assumptions.discount_rate))
+        amounts = _milestone_amounts(events, milestones, terms.get("milestone_split"), notes)
+        for (event, years, probability, _), amount in zip(events, amounts, strict=True):
+            if amount:
+                flows.append(_flow(event, years, amount, probability, assumptions.discount_rate))
     answer["cash_flows"] = [{**f, "currency": currency} for f in flows]
     answer["rnpv"] = {"amount": sum(f["risk_adjusted_value"] for f in flows), "currency": currency}
     answer["stated"] = {"amount": sum(f["amount"] for f in flows), "currency": currency}
     return answer
+
+
+def _milestone_amounts(
+    events: list[tuple[str, float, float, float]],
+    milestones: dict[str, Any],
+    split: dict[str, dict[str, Any]] | None,
+    notes: list[str],
+) -> list[float]:
+    """What each milestone event pays: the default shares of the stated milestones, or where the
+    text splits them into development (and regulatory) and sales milestones, each part spread
+    over its own events in the default shares' proportions."""
+    if not split or any(part["currency"] != milestones["currency"] for part in split.values()):
+        return [milestones["amount"] * share for *_, share in events]
+    if abs(sum(part["amount"] for part in split.values()) - milestones["amount"]) > 0.5:
+        return [milestones["amount"] * share for *_, share in events]  # the parts are not the whole
+    kind = ["sales" if event.startswith("sales milestone") else "development" for event, *_ in events]
+    weight = {k: sum(share for (*_, share), of in zip(events, kind, strict=True) if of == k) for k in ("development", "sales")}
+    parts = {k: split.get(k, {"amount": 0.0})["amount"] for k in weight}
+    for k, amount in parts.items():
+        if amount and not weight[k]:
+            notes.append(f"{k} milestones: not valued, no {k} event is ahead of the stage")
+    notes.append(
+        "milestones: split as the text states them: "
+        + ", ".join(f"{k} {amount:,.0f} {milestones['currency']}" for k, amount in parts.items() if amount)
+    )
+    return [parts[of] * share / weight[of] if weight[of] else 0.0 for (*_, share), of in zip(events, kind, strict=True)]
 
 
 def _flow(event: str, years: float, amount: float, probability: float, rate: float) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from biodeals.ingest import OffsetMap, decode_entities
-from biodeals.model import MONEY_KINDS, Amount, Role, record_spans
+from biodeals.model import MILESTONE_SPLIT, MONEY_KINDS, Amount, Role, record_spans
 from biodeals.store import schema as t
 from biodeals.store.curation import curated_deals, reapply_edits
 from biodeals.store.db import write_transaction
@@ -285,7 +285,9 @@ class _BatchSession:
                 confidence=deal.get("confidence"),
             )
         )
-        if terms:
+        # the parts of its milestones the text states apart are terms of this source too
+        split = {MILESTONE_SPLIT[kind]: term for kind, term in (deal.get("milestone_split") or {}).items()}
+        if terms or split:
             self.conn.execute(
                 insert(t.money_terms),
                 [
@@ -296,7 +298,7 @@ class _BatchSession:
                         "amount": float(term["amount"]),
                         "currency": term["currency"],
                     }
-                    for kind, term in terms.items()
+                    for kind, term in {**terms, **split}.items()
                 ],
             )
         self._store_evidence(deal, document_id, deal_id=deal_id)

@@ -158,8 +158,10 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
         candidate.companies.append(subject)
     news = candidate.year is None and candidate.is_news
     money = money_terms(candidate, analysis, text)
+    split = money.pop("milestone_split", {})
     evidence = [{"field": "deal", "start": s.start, "end": s.end} for s in candidate.sentences]
     evidence += [{"field": k, "start": m.start, "end": m.end} for k, m in money.items()]
+    evidence += [{"field": f"milestones_{k}", "start": m.start, "end": m.end} for k, m in split.items()]
 
     def inside(label: Label, ranges: list[tuple[int, int]] = scope) -> list[Entity]:
         seen: dict[str, Entity] = {}
@@ -213,6 +215,7 @@ def fill_deal(candidate: DealCandidate, facts: DocumentFacts, published: date | 
         status=Status(status) if status else None,
         year=candidate.year or (published.year if (news or candidate.this_year) and published else None),
         money={MoneyKind(kind): Amount(m.amount, m.currency) for kind, m in money.items()},
+        milestone_split={kind: Amount(m.amount, m.currency) for kind, m in split.items()},
         royalties=royalties_of(" ".join(s.text for s in candidate.sentences)),
         assets=tuple(map(_named, assets)),
         targets=tuple(map(_named, targets)),

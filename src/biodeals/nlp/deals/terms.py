@@ -35,6 +35,8 @@ _UPFRONT = words("money.upfront")
 _UPON_CLOSING = words("money.upon_closing")
 _LATER_PAYMENT = words("money.later_payment")
 _MILESTONE = words("money.milestones")
+_SALES_MILESTONE = words("money.sales_milestones")
+_DEVELOPMENT_MILESTONE = words("money.development_milestones")
 _EQUITY_MONEY = words("money.equity")
 _WHOLE_COMPANY = words("money.whole_company")
 _TOTAL = words("money.total")
@@ -44,6 +46,7 @@ _NOT_TERMS = words("money.not_terms")
 _DEAL_TERMS = words("money.deal_terms")
 # a payment "based on the achievement of" events is contingent, however far its "milestones" follow
 _MILESTONE_WORD = re.compile(r"milestone|contingent|biobucks|\b(?:achievement|attainment) of\b", re.I)
+_MILESTONE_NOUN = re.compile(r"\bmilestones?\b", re.I)
 _SMALLEST_DEAL_TERM = 100_000
 # money one company gives another's research: the deal's value, though "R&D" reads like spending
 _FUNDING_AFTER = fastre.compile(r"^\s*(?:in|of)\s+(?:R&D|research(?: and development)?|development|clinical)\s+funding\b", re.I)
@@ -126,9 +129,12 @@ def _contexts(sentence: DealSentence, figures: list[Money]) -> list[tuple[str, s
         # "$500 million in cash upon regulatory approval and closing, with an additional $125 million": the
         # condition the figure is paid on is its own, "and" within it included
         condition = _UPON_CLOSING.match(after)
-        if following is not None and (join := _JOIN.search(after, condition.end() if condition else 0)):
+        joins = list(_JOIN.finditer(after, condition.end() if condition else 0)) if following is not None else []
+        if joins:
+            # the words up to the last join before the next figure are this one's ("$450 million in
+            # development and regulatory milestones and up to $750 million in sales milestones");
             # "$500 million, consisting of $150 million cash and ...": a whole whose parts follow keeps the words that say so
-            after = after if _PARTS_AFTER.match(after) else after[: join.start()]
+            after = after if _PARTS_AFTER.match(after) else after[: joins[-1].start()]
         found.append((before, after, restates))
     return found
 
@@ -159,9 +165,23 @@ def _nearest_named(others: list[int], candidate: DealCandidate, sentence: DealSe
     return last_other > last_party
 
 
+def _milestone_kind(before: str, after: str) -> str | None:
+    """Whether a milestone figure is paid on development and regulatory events or on sales, from
+    the words that are its own; None when they name both ("development, regulatory and sales
+    milestones") or neither."""
+    named = _MILESTONE_NOUN.search(after)  # its kind is told up to the word "milestones"
+    words = before[-60:] + " " + after[: named.end() if named else 100]
+    sales, development = bool(_SALES_MILESTONE.search(words)), bool(_DEVELOPMENT_MILESTONE.search(words))
+    return "sales" if sales and not development else "development" if development and not sales else None
+
+
 def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict[str, Any]:
+    """The deal's money: kind -> Money for ``upfront``, ``equity``, ``milestones`` and
+    ``total_value``, and under ``milestone_split`` (when the sentence stating its milestones
+    gives each figure's kind) kind -> Money for the kinds of ``model.MILESTONE_SPLIT``."""
     terms: dict[str, Any] = {}
     milestones: list[Money] = []
+    kinds: dict[int, str | None] = {}  # id of a milestone figure -> what it is paid on
     combined_upfront: Money | None = None
     for sentence in candidate.sentences:
         if _NOT_TERMS.search(sentence.text) and not _DEAL_TERMS.search(sentence.text):
@@ -178,6 +198,7 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
                 kind = "total_value"  # "all outstanding shares of Loxo ... for approximately $8.0 billion": its price
             if kind == "milestones":
                 milestones.append(money)
+                kinds[id(money)] = _milestone_kind(before, after)
             elif kind == "combined_upfront":
                 combined_upfront = combined_upfront or money
             elif kind and kind not in terms:
@@ -192,7 +213,10 @@ def money_terms(candidate: DealCandidate, analysis: Analysis, text: str) -> dict
     if terms and (originals := _converted_from(analysis, text)):
         terms = {kind: originals.get((m.amount, m.currency), m) for kind, m in terms.items()}
     if milestones:
-        terms["milestones"] = _milestone_total(milestones, candidate, text)
+        terms["milestones"], figures = _milestone_total(milestones, kinds, candidate, text)
+        split = _split(figures, kinds)
+        if split:
+            terms["milestone_split"] = split
     total = terms.get("total_value")
     parts = [terms[k] for k in ("upfront", "milestones") if k in terms]
     if total is not None and any(p.currency == total.currency and p.amount > total.amount for p in parts):
@@ -225,19 +249,53 @@ def _converted_from(analysis: Analysis, text: str) -> dict[tuple[float, str], Mo
     return found
 
 
-def _milestone_total(milestones: list[Money], candidate: DealCandidate, text: str) -> Money:
+def _split(figures: list[Money], kinds: dict[int, str | None]) -> dict[str, Money] | None:
+    """The milestones by kind, when every figure of the sentence stating them says its kind
+    ("up to $400 million in development and regulatory milestones and up to $700 million in
+    sales milestones"), in one currency; None otherwise."""
+    if any(kinds.get(id(m)) is None for m in figures) or len({m.currency for m in figures}) > 1:
+        return None
+    split: dict[str, Money] = {}
+    for money in figures:
+        kind = kinds[id(money)]
+        known = split.get(kind)  # type: ignore[arg-type]
+        amount = money.amount + (known.amount if known else 0.0)
+        split[kind] = Money(amount, money.currency, (known or money).start, money.end, "")  # type: ignore[index]
+    return split
+
+
+def _milestone_total(
+    milestones: list[Money], kinds: dict[int, str | None], candidate: DealCandidate, text: str
+) -> tuple[Money, list[Money]]:
     """The milestones a deal states: the distinct figures of one sentence add up ("$100 million in
     development and $200 million in sales milestones"), and the sentence stating the most is the
     deal's, since releases restate and break down their totals ("up to $835 million" in the
-    headline and again in the body is $835 million, not $1.67 billion). The evidence is that
-    sentence's figures."""
+    headline and again in the body is $835 million, not $1.67 billion). Two sentences each
+    stating one kind alone ("up to $210 million in development and regulatory milestones. ...
+    up to $180 million in sales milestones") state parts, which add up. The evidence is the
+    figures of the sentence stating the most; the second value is every figure counted."""
     by_sentence: dict[int, dict[float, Money]] = {}
     for money in milestones:
         sentence = next((s.start for s in candidate.sentences if s.start <= money.start < s.end), money.start)
         by_sentence.setdefault(sentence, {}).setdefault(money.amount, money)
+
+    def kind_of(distinct: dict[float, Money]) -> str | None:
+        found = {kinds.get(id(m)) for m in distinct.values()}
+        return found.pop() if len(found) == 1 else None
+
     figures = max(by_sentence.values(), key=lambda distinct: sum(distinct))  # the keys are the amounts
     first, last = min(figures.values(), key=lambda m: m.start), max(figures.values(), key=lambda m: m.end)
-    return Money(sum(figures), first.currency, first.start, last.end, text[first.start : last.end])
+    counted = list(figures.values())
+    if (kind := kind_of(figures)) is not None:
+        other = [d for d in by_sentence.values() if kind_of(d) not in (None, kind) and _one_currency(d, first.currency)]
+        if other:
+            counted += max(other, key=lambda distinct: sum(distinct)).values()
+    total = Money(sum(m.amount for m in counted), first.currency, first.start, last.end, text[first.start : last.end])
+    return total, sorted(counted, key=lambda m: m.start)
+
+
+def _one_currency(figures: dict[float, Money], currency: str) -> bool:
+    return all(m.currency == currency for m in figures.values())
 
 
 _TENSE_REACH = 40
