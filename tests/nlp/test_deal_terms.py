@@ -186,3 +186,8 @@ def test_milestones_a_text_states_by_kind_are_split_and_parts_in_two_sentences_a
         "sales milestones."
     )
     assert restated["milestones"]["amount"] == 835_000_000  # a part of a stated whole is no addition
+    described = _deal("Kestrel, a clinical-stage company, is eligible for up to $500 million in milestones.")
+    assert described["milestones"]["amount"] == 500_000_000 and described["milestone_split"] is None
+    even = _deal("Kestrel may receive $100 million in development milestones and $100 million in sales milestones.")
+    assert even["milestones"]["amount"] == 200_000_000
+    assert {k: v["amount"] for k, v in even["milestone_split"].items()} == {"development": 100e6, "sales": 100e6}

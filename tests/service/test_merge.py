@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from biodeals.model import Amount
 from biodeals.service import merge
@@ -140,3 +142,27 @@ def test_merge_policy_offers_every_decision_the_writer_asks():
 
     asked = {name for name in vars(MergePolicy) if not name.startswith("_")}
     assert asked <= set(dir(merge.POLICY))
+
+
+@given(
+    st.lists(st.integers(1, 4), min_size=1, max_size=3, unique=True),
+    st.none() | st.integers(2015, 2026),
+    st.none() | st.integers(2010, 2030),
+    st.integers(1, 3),
+)
+def test_the_bounds_the_database_checks_first_never_leave_out_a_deal_the_policy_would_merge(
+    parties, year, known_year, shared
+):
+    """``candidate_bounds`` only narrows what ``same_deal`` would look at: every stored deal the
+    policy calls the same satisfies them."""
+    new = report(parties=parties, year=year)
+    stored = known(year=known_year)
+    bounds = merge.candidate_bounds(new)
+    shared = min(shared, len(parties))
+    merged = merge.same_deal(new, stored) and shared >= min(2, len(parties))
+    if not merged:
+        return
+    assert bounds is not None and shared >= bounds.min_shared
+    if bounds.years is not None:
+        inside = known_year is not None and bounds.years[0] <= known_year <= bounds.years[1]
+        assert inside or (known_year is None and bounds.undated)

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from biodeals.model import MONEY_KINDS, Amount, Role, status_rank
-from biodeals.store.merging import DealReport, DealSource, DealState, KnownDeal, StatedTerm
+from biodeals.store.merging import CandidateBounds, DealReport, DealSource, DealState, KnownDeal, StatedTerm
 
 MAX_TERM_RATIO = 2.0
 """Figures of two reports (same kind and currency) that differ by more than this factor describe
@@ -34,6 +34,18 @@ def candidate_deals(shared_parties: Mapping[int, int], n_parties: int) -> list[i
     naming one), those sharing the most first and, among equals, the newest (highest id) first."""
     needed = min(2, n_parties)
     return [deal_id for _n, deal_id in sorted(((n, d) for d, n in shared_parties.items() if n >= needed), reverse=True)]
+
+
+def candidate_bounds(report: DealReport) -> CandidateBounds | None:
+    """What ``same_deal`` asks of a stored deal that the database can check first: shared
+    parties as ``candidate_deals`` needs them, a year it allows (the same year, for a report
+    naming one party; else at most ``MAX_YEARS_APART`` apart, or none)."""
+    n_parties = len(report.parties)
+    if n_parties < 2:
+        return CandidateBounds(n_parties, (report.year, report.year), undated=False) if report.year else None
+    if report.year is None:
+        return CandidateBounds(2)
+    return CandidateBounds(2, (report.year - MAX_YEARS_APART, report.year + MAX_YEARS_APART))
 
 
 def types_agree(new: frozenset[str] | set[str], known: frozenset[str] | set[str]) -> bool:
@@ -141,6 +153,7 @@ class DealMergePolicy:
     """The functions of this module as the writer's ``MergePolicy``."""
 
     report_year = staticmethod(report_year)
+    candidate_bounds = staticmethod(candidate_bounds)
     candidate_deals = staticmethod(candidate_deals)
     same_deal = staticmethod(same_deal)
     types_to_add = staticmethod(types_to_add)

@@ -29,6 +29,17 @@ class DealReport:
 
 
 @dataclass(frozen=True, slots=True)
+class CandidateBounds:
+    """Which stored deals could be the one a report describes, as the store can ask its
+    database: those sharing at least ``min_shared`` of its parties, of a year within ``years``
+    (None: any year) or, when ``undated``, of no year."""
+
+    min_shared: int
+    years: tuple[int, int] | None = None
+    undated: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class KnownDeal:
     """A stored deal as a merge decision sees it: its year, types, current figures and the
     documents already reporting it."""
@@ -77,6 +88,10 @@ class MergePolicy(Protocol):
 
     def report_year(self, year: int | None, status: str | None, published: date | None) -> int | None:
         """The year a document's report of a deal gives it."""
+        ...
+
+    def candidate_bounds(self, report: DealReport) -> CandidateBounds | None:
+        """The stored deals worth comparing with ``report`` (None: no stored deal can be it)."""
         ...
 
     def candidate_deals(self, shared_parties: Mapping[int, int], n_parties: int) -> list[int]:

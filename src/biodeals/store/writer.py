@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
 from biodeals.ingest import OffsetMap, decode_entities
-from biodeals.model import MILESTONE_SPLIT, MONEY_KINDS, Amount, Role, record_spans
+from biodeals.model import DEAL_STAGES, MILESTONE_SPLIT, MONEY_KINDS, Amount, Role, record_spans
 from biodeals.store import schema as t
 from biodeals.store.curation import curated_deals, reapply_edits
 from biodeals.store.db import write_transaction
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from biodeals.ingest.document import Document
 
 _KNOWN_DEALS_CHUNK = 100  # stored deals loaded per query when looking for the one a report describes
+_COUNT_CAP = 1_000  # deals per company counted when choosing which parties drive the candidate query
 _DEAL_ENTITY_GROUPS = {"assets": "asset", "targets": "target", "indications": "indication"}
 _RECORD_ENTITY_GROUPS = {
     "companies": "company",
@@ -281,12 +282,12 @@ class _BatchSession:
                 status=status,
                 year=report.year,
                 published=published,
-                stage=deal.get("stage_at_signing"),
+                stage=deal.get("stage_at_signing") if deal.get("stage_at_signing") in DEAL_STAGES else None,
                 confidence=deal.get("confidence"),
             )
         )
         # the parts of its milestones the text states apart are terms of this source too
-        split = {MILESTONE_SPLIT[kind]: term for kind, term in (deal.get("milestone_split") or {}).items()}
+        split = {MILESTONE_SPLIT[k]: term for k, term in (deal.get("milestone_split") or {}).items() if k in MILESTONE_SPLIT}
         if terms or split:
             self.conn.execute(
                 insert(t.money_terms),
@@ -312,18 +313,41 @@ class _BatchSession:
         sharing its parties, in the policy's order."""
         if not report.parties:
             return None
-        shared: dict[int, int] = defaultdict(int)
-        rows = self.conn.execute(
-            select(t.deal_parties.c.deal_id, t.deal_parties.c.entity_id).where(
-                t.deal_parties.c.entity_id.in_(list(report.parties))
-            )
+        bounds = self.policy.candidate_bounds(report)
+        if bounds is None:
+            return None
+        # counted and bounded in the database, and driven by the parties with the fewest deals: a
+        # deal sharing two of the report's parties has one besides the one with the most deals,
+        # so a company with 100,000 deals is never read whole for a report naming its partner
+        p, d = t.deal_parties.c, t.deals.c
+        parties = list(report.parties)
+        sizes = {entity_id: self._deal_count(entity_id, _COUNT_CAP) for entity_id in parties}
+        if sum(size >= _COUNT_CAP for size in sizes.values()) > 1:  # which of two large ones is larger
+            sizes |= {e: self._deal_count(e) for e, size in sizes.items() if size >= _COUNT_CAP}
+        drivers = sorted(parties, key=lambda e: sizes[e])[: len(parties) - bounds.min_shared + 1]
+        driven = select(p.deal_id).where(p.entity_id.in_(drivers)).distinct().subquery()
+        query = (
+            select(p.deal_id, func.count().label("shared"))
+            .select_from(driven)
+            .join(t.deal_parties, p.deal_id == driven.c.deal_id)
+            .where(p.entity_id.in_(parties))
+            .group_by(p.deal_id)
+            .having(func.count() >= bounds.min_shared)
         )
-        for deal_id, _entity in rows:
-            shared[deal_id] += 1
+        if bounds.years is not None:
+            in_years = d.year.between(*bounds.years)
+            query = query.join(t.deals, d.id == p.deal_id).where(or_(in_years, d.year.is_(None)) if bounds.undated else in_years)
+        shared = dict(self.conn.execute(query).all())
         for known in self._known_deals(self.policy.candidate_deals(shared, len(report.parties))):
             if self.policy.same_deal(report, known):
                 return known.id
         return None
+
+    def _deal_count(self, entity_id: int, cap: int | None = None) -> int:
+        """How many deals the company is party to, counted up to ``cap`` (enough to tell a
+        company with few deals from one with many, at the cost of a short index read)."""
+        rows = select(t.deal_parties.c.deal_id).where(t.deal_parties.c.entity_id == entity_id).limit(cap)
+        return self.conn.scalar(select(func.count()).select_from(rows.subquery())) or 0
 
     def _known_deals(self, deal_ids: list[int]) -> Iterator[KnownDeal]:
         """The stored deals ``deal_ids``, in that order, loaded a chunk at a time (a match is

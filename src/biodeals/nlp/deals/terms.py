@@ -167,10 +167,18 @@ def _nearest_named(others: list[int], candidate: DealCandidate, sentence: DealSe
 
 def _milestone_kind(before: str, after: str) -> str | None:
     """Whether a milestone figure is paid on development and regulatory events or on sales, from
-    the words that are its own; None when they name both ("development, regulatory and sales
-    milestones") or neither."""
-    named = _MILESTONE_NOUN.search(after)  # its kind is told up to the word "milestones"
-    words = before[-60:] + " " + after[: named.end() if named else 100]
+    the words that are its own — those after it up to the word "milestones" ("$450 million in
+    development and regulatory milestones"), else the phrase before it that ends in it
+    ("sales milestones of $300 million"); None when they name both ("development, regulatory and
+    sales milestones") or neither. Words further off describe something else ("Kestrel, a
+    clinical-stage company, is eligible for up to $500 million in milestones")."""
+    named = _MILESTONE_NOUN.search(after)
+    if named:
+        words = after[: named.end()]
+    else:
+        lead = before[-45:]
+        noun = list(_MILESTONE_NOUN.finditer(lead))
+        words = lead[max(0, noun[-1].start() - 35) :] if noun else ""
     sales, development = bool(_SALES_MILESTONE.search(words)), bool(_DEVELOPMENT_MILESTONE.search(words))
     return "sales" if sales and not development else "development" if development and not sales else None
 
@@ -274,27 +282,31 @@ def _milestone_total(
     stating one kind alone ("up to $210 million in development and regulatory milestones. ...
     up to $180 million in sales milestones") state parts, which add up. The evidence is the
     figures of the sentence stating the most; the second value is every figure counted."""
-    by_sentence: dict[int, dict[float, Money]] = {}
+    by_sentence: dict[int, dict[tuple[float, str | None], Money]] = {}
     for money in milestones:
         sentence = next((s.start for s in candidate.sentences if s.start <= money.start < s.end), money.start)
-        by_sentence.setdefault(sentence, {}).setdefault(money.amount, money)
+        # a figure stated twice counts once; two figures of one amount and different kinds are two
+        by_sentence.setdefault(sentence, {}).setdefault((money.amount, kinds.get(id(money))), money)
 
-    def kind_of(distinct: dict[float, Money]) -> str | None:
+    def kind_of(distinct: dict[tuple[float, str | None], Money]) -> str | None:
         found = {kinds.get(id(m)) for m in distinct.values()}
         return found.pop() if len(found) == 1 else None
 
-    figures = max(by_sentence.values(), key=lambda distinct: sum(distinct))  # the keys are the amounts
+    def stated(distinct: dict[tuple[float, str | None], Money]) -> float:
+        return sum(amount for amount, _ in distinct)
+
+    figures = max(by_sentence.values(), key=stated)
     first, last = min(figures.values(), key=lambda m: m.start), max(figures.values(), key=lambda m: m.end)
     counted = list(figures.values())
     if (kind := kind_of(figures)) is not None:
         other = [d for d in by_sentence.values() if kind_of(d) not in (None, kind) and _one_currency(d, first.currency)]
         if other:
-            counted += max(other, key=lambda distinct: sum(distinct)).values()
+            counted += max(other, key=stated).values()
     total = Money(sum(m.amount for m in counted), first.currency, first.start, last.end, text[first.start : last.end])
     return total, sorted(counted, key=lambda m: m.start)
 
 
-def _one_currency(figures: dict[float, Money], currency: str) -> bool:
+def _one_currency(figures: dict[tuple[float, str | None], Money], currency: str) -> bool:
     return all(m.currency == currency for m in figures.values())
 
 
