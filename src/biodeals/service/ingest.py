@@ -2,13 +2,15 @@
 
 Reading and writing happen in the calling process (one writer keeps the database consistent);
 extraction, the slow part, is spread over ``workers`` processes. Documents already stored (same
-content hash) are skipped before extraction, so a re-run after a crash only does the rest.
+content hash, looked up in the database a chunk at a time) are skipped before extraction, so a
+re-run after a crash only does the rest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Engine
@@ -24,6 +26,7 @@ from biodeals.service.merge import POLICY
 from biodeals.service.watchlists import now
 from biodeals.store import Extracted, WriteCounts, Writer
 
+_LOOKUP_AHEAD = 256  # documents read ahead, their hashes looked up in the database at once
 _IN_FLIGHT_PER_WORKER = 64  # documents handed to worker processes ahead of the writer
 ALERT_GRACE = 10.0  # seconds an ingest waits, at its end, for its alerts to be sent
 
@@ -128,24 +131,28 @@ def ingest_documents(
     writer = Writer(engine, policy=POLICY)
     sender = AlertSender(engine, alerts)
     summary = IngestSummary()
-    seen = writer.stored_hashes()
+    unwritten: set[str] = set()  # handed to extraction and not yet written: bounded by what is in flight
 
     def new_documents() -> Iterator[Document]:
-        for result in results:
-            summary.read += 1
-            if isinstance(result, IngestError):
-                summary.unreadable.append(str(result))
-            elif result.id in seen:
-                summary.skipped += 1
-            else:
-                seen.add(result.id)
-                yield result
-            if on_progress:
-                on_progress(summary)
+        source = iter(results)
+        while chunk := list(islice(source, _LOOKUP_AHEAD)):
+            stored = writer.stored_among(r.id for r in chunk if isinstance(r, Document))
+            for result in chunk:
+                summary.read += 1
+                if isinstance(result, IngestError):
+                    summary.unreadable.append(str(result))
+                elif result.id in stored or result.id in unwritten:
+                    summary.skipped += 1
+                else:
+                    unwritten.add(result.id)
+                    yield result
+                if on_progress:
+                    on_progress(summary)
 
     def write(batch: list[Extracted]) -> None:
         started = now()  # the batch's documents are stored at or after this
         counts = writer.write_batch(batch)
+        unwritten.difference_update(item.document.id for item in batch)
         if counts.deals_added or counts.deals_merged:
             sender.notify(started)
         summary.stored.add(counts)

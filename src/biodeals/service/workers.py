@@ -3,13 +3,16 @@ interrupted or killed without tracebacks from the children or a run that never e
 
 ``time_limit`` bounds a block with ``SIGALRM`` (``setitimer``), which interrupts pure-Python
 work in the thread that runs signal handlers: the main thread of the calling process, which is
-also where pool workers run their tasks. ``map_in_workers`` runs a function over items in forked
+also where pool workers run their tasks. Off the main thread (a Dask worker runs its tasks in a
+thread pool) a timer thread raises the timeout in the block's thread instead, at the same
+bytecode boundaries a signal handler would run at. ``map_in_workers`` runs a function over items in forked
 processes, in order, with a bounded number in flight; a worker that dies (``kill -9``, the OOM
 killer) costs the items in flight, reported as such, and the run goes on in a fresh pool.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import signal
 import threading
@@ -37,11 +40,15 @@ def can_bound_time() -> bool:
 
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise ExtractionTimeout in the block once it has run ``seconds``. No bound when seconds
-    is None or not positive, or off the main thread (signals are delivered there only); the
-    previous SIGALRM handler and timer are restored afterwards."""
-    if seconds is None or seconds <= 0 or not can_bound_time():
+    """Raise ExtractionTimeout in the block once it has run ``seconds``; no bound when seconds
+    is None or not positive. On the main thread by SIGALRM (the previous handler and timer are
+    restored afterwards), elsewhere by ``_thread_time_limit``."""
+    if seconds is None or seconds <= 0:
         yield
+        return
+    if not can_bound_time():
+        with _thread_time_limit(seconds):
+            yield
         return
 
     running = True
@@ -60,6 +67,39 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
         if earlier:  # someone else's timer was running: let it go off, at about its time
             signal.setitimer(signal.ITIMER_REAL, max(earlier - (seconds - left), 0.001))
+
+
+_raise_in_thread = ctypes.pythonapi.PyThreadState_SetAsyncExc
+_raise_in_thread.argtypes = (ctypes.c_ulong, ctypes.py_object)
+_raise_in_thread.restype = ctypes.c_int
+
+
+@contextmanager
+def _thread_time_limit(seconds: float) -> Iterator[None]:
+    """``time_limit`` for a thread other than the main one: a timer thread raises
+    ExtractionTimeout in this thread (``PyThreadState_SetAsyncExc``). A lock keeps the timer
+    from firing once the block is over; one that fired as the block ended is taken back."""
+    thread_id = threading.get_ident()
+    lock = threading.Lock()
+    state = {"running": True, "fired": False}
+
+    def expire() -> None:
+        with lock:
+            if state["running"]:
+                state["fired"] = True
+                _raise_in_thread(thread_id, ctypes.py_object(ExtractionTimeout))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["running"] = False
+            timer.cancel()
+            if state["fired"]:  # not raised yet (the block ended first): take it back
+                _raise_in_thread(thread_id, ctypes.py_object())
 
 
 def extract_bounded(extract: Callable[[T], R], item: T, seconds: float | None) -> tuple[R, None] | tuple[None, str]:

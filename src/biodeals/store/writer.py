@@ -37,6 +37,7 @@ from biodeals.store.merging import DealReport, KnownDeal, MergePolicy
 if TYPE_CHECKING:
     from biodeals.ingest.document import Document
 
+_HASH_LOOKUP_CHUNK = 500  # content hashes looked up per query
 _KNOWN_DEALS_CHUNK = 100  # stored deals loaded per query when looking for the one a report describes
 _COUNT_CAP = 1_000  # deals per company counted when choosing which parties drive the candidate query
 _DEAL_ENTITY_GROUPS = {"assets": "asset", "targets": "target", "indications": "indication"}
@@ -92,10 +93,16 @@ class Writer:
         with engine.connect() as conn:
             self._entities.load(conn)
 
-    def stored_hashes(self) -> set[str]:
-        """Content hashes of every stored document (the ingest skips these)."""
+    def stored_among(self, hashes: Iterable[str]) -> set[str]:
+        """Which of these content hashes are stored (the ingest skips those documents): one
+        indexed lookup per chunk, so memory is the chunk's, not the knowledge base's."""
+        wanted = list(dict.fromkeys(hashes))
+        found: set[str] = set()
         with self.engine.connect() as conn:
-            return set(conn.scalars(select(t.documents.c.content_hash)))
+            for at in range(0, len(wanted), _HASH_LOOKUP_CHUNK):
+                chunk = wanted[at : at + _HASH_LOOKUP_CHUNK]
+                found.update(conn.scalars(select(t.documents.c.content_hash).where(t.documents.c.content_hash.in_(chunk))))
+        return found
 
     def write_batch(self, batch: Sequence[Extracted]) -> WriteCounts:
         """Store ``batch`` in one transaction. Documents whose hash is already stored are left
