@@ -48,6 +48,10 @@ class IngestError(BiodealsError):
         self.problem = problem
         super().__init__(f"{printable(source)}: {printable(problem)}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        """Pickled as made (a cluster worker sends it back): ``args`` holds the message only."""
+        return type(self), (self.source, self.problem)
+
 
 class EmptyInput(IngestError):
     """The input holds no text."""

@@ -129,7 +129,7 @@ class TokenFirst:
         self.needs_token = needs_token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS") and self._guarded(scope):
+        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS") and self.guarded(scope):
             headers = {name.lower(): value for name, value in scope["headers"]}
             authorization = headers.get(b"authorization", b"").decode("latin-1")
             problem = token_problem(_tokens(scope), authorization)
@@ -138,7 +138,7 @@ class TokenFirst:
                 return
         await self.app(scope, receive, send)
 
-    def _guarded(self, scope: Scope) -> bool:
+    def guarded(self, scope: Scope) -> bool:
         for route in self.routes:
             match, _ = route.matches(scope)
             if match is Match.FULL:

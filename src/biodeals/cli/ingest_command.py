@@ -4,15 +4,24 @@ and a summary of what was added and what failed."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from sqlalchemy import Engine
 
-from biodeals.cli.options import DbOption, TimeLimitOption, database, reported_errors, stderr
+from biodeals.cli.options import (
+    ClusterOption,
+    DbOption,
+    PartitionSizeOption,
+    TimeLimitOption,
+    database,
+    reported_errors,
+    stderr,
+)
 from biodeals.errors import printable
-from biodeals.limits import DEFAULT_BATCH, DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
+from biodeals.limits import DEFAULT_BATCH, DEFAULT_MAX_BYTES, DEFAULT_PARTITION, DEFAULT_TIME_LIMIT
 
 if TYPE_CHECKING:
     from biodeals.service.ingest import IngestSummary
@@ -34,31 +43,31 @@ def register(app: typer.Typer) -> None:
         ] = DEFAULT_MAX_BYTES,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
         seconds: TimeLimitOption = DEFAULT_TIME_LIMIT,
+        cluster: ClusterOption = None,
+        partition_size: PartitionSizeOption = DEFAULT_PARTITION,
     ) -> None:
         """Read, extract and store INPUT... in the knowledge base. Documents already stored
         (same content hash) are skipped, so re-running, or resuming after a crash, adds nothing twice.
-        A document whose extraction takes over --time-limit is stored with a 'timed out' error."""
+        A document whose extraction takes over --time-limit is stored with a 'timed out' error.
+        With --cluster, Dask workers read and extract partitions of --partition-size documents
+        (--workers and --batch-size do not apply); a re-run skips the partitions a run finished."""
+        from biodeals.ingest import ReadOptions
+        from biodeals.service.ingest import ingest
+
         with reported_errors(), database(db, create=True) as engine:
-            summary = _run_ingest(inputs, engine, workers, batch_size, max_bytes, quiet, seconds)
+            run = partial(
+                ingest, inputs, engine, workers=workers, batch_size=batch_size,
+                options=ReadOptions(max_bytes=max_bytes), time_limit=seconds, cluster=cluster,
+                partition_size=partition_size,
+            )  # fmt: skip
+            summary = run() if quiet else _with_progress(run)
         _print_summary(summary)
         if summary.read and summary.failed == summary.read:
             raise typer.Exit(1)
 
 
-def _run_ingest(
-    inputs: list[str], engine: Engine, workers: int, batch_size: int, max_bytes: int, quiet: bool, seconds: float
-) -> IngestSummary:
-    from functools import partial
-
-    from biodeals.ingest import ReadOptions
-    from biodeals.service.ingest import ingest
-
-    run = partial(
-        ingest, inputs, engine, workers=workers, batch_size=batch_size, options=ReadOptions(max_bytes=max_bytes),
-        time_limit=seconds,
-    )  # fmt: skip
-    if quiet:
-        return run()
+def _with_progress(run: Callable[..., IngestSummary]) -> IngestSummary:
+    """``run(on_progress=...)`` with a progress bar on stderr."""
     started = time.monotonic()
     columns = (
         SpinnerColumn(),
@@ -84,6 +93,10 @@ def _run_ingest(
 
 def _print_summary(summary: IngestSummary) -> None:
     s = summary.stored
+    if summary.partitions or summary.partitions_skipped:
+        stderr.print(
+            f"partitions: {summary.partitions} done, {summary.partitions_skipped} skipped (finished by an earlier run)"
+        )
     stderr.print(
         f"documents: {summary.read} read, {summary.new} new, {summary.skipped} skipped (already stored), "
         f"{summary.failed} failed; deals: {s.deals_added} added, {s.deals_merged} merged; readouts: {s.readouts_added} added",

@@ -44,6 +44,19 @@ class QueryFormat(StrEnum):
 
 FormatOption = Annotated[QueryFormat, typer.Option("--format", "-f", help="table (Rich), json or csv.")]
 
+ClusterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        metavar="local:N|tcp://HOST:PORT",
+        help="Extract on Dask: local:N starts N worker processes here; tcp://HOST:PORT uses a running scheduler.",
+    ),
+]
+
+PartitionSizeOption = Annotated[
+    int, typer.Option("--partition-size", min=1, help="Documents (files, lines, rows) per cluster partition.")
+]
+
 TimeLimitOption = Annotated[
     float,
     typer.Option("--time-limit", min=0, help="Seconds one document's extraction may take (0: no limit)."),

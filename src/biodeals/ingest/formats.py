@@ -191,7 +191,7 @@ def _as_text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _guarded(source: str, make: Callable[[], Document]) -> Iterator[ReadResult]:
+def guarded(source: str, make: Callable[[], Document]) -> Iterator[ReadResult]:
     """The Document ``make`` builds for one record, or the error that costs only this record."""
     try:
         yield make()
@@ -291,7 +291,7 @@ def read_json(data: bytes, source: str, name: str) -> Iterator[ReadResult]:
         raise EmptyInput(source, "the JSON array is empty")
     for index, record in enumerate(records):
         where = source if len(records) == 1 else f"{source}[{index}]"
-        yield from _guarded(where, lambda r=record, w=where: document_from_record(r, w, name))
+        yield from guarded(where, lambda r=record, w=where: document_from_record(r, w, name))
 
 
 class LineSource(Protocol):
@@ -320,15 +320,18 @@ def _skip_rest_of_line(handle: LineSource, chunk: int) -> int:
     return skipped
 
 
-def read_json_lines(handle: LineSource, source: str, name: str, max_bytes: int) -> Iterator[ReadResult]:
-    """JSON Lines: one record per line; a bad line is reported and skipped.
+def read_json_lines(
+    handle: LineSource, source: str, name: str, max_bytes: int, first_line: int = 1
+) -> Iterator[ReadResult]:
+    """JSON Lines: one record per line; a bad line is reported and skipped. ``first_line`` is
+    the number of the handle's first line in its file (a partition starts mid-file).
 
     Each line is read with a bounded ``readline``: a line over ``max_bytes`` (a small gzip file
     can expand to one line of gigabytes) is skipped in bounded chunks and reported, so memory
     stays within a small multiple of the limit.
     """
     chunk = min(max(max_bytes, 1 << 12), 1 << 20)
-    number = 0
+    number = first_line - 1
     while line := handle.readline(max_bytes + 1):
         number += 1
         where = f"{source}:{number}"
@@ -343,7 +346,7 @@ def read_json_lines(handle: LineSource, source: str, name: str, max_bytes: int) 
         except (ValueError, RecursionError) as error:
             yield MalformedInput(where, _json_problem(error))
             continue
-        yield from _guarded(where, lambda r=record, w=where, n=number: document_from_record(r, w, f"{name}-{n}"))
+        yield from guarded(where, lambda r=record, w=where, n=number: document_from_record(r, w, f"{name}-{n}"))
 
 
 @register_reader("jsonl")
@@ -383,7 +386,7 @@ def read_csv(data: bytes, source: str, name: str) -> Iterator[ReadResult]:
         if len(values) > len(fields):
             record[None] = values[len(fields) :]
         where = f"{source}:{number}"
-        yield from _guarded(where, lambda r=record, w=where, n=number: document_from_record(r, w, f"{name}-{n}"))
+        yield from guarded(where, lambda r=record, w=where, n=number: document_from_record(r, w, f"{name}-{n}"))
 
 
 @register_reader("feed")
@@ -410,7 +413,7 @@ def read_feed(data: bytes, source: str, name: str) -> Iterator[ReadResult]:
                 html_to_text(b), name=n, source=w, title=e.get("title"), published=p, url=e.get("link")
             )
 
-        yield from _guarded(where, make)
+        yield from guarded(where, make)
 
 
 def html_to_text(fragment: str) -> str:

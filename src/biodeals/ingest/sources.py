@@ -25,6 +25,7 @@ from biodeals.errors import (
 )
 from biodeals.ingest.fetch import Resolver, fetch, resolve_host
 from biodeals.ingest.formats import READERS, ReadResult, read_json_lines, shielded
+from biodeals.ingest.parquet import read_parquet
 from biodeals.limits import DEFAULT_MAX_BYTES
 
 # DEFAULT_MAX_BYTES: the size limit of one document (a file, a fetched URL, or one record of a collection)
@@ -46,6 +47,7 @@ SUFFIX_FORMATS = {
     ".rss": "feed",
     ".atom": "feed",
     ".xml": "feed",
+    ".parquet": "parquet",
 }
 
 
@@ -101,25 +103,16 @@ def read_path(path: Path, options: ReadOptions) -> Iterator[ReadResult]:
     if path.is_symlink() and (problem := _link_problem(path)):
         raise IngestError(source, problem)
     if path.is_dir():
-        found = False
-        for child in sorted(path.rglob("*")):
-            if _hidden(child, path):
-                continue
-            if child.is_symlink() and (problem := _link_problem(child)):
-                if "loop" in problem or _format_of(child) is not None:
-                    found = True
-                    yield IngestError(str(child), problem)
-                continue
-            if child.is_file() and _format_of(child) is not None:
-                found = True
-                yield from shielded(str(child), read_path(child, options))
-        if not found:
-            raise UnsupportedInput(source, f"no readable files in this folder ({', '.join(sorted(SUFFIX_FORMATS))})")
+        for found in folder_files(path):
+            if isinstance(found, IngestError):
+                yield found
+            else:
+                yield from shielded(str(found), read_path(found, options))
         return
     if not path.exists():
         raise IngestError(source, "no such file or folder")
     fmt = _format_of(path)
-    name = _stem(path)
+    name = stem(path)
     compressed = path.suffix.lower() == ".gz"
     if fmt == "jsonl":
         # collections are streamed, so only each record is held to the size limit
@@ -130,8 +123,36 @@ def read_path(path: Path, options: ReadOptions) -> Iterator[ReadResult]:
         except (OSError, EOFError, zlib.error) as error:
             raise IngestError(source, f"could not be read ({error})") from error
         return
+    if fmt == "parquet":  # read from its footer and row groups, a batch of rows at a time
+        yield from read_parquet(path, source, name, options.max_bytes)
+        return
     data = _read_bytes(path, options.max_bytes, compressed)
     yield from READERS[fmt or _sniff(data)](data, source, name)
+
+
+def folder_files(folder: Path) -> Iterator[Path | IngestError]:
+    """The readable files of a folder tree, in name order, hidden ones left out, and an
+    IngestError for each broken link among them. Raises UnsupportedInput if there is none."""
+    found = False
+    for child in sorted(folder.rglob("*")):
+        if _hidden(child, folder):
+            continue
+        if child.is_symlink() and (problem := _link_problem(child)):
+            if "loop" in problem or _format_of(child) is not None:
+                found = True
+                yield IngestError(str(child), problem)
+            continue
+        if child.is_file() and _format_of(child) is not None:
+            found = True
+            yield child
+    if not found:
+        raise UnsupportedInput(str(folder), f"no readable files in this folder ({', '.join(sorted(SUFFIX_FORMATS))})")
+
+
+def collection_format(path: Path) -> str | None:
+    """"jsonl" or "parquet" for a file of many records read a record at a time, else None."""
+    fmt = _format_of(path)
+    return fmt if fmt in ("jsonl", "parquet") else None
 
 
 def read_url(url: str, options: ReadOptions) -> Iterator[ReadResult]:
@@ -176,7 +197,7 @@ def _read_bytes(path: Path, max_bytes: int, compressed: bool) -> bytes:
     return data
 
 
-def _stem(path: Path) -> str:
+def stem(path: Path) -> str:
     name = path.name
     if name.lower().endswith(".gz"):
         name = name[:-3]

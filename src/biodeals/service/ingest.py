@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from biodeals.errors import IngestError
 from biodeals.ingest import Document, ReadOptions, read_inputs
+from biodeals.ingest.partitions import DEFAULT_PARTITION
 from biodeals.limits import DEFAULT_BATCH, DEFAULT_TIME_LIMIT
 from biodeals.nlp import extract_record
 from biodeals.nlp.vocab import load_vocabulary
@@ -42,6 +43,8 @@ class IngestSummary:
     unreadable: list[str] = field(default_factory=list)
     alert_problems: list[str] = field(default_factory=list)  # watchlists whose alerts could not be queued or sent
     stored: WriteCounts = field(default_factory=WriteCounts)
+    partitions: int = 0  # on a cluster: input partitions finished by this run
+    partitions_skipped: int = 0  # ... and found finished by an earlier one
 
     @property
     def new(self) -> int:
@@ -66,6 +69,8 @@ class IngestSummary:
             "readouts_added": self.stored.readouts_added,
             "failures": self.failures,
             "alert_problems": self.alert_problems,
+            "partitions": self.partitions,
+            "partitions_skipped": self.partitions_skipped,
         }
 
 
@@ -99,8 +104,24 @@ def ingest(
     on_progress: Callable[[IngestSummary], None] | None = None,
     time_limit: float | None = None,
     alerts: DeliveryPolicy = DEFAULT_POLICY,
+    cluster: str | None = None,
+    partition_size: int = DEFAULT_PARTITION,
 ) -> IngestSummary:
-    """Read, extract and store ``inputs``; ``on_progress`` is called after every document."""
+    """Read, extract and store ``inputs``; ``on_progress`` is called after every document (on a
+    ``cluster``, ``biodeals.service.cluster``: after every partition of ``partition_size``)."""
+    if cluster:
+        from biodeals.service.cluster import ingest_on_cluster  # Dask is imported only for a cluster run
+
+        return ingest_on_cluster(
+            inputs,
+            engine,
+            cluster,
+            partition_size=partition_size,
+            options=options,
+            on_progress=on_progress,
+            time_limit=time_limit,
+            alerts=alerts,
+        )
     return ingest_documents(
         read_inputs(inputs, options),
         engine,
@@ -150,13 +171,8 @@ def ingest_documents(
                     on_progress(summary)
 
     def write(batch: list[Extracted]) -> None:
-        started = now()  # the batch's documents are stored at or after this
-        counts = writer.write_batch(batch)
+        record_batch(summary, sender, lambda: writer.write_batch(batch))
         unwritten.difference_update(item.document.id for item in batch)
-        if counts.deals_added or counts.deals_merged:
-            sender.notify(started)
-        summary.stored.add(counts)
-        summary.skipped += counts.skipped  # stored by another writer since ``seen`` was read
         batch.clear()
 
     batch: list[Extracted] = []
@@ -171,6 +187,16 @@ def ingest_documents(
     if on_progress:
         on_progress(summary)
     return summary
+
+
+def record_batch(summary: IngestSummary, sender: AlertSender, write: Callable[[], WriteCounts]) -> None:
+    """Run ``write`` (one batch), count what it stored, and tell the watchlists' webhooks."""
+    started = now()  # the batch's documents are stored at or after this
+    counts = write()
+    if counts.deals_added or counts.deals_merged:
+        sender.notify(started)
+    summary.stored.add(counts)
+    summary.skipped += counts.skipped  # stored by another writer since they were looked up
 
 
 def _extract_task(item: tuple[Document, float | None]) -> tuple[dict[str, Any] | None, str | None]:

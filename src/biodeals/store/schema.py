@@ -247,3 +247,14 @@ watch_deliveries = Table(
     UniqueConstraint("watchlist_id", "deal_id", name="uq_watch_deliveries_watchlist_deal"),
     Index("ix_watch_deliveries_status", "status"),
 )
+
+# The partitions of inputs an ingest finished (``biodeals.ingest.partitions``): written in the
+# transaction that stores their documents, so a re-run after a crash skips exactly those
+partitions = Table(
+    "partitions",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("documents", Integer, nullable=False),  # read from it (stored, skipped or failed)
+    Column("finished_at", DateTime, nullable=False),
+)

@@ -81,6 +81,28 @@ class WriteCounts:
         self.failures.extend(other.failures)
 
 
+@dataclass(frozen=True, slots=True)
+class FinishedPartition:
+    """An input partition whose documents a batch completes (see ``Writer.write_batch``)."""
+
+    key: str
+    label: str
+    documents: int
+
+
+def _record_partition(conn: Connection, partition: FinishedPartition) -> None:
+    p = t.partitions.c
+    if conn.scalar(select(p.key).where(p.key == partition.key)) is None:  # the write lock is held
+        conn.execute(
+            insert(t.partitions).values(
+                key=partition.key,
+                label=_storable(partition.label),
+                documents=partition.documents,
+                finished_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+        )
+
+
 class Writer:
     """Stores ``Extracted`` documents in batches; see the module docstring."""
 
@@ -104,12 +126,23 @@ class Writer:
                 found.update(conn.scalars(select(t.documents.c.content_hash).where(t.documents.c.content_hash.in_(chunk))))
         return found
 
-    def write_batch(self, batch: Sequence[Extracted]) -> WriteCounts:
+    def finished_partitions(self, keys: Iterable[str]) -> dict[str, int]:
+        """Which of these input partitions an ingest finished: key -> documents read from it."""
+        wanted = list(dict.fromkeys(keys))
+        p = t.partitions.c
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(p.key, p.documents).where(p.key.in_(wanted))).all()) if wanted else {}
+
+    def write_batch(self, batch: Sequence[Extracted], *, partition: FinishedPartition | None = None) -> WriteCounts:
         """Store ``batch`` in one transaction. Documents whose hash is already stored are left
-        alone (and counted as skipped), so writing the same batch twice changes nothing."""
+        alone (and counted as skipped), so writing the same batch twice changes nothing. The
+        ``partition`` the batch completes is recorded in the same transaction (once: a
+        partition another ingest finished meanwhile is not recorded again)."""
         counts = WriteCounts()
         try:
             with write_transaction(self.engine) as conn:
+                if partition is not None:
+                    _record_partition(conn, partition)
                 hashes = [item.document.id for item in batch]
                 stored = set(
                     conn.scalars(select(t.documents.c.content_hash).where(t.documents.c.content_hash.in_(hashes)))
