@@ -181,7 +181,7 @@ def test_the_dev_corpus_on_local_2_stores_what_a_local_ingest_stores(dev_corpus,
 def test_two_ingests_at_once_with_overlapping_inputs_store_every_document_once(db_url, inputs, scheduler, local_dump):
     """A cluster ingest and a local one, into one database at once, over inputs that overlap:
     every document once, and the deals a single ingest of their union makes (merged, not doubled)."""
-    engine = connect(db_url)
+    engine, other = connect(db_url), connect(db_url)  # each ingest its own engine, as two processes
     errors: list[BaseException] = []
 
     def run(target) -> None:
@@ -192,7 +192,7 @@ def test_two_ingests_at_once_with_overlapping_inputs_store_every_document_once(d
 
     both = [
         threading.Thread(target=run, args=(lambda: ingest_on_cluster(inputs[:2], engine, scheduler, partition_size=2),)),
-        threading.Thread(target=run, args=(lambda: ingest(inputs[1:], connect(db_url), batch_size=3),)),
+        threading.Thread(target=run, args=(lambda: ingest(inputs[1:], other, batch_size=3),)),
     ]
     for thread in both:
         thread.start()
@@ -205,3 +205,4 @@ def test_two_ingests_at_once_with_overlapping_inputs_store_every_document_once(d
     assert len(stored["deals"]) == len(local_dump["deals"])
     assert len(stored["deal_sources"]) == len(local_dump["deal_sources"])
     engine.dispose()
+    other.dispose()

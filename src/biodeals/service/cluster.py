@@ -25,7 +25,7 @@ from biodeals.ingest import Document, ReadOptions, ReadResult
 from biodeals.ingest.partitions import DEFAULT_PARTITION, Partition, plan_partitions, read_partition
 from biodeals.nlp.vocab import load_vocabulary
 from biodeals.service.alerts import DEFAULT_POLICY, AlertSender, DeliveryPolicy
-from biodeals.service.ingest import ALERT_GRACE, IngestSummary, extract_compact, record_batch
+from biodeals.service.ingest import ALERT_GRACE, IngestSummary, extract_compact, extract_whole, record_batch
 from biodeals.service.merge import POLICY
 from biodeals.store import Extracted, FinishedPartition, Writer
 
@@ -90,9 +90,12 @@ def share_hashes(results: list[ReadResult]) -> list[str]:
     return [result.id for result in results if isinstance(result, Document)]
 
 
-def extract_share(results: list[ReadResult], known: frozenset[str], time_limit: float | None) -> Share:
+def extract_share(
+    results: list[ReadResult], known: frozenset[str], time_limit: float | None, compact: bool = True
+) -> Share:
     """Task: extract the partition's documents but those ``known`` (stored, or another
-    partition's) and the repeats of one within it, each bounded by ``time_limit``."""
+    partition's) and the repeats of one within it, each bounded by ``time_limit``; records
+    ``compact`` as the store keeps them, or whole as ``biodeals extract`` prints them."""
     load_vocabulary()  # once per worker process, before the first document's time limit starts
     share = Share(read=len(results))
     seen = set(known)
@@ -103,7 +106,8 @@ def extract_share(results: list[ReadResult], known: frozenset[str], time_limit: 
             share.skipped += 1
         else:
             seen.add(result.id)
-            share.extracted.append(Extracted(result, *extract_compact(result, time_limit)))
+            extract = extract_compact if compact else extract_whole
+            share.extracted.append(Extracted(result, *extract(result, time_limit)))
     return share
 
 
@@ -113,8 +117,52 @@ class _Running:
     read: Future
     hashes: Future
     extracted: Future | None = None
-    claimed: set[str] = field(default_factory=set)  # hashes this partition extracts
     lost: str | None = None
+
+
+def run_partitions(
+    client: Client,
+    planned: Iterator[Partition],
+    *,
+    max_bytes: int,
+    time_limit: float | None,
+    known: Callable[[list[str]], set[str]],
+    compact: bool = True,
+) -> Iterator[tuple[Partition, Share | str]]:
+    """Each planned partition with its Share, or why the cluster lost it, in input order.
+    ``known(hashes)`` says which of a partition's documents to skip; it is called partition by
+    partition in input order (so the first of a repeated document is the one extracted)."""
+    from distributed import wait
+
+    window = max(2, _PARTITIONS_PER_WORKER * sum(client.nthreads().values()))
+    running: deque[_Running] = deque()
+    while True:
+        while len(running) < window and (partition := next(planned, None)) is not None:
+            read = client.submit(read_share, partition, max_bytes, pure=False)
+            running.append(_Running(partition, read, client.submit(share_hashes, read, pure=False)))
+        if not running:
+            return
+        for item in running:
+            if item.extracted is not None or item.lost:
+                continue
+            if not item.hashes.done():
+                break
+            try:
+                skip = frozenset(known(item.hashes.result()))
+            except Exception as error:  # the scheduler gave up on it (its workers kept dying)
+                item.lost = f"{type(error).__name__}: {error}"
+                continue
+            item.extracted = client.submit(extract_share, item.read, skip, time_limit, compact, pure=False)
+        head = running[0]
+        if head.lost or (head.extracted is not None and head.extracted.done()):
+            running.popleft()
+            try:
+                yield head.partition, head.lost or head.extracted.result()
+            except Exception as error:
+                yield head.partition, f"{type(error).__name__}: {error}"
+            continue
+        waiting = [f for item in running for f in (item.hashes, item.extracted) if f is not None and not f.done()]
+        wait(waiting, return_when="FIRST_COMPLETED")
 
 
 def ingest_on_cluster(
@@ -131,71 +179,40 @@ def ingest_on_cluster(
 ) -> IngestSummary:
     """``biodeals.service.ingest.ingest`` on the Dask cluster ``cluster`` (``CLUSTER_HELP``),
     ``partition_size`` documents to a partition; partitions a run finished are skipped."""
-    from distributed import wait
-
     options = options or ReadOptions()
     writer = Writer(engine, policy=POLICY)
     sender = AlertSender(engine, alerts)
     summary = IngestSummary()
-    unwritten: set[str] = set()  # hashes claimed by partitions in flight
+    unwritten: set[str] = set()  # hashes handed to extraction, not yet written
+
+    def known(hashes: list[str]) -> set[str]:
+        skip = writer.stored_among(hashes) | (unwritten & set(hashes))
+        unwritten.update(set(hashes) - skip)
+        return skip
+
     with cluster_client(cluster) as client:
         window = max(2, _PARTITIONS_PER_WORKER * sum(client.nthreads().values()))
         planned = _unfinished(plan_partitions(inputs, partition_size, options), writer, summary, window)
-        running: deque[_Running] = deque()
-        while True:
-            while len(running) < window and (partition := next(planned, None)) is not None:
-                read = client.submit(read_share, partition, options.max_bytes, pure=False)
-                running.append(_Running(partition, read, client.submit(share_hashes, read, pure=False)))
-            if not running:
-                break
-            for item in running:  # extraction handed out in input order: the first of a repeat is extracted
-                if item.extracted is not None or item.lost:
-                    continue
-                if not item.hashes.done():
-                    break
-                try:
-                    hashes = item.hashes.result()
-                except Exception as error:  # the scheduler gave up on it (workers kept dying)
-                    item.lost = f"{type(error).__name__}: {error}"
-                    continue
-                known = writer.stored_among(hashes) | (unwritten & set(hashes))
-                item.claimed = set(hashes) - known
-                unwritten |= item.claimed
-                item.extracted = client.submit(extract_share, item.read, frozenset(known), time_limit, pure=False)
-            head = running[0]
-            if head.lost or (head.extracted is not None and head.extracted.done()):
-                running.popleft()
-                _finish(head, writer, sender, summary)
-                unwritten -= head.claimed
-                if on_progress:
-                    on_progress(summary)
+        for partition, share in run_partitions(
+            client, planned, max_bytes=options.max_bytes, time_limit=time_limit, known=known
+        ):
+            if isinstance(share, str):
+                summary.unreadable.append(f"{partition.label}: not read or extracted ({share}); run again to retry")
                 continue
-            waiting = [f for item in running for f in (item.hashes, item.extracted) if f is not None and not f.done()]
-            wait(waiting, return_when="FIRST_COMPLETED")
+            summary.read += share.read
+            summary.skipped += share.skipped
+            summary.unreadable.extend(share.unreadable)
+            finished = FinishedPartition(partition.key, partition.label, share.read)
+            record_batch(summary, sender, lambda s=share, f=finished: writer.write_batch(s.extracted, partition=f))
+            unwritten.difference_update(item.document.id for item in share.extracted)
+            summary.partitions += 1
+            if on_progress:
+                on_progress(summary)
     sender.finish(alert_wait)
     summary.alert_problems = list(dict.fromkeys(sender.problems))
     if on_progress:
         on_progress(summary)
     return summary
-
-
-def _finish(item: _Running, writer: Writer, sender: AlertSender, summary: IngestSummary) -> None:
-    """Write a partition the cluster is done with, and record it finished; a partition the
-    cluster lost is reported and left unrecorded, for a re-run to do."""
-    share: Share | None = None
-    try:
-        share = None if item.lost else item.extracted.result()
-    except Exception as error:
-        item.lost = f"{type(error).__name__}: {error}"
-    if share is None:
-        summary.unreadable.append(f"{item.partition.label}: not read or extracted ({item.lost}); run again to retry")
-        return
-    summary.read += share.read
-    summary.skipped += share.skipped
-    summary.unreadable.extend(share.unreadable)
-    finished = FinishedPartition(item.partition.key, item.partition.label, share.read)
-    record_batch(summary, sender, lambda: writer.write_batch(share.extracted, partition=finished))
-    summary.partitions += 1
 
 
 def _unfinished(

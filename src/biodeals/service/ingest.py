@@ -78,13 +78,18 @@ EXTRACTION_TIME_LIMIT = DEFAULT_TIME_LIMIT
 """Seconds one document's extraction may take before it is stored with a "timed out" error."""
 
 
-def extract_compact(document: Document, time_limit: float | None = None) -> tuple[dict[str, Any] | None, str | None]:
-    """(record, None) or (None, why extraction failed). The record loses its mention lists: the
-    store keeps entities' names and ids, and the evidence spans of field values. Extraction
-    taking over ``time_limit`` seconds (default ``EXTRACTION_TIME_LIMIT``; 0 for none) is
-    stopped: one pathological document must not hold up a run."""
+def extract_whole(document: Document, time_limit: float | None = None) -> tuple[dict[str, Any] | None, str | None]:
+    """(record, None) or (None, why extraction failed). Extraction taking over ``time_limit``
+    seconds (default ``EXTRACTION_TIME_LIMIT``; 0 for none) is stopped: one pathological
+    document must not hold up a run."""
     limit = EXTRACTION_TIME_LIMIT if time_limit is None else time_limit
-    record, problem = run_workers.extract_bounded(extract_record, document, limit)
+    return run_workers.extract_bounded(extract_record, document, limit)
+
+
+def extract_compact(document: Document, time_limit: float | None = None) -> tuple[dict[str, Any] | None, str | None]:
+    """``extract_whole``, the record without its mention lists: the store keeps entities'
+    names and ids, and the evidence spans of field values."""
+    record, problem = extract_whole(document, time_limit)
     if record is None:
         return None, problem
     for group in record.get("entities", {}).values():
