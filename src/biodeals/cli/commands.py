@@ -16,10 +16,19 @@ import typer
 
 from biodeals import __version__
 from biodeals.cli import analysis, curate, kb, pipeline, rules, watch
-from biodeals.cli.options import DbOption, TimeLimitOption, console, database, reported_errors, stderr
+from biodeals.cli.options import (
+    ClusterOption,
+    DbOption,
+    PartitionSizeOption,
+    TimeLimitOption,
+    console,
+    database,
+    reported_errors,
+    stderr,
+)
 from biodeals.cli.tables import deals_table
 from biodeals.errors import BiodealsError, ConfigError, IngestError, printable
-from biodeals.limits import DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
+from biodeals.limits import DEFAULT_MAX_BYTES, DEFAULT_PARTITION, DEFAULT_TIME_LIMIT
 from biodeals.service.queries import list_deals
 
 app = typer.Typer(
@@ -82,13 +91,28 @@ def extract_command(
         int, typer.Option("--max-bytes", min=1, help="Size limit of one document, in bytes.")
     ] = DEFAULT_MAX_BYTES,
     seconds: TimeLimitOption = DEFAULT_TIME_LIMIT,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write Parquet shards (one per partition) to this folder instead."),
+    ] = None,
+    cluster: ClusterOption = None,
+    partition_size: PartitionSizeOption = DEFAULT_PARTITION,
 ) -> None:
     """Print the extraction record (../shared/eval/SCHEMA.md shape plus an `entities` section)
     of every document in INPUT... to stdout.
 
-    Unreadable inputs are reported on stderr, one line each, and the others still processed;
-    the exit status is 1 when no document could be read.
+    With --out DIR, records go to Parquet shards in DIR instead (columns id, name, source,
+    title, published, url, error, record as JSON), one per partition of --partition-size
+    documents, extracted here or, with --cluster, by Dask workers; a re-run skips the shards
+    that exist. Unreadable inputs are reported on stderr, one line each, and the others still
+    processed; the exit status is 1 when no document could be read.
     """
+    if out is not None:
+        _extract_to_shards(inputs, out, max_bytes, seconds, cluster, partition_size)
+        return
+    if cluster is not None:
+        stderr.print("Error: --cluster writes shards: give --out DIR", markup=False)
+        raise typer.Exit(1)
     try:
         count = 0
         if output_format is OutputFormat.jsonl:
@@ -105,6 +129,28 @@ def extract_command(
         stderr.print(f"Error: {error}", markup=False)
         raise typer.Exit(1) from error
     if count == 0:
+        raise typer.Exit(1)
+
+
+def _extract_to_shards(
+    inputs: list[str], out: Path, max_bytes: int, seconds: float, cluster: str | None, partition_size: int
+) -> None:
+    from biodeals.ingest import ReadOptions
+    from biodeals.service.shards import extract_to_shards
+
+    with reported_errors():
+        summary = extract_to_shards(
+            inputs, out, cluster=cluster, partition_size=partition_size,
+            options=ReadOptions(max_bytes=max_bytes), time_limit=seconds,
+        )  # fmt: skip
+    for problem in summary.unreadable:
+        stderr.print(f"Error: {printable(problem)}", markup=False)
+    stderr.print(
+        f"shards: {summary.shards} written, {summary.shards_skipped} skipped (written by an earlier run); "
+        f"documents: {summary.documents} extracted, {summary.failed} failed, {summary.repeats} repeats skipped",
+        markup=False,
+    )
+    if not summary.documents and not summary.shards_skipped:
         raise typer.Exit(1)
 
 
@@ -126,7 +172,11 @@ def check_port(host: str, port: int) -> None:
             probe.bind(address)
     except OSError as error:
         busy = getattr(error, "errno", None) == errno.EADDRINUSE
-        why = "is in use (another server?); choose a free one with --port" if busy else f"cannot be listened on ({error.strerror or error})"
+        why = (
+            "is in use (another server?); choose a free one with --port"
+            if busy
+            else f"cannot be listened on ({error.strerror or error})"
+        )
         raise ConfigError(f"--port {port}: {host}:{port} {why}") from None
 
 
@@ -142,7 +192,10 @@ def serve_command(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes.")] = 1,
     tokens: Annotated[
         str | None,
-        typer.Option("--tokens", help="Token file: 'USER TOKEN' lines; writes are recorded with the user [default: $BIODEALS_TOKEN_FILE]."),
+        typer.Option(
+            "--tokens",
+            help="Token file: 'USER TOKEN' lines; writes are recorded with the user [default: $BIODEALS_TOKEN_FILE].",
+        ),
     ] = None,
 ) -> None:
     """Serve the web app at / and the JSON API at /api/ (docs at /docs) over the knowledge base.
@@ -171,7 +224,9 @@ def serve_command(
     writes = (
         f"enabled ({len(users)} users)"
         if users
-        else "enabled (token set)" if os.environ.get("BIODEALS_API_TOKEN") else "disabled (no token)"
+        else "enabled (token set)"
+        if os.environ.get("BIODEALS_API_TOKEN")
+        else "disabled (no token)"
     )
     stderr.print(f"biodeals on http://{host}:{port}/ (API docs: /docs; writes {writes}). Ctrl-C stops it.")
     uvicorn.run(
