@@ -105,7 +105,7 @@ deal_parties = Table(
     Column("deal_id", Integer, ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True),
     Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
     Column("role", String(16), nullable=False),
-    Index("ix_deal_parties_entity", "entity_id"),
+    Index("ix_deal_parties_entity_deal", "entity_id", "deal_id"),  # a company's deals from the index alone
 )
 
 # Assets, targets and indications of a deal (the entity's kind says which).

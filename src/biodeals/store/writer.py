@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 _HASH_LOOKUP_CHUNK = 500  # content hashes looked up per query
 _KNOWN_DEALS_CHUNK = 100  # stored deals loaded per query when looking for the one a report describes
 _COUNT_CAP = 1_000  # deals per company counted when choosing which parties drive the candidate query
+_COUNTS_KEPT = 50_000  # companies whose deal counts a writer remembers
 _DEAL_ENTITY_GROUPS = {"assets": "asset", "targets": "target", "indications": "indication"}
 _RECORD_ENTITY_GROUPS = {
     "companies": "company",
@@ -112,6 +113,9 @@ class Writer:
         self.engine = engine
         self.policy = policy
         self._entities = EntityCache()
+        # companies' deal counts, to choose the parties that drive the candidate query: they only
+        # steer its cost (any choice finds the same deals), so counts a little stale will do
+        self._deal_counts: dict[int, int] = {}
         with engine.connect() as conn:
             self._entities.load(conn)
 
@@ -123,7 +127,9 @@ class Writer:
         with self.engine.connect() as conn:
             for at in range(0, len(wanted), _HASH_LOOKUP_CHUNK):
                 chunk = wanted[at : at + _HASH_LOOKUP_CHUNK]
-                found.update(conn.scalars(select(t.documents.c.content_hash).where(t.documents.c.content_hash.in_(chunk))))
+                found.update(
+                    conn.scalars(select(t.documents.c.content_hash).where(t.documents.c.content_hash.in_(chunk)))
+                )
         return found
 
     def finished_partitions(self, keys: Iterable[str]) -> dict[str, int]:
@@ -147,7 +153,9 @@ class Writer:
                 stored = set(
                     conn.scalars(select(t.documents.c.content_hash).where(t.documents.c.content_hash.in_(hashes)))
                 )
-                session = _BatchSession(conn, self._entities, self.policy)
+                if len(self._deal_counts) > _COUNTS_KEPT:
+                    self._deal_counts.clear()
+                session = _BatchSession(conn, self._entities, self.policy, self._deal_counts)
                 for item in batch:
                     if item.document.id in stored:
                         counts.skipped += 1
@@ -225,9 +233,12 @@ def _storable(text: str) -> str:
 class _BatchSession:
     """The work of one transaction; entities are resolved through the writer's cache."""
 
-    def __init__(self, conn: Connection, entities: EntityCache, policy: MergePolicy) -> None:
+    def __init__(
+        self, conn: Connection, entities: EntityCache, policy: MergePolicy, deal_counts: dict[int, int]
+    ) -> None:
         self.conn = conn
         self.policy = policy
+        self.deal_counts = deal_counts  # entity id -> deals (_COUNT_CAP: at least that many)
         self.resolve = Resolver(conn, entities).resolve
         # no one curates while this batch holds the write lock: which deals have edits is fixed
         self.curated = curated_deals(conn)
@@ -327,7 +338,9 @@ class _BatchSession:
             )
         )
         # the parts of its milestones the text states apart are terms of this source too
-        split = {MILESTONE_SPLIT[k]: term for k, term in (deal.get("milestone_split") or {}).items() if k in MILESTONE_SPLIT}
+        split = {
+            MILESTONE_SPLIT[k]: term for k, term in (deal.get("milestone_split") or {}).items() if k in MILESTONE_SPLIT
+        }
         if terms or split:
             self.conn.execute(
                 insert(t.money_terms),
@@ -361,33 +374,57 @@ class _BatchSession:
         # so a company with 100,000 deals is never read whole for a report naming its partner
         p, d = t.deal_parties.c, t.deals.c
         parties = list(report.parties)
-        sizes = {entity_id: self._deal_count(entity_id, _COUNT_CAP) for entity_id in parties}
+        sizes = {entity_id: self._deal_count(entity_id, exact=False) for entity_id in parties}
         if sum(size >= _COUNT_CAP for size in sizes.values()) > 1:  # which of two large ones is larger
-            sizes |= {e: self._deal_count(e) for e, size in sizes.items() if size >= _COUNT_CAP}
+            sizes |= {e: self._deal_count(e, exact=True) for e, size in sizes.items() if size >= _COUNT_CAP}
         drivers = sorted(parties, key=lambda e: sizes[e])[: len(parties) - bounds.min_shared + 1]
-        driven = select(p.deal_id).where(p.entity_id.in_(drivers)).distinct().subquery()
-        query = (
-            select(p.deal_id, func.count().label("shared"))
-            .select_from(driven)
-            .join(t.deal_parties, p.deal_id == driven.c.deal_id)
-            .where(p.entity_id.in_(parties))
-            .group_by(p.deal_id)
-            .having(func.count() >= bounds.min_shared)
-        )
+        if len(drivers) == 1 and bounds.min_shared > 1:  # every candidate has the driver: join its deals to the others
+            driver = t.deal_parties.alias("driver")
+            others = [e for e in parties if e != drivers[0]]
+            candidate = driver.c.deal_id
+            query = (
+                select(candidate, (1 + func.count()).label("shared"))
+                .join(t.deal_parties, (p.deal_id == candidate) & p.entity_id.in_(others))
+                .where(driver.c.entity_id == drivers[0])
+                .group_by(candidate)
+                .having(1 + func.count() >= bounds.min_shared)
+            )
+        else:
+            driven = select(p.deal_id).where(p.entity_id.in_(drivers)).distinct().subquery()
+            candidate = p.deal_id
+            query = (
+                select(candidate, func.count().label("shared"))
+                .select_from(driven)
+                .join(t.deal_parties, candidate == driven.c.deal_id)
+                .where(p.entity_id.in_(parties))
+                .group_by(candidate)
+                .having(func.count() >= bounds.min_shared)
+            )
         if bounds.years is not None:
             in_years = d.year.between(*bounds.years)
-            query = query.join(t.deals, d.id == p.deal_id).where(or_(in_years, d.year.is_(None)) if bounds.undated else in_years)
+            query = query.join(t.deals, d.id == candidate).where(
+                or_(in_years, d.year.is_(None)) if bounds.undated else in_years
+            )
         shared = dict(self.conn.execute(query).all())
         for known in self._known_deals(self.policy.candidate_deals(shared, len(report.parties))):
             if self.policy.same_deal(report, known):
                 return known.id
         return None
 
-    def _deal_count(self, entity_id: int, cap: int | None = None) -> int:
-        """How many deals the company is party to, counted up to ``cap`` (enough to tell a
-        company with few deals from one with many, at the cost of a short index read)."""
-        rows = select(t.deal_parties.c.deal_id).where(t.deal_parties.c.entity_id == entity_id).limit(cap)
-        return self.conn.scalar(select(func.count()).select_from(rows.subquery())) or 0
+    def _deal_count(self, entity_id: int, *, exact: bool) -> int:
+        """How many deals the company is party to: exactly, or counted up to ``_COUNT_CAP``
+        (enough to tell a company with few deals from one with many, at the cost of a short index
+        read); remembered, so a company with 100,000 deals is counted once per writer."""
+        known = self.deal_counts.get(entity_id)
+        if known is not None and (not exact or known != _COUNT_CAP):  # _COUNT_CAP: counted up to it
+            return known
+        rows = select(t.deal_parties.c.deal_id).where(t.deal_parties.c.entity_id == entity_id)
+        count = (
+            self.conn.scalar(select(func.count()).select_from(rows.limit(None if exact else _COUNT_CAP).subquery()))
+            or 0
+        )
+        self.deal_counts[entity_id] = count
+        return count
 
     def _known_deals(self, deal_ids: list[int]) -> Iterator[KnownDeal]:
         """The stored deals ``deal_ids``, in that order, loaded a chunk at a time (a match is
@@ -462,7 +499,9 @@ class _BatchSession:
         trial = readout.get("trial") or {}
         trial_id = self.resolve("trial", trial["name"], trial.get("aliases", [])) if trial.get("name") else None
         sponsor = readout.get("sponsor") or {}
-        sponsor_id = self.resolve("company", sponsor["name"], sponsor.get("aliases", [])) if sponsor.get("name") else None
+        sponsor_id = (
+            self.resolve("company", sponsor["name"], sponsor.get("aliases", [])) if sponsor.get("name") else None
+        )
         readout_id = self.conn.execute(
             insert(t.readouts).values(
                 document_id=document_id,
