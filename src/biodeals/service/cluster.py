@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -30,12 +32,16 @@ from biodeals.service.merge import POLICY
 from biodeals.store import Extracted, FinishedPartition, Writer
 
 if TYPE_CHECKING:
-    from distributed import Client, Future
+    from distributed import Client
+    from distributed import Future as DaskFuture
     from sqlalchemy import Engine
 
 CLUSTER_HELP = "local:N (a cluster of N worker processes here) or tcp://HOST:PORT (a running Dask scheduler)"
-_PARTITIONS_PER_WORKER = 2  # partitions in flight per worker thread: one extracting, one read ahead
+_PARTITIONS_PER_WORKER = (
+    3  # partitions in flight per worker thread: one extracting, one queued behind it, one read ahead
+)
 _CONNECT_TIMEOUT = 10  # seconds to reach a scheduler
+_WRITES_QUEUED = 2  # partitions extracted and waiting for the writer (what memory holds besides the workers')
 
 
 @contextmanager
@@ -114,9 +120,9 @@ def extract_share(
 @dataclass(slots=True)
 class _Running:
     partition: Partition
-    read: Future
-    hashes: Future
-    extracted: Future | None = None
+    read: DaskFuture
+    hashes: DaskFuture
+    extracted: DaskFuture | None = None
     lost: str | None = None
 
 
@@ -184,30 +190,44 @@ def ingest_on_cluster(
     sender = AlertSender(engine, alerts)
     summary = IngestSummary()
     unwritten: set[str] = set()  # hashes handed to extraction, not yet written
+    lock = threading.Lock()
 
     def known(hashes: list[str]) -> set[str]:
-        skip = writer.stored_among(hashes) | (unwritten & set(hashes))
-        unwritten.update(set(hashes) - skip)
+        stored = writer.stored_among(hashes)
+        with lock:
+            skip = stored | (unwritten & set(hashes))
+            unwritten.update(set(hashes) - skip)
         return skip
 
-    with cluster_client(cluster) as client:
+    def write(partition: Partition, share: Share) -> None:
+        summary.read += share.read
+        summary.skipped += share.skipped
+        summary.unreadable.extend(share.unreadable)
+        finished = FinishedPartition(partition.key, partition.label, share.read)
+        record_batch(summary, sender, lambda: writer.write_batch(share.extracted, partition=finished))
+        with lock:  # after the commit: a lookup from now on finds them stored
+            unwritten.difference_update(item.document.id for item in share.extracted)
+        summary.partitions += 1
+        if on_progress:
+            on_progress(summary)
+
+    # partitions are written in a thread of their own, in order, while this one goes on handing
+    # out work: workers never wait for a write to be given their next partition
+    with cluster_client(cluster) as client, ThreadPoolExecutor(1, thread_name_prefix="biodeals-writer") as writes:
         window = max(2, _PARTITIONS_PER_WORKER * sum(client.nthreads().values()))
         planned = _unfinished(plan_partitions(inputs, partition_size, options), writer, summary, window)
+        pending: deque[Future] = deque()
         for partition, share in run_partitions(
             client, planned, max_bytes=options.max_bytes, time_limit=time_limit, known=known
         ):
             if isinstance(share, str):
                 summary.unreadable.append(f"{partition.label}: not read or extracted ({share}); run again to retry")
                 continue
-            summary.read += share.read
-            summary.skipped += share.skipped
-            summary.unreadable.extend(share.unreadable)
-            finished = FinishedPartition(partition.key, partition.label, share.read)
-            record_batch(summary, sender, lambda s=share, f=finished: writer.write_batch(s.extracted, partition=f))
-            unwritten.difference_update(item.document.id for item in share.extracted)
-            summary.partitions += 1
-            if on_progress:
-                on_progress(summary)
+            pending.append(writes.submit(write, partition, share))
+            while pending and (pending[0].done() or len(pending) > _WRITES_QUEUED):
+                pending.popleft().result()  # a write's error stops the run here
+        while pending:
+            pending.popleft().result()
     sender.finish(alert_wait)
     summary.alert_problems = list(dict.fromkeys(sender.problems))
     if on_progress:
@@ -232,4 +252,3 @@ def _unfinished(
                 summary.partitions_skipped += 1
             else:
                 yield partition
-
