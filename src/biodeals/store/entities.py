@@ -20,15 +20,18 @@ from biodeals.store import schema as t
 from biodeals.store.names import company_marker, entity_key
 
 _MISSING = object()
+_NAMES_KEPT = 200_000  # entities whose name and standard id the cache remembers
 
 
 class EntityCache:
-    """Aliases ((kind, key) -> entity id) and company markers (entity id -> marker) known so far,
-    every change logged so it can be undone back to a ``mark``."""
+    """Aliases ((kind, key) -> entity id), company markers (entity id -> marker) and the names
+    and standard ids of entities as last read or written, every change logged so it can be
+    undone back to a ``mark``."""
 
     def __init__(self) -> None:
         self.aliases: dict[tuple[str, str], int] = {}
         self.markers: dict[int, str | None] = {}
+        self.names: dict[int, tuple[str, str | None]] = {}
         self._undo: list[tuple[dict[Any, Any], Any, Any]] = []
 
     def load(self, conn: Connection) -> None:
@@ -60,6 +63,9 @@ class EntityCache:
     def drop_marker(self, entity_id: int) -> None:
         self._set(self.markers, entity_id, _MISSING)
 
+    def set_name(self, entity_id: int, name: str, standard_id: str | None) -> None:
+        self._set(self.names, entity_id, (name, standard_id))
+
     def mark(self) -> int:
         return len(self._undo)
 
@@ -75,6 +81,8 @@ class EntityCache:
     def keep(self) -> None:
         """The changes are committed: forget how to undo them."""
         self._undo.clear()
+        if len(self.names) > _NAMES_KEPT:
+            self.names.clear()
 
 
 class Resolver:
@@ -103,6 +111,7 @@ class Resolver:
             ).inserted_primary_key[0]
             if kind == "company":
                 self.cache.set_marker(entity_id, marker)
+            self.cache.set_name(entity_id, name, standard_id)
             if not self._add_aliases(kind, entity_id, named):
                 return entity_id
             created, entity_id = entity_id, self._yield_to_winner(kind, entity_id, list(named), marker)
@@ -175,6 +184,9 @@ class Resolver:
 
     def _maybe_rename(self, entity_id: int, kind: str, name: str, standard_id: str | None) -> None:
         """Keep the most complete name seen as the canonical one, and the first standard id."""
+        known = self.cache.names.get(entity_id)
+        if known is not None and len(name) <= len(known[0]) and (known[1] or not standard_id):
+            return  # a stored name only grows and a standard id is set once: nothing to change
         current, current_id = self.conn.execute(
             select(t.entities.c.name, t.entities.c.standard_id).where(t.entities.c.id == entity_id)
         ).one()
@@ -183,6 +195,7 @@ class Resolver:
             values["name"] = name
         if standard_id and not current_id:
             values["standard_id"] = standard_id
+        self.cache.set_name(entity_id, values.get("name", current), values.get("standard_id", current_id))
         if values:
             self.conn.execute(update(t.entities).where(t.entities.c.id == entity_id).values(**values))
             if kind == "company" and "name" in values:
