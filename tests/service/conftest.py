@@ -1,4 +1,4 @@
-"""Fixtures of the cluster tests: one Dask cluster for the session, and inputs of every kind."""
+"""Fixtures of the cluster tests: a Dask cluster, and inputs of every kind."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 SAMPLES = sorted((Path(__file__).resolve().parents[2] / "src" / "biodeals" / "data" / "samples").glob("*.txt"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # not longer: other tests count this process's children
 def scheduler() -> str:
     """A Dask scheduler with two worker processes (each under a nanny that restarts it)."""
     import logging

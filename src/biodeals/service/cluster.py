@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -27,13 +26,13 @@ from biodeals.ingest import Document, ReadOptions, ReadResult
 from biodeals.ingest.partitions import DEFAULT_PARTITION, Partition, plan_partitions, read_partition
 from biodeals.nlp.vocab import load_vocabulary
 from biodeals.service.alerts import DEFAULT_POLICY, AlertSender, DeliveryPolicy
-from biodeals.service.ingest import ALERT_GRACE, IngestSummary, extract_compact, extract_whole, record_batch
+from biodeals.service.ingest import ALERT_GRACE, IngestSummary, extract_compact, extract_whole
 from biodeals.service.merge import POLICY
-from biodeals.store import Extracted, FinishedPartition, Writer
+from biodeals.service.writing import BackgroundWrites
+from biodeals.store import Extracted, FinishedPartition, WriteCounts, Writer
 
 if TYPE_CHECKING:
-    from distributed import Client
-    from distributed import Future as DaskFuture
+    from distributed import Client, Future
     from sqlalchemy import Engine
 
 CLUSTER_HELP = "local:N (a cluster of N worker processes here) or tcp://HOST:PORT (a running Dask scheduler)"
@@ -41,7 +40,6 @@ _PARTITIONS_PER_WORKER = (
     3  # partitions in flight per worker thread: one extracting, one queued behind it, one read ahead
 )
 _CONNECT_TIMEOUT = 10  # seconds to reach a scheduler
-_WRITES_QUEUED = 2  # partitions extracted and waiting for the writer (what memory holds besides the workers')
 
 
 @contextmanager
@@ -120,9 +118,9 @@ def extract_share(
 @dataclass(slots=True)
 class _Running:
     partition: Partition
-    read: DaskFuture
-    hashes: DaskFuture
-    extracted: DaskFuture | None = None
+    read: Future
+    hashes: Future
+    extracted: Future | None = None
     lost: str | None = None
 
 
@@ -190,44 +188,33 @@ def ingest_on_cluster(
     sender = AlertSender(engine, alerts)
     summary = IngestSummary()
     unwritten: set[str] = set()  # hashes handed to extraction, not yet written
-    lock = threading.Lock()
 
     def known(hashes: list[str]) -> set[str]:
-        stored = writer.stored_among(hashes)
-        with lock:
-            skip = stored | (unwritten & set(hashes))
-            unwritten.update(set(hashes) - skip)
+        skip = writer.stored_among(hashes) | (unwritten & set(hashes))
+        unwritten.update(set(hashes) - skip)
         return skip
 
-    def write(partition: Partition, share: Share) -> None:
+    def written(share: Share, counts: WriteCounts) -> None:
         summary.read += share.read
-        summary.skipped += share.skipped
+        summary.skipped += share.skipped + counts.skipped
         summary.unreadable.extend(share.unreadable)
-        finished = FinishedPartition(partition.key, partition.label, share.read)
-        record_batch(summary, sender, lambda: writer.write_batch(share.extracted, partition=finished))
-        with lock:  # after the commit: a lookup from now on finds them stored
-            unwritten.difference_update(item.document.id for item in share.extracted)
+        summary.stored.add(counts)
+        unwritten.difference_update(item.document.id for item in share.extracted)
         summary.partitions += 1
         if on_progress:
             on_progress(summary)
 
-    # partitions are written in a thread of their own, in order, while this one goes on handing
-    # out work: workers never wait for a write to be given their next partition
-    with cluster_client(cluster) as client, ThreadPoolExecutor(1, thread_name_prefix="biodeals-writer") as writes:
+    with cluster_client(cluster) as client, BackgroundWrites(engine, sender, written) as writes:
         window = max(2, _PARTITIONS_PER_WORKER * sum(client.nthreads().values()))
         planned = _unfinished(plan_partitions(inputs, partition_size, options), writer, summary, window)
-        pending: deque[Future] = deque()
         for partition, share in run_partitions(
             client, planned, max_bytes=options.max_bytes, time_limit=time_limit, known=known
         ):
             if isinstance(share, str):
                 summary.unreadable.append(f"{partition.label}: not read or extracted ({share}); run again to retry")
                 continue
-            pending.append(writes.submit(write, partition, share))
-            while pending and (pending[0].done() or len(pending) > _WRITES_QUEUED):
-                pending.popleft().result()  # a write's error stops the run here
-        while pending:
-            pending.popleft().result()
+            finished = FinishedPartition(partition.key, partition.label, share.read)
+            writes.submit(share, partial(writer.write_batch, share.extracted, partition=finished))
     sender.finish(alert_wait)
     summary.alert_problems = list(dict.fromkeys(sender.problems))
     if on_progress:

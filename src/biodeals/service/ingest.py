@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -24,7 +25,7 @@ from biodeals.nlp.vocab import load_vocabulary
 from biodeals.service import workers as run_workers
 from biodeals.service.alerts import DEFAULT_POLICY, AlertSender, DeliveryPolicy
 from biodeals.service.merge import POLICY
-from biodeals.service.watchlists import now
+from biodeals.service.writing import BackgroundWrites
 from biodeals.store import Extracted, WriteCounts, Writer
 
 _LOOKUP_AHEAD = 256  # documents read ahead, their hashes looked up in the database at once
@@ -175,33 +176,25 @@ def ingest_documents(
                 if on_progress:
                     on_progress(summary)
 
-    def write(batch: list[Extracted]) -> None:
-        record_batch(summary, sender, lambda: writer.write_batch(batch))
+    def written(batch: list[Extracted], counts: WriteCounts) -> None:
+        summary.stored.add(counts)
+        summary.skipped += counts.skipped  # stored by another writer since they were looked up
         unwritten.difference_update(item.document.id for item in batch)
-        batch.clear()
 
-    batch: list[Extracted] = []
-    for extracted in _extract_all(new_documents(), workers, time_limit):
-        batch.append(extracted)
-        if len(batch) >= batch_size:
-            write(batch)
-    if batch:
-        write(batch)
+    with BackgroundWrites(engine, sender, written) as writes:
+        batch: list[Extracted] = []
+        for extracted in _extract_all(new_documents(), workers, time_limit):
+            batch.append(extracted)
+            if len(batch) >= batch_size:
+                writes.submit(batch, partial(writer.write_batch, batch))
+                batch = []
+        if batch:
+            writes.submit(batch, partial(writer.write_batch, batch))
     sender.finish(alert_wait)
     summary.alert_problems = list(dict.fromkeys(sender.problems))  # once each, though every batch met it
     if on_progress:
         on_progress(summary)
     return summary
-
-
-def record_batch(summary: IngestSummary, sender: AlertSender, write: Callable[[], WriteCounts]) -> None:
-    """Run ``write`` (one batch), count what it stored, and tell the watchlists' webhooks."""
-    started = now()  # the batch's documents are stored at or after this
-    counts = write()
-    if counts.deals_added or counts.deals_merged:
-        sender.notify(started)
-    summary.stored.add(counts)
-    summary.skipped += counts.skipped  # stored by another writer since they were looked up
 
 
 def _extract_task(item: tuple[Document, float | None]) -> tuple[dict[str, Any] | None, str | None]:
@@ -210,9 +203,7 @@ def _extract_task(item: tuple[Document, float | None]) -> tuple[dict[str, Any] |
     return extract_compact(document, time_limit)
 
 
-def _extract_all(
-    documents: Iterator[Document], workers: int, time_limit: float | None = None
-) -> Iterator[Extracted]:
+def _extract_all(documents: Iterator[Document], workers: int, time_limit: float | None = None) -> Iterator[Extracted]:
     """``extract_compact`` over ``documents``, in order, in ``workers`` processes, each document
     bounded by ``time_limit`` seconds (None: ``EXTRACTION_TIME_LIMIT``). A bounded number of
     documents is in flight, so memory stays flat however long the input. A worker that dies
