@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 from biodeals.errors import ConfigError, IngestError
 from biodeals.ingest import Document, ReadOptions, ReadResult
 from biodeals.ingest.partitions import DEFAULT_PARTITION, Partition, plan_partitions, read_partition
-from biodeals.nlp.vocab import load_vocabulary
 from biodeals.service.alerts import DEFAULT_POLICY, AlertSender, DeliveryPolicy
 from biodeals.service.ingest import ALERT_GRACE, IngestSummary, extract_compact, extract_whole
 from biodeals.service.merge import POLICY
+from biodeals.service.workers import load_extraction_data
 from biodeals.service.writing import BackgroundWrites
 from biodeals.store import Extracted, FinishedPartition, WriteCounts, Writer
 
@@ -100,7 +100,7 @@ def extract_share(
     """Task: extract the partition's documents but those ``known`` (stored, or another
     partition's) and the repeats of one within it, each bounded by ``time_limit``; records
     ``compact`` as the store keeps them, or whole as ``biodeals extract`` prints them."""
-    load_vocabulary()  # once per worker process, before the first document's time limit starts
+    load_extraction_data()  # once per worker process, before the first document's time limit starts
     share = Share(read=len(results))
     seen = set(known)
     for result in results:

@@ -21,7 +21,6 @@ from biodeals.ingest import Document, ReadOptions, read_inputs
 from biodeals.ingest.partitions import DEFAULT_PARTITION
 from biodeals.limits import DEFAULT_BATCH, DEFAULT_TIME_LIMIT
 from biodeals.nlp import extract_record
-from biodeals.nlp.vocab import load_vocabulary
 from biodeals.service import workers as run_workers
 from biodeals.service.alerts import DEFAULT_POLICY, AlertSender, DeliveryPolicy
 from biodeals.service.merge import POLICY
@@ -210,7 +209,7 @@ def _extract_all(documents: Iterator[Document], workers: int, time_limit: float 
     costs the documents it had in flight (stored with the reason) and the run goes on; Ctrl-C
     stops the workers, which leave it to this process. Off the main thread (the API serves
     requests from a thread pool) a time limit holds only in a worker process, so one is used."""
-    load_vocabulary()  # before the first document's time limit starts; shared with forked workers
+    run_workers.load_extraction_data()  # before the first document's time limit starts; shared with forked workers
     bounded_here = time_limit == 0 or run_workers.can_bound_time()
     if workers <= 1 and bounded_here:
         for document in documents:

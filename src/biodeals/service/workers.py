@@ -13,6 +13,7 @@ killer) costs the items in flight, reported as such, and the run goes on in a fr
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import signal
 import threading
@@ -26,6 +27,22 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+_frozen = False
+
+
+def load_extraction_data() -> None:
+    """Load the vocabulary before the first document's time limit starts, and once per process
+    move it (with all else loaded by then) out of the garbage collector's sight: it is never
+    garbage, yet each full collection would walk it, and in a forked worker copy its pages."""
+    global _frozen
+    from biodeals.nlp.vocab import load_vocabulary
+
+    load_vocabulary()
+    if not _frozen:
+        gc.freeze()
+        _frozen = True
 
 
 class ExtractionTimeout(BaseException):
