@@ -73,11 +73,12 @@ Deals = Annotated[DealQuery, Query()]
 def deals(engine: Engine, query: Deals) -> dict[str, Any]:
     deal_filter = query.to_filter()
     found = has_words(query.q)  # text without a word to search for (e.g. '±') selects nothing
+    total = queries.count_deals(engine, deal_filter) if found else 0
     return {
-        "total": queries.count_deals(engine, deal_filter) if found else 0,
+        "total": total,
         "limit": query.limit,
         "offset": query.offset,
-        "items": queries.list_deals(engine, deal_filter) if found else [],
+        "items": queries.list_deals(engine, deal_filter, selected=total) if found else [],
     }
 
 
@@ -180,9 +181,7 @@ def companies(engine: Engine, name: Name = None, limit: Limit = 50) -> list[dict
     summary="One company (by name, alias or id): deals, partners, assets",
     responses=NOT_FOUND,
 )
-def company(
-    engine: Engine, name: Annotated[Text, Path(min_length=1, max_length=200)]
-) -> dict[str, Any]:
+def company(engine: Engine, name: Annotated[Text, Path(min_length=1, max_length=200)]) -> dict[str, Any]:
     if name.isdigit() and not (name.isascii() and int(name) <= MAX_ID):
         raise NotFound(f"company {name!r}: no such company")  # not an id the store can hold
     return queries.get_company(engine, name)

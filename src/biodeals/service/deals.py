@@ -4,12 +4,14 @@ record of one deal with its status history, per-source figures and evidence."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import Engine, and_, false, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from biodeals.errors import ConfigError, NotFound
 from biodeals.model import DEAL_STAGES, DEAL_STATUSES, DEAL_TYPES, MILESTONE_SPLIT, MONEY_KINDS, ROLES
@@ -27,12 +29,49 @@ LOW_CONFIDENCE = 0.5
 (the learned scorer's own acceptance point)."""
 
 
-def trusted_deals() -> ColumnElement[bool]:
+class _Unindexed(FunctionElement[Any]):
+    """A column SQLite must not answer from an index (``+column``: the same value); other
+    databases, which keep statistics, see the column itself."""
+
+    inherit_cache = True
+    name = "unindexed"
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(_Unindexed)
+def _column_itself(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_Unindexed, "sqlite")
+def _no_index_on_sqlite(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + compiler.process(element.clauses, **kw)
+
+
+def trusted_deals(*, as_filter: bool = True) -> ColumnElement[bool]:
     """Deals a person confirmed or corrected, and unreviewed ones the extractor is sure enough of
-    (or stored before confidences were kept); never a rejected one."""
+    (or stored before confidences were kept); never a rejected one.
+
+    As a filter, SQLite compares the review state without its index (``_Unindexed``): nearly every
+    deal is trusted, and SQLite, which keeps no statistics, would otherwise collect them from
+    ``ix_deals_review_confidence`` and sort them all rather than read a list's first page in the
+    order of ``ix_deals_listing``. ``as_filter=False`` is for an expression computed for each deal
+    (a CASE), where no index is in question."""
     d = t.deals.c
+    review = _Unindexed(d.review) if as_filter else d.review
     sure = or_(d.confidence.is_(None), d.confidence >= LOW_CONFIDENCE)
-    return or_(d.review.in_(("confirmed", "edited")), and_(d.review == "unreviewed", sure))
+    return or_(review.in_(("confirmed", "edited")), and_(review == "unreviewed", sure))
+
+
+def untrusted_deals() -> ColumnElement[bool]:
+    """The deals ``trusted_deals`` leaves out, as long as every review state is one of
+    ``REVIEW_STATES`` (nothing else writes one): rejected, or unreviewed with a low confidence.
+    Unlike ``~trusted_deals()`` it is two ranges of ``ix_deals_review_confidence``, for the few there are."""
+    d = t.deals.c
+    return or_(d.review == "rejected", and_(d.review == "unreviewed", d.confidence < LOW_CONFIDENCE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,62 +118,78 @@ class DealFilter:
             raise ConfigError("limit and offset must not be negative")
 
 
-def _entity_ids_condition(engine: Engine, kind: str, name: str) -> ColumnElement[bool]:
-    ids = matching_entities(engine, kind, name)
-    return t.deals.c.id.in_(select(t.deal_entities.c.deal_id).where(t.deal_entities.c.entity_id.in_(ids)))
+def leaves_out_untrusted(f: DealFilter) -> bool:
+    """Whether ``f`` selects the trusted deals only: it is trusted and asks for no review state or
+    confidence (what is asked for explicitly is shown)."""
+    return f.trusted and not f.review and f.min_confidence is None
 
 
-def deal_conditions(engine: Engine, f: DealFilter) -> list[ColumnElement[bool]]:
+def _reported_in(table: Any, *where: ColumnElement[bool], probe: bool, joined: Any = None) -> ColumnElement[bool]:
+    """Deals a row of ``table`` (keyed by ``deal_id``, joined to ``joined``) matching ``where``
+    links to: ``deals.id IN (...)``, which SQLite reads from the subquery's rows (best when few
+    match), or with ``probe`` a correlated EXISTS it checks for each deal it reads (best when many
+    do and the deals are read in an index's order, up to a limit)."""
+    linked = select(table.c.deal_id).select_from(table if joined is None else joined)
+    if probe:
+        return linked.where(table.c.deal_id == t.deals.c.id, *where).exists()
+    return t.deals.c.id.in_(linked.where(*where))
+
+
+def deal_conditions(engine: Engine, f: DealFilter, *, probe: bool = False) -> list[ColumnElement[bool]]:
+    """The WHERE conditions on ``deals`` of ``f``'s selection; ``probe`` writes them for reading
+    the deals in ``ix_deals_listing``'s order, checking each: the conditions on linked rows as
+    correlated EXISTS (see ``_reported_in``), the review state, stage and date compared without
+    their own indexes (``_Unindexed``). The same deals either way."""
     d = t.deals.c
+    own = _Unindexed if probe else (lambda column: column)
     conditions: list[ColumnElement[bool]] = []
+    parties = t.deal_parties.c
     if f.company:
         ids = matching_entities(engine, "company", f.company)
-        party = select(t.deal_parties.c.deal_id).where(t.deal_parties.c.entity_id.in_(ids))
-        if f.role:
-            party = party.where(t.deal_parties.c.role == f.role)
-        conditions.append(d.id.in_(party))
+        party = [parties.entity_id.in_(ids), *([parties.role == f.role] if f.role else [])]
+        conditions.append(_reported_in(t.deal_parties, *party, probe=probe))
     elif f.role:
-        conditions.append(d.id.in_(select(t.deal_parties.c.deal_id).where(t.deal_parties.c.role == f.role)))
+        conditions.append(_reported_in(t.deal_parties, parties.role == f.role, probe=probe))
     if f.type:
-        conditions.append(d.id.in_(select(t.deal_types.c.deal_id).where(t.deal_types.c.type == f.type)))
+        conditions.append(_reported_in(t.deal_types, t.deal_types.c.type == f.type, probe=probe))
     if f.status:
         conditions.append(d.status == f.status)
     if f.stage:
-        conditions.append(d.stage == f.stage)
+        conditions.append(own(d.stage) == f.stage)
     if f.modality:
-        conditions.append(
-            d.id.in_(select(t.deal_modalities.c.deal_id).where(t.deal_modalities.c.modality == f.modality.lower()))
-        )
+        modality = t.deal_modalities.c.modality == f.modality.lower()
+        conditions.append(_reported_in(t.deal_modalities, modality, probe=probe))
     for kind, name in (("target", f.target), ("indication", f.indication), ("asset", f.asset)):
         if name:
-            conditions.append(_entity_ids_condition(engine, kind, name))
+            ids = matching_entities(engine, kind, name)
+            conditions.append(_reported_in(t.deal_entities, t.deal_entities.c.entity_id.in_(ids), probe=probe))
     if f.year is not None:
         conditions.append(d.year == f.year)
+    announced = own(d.announced)
     if f.since:
-        conditions.append(or_(d.announced >= f.since, and_(d.announced.is_(None), d.year >= f.since.year)))
+        conditions.append(or_(announced >= f.since, and_(announced.is_(None), d.year >= f.since.year)))
     if f.until:
-        conditions.append(or_(d.announced <= f.until, and_(d.announced.is_(None), d.year <= f.until.year)))
+        conditions.append(or_(announced <= f.until, and_(announced.is_(None), d.year <= f.until.year)))
     if f.min_upfront is not None:
         conditions.append(d.upfront_amount >= f.min_upfront)
     if f.min_total is not None:
         conditions.append(d.total_value_amount >= f.min_total)
+    sources = t.deal_sources.c
     if f.text and not SEARCH_WORD.search(f.text):
         conditions.append(false())  # text without a word to search for ("±") selects nothing
     elif f.text:
         documents = full_text_documents(engine, f.text)
-        conditions.append(d.id.in_(select(t.deal_sources.c.deal_id).where(t.deal_sources.c.document_id.in_(documents))))
+        conditions.append(_reported_in(t.deal_sources, sources.document_id.in_(documents), probe=probe))
     if f.review:
-        conditions.append(d.review == f.review)
+        conditions.append(own(d.review) == f.review)
     if f.min_confidence is not None:
         conditions.append(d.confidence >= f.min_confidence)
     if f.reported_since is not None:
-        reports = (
-            select(t.deal_sources.c.deal_id)
-            .join(t.documents, t.documents.c.id == t.deal_sources.c.document_id)
-            .where(t.documents.c.ingested_at >= f.reported_since)
+        reports = t.deal_sources.join(t.documents, t.documents.c.id == sources.document_id)
+        conditions.append(
+            _reported_in(t.deal_sources, t.documents.c.ingested_at >= f.reported_since, probe=probe, joined=reports)
         )
-        conditions.append(d.id.in_(reports))
-    if f.trusted and not f.review and f.min_confidence is None:  # what is asked for explicitly is shown
+    if leaves_out_untrusted(f):
         conditions.append(trusted_deals())
     return conditions
 
@@ -157,79 +212,39 @@ def _sort_column(sort: str) -> Any:
     }[sort]
 
 
-def count_deals(engine: Engine, f: DealFilter) -> int:
-    """How many deals ``f`` selects, ignoring its limit and offset."""
-    with engine.connect() as conn:
-        return conn.scalar(select(func.count()).select_from(t.deals).where(*deal_conditions(engine, f))) or 0
+_PROBE_FACTOR = 4
+"""Reading a deal in index order and checking it costs about this many times as much as sorting
+one selected deal (SQLite, as benchmarks/pages.py measures them)."""
+_INDEX_ORDERS = {("announced", True), ("id", True)}  # the orders of ix_deals_listing and the primary key
 
 
-def left_out(engine: Engine, f: DealFilter) -> dict[str, int]:
-    """How many deals ``f`` leaves out for being untrusted: rejected, and unreviewed with a low
-    confidence (0 each when ``f`` is not trusted)."""
-    if not f.trusted:
-        return {"rejected": 0, "low_confidence": 0}
-    everything = replace(f, trusted=False, limit=None, offset=0)
-    d = t.deals.c
-    with engine.connect() as conn:
-        counts = dict(
-            conn.execute(
-                select(d.review, func.count())
-                .where(*deal_conditions(engine, everything), ~trusted_deals())
-                .group_by(d.review)
-            ).all()
-        )
-    rejected = counts.pop("rejected", 0)
-    return {"rejected": rejected, "low_confidence": sum(counts.values())}
+def _probes(f: DealFilter, selected: int | None, deals: int) -> bool:
+    """Whether to read ``f``'s page in index order, checking each deal (``probe``), rather than
+    sort every selected deal: when the order is an index's and the ``selected`` of ``deals`` are
+    many enough that the page comes soon (after about (offset + limit) x deals / selected reads)."""
+    if not selected or f.limit is None or (f.sort, f.descending) not in _INDEX_ORDERS:
+        return False
+    return selected * selected >= _PROBE_FACTOR * (f.offset + f.limit) * deals
 
 
-def list_deals(engine: Engine, f: DealFilter | None = None) -> list[dict[str, Any]]:
-    """Deals selected by ``f``, sorted, as summary dicts (parties, types, money, linked names)."""
+def list_deals(engine: Engine, f: DealFilter | None = None, *, selected: int | None = None) -> list[dict[str, Any]]:
+    """Deals selected by ``f``, sorted, as summary dicts (parties, types, money, linked names).
+    ``selected``, how many deals ``f`` selects when the caller knows (``count_deals``), lets the
+    query read a large selection in index order instead of sorting it."""
     f = f or DealFilter()
     # by date: the year first, so deals known only by year sort among the dated ones
     columns = [t.deals.c.year, t.deals.c.announced] if f.sort == "announced" else [_sort_column(f.sort)]
     order = [c.desc().nulls_last() if f.descending else c.asc().nulls_last() for c in columns]
-    query = select(t.deals).where(*deal_conditions(engine, f)).order_by(*order, t.deals.c.id.desc())
-    if f.limit is not None:
-        query = query.limit(f.limit)
-    if f.offset:
-        query = query.offset(f.offset)
     with engine.connect() as conn:
+        deals = (conn.scalar(select(func.max(t.deals.c.id))) or 0) if selected else 0  # about how many there are
+        probe = _probes(f, selected, deals)
+        query = select(t.deals).where(*deal_conditions(engine, f, probe=probe)).order_by(*order, t.deals.c.id.desc())
+        if f.limit is not None:
+            query = query.limit(f.limit)
+        if f.offset:
+            query = query.offset(f.offset)
         rows = conn.execute(query).all()
         return deal_summaries(conn, rows)
-
-
-def deal_facets(engine: Engine, f: DealFilter, top: int = 12) -> dict[str, list[dict[str, Any]]]:
-    """For the deals ``f`` selects: how many have each type, status, stage, modality, year and (the
-    ``top`` most frequent) company — the counts beside a deals table's filters."""
-    selected = select(t.deals.c.id).where(*deal_conditions(engine, f))
-    count = func.count(func.distinct(t.deals.c.id)).label("deals")
-
-    def counted(key: Any, *joins: tuple[Any, Any], limit: int | None = None) -> list[dict[str, Any]]:
-        query = select(key.label("value"), count).select_from(t.deals)
-        for table, on in joins:
-            query = query.join(table, on)
-        query = query.where(t.deals.c.id.in_(selected), key.is_not(None)).group_by(key)
-        rows = conn.execute(query.order_by(count.desc(), key).limit(limit)).all()
-        return [{"value": r.value, "deals": r.deals} for r in rows]
-
-    with engine.connect() as conn:
-        facets = {
-            "type": counted(t.deal_types.c.type, (t.deal_types, t.deal_types.c.deal_id == t.deals.c.id)),
-            "status": counted(t.deals.c.status),
-            "stage": counted(t.deals.c.stage),
-            "modality": counted(
-                t.deal_modalities.c.modality, (t.deal_modalities, t.deal_modalities.c.deal_id == t.deals.c.id)
-            ),
-            "year": counted(t.deals.c.year),
-            "company": counted(
-                t.entities.c.name,
-                (t.deal_parties, t.deal_parties.c.deal_id == t.deals.c.id),
-                (t.entities, t.entities.c.id == t.deal_parties.c.entity_id),
-                limit=top,
-            ),
-        }
-    facets["year"].sort(key=lambda item: -item["value"])
-    return facets
 
 
 def _money(row: Any, kind: str) -> dict[str, Any] | None:

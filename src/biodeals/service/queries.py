@@ -1,24 +1,16 @@
 """Read queries over the knowledge base. Each returns plain dicts, the same for the CLI's tables,
 its JSON/CSV output, exports and the HTTP API.
 
-The queries live in modules by what they read (``deals``, ``documents``, ``entities``,
-``readouts``, ``stats``; ``lookup`` finds what a query names); this module gathers them, so
-surfaces import one place.
+The queries live in modules by what they read (``deals``, ``facets`` (the deals' counts),
+``documents``, ``entities``, ``readouts``, ``stats``; ``lookup`` finds what a query names); this
+module gathers them, so surfaces import one place.
 """
 
 from biodeals.model import DEAL_STATUSES, DEAL_TYPES, ROLES
-from biodeals.service.deals import (
-    DEAL_SORTS,
-    DealFilter,
-    DealSort,
-    count_deals,
-    deal_facets,
-    get_deal,
-    left_out,
-    list_deals,
-)
+from biodeals.service.deals import DEAL_SORTS, DealFilter, DealSort, get_deal, list_deals
 from biodeals.service.documents import document_id_by_hash, document_texts, get_document, search_documents
 from biodeals.service.entities import get_company, list_assets, list_companies
+from biodeals.service.facets import Counts, count_deals, deal_facets, left_out, selection_counts
 from biodeals.service.lookup import matching_entities
 from biodeals.service.readouts import count_readouts, get_readout, list_readouts
 from biodeals.service.stats import stats
@@ -28,6 +20,7 @@ __all__ = [
     "DEAL_STATUSES",
     "DEAL_TYPES",
     "ROLES",
+    "Counts",
     "DealFilter",
     "DealSort",
     "count_deals",
@@ -46,5 +39,6 @@ __all__ = [
     "list_readouts",
     "matching_entities",
     "search_documents",
+    "selection_counts",
     "stats",
 ]

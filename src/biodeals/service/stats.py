@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select, true
 
-from biodeals.service.deals import DealFilter, deal_summaries, left_out, trusted_deals
+from biodeals.service.deals import DealFilter, deal_summaries, trusted_deals
+from biodeals.service.facets import left_out
 from biodeals.store import schema as t
 
 LARGEST = 10  # the largest deals by total value the dashboard lists
@@ -49,7 +50,10 @@ def stats(engine: Engine, trusted: bool = True) -> dict[str, Any]:
         by_type = grouped(t.deal_types.c.type, (t.deal_types, t.deal_types.c.deal_id == d.id))
         by_modality = grouped(t.deal_modalities.c.modality, (t.deal_modalities, t.deal_modalities.c.deal_id == d.id))
         largest = conn.execute(
-            select(t.deals).where(kept, d.total_value_amount.is_not(None)).order_by(d.total_value_amount.desc(), d.id).limit(LARGEST)
+            select(t.deals)
+            .where(kept, d.total_value_amount.is_not(None))
+            .order_by(d.total_value_amount.desc(), d.id)
+            .limit(LARGEST)
         ).all()
         largest_deals = deal_summaries(conn, largest)
     return {

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine, delete, func, insert, select, update
 
 from biodeals.errors import ConfigError, NotFound
-from biodeals.service.deals import DealFilter, count_deals, list_deals
+from biodeals.service.deals import DealFilter, list_deals
+from biodeals.service.facets import count_deals
 from biodeals.service.filters import deal_query
 from biodeals.service.public import web_url
 from biodeals.store import schema as t

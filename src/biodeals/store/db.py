@@ -27,7 +27,7 @@ from biodeals.errors import ConfigError, StoreError
 
 # The newest migration; a database already there is opened without loading Alembic at all
 # (a test checks this equals Alembic's head).
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 DEFAULT_DB = "biodeals.db"
 DB_ENV = "BIODEALS_DB"
 # PostgreSQL advisory lock keys (arbitrary constants): one for migrations, one for write batches.

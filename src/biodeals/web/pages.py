@@ -163,10 +163,9 @@ def deals_page(request: Request) -> HTMLResponse:
     left_out = {"rejected": 0, "low_confidence": 0}
     try:
         deal_filter = query.to_filter()
-        deals = queries.list_deals(engine, deal_filter)
-        total = queries.count_deals(engine, deal_filter)
-        facets = queries.deal_facets(engine, deal_filter)
-        left_out = queries.left_out(engine, deal_filter)
+        counts = queries.selection_counts(engine, deal_filter)  # cached until the data changes
+        total, facets, left_out = counts.total, counts.facets, counts.left_out
+        deals = queries.list_deals(engine, deal_filter, selected=total)
     except ConfigError as error:  # e.g. search text without a word in it: explained, nothing listed
         problems.append(str(error))
     return _page(
@@ -190,7 +189,10 @@ def deal_page(request: Request, deal_id: int) -> HTMLResponse:
     document_ids = list(dict.fromkeys(h["document"]["id"] for h in deal["history"]))
     texts = queries.document_texts(engine, document_ids[:MAX_SOURCE_TEXTS])
     sources = [
-        {**texts[doc_id], "html": highlight(texts[doc_id]["text"], [e for e in deal["evidence"] if e["document_id"] == doc_id])}
+        {
+            **texts[doc_id],
+            "html": highlight(texts[doc_id]["text"], [e for e in deal["evidence"] if e["document_id"] == doc_id]),
+        }
         for doc_id in document_ids[:MAX_SOURCE_TEXTS]
     ]
     by_field: dict[str, list[dict[str, Any]]] = {}
@@ -243,7 +245,14 @@ def partner_graph(company: dict[str, Any], top: int | None = TOP_PARTNERS) -> di
         ids = sorted({party["id"] for party in deal["parties"]})
         names.update({party["id"]: party["name"] for party in deal["parties"]})
         pairs.update(combinations(ids, 2))
-    together = Counter({other: n for (a, b), n in pairs.items() for other in (a, b) if company["id"] in (a, b) and other != company["id"]})
+    together = Counter(
+        {
+            other: n
+            for (a, b), n in pairs.items()
+            for other in (a, b)
+            if company["id"] in (a, b) and other != company["id"]
+        }
+    )
     ranked = sorted(together, key=lambda i: (-together[i], names[i]))
     kept = {company["id"], *ranked[:top]} if top is not None else set(names)
     deal_counts = Counter(party_id for pair, count in pairs.items() for party_id in pair for _ in range(count))
@@ -319,7 +328,9 @@ def watchlists_page(request: Request) -> HTMLResponse:
     chosen = query.model_dump(mode="json", exclude_defaults=True)
     found = [watchlists.public_watchlist(w) for w in watchlists.list_watchlists(engine)]
     newest = {w["name"]: watchlists.feed_deals(engine, w["name"], limit=3)[1] for w in found}
-    return _page(request, "watchlists.html", watchlists=found, newest=newest, filters=chosen, problems=problems, params={})
+    return _page(
+        request, "watchlists.html", watchlists=found, newest=newest, filters=chosen, problems=problems, params={}
+    )
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -333,7 +344,14 @@ def search_page(request: Request) -> HTMLResponse:
         except ConfigError as error:
             problems.append(str(error))
     # the empty search form has no content to answer as JSON
-    return _page(request, "search.html", q=text, results=results, problems=problems, alternate=json_twin(request) if text else None)
+    return _page(
+        request,
+        "search.html",
+        q=text,
+        results=results,
+        problems=problems,
+        alternate=json_twin(request) if text else None,
+    )
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
