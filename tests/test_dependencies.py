@@ -36,8 +36,9 @@ def _imported_modules(folder: Path) -> set[str]:
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names.add(node.module.split(".")[0])
-    scripts = {path.stem for path in (ROOT / "scripts").glob("*.py")}  # imported by path ("train_scorer")
-    return names - set(sys.stdlib_module_names) - {"biodeals", "tests", "__future__"} - scripts
+    # imported from beside them, as scripts are run ("train_scorer", benchmarks' "api")
+    siblings = {path.stem for folder in ("scripts", "benchmarks") for path in (ROOT / folder).glob("*.py")}
+    return names - set(sys.stdlib_module_names) - {"biodeals", "tests", "__future__"} - siblings
 
 
 # what an import name's distribution is called when it is not installed here (the dev extra's
