@@ -36,9 +36,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 CLUSTER_HELP = "local:N (a cluster of N worker processes here) or tcp://HOST:PORT (a running Dask scheduler)"
-_PARTITIONS_PER_WORKER = (
-    3  # partitions in flight per worker thread: one extracting, one queued behind it, one read ahead
-)
+# partitions in flight per worker thread: one extracting, one queued behind it, one read ahead
+_PARTITIONS_PER_WORKER = 3
 _CONNECT_TIMEOUT = 10  # seconds to reach a scheduler
 
 
@@ -101,6 +100,7 @@ def extract_share(
     partition's) and the repeats of one within it, each bounded by ``time_limit``; records
     ``compact`` as the store keeps them, or whole as ``biodeals extract`` prints them."""
     load_extraction_data()  # once per worker process, before the first document's time limit starts
+    extract = extract_compact if compact else extract_whole
     share = Share(read=len(results))
     seen = set(known)
     for result in results:
@@ -110,7 +110,6 @@ def extract_share(
             share.skipped += 1
         else:
             seen.add(result.id)
-            extract = extract_compact if compact else extract_whole
             share.extracted.append(Extracted(result, *extract(result, time_limit)))
     return share
 
@@ -122,6 +121,11 @@ class _Running:
     hashes: Future
     extracted: Future | None = None
     lost: str | None = None
+
+
+def _window(client: Client) -> int:
+    """How many partitions to keep in flight on the cluster."""
+    return max(2, _PARTITIONS_PER_WORKER * sum(client.nthreads().values()))
 
 
 def run_partitions(
@@ -138,7 +142,7 @@ def run_partitions(
     partition in input order (so the first of a repeated document is the one extracted)."""
     from distributed import wait
 
-    window = max(2, _PARTITIONS_PER_WORKER * sum(client.nthreads().values()))
+    window = _window(client)
     running: deque[_Running] = deque()
     while True:
         while len(running) < window and (partition := next(planned, None)) is not None:
@@ -205,8 +209,7 @@ def ingest_on_cluster(
             on_progress(summary)
 
     with cluster_client(cluster) as client, BackgroundWrites(engine, sender, written) as writes:
-        window = max(2, _PARTITIONS_PER_WORKER * sum(client.nthreads().values()))
-        planned = _unfinished(plan_partitions(inputs, partition_size, options), writer, summary, window)
+        planned = _unfinished(plan_partitions(inputs, partition_size, options), writer, summary, _window(client))
         for partition, share in run_partitions(
             client, planned, max_bytes=options.max_bytes, time_limit=time_limit, known=known
         ):
